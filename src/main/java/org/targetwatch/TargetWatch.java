@@ -1,0 +1,112 @@
+package org.targetwatch;
+
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.targetwatch.alerts.AlertService;
+import org.targetwatch.config.AppConfig;
+import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.ingest.IngestService;
+import org.targetwatch.rules.RuleEngine;
+import org.targetwatch.rules.RuleSet;
+import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.Database;
+import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.TokenStore;
+import org.targetwatch.web.ApiVerticle;
+
+import java.time.Clock;
+
+/**
+ * One running server: configuration checked, rules built, database started and migrated, HTTP listening. Built
+ * in the order that fails fastest (catalog, rules, then the database). Used by {@link Main} and by the tests.
+ */
+public final class TargetWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetWatch.class);
+
+    private final Vertx vertx;
+    private final Database database;
+    private final ApiVerticle api;
+    private final RuleEngine engine;
+
+    private TargetWatch(Vertx vertx, Database database, ApiVerticle api, RuleEngine engine) {
+        this.vertx = vertx;
+        this.database = database;
+        this.api = api;
+        this.engine = engine;
+    }
+
+    /**
+     * Starts everything; blocking. On failure everything already started is stopped again and the exception
+     * (a {@link TargetWatchException} subclass for known causes) is rethrown.
+     */
+    public static TargetWatch start(AppConfig config, Clock clock) {
+        IndicatorCatalog catalog = IndicatorCatalog.load(config.indicatorsFile());
+        long t0 = System.nanoTime();
+        RuleSet ruleSet = RuleSet.build(config.rulesDir());
+        LOG.info("ruleset {} built from {}: {} rules, {} thresholds in {} ms", ruleSet.version(),
+                config.rulesDir().toAbsolutePath().normalize(), ruleSet.rules().size(), ruleSet.thresholds().size(),
+                (System.nanoTime() - t0) / 1_000_000);
+        Vertx vertx = Vertx.vertx();
+        Database database = null;
+        try {
+            database = Database.open(config, vertx);
+            TokenStore tokens = new TokenStore(database.pool());
+            bootstrapAdmin(config, tokens);
+            ReadingStore readings = new ReadingStore(database.pool());
+            AlertStore alerts = new AlertStore(database.pool());
+            RuleEngine engine = new RuleEngine(vertx, ruleSet);
+            IngestService ingest = new IngestService(database.pool(), readings, new AlertService(alerts), engine,
+                    catalog, clock);
+            ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, readings, alerts,
+                    tokens, clock);
+            vertx.deployVerticle(api).await();
+            LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
+            return new TargetWatch(vertx, database, api, engine);
+        } catch (RuntimeException e) {
+            if (database != null) {
+                database.close();
+            }
+            vertx.close().await();
+            throw e;
+        }
+    }
+
+    /** Without TARGETWATCH_ADMIN_TOKEN and with no admin token stored, creates one and logs it this once. */
+    private static void bootstrapAdmin(AppConfig config, TokenStore tokens) {
+        if (config.adminToken().isPresent() || tokens.anyActiveAdmin().await()) {
+            return;
+        }
+        TokenStore.Created created = tokens.create("bootstrap-admin", ApiVerticle.ADMIN, null).await();
+        LOG.warn("""
+
+                ================================================================================
+                No admin token existed, so one was created. It is shown only this once:
+
+                    {}
+
+                Use it as 'Authorization: Bearer <token>' to create officer, risk-office and
+                supervisor tokens (POST /api/v1/tokens). Or set TARGETWATCH_ADMIN_TOKEN.
+                ================================================================================""",
+                created.secret());
+    }
+
+    public int port() {
+        return api.actualPort();
+    }
+
+    public RuleEngine engine() {
+        return engine;
+    }
+
+    /** Stops HTTP, closes the pool, stops the embedded database. Blocking; idempotent enough for a hook. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().await();
+        } catch (RuntimeException e) {
+            LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+        }
+        database.close();
+    }
+}

@@ -1,0 +1,186 @@
+package org.targetwatch.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed configuration, read in exactly one place: {@link #load(Map)}. Each key comes from the environment variable
+ * if set, else from the JSON file ({@code TARGETWATCH_CONFIG}, default {@code config/application.json}), else from
+ * the default below. Every value is validated here; an invalid one throws {@link InvalidConfigException} naming
+ * the key, so the server never starts half-configured.
+ *
+ * @param httpHost        interface to bind
+ * @param httpPort        TCP port; 0 picks a free port (used by tests)
+ * @param dbUrl           {@code postgresql://user:pass@host:port/db}, or empty for the embedded database
+ * @param dataDir         where the embedded database keeps its files
+ * @param rulesDir        directory of DRL files and threshold data
+ * @param indicatorsFile  the indicator catalog (JSON)
+ * @param adminToken      an admin bearer token accepted in addition to stored tokens, or empty
+ * @param dbPoolSize      maximum connections in the pool
+ * @param maxBodyBytes    largest accepted request body; larger gets 413
+ * @param maxBatchReadings largest accepted number of readings in one request; more gets 413
+ * @param futureToleranceSeconds how far in the future an observedAt may lie (clock skew allowance)
+ */
+public record AppConfig(
+        String httpHost,
+        int httpPort,
+        Optional<String> dbUrl,
+        Path dataDir,
+        Path rulesDir,
+        Path indicatorsFile,
+        Optional<String> adminToken,
+        int dbPoolSize,
+        long maxBodyBytes,
+        int maxBatchReadings,
+        long futureToleranceSeconds) {
+
+    /** Configuration keys: JSON key in the file, environment variable that overrides it, default. */
+    public enum Key {
+        HTTP_HOST("httpHost", "TARGETWATCH_HTTP_HOST", "0.0.0.0"),
+        HTTP_PORT("httpPort", "TARGETWATCH_HTTP_PORT", "8080"),
+        DB_URL("dbUrl", "TARGETWATCH_DB_URL", ""),
+        DATA_DIR("dataDir", "TARGETWATCH_DATA_DIR", "./data"),
+        RULES_DIR("rulesDir", "TARGETWATCH_RULES_DIR", "./rules"),
+        INDICATORS_FILE("indicatorsFile", "TARGETWATCH_INDICATORS_FILE", "./config/indicators.json"),
+        ADMIN_TOKEN("adminToken", "TARGETWATCH_ADMIN_TOKEN", ""),
+        DB_POOL_SIZE("dbPoolSize", "TARGETWATCH_DB_POOL_SIZE", "8"),
+        MAX_BODY_BYTES("maxBodyBytes", "TARGETWATCH_MAX_BODY_BYTES", "4194304"),
+        MAX_BATCH_READINGS("maxBatchReadings", "TARGETWATCH_MAX_BATCH_READINGS", "10000"),
+        FUTURE_TOLERANCE_SECONDS("futureToleranceSeconds", "TARGETWATCH_FUTURE_TOLERANCE_SECONDS", "300");
+
+        public final String jsonKey;
+        public final String envVar;
+        public final String defaultValue;
+
+        Key(String jsonKey, String envVar, String defaultValue) {
+            this.jsonKey = jsonKey;
+            this.envVar = envVar;
+            this.defaultValue = defaultValue;
+        }
+    }
+
+    public static final String CONFIG_FILE_ENV = "TARGETWATCH_CONFIG";
+    public static final String DEFAULT_CONFIG_FILE = "config/application.json";
+
+    /** Loads from the process environment. */
+    public static AppConfig load() {
+        return load(System.getenv());
+    }
+
+    /**
+     * Loads from the given environment. A missing file at the default path is not an error (all defaults apply);
+     * a missing file named explicitly by {@code TARGETWATCH_CONFIG} is.
+     */
+    public static AppConfig load(Map<String, String> env) {
+        String explicit = env.get(CONFIG_FILE_ENV);
+        Path file = Path.of(explicit == null || explicit.isBlank() ? DEFAULT_CONFIG_FILE : explicit);
+        JsonObject json = new JsonObject();
+        if (Files.exists(file)) {
+            try {
+                json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException | DecodeException e) {
+                throw new InvalidConfigException(CONFIG_FILE_ENV, "cannot read " + file + ": " + e.getMessage());
+            }
+        } else if (explicit != null && !explicit.isBlank()) {
+            throw new InvalidConfigException(CONFIG_FILE_ENV, "file not found: " + file);
+        }
+        return fromSources(json, env);
+    }
+
+    /** Builds the configuration from a parsed file and an environment map (environment wins). */
+    public static AppConfig fromSources(JsonObject file, Map<String, String> env) {
+        Map<Key, String> raw = new LinkedHashMap<>();
+        for (Key key : Key.values()) {
+            String value = env.get(key.envVar);
+            if (value == null) {
+                Object fromFile = file.getValue(key.jsonKey);
+                value = fromFile == null ? key.defaultValue : String.valueOf(fromFile);
+            }
+            raw.put(key, value.trim());
+        }
+        for (String name : file.fieldNames()) {
+            boolean known = false;
+            for (Key key : Key.values()) {
+                known |= key.jsonKey.equals(name);
+            }
+            if (!known && !name.startsWith("_")) {
+                throw new InvalidConfigException(name, "unknown key in configuration file");
+            }
+        }
+        String dbUrl = raw.get(Key.DB_URL);
+        if (!dbUrl.isEmpty()) {
+            validateDbUrl(dbUrl);
+        }
+        String adminToken = raw.get(Key.ADMIN_TOKEN);
+        if (!adminToken.isEmpty() && adminToken.length() < 16) {
+            throw new InvalidConfigException(Key.ADMIN_TOKEN.envVar, "must be at least 16 characters long");
+        }
+        return new AppConfig(
+                nonEmpty(raw, Key.HTTP_HOST),
+                intIn(raw, Key.HTTP_PORT, 0, 65535),
+                dbUrl.isEmpty() ? Optional.empty() : Optional.of(dbUrl),
+                Path.of(nonEmpty(raw, Key.DATA_DIR)),
+                Path.of(nonEmpty(raw, Key.RULES_DIR)),
+                Path.of(nonEmpty(raw, Key.INDICATORS_FILE)),
+                adminToken.isEmpty() ? Optional.empty() : Optional.of(adminToken),
+                intIn(raw, Key.DB_POOL_SIZE, 1, 200),
+                intIn(raw, Key.MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
+                intIn(raw, Key.MAX_BATCH_READINGS, 1, 1_000_000),
+                intIn(raw, Key.FUTURE_TOLERANCE_SECONDS, 0, 86_400));
+    }
+
+    private static String nonEmpty(Map<Key, String> raw, Key key) {
+        String v = raw.get(key);
+        if (v.isEmpty()) {
+            throw new InvalidConfigException(key.envVar, "must not be empty");
+        }
+        return v;
+    }
+
+    private static int intIn(Map<Key, String> raw, Key key, int min, int max) {
+        String v = raw.get(key);
+        long parsed;
+        try {
+            parsed = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key.envVar, "not a whole number: '" + v + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw new InvalidConfigException(key.envVar, "must be between " + min + " and " + max + ", got " + v);
+        }
+        return (int) parsed;
+    }
+
+    private static void validateDbUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (Exception e) {
+            throw new InvalidConfigException(Key.DB_URL.envVar,
+                    "not a URL; expected postgresql://user:pass@host:port/db");
+        }
+        if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+            throw new InvalidConfigException(Key.DB_URL.envVar,
+                    "scheme must be postgresql://, expected postgresql://user:pass@host:port/db");
+        }
+        if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+            throw new InvalidConfigException(Key.DB_URL.envVar,
+                    "host and database are required, expected postgresql://user:pass@host:port/db");
+        }
+    }
+
+    /** A copy with another HTTP port (tests bind port 0). */
+    public AppConfig withHttpPort(int port) {
+        return new AppConfig(httpHost, port, dbUrl, dataDir, rulesDir, indicatorsFile, adminToken, dbPoolSize,
+                maxBodyBytes, maxBatchReadings, futureToleranceSeconds);
+    }
+}

@@ -1,0 +1,13 @@
+package org.targetwatch.facts;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * A stored reading as the rules see it: the revision in force for its (indicator, subject, observedAt).
+ *
+ * @param date the calendar day of {@code observedAt} in Asia/Shanghai
+ */
+public record Reading(long id, String indicator, String subject, Instant observedAt, LocalDate date, double value,
+                      String unit, int revision) {
+}

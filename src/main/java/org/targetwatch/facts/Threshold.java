@@ -1,0 +1,46 @@
+package org.targetwatch.facts;
+
+import java.time.LocalDate;
+
+/**
+ * A limit, target or validity requirement, as data with provenance (loaded from {@code rules/thresholds.json}).
+ * Rules compare facts with it through {@link #test(double)} so that the comparison operator is data too.
+ *
+ * @param id            stable identifier, e.g. {@code GB3095-2012/PM2_5/24h/II}
+ * @param kind          {@code limit} (test true = breach) or {@code validity} (test true = enough data)
+ * @param statistic     what is compared: {@code 24h-mean}, {@code sample}, {@code period-value}
+ * @param op            one of {@code > >= < <= == !=}; {@code test(x)} is {@code x op value}
+ * @param severity      {@code info}, {@code warning}, {@code major} or {@code critical}
+ * @param strength      how binding the source is: 底线, 确保, 预期, 力争, 标准 (national standard), 指导
+ * @param source        standard and clause, or report section and the exact quoted phrase
+ * @param status        CONFIRMED, PARTIAL or UNCONFIRMED, as in the indicator catalog
+ * @param effectiveFrom first day in force (inclusive)
+ * @param effectiveTo   last day in force (inclusive), or null if open-ended
+ */
+public record Threshold(String id, String kind, String indicator, String statistic, String op, double value,
+                        String unit, String severity, String strength, String source, String status,
+                        LocalDate effectiveFrom, LocalDate effectiveTo, String description) {
+
+    /** {@code x op value}. */
+    public boolean test(double x) {
+        return switch (op) {
+            case ">" -> x > value;
+            case ">=" -> x >= value;
+            case "<" -> x < value;
+            case "<=" -> x <= value;
+            case "==" -> x == value;
+            case "!=" -> x != value;
+            default -> throw new IllegalStateException("unknown op " + op + " in threshold " + id);
+        };
+    }
+
+    /** {@code x op value} for counts (DRL's strict mode does not widen int to double). */
+    public boolean test(int x) {
+        return test((double) x);
+    }
+
+    /** Whether the threshold is in force on the given calendar day. */
+    public boolean inForceOn(LocalDate day) {
+        return !day.isBefore(effectiveFrom) && (effectiveTo == null || !day.isAfter(effectiveTo));
+    }
+}

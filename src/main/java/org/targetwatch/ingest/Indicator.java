@@ -1,0 +1,24 @@
+package org.targetwatch.ingest;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One entry of the indicator catalog. Values outside [min, max] (inclusive) are rejected at ingest.
+ *
+ * @param frequency {@code hourly} (value is an hourly mean, observedAt on the hour, feeds daily statistics),
+ *                  {@code sample} (one laboratory sample) or {@code period} (a statistic reported for a period)
+ */
+public record Indicator(String code, String nameZh, String nameEn, String unit, String category, String frequency,
+                        double min, double max, boolean integer) {
+
+    public boolean hourly() {
+        return "hourly".equals(frequency);
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("code", code).put("nameZh", nameZh).put("nameEn", nameEn).put("unit", unit)
+                .put("category", category).put("frequency", frequency)
+                .put("min", min).put("max", max).put("integer", integer);
+    }
+}

@@ -1,0 +1,250 @@
+package org.targetwatch.ingest;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.targetwatch.RejectedRequestException.FieldError;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a request body into validated readings, all or nothing: either every item is valid and the list is
+ * returned, or an exception lists every problem (up to {@value #MAX_REPORTED}) with the item index and field.
+ * Pure and cheap: safe on the event loop.
+ */
+public final class ReadingParser {
+    public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    static final int MAX_REPORTED = 100;
+    static final int MAX_SUBJECT_LENGTH = 128;
+    static final int MAX_SOURCE_LENGTH = 1000;
+    /** Readings before this instant are rejected as implausible (typo in the year). */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+    private final IndicatorCatalog catalog;
+    private final int maxBatch;
+    private final Duration futureTolerance;
+
+    public ReadingParser(IndicatorCatalog catalog, int maxBatch, Duration futureTolerance) {
+        this.catalog = catalog;
+        this.maxBatch = maxBatch;
+        this.futureTolerance = futureTolerance;
+    }
+
+    /**
+     * Parses a JSON body: one reading object or an array of them.
+     *
+     * @param now the server's current time; observedAt may lie at most {@code futureTolerance} after it
+     * @throws MalformedRequestException (400) for a body that is not a JSON object or array
+     * @throws BatchTooLargeException    (413) for more than {@code maxBatch} items
+     * @throws InvalidReadingException   (422) listing every invalid item and field
+     */
+    public ParsedBatch parse(Buffer body, Instant now) {
+        Object decoded;
+        try {
+            decoded = body == null || body.length() == 0 ? null : Json.decodeValue(body);
+        } catch (DecodeException e) {
+            throw new MalformedRequestException("body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        List<Object> items = new ArrayList<>();
+        if (decoded instanceof JsonObject o) {
+            items.add(o);
+        } else if (decoded instanceof JsonArray a) {
+            if (a.size() > maxBatch) {
+                throw new BatchTooLargeException("batch of " + a.size() + " readings exceeds the limit of "
+                        + maxBatch + " per request (maxBatchReadings)");
+            }
+            a.forEach(items::add);
+            if (items.isEmpty()) {
+                throw new InvalidReadingException(List.of(new FieldError(null, "", "the array holds no readings")));
+            }
+        } else {
+            throw new MalformedRequestException("body must be a JSON object (one reading) or a JSON array of readings");
+        }
+
+        List<FieldError> errors = new ArrayList<>();
+        List<ReadingInput> out = new ArrayList<>(items.size());
+        Map<ReadingInput.Key, ReadingInput> seen = new HashMap<>();
+        Instant latest = now.plus(futureTolerance);
+        for (int i = 0; i < items.size() && errors.size() < MAX_REPORTED; i++) {
+            Integer index = decoded instanceof JsonArray ? i : null;
+            if (!(items.get(i) instanceof JsonObject item)) {
+                errors.add(new FieldError(index, "", "each reading must be a JSON object"));
+                continue;
+            }
+            int before = errors.size();
+            Optional<Indicator> indicator = text(item, "indicator", index, errors, 64)
+                    .flatMap(code -> {
+                        Optional<Indicator> found = catalog.find(code);
+                        if (found.isEmpty()) {
+                            errors.add(new FieldError(index, "indicator", "unknown indicator '" + code
+                                    + "'; GET /api/v1/indicators lists the known ones"));
+                        }
+                        return found;
+                    });
+            Optional<String> subject = text(item, "subject", index, errors, MAX_SUBJECT_LENGTH);
+            Optional<Instant> observedAt = observedAt(item, index, errors, indicator, latest);
+            Optional<Double> value = value(item, index, errors, indicator);
+            Optional<String> unit = text(item, "unit", index, errors, 32);
+            if (unit.isPresent() && indicator.isPresent() && !unit.get().equals(indicator.get().unit())) {
+                errors.add(new FieldError(index, "unit", "unit '" + unit.get() + "' does not match indicator "
+                        + indicator.get().code() + ", which is measured in '" + indicator.get().unit() + "'"));
+            }
+            Object rawSource = item.getValue("source");
+            String source = null;
+            if (rawSource != null) {
+                if (!(rawSource instanceof String s) || s.length() > MAX_SOURCE_LENGTH) {
+                    errors.add(new FieldError(index, "source", "must be a string of at most "
+                            + MAX_SOURCE_LENGTH + " characters"));
+                } else {
+                    source = s;
+                }
+            }
+            if (errors.size() > before) {
+                continue;
+            }
+            ReadingInput input = new ReadingInput(i, indicator.get(), subject.get(), observedAt.get(), value.get(),
+                    unit.get(), source);
+            ReadingInput earlier = seen.putIfAbsent(input.key(), input);
+            if (earlier == null) {
+                out.add(input);
+            } else if (Double.compare(earlier.value(), input.value()) != 0) {
+                errors.add(new FieldError(index, "value", "conflicts with item " + earlier.index()
+                        + ": same indicator, subject and observedAt with a different value; send corrections"
+                        + " in a separate request"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidReadingException(errors);
+        }
+        return new ParsedBatch(items.size(), out);
+    }
+
+    /**
+     * A valid request: {@code items} readings were sent; {@code readings} holds them without in-request repeats
+     * (same key and value), in request order.
+     */
+    public record ParsedBatch(int items, List<ReadingInput> readings) {
+    }
+
+    private static Optional<String> text(JsonObject item, String field, Integer index, List<FieldError> errors,
+                                         int maxLength) {
+        Object v = item.getValue(field);
+        if (v == null) {
+            errors.add(new FieldError(index, field, "is required"));
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            errors.add(new FieldError(index, field, "must be a string"));
+            return Optional.empty();
+        }
+        String trimmed = s.strip();
+        if (trimmed.isEmpty()) {
+            errors.add(new FieldError(index, field, "must not be empty"));
+            return Optional.empty();
+        }
+        if (trimmed.length() > maxLength) {
+            errors.add(new FieldError(index, field, "must be at most " + maxLength + " characters"));
+            return Optional.empty();
+        }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError(index, field, "must not contain control characters"));
+            return Optional.empty();
+        }
+        return Optional.of(trimmed);
+    }
+
+    private static Optional<Instant> observedAt(JsonObject item, Integer index, List<FieldError> errors,
+                                                Optional<Indicator> indicator, Instant latest) {
+        Object v = item.getValue("observedAt");
+        if (v == null) {
+            errors.add(new FieldError(index, "observedAt", "is required"));
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            errors.add(new FieldError(index, "observedAt", "must be an ISO-8601 string with offset, e.g. "
+                    + "2023-03-01T08:00:00+08:00"));
+            return Optional.empty();
+        }
+        OffsetDateTime t;
+        try {
+            t = OffsetDateTime.parse(s.strip());
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(index, "observedAt", "'" + s + "' is not an ISO-8601 date-time with offset,"
+                    + " e.g. 2023-03-01T08:00:00+08:00"));
+            return Optional.empty();
+        }
+        Instant instant = t.toInstant();
+        if (instant.isAfter(latest)) {
+            errors.add(new FieldError(index, "observedAt", "'" + s + "' lies in the future"));
+            return Optional.empty();
+        }
+        if (instant.isBefore(EARLIEST)) {
+            errors.add(new FieldError(index, "observedAt", "'" + s + "' is before 1970"));
+            return Optional.empty();
+        }
+        if (indicator.isPresent() && indicator.get().hourly()) {
+            ZonedDateTime local = instant.atZone(ZONE);
+            if (local.getMinute() != 0 || local.getSecond() != 0 || local.getNano() != 0) {
+                errors.add(new FieldError(index, "observedAt", indicator.get().code() + " is an hourly mean:"
+                        + " observedAt must be the start of the hour (minutes and seconds 0), got '" + s + "'"));
+                return Optional.empty();
+            }
+        }
+        return Optional.of(instant);
+    }
+
+    private static Optional<Double> value(JsonObject item, Integer index, List<FieldError> errors,
+                                          Optional<Indicator> indicator) {
+        Object v = item.getValue("value");
+        if (v == null) {
+            errors.add(new FieldError(index, "value", "is required"));
+            return Optional.empty();
+        }
+        if (!(v instanceof Number n)) {
+            errors.add(new FieldError(index, "value", "must be a number"));
+            return Optional.empty();
+        }
+        double d = n.doubleValue();
+        if (!Double.isFinite(d)) {
+            errors.add(new FieldError(index, "value", "must be a finite number"));
+            return Optional.empty();
+        }
+        if (indicator.isPresent()) {
+            Indicator ind = indicator.get();
+            if (d < ind.min() || d > ind.max()) {
+                errors.add(new FieldError(index, "value", d + " is outside the allowed range [" + fmt(ind.min())
+                        + ", " + fmt(ind.max()) + "] " + ind.unit() + " of " + ind.code()));
+                return Optional.empty();
+            }
+            if (ind.integer() && d != Math.rint(d)) {
+                errors.add(new FieldError(index, "value", ind.code() + " is a count: value must be a whole number"));
+                return Optional.empty();
+            }
+        }
+        return Optional.of(d == 0.0 ? 0.0 : d);
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,243 @@
+package org.targetwatch.rules;
+
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieSession;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.Threshold;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A fully built, immutable ruleset: the KieBase compiled from every {@code .drl} file of the rules directory, the
+ * thresholds of {@code thresholds.json}, and the version (content hash) of the directory. Thread-safe: the
+ * KieBase is shared and every {@link #evaluate} call uses its own short-lived session.
+ */
+public final class RuleSet {
+    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
+    private static final Pattern LINE_IN_TEXT = Pattern.compile("\\[\\s*(\\d+)\\s*,\\s*\\d+\\s*]|Line (\\d+):");
+    private static final AtomicLong BUILDS = new AtomicLong();
+    /** Safety net against a rule that loops: a session never fires more rules than this. */
+    private static final int MAX_FIRINGS = 1_000_000;
+
+    private final KieBase kieBase;
+    private final String version;
+    private final List<Threshold> thresholds;
+    private final Map<String, RuleInfo> rules;
+
+    private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules) {
+        this.kieBase = kieBase;
+        this.version = version;
+        this.thresholds = List.copyOf(thresholds);
+        this.rules = rules;
+    }
+
+    /**
+     * Builds every {@code .drl} file and {@code thresholds.json} in {@code dir}. Blocking (hundreds of ms): never
+     * call it on an event-loop thread.
+     *
+     * @throws RuleBuildException with every error (file, line, message) if anything does not build
+     */
+    public static RuleSet build(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new RuleBuildException(List.of(new RuleBuildException.Problem(dir.toString(), 0,
+                    "rules directory not found")));
+        }
+        Map<String, byte[]> files = readFiles(dir);
+        List<RuleBuildException.Problem> problems = new ArrayList<>();
+        byte[] thresholdText = files.get(ThresholdFile.NAME);
+        List<Threshold> thresholds = thresholdText == null
+                ? List.of()
+                : ThresholdFile.parse(new String(thresholdText, StandardCharsets.UTF_8), problems);
+        if (thresholdText == null) {
+            problems.add(new RuleBuildException.Problem(ThresholdFile.NAME, 0, "file not found in " + dir));
+        }
+
+        KieServices ks = KieServices.Factory.get();
+        KieFileSystem kfs = ks.newKieFileSystem();
+        ReleaseId releaseId = ks.newReleaseId("org.targetwatch", "ruleset", "1.0." + BUILDS.incrementAndGet());
+        kfs.generateAndWritePomXML(releaseId);
+        Map<String, String> kiePathToFile = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            if (!e.getKey().endsWith(".drl")) {
+                continue;
+            }
+            String text = new String(e.getValue(), StandardCharsets.UTF_8);
+            Matcher m = PACKAGE.matcher(text);
+            String folder = m.find() ? m.group(1).replace('.', '/') + "/" : "";
+            String kiePath = "src/main/resources/" + folder + e.getKey().replace('/', '_');
+            kiePathToFile.put(kiePath, e.getKey());
+            kiePathToFile.put(kiePath.substring("src/main/resources/".length()), e.getKey());
+            kfs.write(kiePath, e.getValue());
+        }
+        if (kiePathToFile.isEmpty()) {
+            problems.add(new RuleBuildException.Problem(dir.toString(), 0, "no .drl files"));
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleBuildException(problems);
+        }
+        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        for (Message msg : builder.getResults().getMessages(Message.Level.ERROR)) {
+            String path = msg.getPath();
+            String file = path == null ? "?" : kiePathToFile.getOrDefault(path, path);
+            problems.add(new RuleBuildException.Problem(file, lineOf(msg), msg.getText().strip()));
+        }
+        if (!problems.isEmpty()) {
+            ks.getRepository().removeKieModule(releaseId);
+            throw new RuleBuildException(problems);
+        }
+        KieContainer container = ks.newKieContainer(releaseId);
+        KieBase kieBase = container.getKieBase();
+        ks.getRepository().removeKieModule(releaseId);
+
+        Map<String, RuleInfo> rules = new LinkedHashMap<>();
+        List<KiePackage> packages = new ArrayList<>(kieBase.getKiePackages());
+        packages.sort(Comparator.comparing(KiePackage::getName));
+        for (KiePackage pkg : packages) {
+            List<Rule> pkgRules = new ArrayList<>(pkg.getRules());
+            pkgRules.sort(Comparator.comparing(Rule::getName));
+            for (Rule rule : pkgRules) {
+                Map<String, Object> meta = rule.getMetaData();
+                String file = fileOf(rule, kiePathToFile);
+                rules.put(rule.getName(), new RuleInfo(rule.getName(), file, meta(meta, "category"),
+                        meta(meta, "severity"), meta(meta, "description"), meta(meta, "source")));
+            }
+        }
+        return new RuleSet(kieBase, versionOf(files), thresholds, rules);
+    }
+
+    private static String fileOf(Rule rule, Map<String, String> kiePathToFile) {
+        try {
+            String resource = ((org.drools.base.definitions.rule.impl.RuleImpl) rule).getResource().getSourcePath();
+            return kiePathToFile.getOrDefault(resource, resource);
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static int lineOf(Message msg) {
+        if (msg.getLine() > 0) {
+            return msg.getLine();
+        }
+        Matcher m = LINE_IN_TEXT.matcher(msg.getText());
+        if (m.find()) {
+            return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return 0;
+    }
+
+    /** A metadata value; Drools files {@code @description} under the name of its Description annotation. */
+    private static String meta(Map<String, Object> meta, String key) {
+        Object v = meta.get(key);
+        if (v == null && key.equals("description")) {
+            v = meta.get("org.kie.api.definition.type.Description");
+        }
+        if (v == null) {
+            return "";
+        }
+        String s = v.toString();
+        if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        return s;
+    }
+
+    /** Files of the directory (recursively), keyed by path relative to it with '/' separators, sorted. */
+    private static Map<String, byte[]> readFiles(Path dir) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+            for (Path p : paths) {
+                files.put(dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read rules directory " + dir, e);
+        }
+        return files;
+    }
+
+    /** SHA-256 over every file's relative path and content, first 16 hex digits. */
+    private static String versionOf(Map<String, byte[]> files) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+                md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(e.getValue());
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Evaluates the facts with every rule and returns the breaches they created. Thresholds are inserted by this
+     * method. Blocking and CPU-bound: call it from a worker thread, once per batch.
+     */
+    public List<Breach> evaluate(Collection<?> facts) {
+        KieSession session = kieBase.newKieSession();
+        try {
+            for (Threshold t : thresholds) {
+                session.insert(t);
+            }
+            for (Object f : facts) {
+                session.insert(f);
+            }
+            session.fireAllRules(MAX_FIRINGS);
+            List<Breach> out = new ArrayList<>();
+            for (Object o : session.getObjects(o -> o instanceof Breach)) {
+                out.add((Breach) o);
+            }
+            out.sort(Comparator.comparing(Breach::rule).thenComparing(Breach::subject)
+                    .thenComparing(Breach::indicator).thenComparing(Breach::period));
+            return out;
+        } finally {
+            session.dispose();
+        }
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public List<Threshold> thresholds() {
+        return thresholds;
+    }
+
+    public Collection<RuleInfo> rules() {
+        return rules.values();
+    }
+
+    public Optional<RuleInfo> rule(String name) {
+        return Optional.ofNullable(rules.get(name));
+    }
+}

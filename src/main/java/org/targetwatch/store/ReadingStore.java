@@ -1,0 +1,223 @@
+package org.targetwatch.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.targetwatch.facts.DailyStat;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.ingest.ReadingInput;
+import org.targetwatch.ingest.ReadingParser;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Readings in PostgreSQL. Every method that takes a {@link SqlConnection} runs inside the caller's transaction;
+ * each issues exactly one statement whatever the batch size.
+ */
+public final class ReadingStore {
+    /** Advisory-lock namespace for "one writer per subject" (first key of the two-int lock). */
+    private static final int SUBJECT_LOCK_NAMESPACE = 0x54570001;
+
+    static final String LOCK_SUBJECTS = """
+            SELECT count(pg_advisory_xact_lock($1, hashtext(s)))
+            FROM (SELECT DISTINCT s FROM unnest($2::text[]) AS s ORDER BY s) AS sorted""";
+
+    static final String LATEST_REVISIONS = """
+            SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
+                   r.subject, r.indicator, r.observed_at, r.revision, r.value
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(subject, indicator, observed_at)
+            JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator AND r.observed_at = k.observed_at
+            ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
+
+    static final String INSERT = """
+            INSERT INTO readings (indicator, subject, observed_at, value, unit, source, revision, submitted_by)
+            SELECT u.indicator, u.subject, u.observed_at, u.value, u.unit, u.source, u.revision, $8
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::int[])
+                 AS u(indicator, subject, observed_at, value, unit, source, revision)
+            RETURNING id, indicator, subject, observed_at, value, unit, revision""";
+
+    /** Hourly values of whole calendar days (Asia/Shanghai), the revision in force for each hour. */
+    static final String DAILY_STATS = """
+            SELECT subject, indicator, day, count(*)::int AS n, avg(value) AS mean,
+                   array_agg(id ORDER BY observed_at) AS ids
+            FROM (
+                SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
+                       r.id, r.subject, r.indicator, r.observed_at, r.value, k.day
+                FROM unnest($1::text[], $2::text[], $3::date[]) AS k(subject, indicator, day)
+                JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator
+                 AND r.observed_at >= (k.day::timestamp AT TIME ZONE 'Asia/Shanghai')
+                 AND r.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+                ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC
+            ) AS latest
+            GROUP BY subject, indicator, day""";
+
+    static final String LIST_LATEST = """
+            SELECT * FROM (
+                SELECT DISTINCT ON (subject, indicator, observed_at) *
+                FROM readings
+                WHERE ($1::text IS NULL OR indicator = $1) AND ($2::text IS NULL OR subject = $2)
+                  AND ($3::timestamptz IS NULL OR observed_at >= $3) AND ($4::timestamptz IS NULL OR observed_at < $4)
+                ORDER BY subject, indicator, observed_at, revision DESC
+            ) AS latest
+            ORDER BY observed_at, subject, indicator
+            LIMIT $5""";
+
+    static final String LIST_ALL_REVISIONS = """
+            SELECT * FROM readings
+            WHERE ($1::text IS NULL OR indicator = $1) AND ($2::text IS NULL OR subject = $2)
+              AND ($3::timestamptz IS NULL OR observed_at >= $3) AND ($4::timestamptz IS NULL OR observed_at < $4)
+            ORDER BY observed_at, subject, indicator, revision
+            LIMIT $5""";
+
+    /** Revision in force of one stored observation. */
+    public record Latest(int revision, double value) {
+    }
+
+    /** A (subject, indicator, day) whose daily statistic must be recomputed. */
+    public record DayKey(String subject, String indicator, LocalDate day) {
+    }
+
+    /** Reading filter of {@code GET /api/v1/readings}; null fields do not filter. */
+    public record Filter(String indicator, String subject, Instant from, Instant to, int limit,
+                         boolean allRevisions) {
+    }
+
+    private final Pool pool;
+
+    public ReadingStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Takes the transaction-scoped advisory lock of every subject, in sorted order (so two transactions never
+     * deadlock on each other). Held until commit or rollback.
+     */
+    public Future<Void> lockSubjects(SqlConnection conn, Collection<String> subjects) {
+        String[] sorted = new TreeSet<>(subjects).toArray(new String[0]);
+        return conn.preparedQuery(LOCK_SUBJECTS).execute(Tuple.tuple(List.of(SUBJECT_LOCK_NAMESPACE, sorted))).mapEmpty();
+    }
+
+    /** The revision in force for each key that is already stored; keys never seen are absent from the map. */
+    public Future<Map<ReadingInput.Key, Latest>> latestRevisions(SqlConnection conn, Collection<ReadingInput.Key> keys) {
+        int n = keys.size();
+        String[] subjects = new String[n];
+        String[] indicators = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        int i = 0;
+        for (ReadingInput.Key k : keys) {
+            subjects[i] = k.subject();
+            indicators[i] = k.indicator();
+            times[i] = utc(k.observedAt());
+            i++;
+        }
+        return conn.preparedQuery(LATEST_REVISIONS).execute(Tuple.tuple(List.of(subjects, indicators, times))).map(rows -> {
+            Map<ReadingInput.Key, Latest> out = new HashMap<>();
+            for (Row r : rows) {
+                out.put(new ReadingInput.Key(r.getString("indicator"), r.getString("subject"),
+                                r.getOffsetDateTime("observed_at").toInstant()),
+                        new Latest(r.getInteger("revision"), r.getDouble("value")));
+            }
+            return out;
+        });
+    }
+
+    /** Inserts the rows (each with its revision) in one statement and returns them as facts. */
+    public Future<List<Reading>> insert(SqlConnection conn, List<ReadingInput> inputs, List<Integer> revisions,
+                                        Long submittedBy) {
+        int n = inputs.size();
+        String[] indicators = new String[n];
+        String[] subjects = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        Double[] values = new Double[n];
+        String[] units = new String[n];
+        String[] sources = new String[n];
+        Integer[] revs = revisions.toArray(new Integer[0]);
+        for (int i = 0; i < n; i++) {
+            ReadingInput in = inputs.get(i);
+            indicators[i] = in.indicator().code();
+            subjects[i] = in.subject();
+            times[i] = utc(in.observedAt());
+            values[i] = in.value();
+            units[i] = in.unit();
+            sources[i] = in.source();
+        }
+        Tuple params = Tuple.tuple(Arrays.asList(indicators, subjects, times, values, units, sources, revs,
+                submittedBy));
+        return conn.preparedQuery(INSERT).execute(params).map(rows -> {
+            List<Reading> out = new ArrayList<>(n);
+            for (Row r : rows) {
+                Instant at = r.getOffsetDateTime("observed_at").toInstant();
+                out.add(new Reading(r.getLong("id"), r.getString("indicator"), r.getString("subject"), at,
+                        at.atZone(ReadingParser.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
+                        r.getInteger("revision")));
+            }
+            return out;
+        });
+    }
+
+    /** Daily statistics of the given days, from the revisions in force. Days with no readings are absent. */
+    public Future<List<DailyStat>> dailyStats(SqlConnection conn, Set<DayKey> days) {
+        int n = days.size();
+        String[] subjects = new String[n];
+        String[] indicators = new String[n];
+        LocalDate[] dates = new LocalDate[n];
+        int i = 0;
+        for (DayKey d : days) {
+            subjects[i] = d.subject();
+            indicators[i] = d.indicator();
+            dates[i] = d.day();
+            i++;
+        }
+        return conn.preparedQuery(DAILY_STATS).execute(Tuple.tuple(List.of(subjects, indicators, dates))).map(rows -> {
+            List<DailyStat> out = new ArrayList<>();
+            for (Row r : rows) {
+                out.add(new DailyStat(r.getString("subject"), r.getString("indicator"), r.getLocalDate("day"),
+                        r.getInteger("n"), r.getDouble("mean"), List.of(r.getArrayOfLongs("ids"))));
+            }
+            return out;
+        });
+    }
+
+    /** Readings matching the filter, oldest first. */
+    public Future<List<JsonObject>> list(Filter f) {
+        Tuple params = Tuple.tuple(Arrays.asList(f.indicator(), f.subject(),
+                f.from() == null ? null : utc(f.from()), f.to() == null ? null : utc(f.to()), f.limit()));
+        return pool.preparedQuery(f.allRevisions() ? LIST_ALL_REVISIONS : LIST_LATEST).execute(params)
+                .map(rows -> {
+                    List<JsonObject> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(toJson(r)));
+                    return out;
+                });
+    }
+
+    static JsonObject toJson(Row r) {
+        return new JsonObject()
+                .put("id", r.getLong("id"))
+                .put("indicator", r.getString("indicator"))
+                .put("subject", r.getString("subject"))
+                .put("observedAt", Times.format(r.getOffsetDateTime("observed_at")))
+                .put("value", r.getDouble("value"))
+                .put("unit", r.getString("unit"))
+                .put("source", r.getString("source"))
+                .put("revision", r.getInteger("revision"))
+                .put("receivedAt", Times.format(r.getOffsetDateTime("received_at")));
+    }
+
+    static OffsetDateTime utc(Instant i) {
+        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+}

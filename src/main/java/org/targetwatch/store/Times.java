@@ -1,0 +1,17 @@
+package org.targetwatch.store;
+
+import org.targetwatch.ingest.ReadingParser;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+
+/** Timestamps leave the API in ISO-8601 with the Asia/Shanghai offset (+08:00), as officers read them. */
+public final class Times {
+    private Times() {
+    }
+
+    public static String format(OffsetDateTime t) {
+        return t == null ? null
+                : t.atZoneSameInstant(ReadingParser.ZONE).toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+}

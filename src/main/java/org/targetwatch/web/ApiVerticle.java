@@ -1,0 +1,362 @@
+package org.targetwatch.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import org.targetwatch.config.AppConfig;
+import org.targetwatch.facts.Threshold;
+import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.ingest.IngestService;
+import org.targetwatch.ingest.MalformedRequestException;
+import org.targetwatch.ingest.ReadingParser;
+import org.targetwatch.rules.RuleEngine;
+import org.targetwatch.rules.RuleSet;
+import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.TokenStore;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.Set;
+
+/** The HTTP API. Handlers never block: database calls are asynchronous and rules run on worker threads. */
+public final class ApiVerticle extends VerticleBase {
+    public static final String OFFICER = "officer";
+    public static final String RISK_OFFICE = "risk-office";
+    public static final String SUPERVISOR = "supervisor";
+    public static final String ADMIN = "admin";
+    static final Set<String> ROLES = Set.of(OFFICER, RISK_OFFICE, SUPERVISOR, ADMIN);
+    private static final String PRINCIPAL = "principal";
+    private static final int MAX_LIST_LIMIT = 10_000;
+
+    private final AppConfig config;
+    private final Pool pool;
+    private final IndicatorCatalog catalog;
+    private final RuleEngine engine;
+    private final IngestService ingest;
+    private final ReadingStore readings;
+    private final AlertStore alerts;
+    private final TokenStore tokens;
+    private final ReadingParser parser;
+    private final Clock clock;
+    private HttpServer server;
+
+    public ApiVerticle(AppConfig config, Pool pool, IndicatorCatalog catalog, RuleEngine engine,
+                       IngestService ingest, ReadingStore readings, AlertStore alerts, TokenStore tokens,
+                       Clock clock) {
+        this.config = config;
+        this.pool = pool;
+        this.catalog = catalog;
+        this.engine = engine;
+        this.ingest = ingest;
+        this.readings = readings;
+        this.alerts = alerts;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.parser = new ReadingParser(catalog, config.maxBatchReadings(),
+                java.time.Duration.ofSeconds(config.futureToleranceSeconds()));
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.route().failureHandler(ErrorMapper::handle);
+        router.errorHandler(404, ErrorMapper::handle);
+        router.errorHandler(405, ErrorMapper::handle);
+
+        router.get("/health/live").handler(this::live);
+        router.get("/health/ready").handler(this::ready);
+
+        router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        router.route("/api/v1/*").handler(this::authenticate);
+
+        router.get("/api/v1/whoami").handler(this::whoAmI);
+        router.get("/api/v1/indicators").handler(this::listIndicators);
+        router.get("/api/v1/rules").handler(this::listRules);
+        router.post("/api/v1/readings").handler(roles(OFFICER)).handler(this::postReadings);
+        router.get("/api/v1/readings").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::listReadings);
+        router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
+        router.get("/api/v1/alerts/:id").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::getAlert);
+        router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(this::createToken);
+        router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
+
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.httpHost()).setPort(config.httpPort())
+                .setCompressionSupported(true));
+        return server.requestHandler(router).listen();
+    }
+
+    /** The port actually bound (differs from the configured one when that is 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    // ---- access ----
+
+    private void authenticate(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            ctx.fail(new UnauthenticatedException("missing bearer token: send 'Authorization: Bearer <token>'"));
+            return;
+        }
+        String secret = header.substring(7).strip();
+        Optional<String> admin = config.adminToken();
+        if (admin.isPresent() && MessageDigest.isEqual(admin.get().getBytes(StandardCharsets.UTF_8),
+                secret.getBytes(StandardCharsets.UTF_8))) {
+            ctx.put(PRINCIPAL, new TokenStore.Principal(null, "TARGETWATCH_ADMIN_TOKEN", ADMIN));
+            ctx.next();
+            return;
+        }
+        tokens.find(secret).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                ctx.fail(new UnauthenticatedException("unknown or revoked token"));
+            } else {
+                ctx.put(PRINCIPAL, ar.result().get());
+                ctx.next();
+            }
+        });
+    }
+
+    private static Handler<RoutingContext> roles(String... allowed) {
+        Set<String> set = Set.of(allowed);
+        return ctx -> {
+            TokenStore.Principal p = ctx.get(PRINCIPAL);
+            if (set.contains(p.role())) {
+                ctx.next();
+            } else {
+                ctx.fail(new ForbiddenException("role '" + p.role() + "' may not " + ctx.request().method() + " "
+                        + ctx.request().path() + "; allowed: " + String.join(", ", allowed)));
+            }
+        };
+    }
+
+    // ---- handlers ----
+
+    private void live(RoutingContext ctx) {
+        ErrorMapper.write(ctx, 200, new JsonObject().put("status", "UP"));
+    }
+
+    private void ready(RoutingContext ctx) {
+        pool.query("SELECT 1").execute().onComplete(ar -> {
+            JsonObject body = new JsonObject()
+                    .put("database", ar.succeeded() ? "UP" : "DOWN")
+                    .put("rulesetVersion", engine.current().version());
+            body.put("status", ar.succeeded() ? "UP" : "DOWN");
+            ErrorMapper.write(ctx, ar.succeeded() ? 200 : 503, body);
+        });
+    }
+
+    private void whoAmI(RoutingContext ctx) {
+        TokenStore.Principal p = ctx.get(PRINCIPAL);
+        ErrorMapper.write(ctx, 200, new JsonObject().put("id", p.id()).put("name", p.name()).put("role", p.role()));
+    }
+
+    private void listIndicators(RoutingContext ctx) {
+        JsonArray list = new JsonArray();
+        catalog.all().forEach(i -> list.add(i.toJson()));
+        ErrorMapper.write(ctx, 200, new JsonObject().put("indicators", list));
+    }
+
+    private void listRules(RoutingContext ctx) {
+        RuleSet rs = engine.current();
+        JsonArray rules = new JsonArray();
+        rs.rules().forEach(r -> rules.add(r.toJson()));
+        JsonArray thresholds = new JsonArray();
+        for (Threshold t : rs.thresholds()) {
+            thresholds.add(new JsonObject().put("id", t.id()).put("kind", t.kind()).put("indicator", t.indicator())
+                    .put("statistic", t.statistic()).put("op", t.op()).put("value", t.value())
+                    .put("unit", t.unit()).put("severity", t.severity()).put("strength", t.strength())
+                    .put("source", t.source()).put("status", t.status())
+                    .put("configurable", !"CONFIRMED".equals(t.status()))
+                    .put("effectiveFrom", t.effectiveFrom().toString())
+                    .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
+                    .put("description", t.description()));
+        }
+        ErrorMapper.write(ctx, 200, new JsonObject().put("rulesetVersion", rs.version()).put("rules", rules)
+                .put("thresholds", thresholds));
+    }
+
+    private void postReadings(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null && !isJsonLike(type)) {
+            ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json, got '" + type + "'"));
+            return;
+        }
+        ReadingParser.ParsedBatch batch;
+        try {
+            batch = parser.parse(ctx.body().buffer(), clock.instant());
+        } catch (RuntimeException e) {
+            ctx.fail(e);
+            return;
+        }
+        TokenStore.Principal p = ctx.get(PRINCIPAL);
+        ingest.ingest(batch, p.id()).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                ErrorMapper.write(ctx, 201, ar.result().toJson());
+            }
+        });
+    }
+
+    private void listReadings(RoutingContext ctx) {
+        ReadingStore.Filter filter = new ReadingStore.Filter(
+                param(ctx, "indicator"), param(ctx, "subject"), instantParam(ctx, "from"), instantParam(ctx, "to"),
+                limit(ctx), "all".equals(param(ctx, "revisions")));
+        readings.list(filter).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                ErrorMapper.write(ctx, 200, new JsonObject().put("readings", new JsonArray(ar.result())));
+            }
+        });
+    }
+
+    private void listAlerts(RoutingContext ctx) {
+        alerts.list(param(ctx, "status"), param(ctx, "category"), param(ctx, "subject"), limit(ctx))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(ar.cause());
+                    } else {
+                        ErrorMapper.write(ctx, 200, new JsonObject().put("alerts", new JsonArray(ar.result())));
+                    }
+                });
+    }
+
+    private void getAlert(RoutingContext ctx) {
+        long id = idParam(ctx);
+        alerts.get(id).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                ctx.fail(new NotFoundException("id", "no alert with id " + id));
+            } else {
+                ErrorMapper.write(ctx, 200, ar.result().get());
+            }
+        });
+    }
+
+    private void createToken(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            throw new MalformedRequestException("body must be a JSON object {\"name\": ..., \"role\": ...}");
+        }
+        if (body == null) {
+            throw new MalformedRequestException("body must be a JSON object {\"name\": ..., \"role\": ...}");
+        }
+        Object name = body.getValue("name");
+        Object role = body.getValue("role");
+        if (!(name instanceof String n) || n.isBlank() || n.length() > 200) {
+            throw new InvalidTokenRequestException("name", "name is required: a string of 1 to 200 characters");
+        }
+        if (!(role instanceof String r) || !ROLES.contains(r)) {
+            throw new InvalidTokenRequestException("role", "role must be one of officer, risk-office, supervisor, admin");
+        }
+        TokenStore.Principal p = ctx.get(PRINCIPAL);
+        tokens.create(n.strip(), r, p.id()).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                TokenStore.Created c = ar.result();
+                ErrorMapper.write(ctx, 201, new JsonObject().put("id", c.id()).put("name", c.name())
+                        .put("role", c.role()).put("token", c.secret()));
+            }
+        });
+    }
+
+    private void revokeToken(RoutingContext ctx) {
+        long id = idParam(ctx);
+        tokens.revoke(id).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (!ar.result()) {
+                ctx.fail(new NotFoundException("id", "no token with id " + id));
+            } else {
+                ctx.response().setStatusCode(204).end();
+            }
+        });
+    }
+
+    /**
+     * JSON is accepted as application/json (or any +json type), and also without a type or as curl's default
+     * application/x-www-form-urlencoded, since officers post with plain {@code curl -d}.
+     */
+    private static boolean isJsonLike(String contentType) {
+        String t = contentType.toLowerCase();
+        return t.startsWith("application/json") || t.contains("+json")
+                || t.startsWith("application/x-www-form-urlencoded");
+    }
+
+    // ---- parameters ----
+
+    private static String param(RoutingContext ctx, String name) {
+        String v = ctx.request().getParam(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static int limit(RoutingContext ctx) {
+        String v = param(ctx, "limit");
+        if (v == null) {
+            return 1000;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= MAX_LIST_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidParameterException("limit", "limit must be a whole number from 1 to " + MAX_LIST_LIMIT);
+    }
+
+    private static long idParam(RoutingContext ctx) {
+        try {
+            long id = Long.parseLong(ctx.pathParam("id"));
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidParameterException("id", "id must be a positive whole number");
+    }
+
+    /** An ISO-8601 date-time with offset, or a date (midnight Asia/Shanghai). */
+    private static Instant instantParam(RoutingContext ctx, String name) {
+        String v = param(ctx, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(v).atStartOfDay(ReadingParser.ZONE).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw new InvalidParameterException(name, name + " must be an ISO-8601 date-time with offset"
+                        + " (2023-03-01T00:00:00+08:00) or a date (2023-03-01)");
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.targetwatch.web;
+
+import org.targetwatch.RejectedRequestException;
+
+import java.util.List;
+
+/** HTTP 403: the token's role may not do this. */
+public class ForbiddenException extends RejectedRequestException {
+    public ForbiddenException(String message) {
+        super("forbidden", message, List.of());
+    }
+
+    public ForbiddenException(String field, String message) {
+        super("forbidden", message, List.of(new FieldError(null, field, message)));
+    }
+}

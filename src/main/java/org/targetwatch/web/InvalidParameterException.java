@@ -1,0 +1,16 @@
+package org.targetwatch.web;
+
+import org.targetwatch.RejectedRequestException;
+
+import java.util.List;
+
+/** HTTP 400: a query or path parameter is malformed. */
+public class InvalidParameterException extends RejectedRequestException {
+    public InvalidParameterException(String message) {
+        super("invalid_parameter", message, List.of());
+    }
+
+    public InvalidParameterException(String field, String message) {
+        super("invalid_parameter", message, List.of(new FieldError(null, field, message)));
+    }
+}

@@ -1,0 +1,16 @@
+package org.targetwatch.web;
+
+import org.targetwatch.RejectedRequestException;
+
+import java.util.List;
+
+/** HTTP 404: no such resource. */
+public class NotFoundException extends RejectedRequestException {
+    public NotFoundException(String message) {
+        super("not_found", message, List.of());
+    }
+
+    public NotFoundException(String field, String message) {
+        super("not_found", message, List.of(new FieldError(null, field, message)));
+    }
+}

@@ -1,0 +1,12 @@
+package org.targetwatch.web;
+
+import org.targetwatch.RejectedRequestException;
+
+import java.util.List;
+
+/** A body in a format the endpoint does not take. HTTP 415. */
+public class UnsupportedMediaTypeException extends RejectedRequestException {
+    public UnsupportedMediaTypeException(String message) {
+        super("unsupported_media_type", message, List.of(new FieldError(null, "Content-Type", message)));
+    }
+}

@@ -1,0 +1,98 @@
+package org.targetwatch.rules;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.targetwatch.support.Rules;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every DRL in rules/ compiles, carries its metadata, and build errors name file and line. */
+class RulesDirectoryTest {
+
+    @Test
+    void everyDrlInRulesDirectoryCompilesWithMetadata() throws IOException {
+        RuleSet rs = Rules.real();
+        long drlFiles;
+        try (Stream<Path> s = Files.list(Rules.DIR)) {
+            drlFiles = s.filter(p -> p.toString().endsWith(".drl")).count();
+        }
+        assertThat(rs.rules()).extracting(RuleInfo::file).hasSameSizeAs(rs.rules())
+                .doesNotContain("?").containsAll(java.util.List.of("air.drl", "water.drl", "debt.drl", "safety.drl"));
+        assertThat(rs.rules().stream().map(RuleInfo::file).distinct().count()).isEqualTo(drlFiles);
+        for (RuleInfo r : rs.rules()) {
+            assertThat(r.category()).as(r.name()).isIn("air", "water", "debt", "safety", "target");
+            assertThat(r.severity()).as(r.name()).isIn("info", "warning", "major", "critical");
+            assertThat(r.source()).as(r.name()).isNotBlank();
+            assertThat(r.description()).as(r.name()).isNotBlank();
+        }
+        assertThat(rs.version()).hasSize(16);
+    }
+
+    @Test
+    void everyThresholdHasProvenanceAndAnEffectiveDate() {
+        assertThat(Rules.real().thresholds()).isNotEmpty().allSatisfy(t -> {
+            assertThat(t.source()).isNotBlank();
+            assertThat(t.status()).isIn("CONFIRMED", "PARTIAL", "UNCONFIRMED");
+            assertThat(t.effectiveFrom()).isNotNull();
+        });
+    }
+
+    @Test
+    void brokenDrlIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
+        copyRules(dir);
+        Files.writeString(dir.resolve("broken.drl"), """
+                package org.targetwatch.rules.broken;
+                import org.targetwatch.facts.Reading;
+
+                rule "broken"
+                when
+                    $r : Reading(valu > 3)
+                then
+                end
+                """);
+        assertThatThrownBy(() -> RuleSet.build(dir))
+                .isInstanceOfSatisfying(RuleBuildException.class, e -> {
+                    assertThat(e.problems()).isNotEmpty();
+                    assertThat(e.problems().get(0).file()).isEqualTo("broken.drl");
+                    assertThat(e.problems().get(0).line()).isEqualTo(6);
+                    assertThat(e.getMessage()).contains("broken.drl:6");
+                });
+    }
+
+    @Test
+    void invalidThresholdEntryIsReportedWithItsIndex(@TempDir Path dir) throws IOException {
+        copyRules(dir);
+        String text = Files.readString(dir.resolve("thresholds.json"));
+        Files.writeString(dir.resolve("thresholds.json"), text.replaceFirst("\"op\": \">\"", "\"op\": \"~\""));
+        assertThatThrownBy(() -> RuleSet.build(dir))
+                .isInstanceOfSatisfying(RuleBuildException.class, e -> {
+                    assertThat(e.problems()).singleElement().satisfies(p -> {
+                        assertThat(p.file()).isEqualTo("thresholds.json");
+                        assertThat(p.message()).contains("thresholds[0]").contains("'op'");
+                    });
+                });
+    }
+
+    @Test
+    void versionChangesWhenAnyFileChanges(@TempDir Path dir) throws IOException {
+        copyRules(dir);
+        String before = RuleSet.build(dir).version();
+        assertThat(before).isEqualTo(Rules.real().version());
+        Files.writeString(dir.resolve("water.drl"), Files.readString(dir.resolve("water.drl")) + "\n// note\n");
+        assertThat(RuleSet.build(dir).version()).isNotEqualTo(before);
+    }
+
+    private static void copyRules(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(Rules.DIR)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+    }
+}

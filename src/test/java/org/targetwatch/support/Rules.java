@@ -1,0 +1,56 @@
+package org.targetwatch.support;
+
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.DailyStat;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.rules.RuleSet;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The real ruleset of {@code rules/}, built once per test JVM, and helpers that make facts for it. */
+public final class Rules {
+    public static final Path DIR = Path.of("rules");
+    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    private static final AtomicLong IDS = new AtomicLong(1000);
+    private static RuleSet ruleSet;
+
+    private Rules() {
+    }
+
+    public static synchronized RuleSet real() {
+        if (ruleSet == null) {
+            ruleSet = RuleSet.build(DIR);
+        }
+        return ruleSet;
+    }
+
+    public static List<Breach> evaluate(Object... facts) {
+        return real().evaluate(List.of(facts));
+    }
+
+    public static List<Breach> evaluate(Collection<?> facts) {
+        return real().evaluate(facts);
+    }
+
+    /** A reading of the given indicator observed at 10:00 Asia/Shanghai on the given day. */
+    public static Reading reading(String indicator, String subject, LocalDate day, double value, String unit) {
+        return new Reading(IDS.incrementAndGet(), indicator, subject,
+                day.atTime(LocalTime.of(10, 0)).atZone(ZONE).toInstant(), day, value, unit, 1);
+    }
+
+    /** A daily statistic with {@code hours} hourly values whose mean is {@code mean}. */
+    public static DailyStat daily(String indicator, String subject, LocalDate day, int hours, double mean) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < hours; i++) {
+            ids.add(IDS.incrementAndGet());
+        }
+        return new DailyStat(subject, indicator, day, hours, mean, ids);
+    }
+}
