@@ -1,0 +1,65 @@
+package org.targetwatch.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real embedded PostgreSQL per test JVM; every test class gets a database of its own, so classes never see
+ * each other's rows. The server under test reaches it through TARGETWATCH_DB_URL like any external server.
+ */
+public final class TestDatabase {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres pg;
+
+    private TestDatabase() {
+    }
+
+    private static synchronized EmbeddedPostgres pg() {
+        if (pg == null) {
+            try {
+                pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    pg.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting
+                }
+            }));
+        }
+        return pg;
+    }
+
+    /** Creates a fresh, empty database and returns its postgresql:// URL. */
+    public static String newDatabaseUrl() {
+        String name = "tw_test_" + COUNTER.incrementAndGet();
+        try (Connection c = pg().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return "postgresql://postgres@localhost:" + pg().getPort() + "/" + name;
+    }
+
+    /** Runs a query returning one number (e.g. a count) against the database of the given URL. */
+    public static long scalar(String dbUrl, String sql) {
+        String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.targetwatch.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.targetwatch.TargetWatch;
+import org.targetwatch.config.AppConfig;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real server (real rules/, real HTTP on a free port) on a fresh database of the shared embedded PostgreSQL,
+ * with an HTTP client speaking to it the way users do.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
+    public final String dbUrl;
+    public final MutableClock clock = new MutableClock();
+    private final TargetWatch server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, String> tokens = new HashMap<>();
+
+    public TestServer() {
+        this(Map.of());
+    }
+
+    /** Starts with extra configuration (environment-variable names, e.g. TARGETWATCH_MAX_BATCH_READINGS). */
+    public TestServer(Map<String, String> extraEnv) {
+        this.dbUrl = TestDatabase.newDatabaseUrl();
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("TARGETWATCH_DB_URL", dbUrl);
+        env.put("TARGETWATCH_HTTP_PORT", "0");
+        env.put("TARGETWATCH_HTTP_HOST", "127.0.0.1");
+        env.put("TARGETWATCH_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("TARGETWATCH_CONFIG", Path.of("config/application.json").toString());
+        this.server = TargetWatch.start(AppConfig.load(env), clock);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** A token of the given role, created once through the API by the admin. */
+    public synchronized String token(String role) {
+        return tokens.computeIfAbsent(role, r -> {
+            Response res = post("/api/v1/tokens", ADMIN_TOKEN, new JsonObject().put("name", "test " + r)
+                    .put("role", r).encode());
+            if (res.status() != 201) {
+                throw new IllegalStateException("cannot create token: " + res);
+            }
+            return res.json().getString("token");
+        });
+    }
+
+    public Response get(String path, String token) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), token);
+    }
+
+    public Response post(String path, String token, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), token);
+    }
+
+    public Response delete(String path, String token) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE(), token);
+    }
+
+    public Response send(HttpRequest.Builder builder, String token) {
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    /** Rows in a table of this server's database. */
+    public long count(String table) {
+        return TestDatabase.scalar(dbUrl, "SELECT count(*) FROM " + table);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** An HTTP response; {@link #json()} and {@link #array(String)} parse the body. */
+    public record Response(int status, String body, String contentType) {
+        public JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        public JsonArray array(String field) {
+            return json().getJsonArray(field);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+}

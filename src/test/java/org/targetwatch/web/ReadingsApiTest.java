@@ -1,0 +1,218 @@
+package org.targetwatch.web;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.TestServer;
+import org.targetwatch.support.TestServer.Response;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+import static org.targetwatch.support.Readings.reading;
+
+/** Readings in, alerts out, through real HTTP, real rules and real PostgreSQL. */
+class ReadingsApiTest {
+    private static TestServer server;
+    private static String officer;
+    private static String risk;
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer();
+        officer = server.token("officer");
+        risk = server.token("risk-office");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Response post(Object body) {
+        return server.post("/api/v1/readings", officer, body.toString());
+    }
+
+    private static JsonArray alertsOf(String subject) {
+        Response r = server.get("/api/v1/alerts?subject=" + subject, risk);
+        assertThat(r.status()).isEqualTo(200);
+        return r.array("alerts");
+    }
+
+    @Test
+    void twentyFourHoursAboveGradeTwoOpenExactlyOneAlert() {
+        Response r = post(hourlyPm25("st-24", "2023-03-01", 24, 80.0));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.contentType()).startsWith("application/json");
+        assertThat(r.json().getInteger("accepted")).isEqualTo(24);
+        assertThat(r.json().getInteger("stored")).isEqualTo(24);
+        JsonArray raised = r.array("alerts");
+        assertThat(raised).hasSize(1);
+        JsonObject alert = raised.getJsonObject(0);
+        assertThat(alert.getString("change")).isEqualTo("opened");
+        assertThat(alert.getString("status")).isEqualTo("open");
+        assertThat(alert.getString("rule")).isEqualTo("air.daily-mean-over-grade-ii");
+        assertThat(alert.getString("category")).isEqualTo("air");
+        assertThat(alert.getString("severity")).isEqualTo("warning");
+        assertThat(alert.getString("subject")).isEqualTo("st-24");
+        assertThat(alert.getString("indicator")).isEqualTo("PM2_5");
+        assertThat(alert.getString("period")).isEqualTo("2023-03-01");
+        assertThat(alert.getDouble("value")).isEqualTo(80.0);
+        assertThat(alert.getJsonObject("threshold").getDouble("value")).isEqualTo(75.0);
+        assertThat(alert.getJsonObject("threshold").getString("id")).isEqualTo("GB3095-2012/PM2_5/24h/II");
+        assertThat(alert.getString("source")).contains("GB 3095-2012");
+        assertThat(alert.getJsonArray("readingIds")).hasSize(24);
+        assertThat(alert.getString("rulesetVersion")).hasSize(16);
+        assertThat(alert.getInteger("count")).isEqualTo(1);
+        assertThat(alert.getString("firstSeen")).endsWith("+08:00");
+
+        assertThat(alertsOf("st-24")).hasSize(1);
+        Response one = server.get("/api/v1/alerts/" + alert.getLong("id"), risk);
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json().getString("fingerprint")).isEqualTo(alert.getString("fingerprint"));
+    }
+
+    @Test
+    void postingTheSameReadingsAgainChangesNothing() {
+        JsonArray day = hourlyPm25("st-rep", "2023-03-02", 24, 80.0);
+        assertThat(post(day).status()).isEqualTo(201);
+        long readings = server.count("readings");
+        JsonObject alertBefore = alertsOf("st-rep").getJsonObject(0);
+
+        Response again = post(day);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().getInteger("accepted")).isEqualTo(24);
+        assertThat(again.json().getInteger("stored")).isZero();
+        assertThat(again.json().getInteger("unchanged")).isEqualTo(24);
+        assertThat(again.array("alerts")).isEmpty();
+        assertThat(server.count("readings")).isEqualTo(readings);
+        assertThat(alertsOf("st-rep")).singleElement().isEqualTo(alertBefore);
+    }
+
+    @Test
+    void nineteenHourlyValuesRaiseNoAlert() {
+        Response r = post(hourlyPm25("st-19", "2023-03-03", 19, 300.0));
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.array("alerts")).isEmpty();
+        assertThat(alertsOf("st-19")).isEmpty();
+    }
+
+    @Test
+    void twentiethHourArrivingLaterCompletesTheDayAndOpensTheAlert() {
+        assertThat(post(hourlyPm25("st-20", "2023-03-04", 19, 90.0)).array("alerts")).isEmpty();
+        Response r = post(reading("PM2_5", "st-20", "2023-03-04T19:00:00+08:00", 90.0, "ug/m3"));
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.array("alerts")).singleElement()
+                .satisfies(a -> assertThat(((JsonObject) a).getJsonArray("readingIds")).hasSize(20));
+    }
+
+    @Test
+    void dailyMeanAtTheLimitRaisesNoAlert() {
+        assertThat(post(hourlyPm25("st-75", "2023-03-05", 24, 75.0)).array("alerts")).isEmpty();
+    }
+
+    @Test
+    void correctionIsStoredAsNewRevisionAndReEvaluated() {
+        assertThat(post(hourlyPm25("st-cor", "2023-03-06", 24, 80.0)).array("alerts")).hasSize(1);
+        JsonObject fix = reading("PM2_5", "st-cor", "2023-03-06T05:00:00+08:00", 104.0, "ug/m3");
+        Response r = post(fix);
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.json().getInteger("stored")).isEqualTo(1);
+        assertThat(r.json().getInteger("corrections")).isEqualTo(1);
+        JsonObject updated = r.array("alerts").getJsonObject(0);
+        assertThat(updated.getString("change")).isEqualTo("updated");
+        assertThat(updated.getInteger("count")).isEqualTo(2);
+        assertThat(updated.getDouble("value")).isEqualTo(81.0);
+        assertThat(alertsOf("st-cor")).hasSize(1);
+
+        Response latest = server.get("/api/v1/readings?subject=st-cor&indicator=PM2_5", officer);
+        assertThat(latest.array("readings")).hasSize(24);
+        JsonObject five = latest.array("readings").getJsonObject(5);
+        assertThat(five.getDouble("value")).isEqualTo(104.0);
+        assertThat(five.getInteger("revision")).isEqualTo(2);
+        Response all = server.get("/api/v1/readings?subject=st-cor&revisions=all", officer);
+        assertThat(all.array("readings")).hasSize(25);
+    }
+
+    @Test
+    void readingsAreListedByIndicatorSubjectAndTime() {
+        post(hourlyPm25("st-list", "2023-03-07", 3, 10.0));
+        post(reading("WATER_NH3N", "st-list", "2023-03-07T09:30:00+08:00", 0.4, "mg/L"));
+        Response r = server.get("/api/v1/readings?subject=st-list&indicator=PM2_5"
+                + "&from=2023-03-07T01:00:00%2B08:00&to=2023-03-07T03:00:00%2B08:00", risk);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.array("readings")).extracting(o -> ((JsonObject) o).getString("observedAt"))
+                .containsExactly("2023-03-07T01:00:00+08:00", "2023-03-07T02:00:00+08:00");
+        assertThat(server.get("/api/v1/readings?subject=st-list&from=2023-03-07", risk).array("readings"))
+                .hasSize(4);
+    }
+
+    @Test
+    void waterDebtAndSafetyBreachesOpenAlertsOfTheirCategory() {
+        Response r = post(new JsonArray()
+                .add(reading("WATER_NH3N", "sec-a", "2023-04-01T09:30:00+08:00", 1.2, "mg/L"))
+                .add(reading("DEBT_RATIO", "zengdu-debt", "2023-06-30T00:00:00+08:00", 130.0, "%"))
+                .add(reading("SAFETY_MAJOR_ACCIDENTS", "zengdu-safety", "2023-07-31T00:00:00+08:00", 1, "count"))
+                .add(reading("WATER_NH3N", "sec-b", "2023-04-01T09:30:00+08:00", 1.0, "mg/L")));
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("category") + ":"
+                        + ((JsonObject) o).getString("severity"))
+                .containsExactlyInAnyOrder("water:warning", "debt:warning", "safety:critical");
+        assertThat(server.get("/api/v1/alerts?category=safety", risk).array("alerts"))
+                .singleElement().satisfies(a -> assertThat(((JsonObject) a).getString("subject"))
+                        .isEqualTo("zengdu-safety"));
+        assertThat(alertsOf("sec-b")).isEmpty();
+    }
+
+    @Test
+    void repeatedBreachOfTheSameSampleDayUpdatesTheOpenAlert() {
+        JsonObject first = post(reading("WATER_NH3N", "sec-r", "2023-04-02T09:00:00+08:00", 1.5, "mg/L"))
+                .array("alerts").getJsonObject(0);
+        JsonObject second = post(reading("WATER_NH3N", "sec-r", "2023-04-02T15:00:00+08:00", 1.8, "mg/L"))
+                .array("alerts").getJsonObject(0);
+        assertThat(second.getLong("id")).isEqualTo(first.getLong("id"));
+        assertThat(second.getString("change")).isEqualTo("updated");
+        assertThat(second.getInteger("count")).isEqualTo(2);
+        assertThat(second.getDouble("value")).isEqualTo(1.8);
+        assertThat(alertsOf("sec-r")).hasSize(1);
+    }
+
+    @Test
+    void alertFiltersByStatusAndUnknownAlertIs404() {
+        post(reading("DEBT_RATIO", "debt-f", "2023-06-30T00:00:00+08:00", 150.0, "%"));
+        assertThat(server.get("/api/v1/alerts?status=open&subject=debt-f", risk).array("alerts")).hasSize(1);
+        assertThat(server.get("/api/v1/alerts?status=resolved&subject=debt-f", risk).array("alerts")).isEmpty();
+        Response missing = server.get("/api/v1/alerts/99999999", risk);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().getString("code")).isEqualTo("not_found");
+        assertThat(missing.json().getString("field")).isEqualTo("id");
+        Response bad = server.get("/api/v1/alerts/abc", risk);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("field")).isEqualTo("id");
+    }
+
+    @Test
+    void catalogAndRulesAreListedWithProvenance() {
+        Response ind = server.get("/api/v1/indicators", officer);
+        assertThat(ind.status()).isEqualTo(200);
+        assertThat(ind.array("indicators")).extracting(o -> ((JsonObject) o).getString("code"))
+                .contains("PM2_5", "PM10", "O3", "NO2", "SO2", "CO", "WATER_NH3N", "DEBT_RATIO",
+                        "SAFETY_MAJOR_ACCIDENTS");
+        JsonObject co = ind.array("indicators").stream().map(o -> (JsonObject) o)
+                .filter(o -> o.getString("code").equals("CO")).findFirst().orElseThrow();
+        assertThat(co.getString("unit")).isEqualTo("mg/m3");
+        assertThat(co.getString("nameZh")).contains("一氧化碳");
+
+        Response rules = server.get("/api/v1/rules", risk);
+        assertThat(rules.status()).isEqualTo(200);
+        assertThat(rules.array("rules")).hasSize(4).allSatisfy(o -> {
+            JsonObject rule = (JsonObject) o;
+            assertThat(rule.getString("source")).isNotBlank();
+            assertThat(rule.getString("description")).isNotBlank();
+        });
+        assertThat(rules.array("thresholds").stream().map(o -> (JsonObject) o)
+                .filter(t -> t.getString("status").equals("UNCONFIRMED")))
+                .isNotEmpty().allSatisfy(t -> assertThat(t.getBoolean("configurable")).isTrue());
+    }
+}
