@@ -179,6 +179,18 @@ class ReadingsApiTest {
     }
 
     @Test
+    void observedAtUpToFiveMinutesAheadOfTheServerClockIsAccepted() {
+        java.time.Instant now = java.time.Instant.parse("2024-05-01T02:00:00Z");
+        server.clock.set(now);
+        try {
+            Response r = post(reading("DEBT_RATIO", "clock-skew", now.plusSeconds(300).toString(), 50, "%"));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+        } finally {
+            server.clock.reset();
+        }
+    }
+
+    @Test
     void alertFiltersByStatusAndUnknownAlertIs404() {
         post(reading("DEBT_RATIO", "debt-f", "2023-06-30T00:00:00+08:00", 150.0, "%"));
         assertThat(server.get("/api/v1/alerts?status=open&subject=debt-f", risk).array("alerts")).hasSize(1);
