@@ -16,6 +16,7 @@ import org.targetwatch.store.TokenStore;
 import org.targetwatch.web.ApiVerticle;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * One running server: configuration checked, rules built, database started and migrated, HTTP listening. Built
@@ -29,11 +30,15 @@ public final class TargetWatch implements AutoCloseable {
     private final ApiVerticle api;
     private final RuleEngine engine;
 
-    private TargetWatch(Vertx vertx, Database database, ApiVerticle api, RuleEngine engine) {
+    private final Optional<String> bootstrapAdminToken;
+
+    private TargetWatch(Vertx vertx, Database database, ApiVerticle api, RuleEngine engine,
+                        Optional<String> bootstrapAdminToken) {
         this.vertx = vertx;
         this.database = database;
         this.api = api;
         this.engine = engine;
+        this.bootstrapAdminToken = bootstrapAdminToken;
     }
 
     /**
@@ -52,7 +57,7 @@ public final class TargetWatch implements AutoCloseable {
         try {
             database = Database.open(config, vertx);
             TokenStore tokens = new TokenStore(database.pool());
-            bootstrapAdmin(config, tokens);
+            Optional<String> bootstrapToken = bootstrapAdmin(config, tokens);
             ReadingStore readings = new ReadingStore(database.pool());
             AlertStore alerts = new AlertStore(database.pool());
             RuleEngine engine = new RuleEngine(vertx, ruleSet);
@@ -62,7 +67,7 @@ public final class TargetWatch implements AutoCloseable {
                     tokens, clock);
             vertx.deployVerticle(api).await();
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
-            return new TargetWatch(vertx, database, api, engine);
+            return new TargetWatch(vertx, database, api, engine, bootstrapToken);
         } catch (RuntimeException e) {
             if (database != null) {
                 database.close();
@@ -73,9 +78,9 @@ public final class TargetWatch implements AutoCloseable {
     }
 
     /** Without TARGETWATCH_ADMIN_TOKEN and with no admin token stored, creates one and logs it this once. */
-    private static void bootstrapAdmin(AppConfig config, TokenStore tokens) {
+    private static Optional<String> bootstrapAdmin(AppConfig config, TokenStore tokens) {
         if (config.adminToken().isPresent() || tokens.anyActiveAdmin().await()) {
-            return;
+            return Optional.empty();
         }
         TokenStore.Created created = tokens.create("bootstrap-admin", ApiVerticle.ADMIN, null).await();
         LOG.warn("""
@@ -89,6 +94,12 @@ public final class TargetWatch implements AutoCloseable {
                 supervisor tokens (POST /api/v1/tokens). Or set TARGETWATCH_ADMIN_TOKEN.
                 ================================================================================""",
                 created.secret());
+        return Optional.of(created.secret());
+    }
+
+    /** The admin token this start created because none existed (also logged once), if it did. */
+    public Optional<String> bootstrapAdminToken() {
+        return bootstrapAdminToken;
     }
 
     public int port() {

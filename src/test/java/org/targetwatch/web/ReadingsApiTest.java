@@ -135,6 +135,32 @@ class ReadingsApiTest {
         assertThat(all.array("readings")).hasSize(25);
     }
 
+    /** Concurrent requests for one station and day must not open two alerts (subject lock + unique index). */
+    @Test
+    void concurrentRequestsForOneSubjectOpenOneAlert() throws Exception {
+        JsonArray day = hourlyPm25("st-conc", "2023-03-08", 24, 90.0);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Response>>();
+            for (int i = 0; i < 24; i++) {
+                JsonObject one = day.getJsonObject(i);
+                futures.add(pool.submit(() -> post(one)));
+                futures.add(pool.submit(() -> post(one)));
+            }
+            for (var f : futures) {
+                assertThat(f.get().status()).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        JsonArray alerts = alertsOf("st-conc");
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.getJsonObject(0).getJsonArray("readingIds")).hasSize(24);
+        assertThat(alerts.getJsonObject(0).getInteger("count")).isEqualTo(5);
+        assertThat(server.get("/api/v1/readings?subject=st-conc&revisions=all", officer).array("readings"))
+                .hasSize(24);
+    }
+
     @Test
     void readingsAreListedByIndicatorSubjectAndTime() {
         post(hourlyPm25("st-list", "2023-03-07", 3, 10.0));

@@ -1,0 +1,109 @@
+package org.targetwatch.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Configuration: file, environment overrides, validation; and the real process exiting on bad values. */
+class ConfigTest {
+
+    @Test
+    void defaultsApplyWithoutFileOrEnvironment() {
+        AppConfig c = AppConfig.fromSources(new JsonObject(), Map.of());
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.dbUrl()).isEmpty();
+        assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(c.rulesDir()).isEqualTo(Path.of("./rules"));
+        assertThat(c.adminToken()).isEmpty();
+        assertThat(c.maxBatchReadings()).isEqualTo(10_000);
+    }
+
+    @Test
+    void environmentOverridesTheFile() {
+        AppConfig c = AppConfig.fromSources(new JsonObject().put("httpPort", 9000).put("rulesDir", "/etc/rules"),
+                Map.of("TARGETWATCH_HTTP_PORT", "9100",
+                        "TARGETWATCH_DB_URL", "postgresql://tw:secret@db.example:5432/targetwatch"));
+        assertThat(c.httpPort()).isEqualTo(9100);
+        assertThat(c.rulesDir()).isEqualTo(Path.of("/etc/rules"));
+        assertThat(c.dbUrl()).contains("postgresql://tw:secret@db.example:5432/targetwatch");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "TARGETWATCH_HTTP_PORT, abc",
+            "TARGETWATCH_HTTP_PORT, 70000",
+            "TARGETWATCH_DB_URL, mysql://x@y/z",
+            "TARGETWATCH_DB_URL, postgresql://host-without-db",
+            "TARGETWATCH_ADMIN_TOKEN, short",
+            "TARGETWATCH_DB_POOL_SIZE, 0",
+            "TARGETWATCH_MAX_BATCH_READINGS, -5",
+    })
+    void invalidValueIsRejectedNamingTheKey(String key, String value) {
+        assertThatThrownBy(() -> AppConfig.fromSources(new JsonObject(), Map.of(key, value)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo(key);
+                    assertThat(e.getMessage()).startsWith(key);
+                });
+    }
+
+    @Test
+    void unknownKeyInTheFileIsRejected() {
+        assertThatThrownBy(() -> AppConfig.fromSources(new JsonObject().put("htpPort", 1), Map.of()))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("htpPort"));
+    }
+
+    @Test
+    void shippedConfigurationFileIsValid() {
+        AppConfig c = AppConfig.load(Map.of("TARGETWATCH_CONFIG", "config/application.json"));
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.indicatorsFile()).isEqualTo(Path.of("./config/indicators.json"));
+    }
+
+    @Test
+    void serverProcessExitsNonZeroNamingTheInvalidKey() throws Exception {
+        Result r = runMain(Map.of("TARGETWATCH_HTTP_PORT", "eighty"));
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.stderr).contains("TARGETWATCH_HTTP_PORT").contains("eighty");
+    }
+
+    @Test
+    void serverProcessExitsWithEveryRuleErrorWhenRulesDoNotBuild(@TempDir Path rules) throws Exception {
+        Files.copy(Path.of("rules/thresholds.json"), rules.resolve("thresholds.json"));
+        Files.writeString(rules.resolve("bad.drl"), "package x;\nrule \"a\"\nwhen\n  Nothing(\nthen\nend\n");
+        Result r = runMain(Map.of("TARGETWATCH_RULES_DIR", rules.toString()));
+        assertThat(r.exit).isEqualTo(3);
+        assertThat(r.stderr).contains("bad.drl:");
+    }
+
+    private record Result(int exit, String stderr) {
+    }
+
+    private static Result runMain(Map<String, String> env) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "org.targetwatch.Main"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("TARGETWATCH_"));
+        pb.environment().putAll(env);
+        File err = File.createTempFile("tw-err", ".txt");
+        pb.redirectError(err).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("server did not exit");
+        }
+        return new Result(p.exitValue(), Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    }
+}
