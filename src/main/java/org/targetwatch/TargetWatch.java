@@ -12,6 +12,7 @@ import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.AlertStore;
 import org.targetwatch.store.Database;
 import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.SubjectStore;
 import org.targetwatch.store.TokenStore;
 import org.targetwatch.web.ApiVerticle;
 
@@ -61,10 +62,11 @@ public final class TargetWatch implements AutoCloseable {
             ReadingStore readings = new ReadingStore(database.pool());
             AlertStore alerts = new AlertStore(database.pool());
             RuleEngine engine = new RuleEngine(vertx, ruleSet);
-            IngestService ingest = new IngestService(database.pool(), readings, new AlertService(alerts), engine,
-                    catalog, clock);
-            ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, readings, alerts,
-                    tokens, clock);
+            SubjectStore subjects = new SubjectStore(database.pool());
+            IngestService ingest = new IngestService(database.pool(), subjects, readings, new AlertService(alerts),
+                    engine, catalog, clock);
+            ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
+                    alerts, tokens, clock);
             vertx.deployVerticle(api).await();
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
             return new TargetWatch(vertx, database, api, engine, bootstrapToken);

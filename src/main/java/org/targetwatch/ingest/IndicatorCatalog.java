@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import org.targetwatch.facts.Subject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +49,8 @@ public final class IndicatorCatalog {
             try {
                 Indicator ind = new Indicator(
                         req(o, "code"), req(o, "nameZh"), req(o, "nameEn"), req(o, "unit"), req(o, "category"),
-                        req(o, "frequency"), o.getDouble("min"), o.getDouble("max"), o.getBoolean("integer", false));
+                        req(o, "frequency"), o.getDouble("min"), o.getDouble("max"), o.getBoolean("integer", false),
+                        kinds(o));
                 if (!CATEGORIES.contains(ind.category())) {
                     throw new IllegalArgumentException("category must be one of " + CATEGORIES);
                 }
@@ -64,6 +68,21 @@ public final class IndicatorCatalog {
             }
         }
         return new IndicatorCatalog(map);
+    }
+
+    private static List<String> kinds(JsonObject o) {
+        JsonArray a = o.getJsonArray("subjectKinds");
+        if (a == null || a.isEmpty()) {
+            throw new IllegalArgumentException("missing 'subjectKinds'");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object k : a) {
+            if (!(k instanceof String s) || !Subject.KINDS.contains(s)) {
+                throw new IllegalArgumentException("subjectKinds: unknown kind " + k + "; known: " + Subject.KINDS);
+            }
+            out.add(s);
+        }
+        return List.copyOf(out);
     }
 
     private static String req(JsonObject o, String field) {

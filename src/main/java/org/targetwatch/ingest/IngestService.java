@@ -3,7 +3,10 @@ package org.targetwatch.ingest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import org.targetwatch.RejectedRequestException;
 import org.targetwatch.alerts.AlertService;
+import org.targetwatch.facts.Subject;
+import org.targetwatch.store.SubjectStore;
 import org.targetwatch.facts.DailyStat;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.rules.RuleEngine;
@@ -39,15 +42,17 @@ public final class IngestService {
     }
 
     private final Pool pool;
+    private final SubjectStore subjects;
     private final ReadingStore readings;
     private final AlertService alerts;
     private final RuleEngine engine;
     private final IndicatorCatalog catalog;
     private final Clock clock;
 
-    public IngestService(Pool pool, ReadingStore readings, AlertService alerts, RuleEngine engine,
-                         IndicatorCatalog catalog, Clock clock) {
+    public IngestService(Pool pool, SubjectStore subjects, ReadingStore readings, AlertService alerts,
+                         RuleEngine engine, IndicatorCatalog catalog, Clock clock) {
         this.pool = pool;
+        this.subjects = subjects;
         this.readings = readings;
         this.alerts = alerts;
         this.engine = engine;
@@ -58,33 +63,65 @@ public final class IngestService {
     public Future<Result> ingest(ReadingParser.ParsedBatch batch, Long submittedBy) {
         RuleSet ruleSet = engine.current();
         List<ReadingInput> inputs = batch.readings();
-        Set<String> subjects = new LinkedHashSet<>();
+        Set<String> subjectIds = new LinkedHashSet<>();
         List<ReadingInput.Key> keys = new ArrayList<>(inputs.size());
         for (ReadingInput in : inputs) {
-            subjects.add(in.subject());
+            subjectIds.add(in.subject());
             keys.add(in.key());
         }
-        return pool.withTransaction(conn -> readings.lockSubjects(conn, subjects)
-                .compose(v -> readings.latestRevisions(conn, keys))
-                .compose(latest -> {
-                    List<ReadingInput> toStore = new ArrayList<>();
-                    List<Integer> revisions = new ArrayList<>();
-                    int corrections = classify(inputs, latest, toStore, revisions);
-                    if (toStore.isEmpty()) {
-                        return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of()));
-                    }
-                    return readings.insert(conn, toStore, revisions, submittedBy)
-                            .compose(stored -> dailyStats(conn, stored)
-                                    .compose(stats -> {
-                                        List<Object> facts = new ArrayList<>(stored.size() + stats.size());
-                                        facts.addAll(stored);
-                                        facts.addAll(stats);
-                                        return engine.evaluate(ruleSet, facts);
-                                    })
-                                    .compose(breaches -> alerts.apply(conn, breaches, ruleSet, clock.instant()))
-                                    .map(changed -> new Result(batch.items(), stored.size(), corrections,
-                                            changed)));
-                }));
+        return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(known -> {
+            checkSubjects(inputs, known, batch.array());
+            return readings.lockSubjects(conn, subjectIds)
+                    .compose(v -> readings.latestRevisions(conn, keys))
+                    .compose(latest -> {
+                        List<ReadingInput> toStore = new ArrayList<>();
+                        List<Integer> revisions = new ArrayList<>();
+                        int corrections = classify(inputs, latest, toStore, revisions);
+                        if (toStore.isEmpty()) {
+                            return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of()));
+                        }
+                        return readings.insert(conn, toStore, revisions, submittedBy)
+                                .compose(stored -> dailyStats(conn, stored)
+                                        .compose(stats -> {
+                                            List<Object> facts = new ArrayList<>(stored.size() + stats.size()
+                                                    + known.size());
+                                            facts.addAll(stored);
+                                            facts.addAll(stats);
+                                            facts.addAll(known.values());
+                                            return engine.evaluate(ruleSet, facts);
+                                        })
+                                        .compose(breaches -> alerts.apply(conn, breaches, ruleSet, clock.instant()))
+                                        .map(changed -> new Result(batch.items(), stored.size(), corrections,
+                                                changed)));
+                    });
+        }));
+    }
+
+    /**
+     * Every reading must be about a registered subject of a kind its indicator allows.
+     *
+     * @throws InvalidReadingException (422) naming each offending item's {@code subject}
+     */
+    private static void checkSubjects(List<ReadingInput> inputs, Map<String, Subject> known, boolean array) {
+        List<RejectedRequestException.FieldError> errors = new ArrayList<>();
+        for (ReadingInput in : inputs) {
+            Integer index = array ? in.index() : null;
+            Subject s = known.get(in.subject());
+            if (s == null) {
+                errors.add(new RejectedRequestException.FieldError(index, "subject", "unknown subject '"
+                        + in.subject() + "'; register it first (POST /api/v1/subjects)"));
+            } else if (!in.indicator().subjectKinds().contains(s.kind())) {
+                errors.add(new RejectedRequestException.FieldError(index, "subject", "subject '" + s.id()
+                        + "' is a " + s.kind() + "; " + in.indicator().code() + " is reported for "
+                        + String.join(" or ", in.indicator().subjectKinds())));
+            }
+            if (errors.size() >= 100) {
+                break;
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidReadingException(errors);
+        }
     }
 
     /** Splits inputs into rows to store (with their revision); returns how many of those are corrections. */

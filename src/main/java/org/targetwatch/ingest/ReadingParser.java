@@ -128,14 +128,14 @@ public final class ReadingParser {
         if (!errors.isEmpty()) {
             throw new InvalidReadingException(errors);
         }
-        return new ParsedBatch(items.size(), out);
+        return new ParsedBatch(items.size(), decoded instanceof JsonArray, out);
     }
 
     /**
-     * A valid request: {@code items} readings were sent; {@code readings} holds them without in-request repeats
+     * A valid request: {@code items} readings were sent ({@code array}: as a JSON array, so errors carry indexes); {@code readings} holds them without in-request repeats
      * (same key and value), in request order.
      */
-    public record ParsedBatch(int items, List<ReadingInput> readings) {
+    public record ParsedBatch(int items, boolean array, List<ReadingInput> readings) {
     }
 
     private static Optional<String> text(JsonObject item, String field, Integer index, List<FieldError> errors,

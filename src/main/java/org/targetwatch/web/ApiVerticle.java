@@ -21,6 +21,13 @@ import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.AlertStore;
 import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.SubjectStore;
+import org.targetwatch.facts.Subject;
+import org.targetwatch.ingest.SubjectParser;
+import org.targetwatch.RejectedRequestException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.targetwatch.store.TokenStore;
 
 import java.nio.charset.StandardCharsets;
@@ -48,6 +55,7 @@ public final class ApiVerticle extends VerticleBase {
     private final IndicatorCatalog catalog;
     private final RuleEngine engine;
     private final IngestService ingest;
+    private final SubjectStore subjects;
     private final ReadingStore readings;
     private final AlertStore alerts;
     private final TokenStore tokens;
@@ -56,8 +64,9 @@ public final class ApiVerticle extends VerticleBase {
     private HttpServer server;
 
     public ApiVerticle(AppConfig config, Pool pool, IndicatorCatalog catalog, RuleEngine engine,
-                       IngestService ingest, ReadingStore readings, AlertStore alerts, TokenStore tokens,
-                       Clock clock) {
+                       IngestService ingest, SubjectStore subjects, ReadingStore readings, AlertStore alerts,
+                       TokenStore tokens, Clock clock) {
+        this.subjects = subjects;
         this.config = config;
         this.pool = pool;
         this.catalog = catalog;
@@ -81,12 +90,17 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(this::ready);
 
-        router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        router.route("/api/v1/*").method(io.vertx.core.http.HttpMethod.POST).method(io.vertx.core.http.HttpMethod.PUT)
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         router.route("/api/v1/*").handler(this::authenticate);
 
         router.get("/api/v1/whoami").handler(this::whoAmI);
         router.get("/api/v1/indicators").handler(this::listIndicators);
         router.get("/api/v1/rules").handler(this::listRules);
+        router.get("/api/v1/subjects").handler(this::listSubjects);
+        router.get("/api/v1/subjects/:id").handler(this::getSubject);
+        router.post("/api/v1/subjects").handler(roles(ADMIN)).handler(this::createSubjects);
+        router.put("/api/v1/subjects/:id").handler(roles(ADMIN)).handler(this::updateSubject);
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(this::postReadings);
         router.get("/api/v1/readings").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::listReadings);
         router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
@@ -213,6 +227,127 @@ public final class ApiVerticle extends VerticleBase {
                 ctx.fail(ar.cause());
             } else {
                 ErrorMapper.write(ctx, 201, ar.result().toJson());
+            }
+        });
+    }
+
+    private void listSubjects(RoutingContext ctx) {
+        subjects.list(param(ctx, "kind"), param(ctx, "region")).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                JsonArray list = new JsonArray();
+                ar.result().forEach(s -> list.add(s.toJson()));
+                ErrorMapper.write(ctx, 200, new JsonObject().put("subjects", list));
+            }
+        });
+    }
+
+    private void getSubject(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        subjects.find(List.of(id)).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (!ar.result().containsKey(id)) {
+                ctx.fail(new NotFoundException("id", "no subject with id '" + id + "'"));
+            } else {
+                ErrorMapper.write(ctx, 200, ar.result().get(id).toJson());
+            }
+        });
+    }
+
+    /** One subject object or an array; all or nothing. 201 with the subjects, 409 if an id exists. */
+    private void createSubjects(RoutingContext ctx) {
+        Object decoded;
+        try {
+            decoded = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+        } catch (RuntimeException e) {
+            throw new MalformedRequestException("body must be a subject object or an array of them");
+        }
+        List<Object> items = new ArrayList<>();
+        boolean array = decoded instanceof JsonArray;
+        if (decoded instanceof JsonObject o) {
+            items.add(o);
+        } else if (decoded instanceof JsonArray a && !a.isEmpty() && a.size() <= 10_000) {
+            a.forEach(items::add);
+        } else {
+            throw new MalformedRequestException("body must be a subject object or an array of 1 to 10000 of them");
+        }
+        List<RejectedRequestException.FieldError> errors = new ArrayList<>();
+        List<Subject> parsed = new ArrayList<>();
+        Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Integer index = array ? i : null;
+            if (!(items.get(i) instanceof JsonObject o)) {
+                errors.add(new RejectedRequestException.FieldError(index, "", "each subject must be an object"));
+                continue;
+            }
+            Subject s = SubjectParser.parse(o, index, errors);
+            if (s != null && !ids.add(s.id())) {
+                errors.add(new RejectedRequestException.FieldError(index, "id", "id '" + s.id()
+                        + "' appears twice in this request"));
+            } else if (s != null) {
+                parsed.add(s);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidSubjectException(errors);
+        }
+        Set<String> referenced = new java.util.HashSet<>();
+        parsed.forEach(s -> {
+            if (s.district() != null) {
+                referenced.add(s.district());
+            }
+        });
+        subjects.find(referenced).compose(known -> {
+            Map<String, Subject> all = new java.util.HashMap<>(known);
+            parsed.forEach(s -> all.put(s.id(), s));
+            List<RejectedRequestException.FieldError> refErrors = SubjectParser.checkReferences(parsed, all);
+            if (!refErrors.isEmpty()) {
+                return Future.failedFuture(new InvalidSubjectException(refErrors));
+            }
+            return subjects.insert(parsed);
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                JsonArray out = new JsonArray();
+                parsed.forEach(s -> out.add(s.toJson()));
+                ErrorMapper.write(ctx, 201, array ? new JsonObject().put("subjects", out) : out.getJsonObject(0));
+            }
+        });
+    }
+
+    private void updateSubject(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null) {
+            throw new MalformedRequestException("body must be a subject object");
+        }
+        String id = ctx.pathParam("id");
+        List<RejectedRequestException.FieldError> errors = new ArrayList<>();
+        Subject s = SubjectParser.parse(body.copy().put("id", id), null, errors);
+        if (s == null) {
+            throw new InvalidSubjectException(errors);
+        }
+        Set<String> referenced = s.district() == null ? Set.of() : Set.of(s.district());
+        subjects.find(referenced).compose(known -> {
+            List<RejectedRequestException.FieldError> refErrors = SubjectParser.checkReferences(List.of(s), known);
+            if (!refErrors.isEmpty()) {
+                return Future.failedFuture(new InvalidSubjectException(refErrors));
+            }
+            return subjects.update(s);
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (!ar.result()) {
+                ctx.fail(new NotFoundException("id", "no subject with id '" + id + "'; create it with POST"));
+            } else {
+                ErrorMapper.write(ctx, 200, s.toJson());
             }
         });
     }

@@ -62,7 +62,8 @@ final class ErrorMapper {
             return 413;
         } else if (e instanceof UnsupportedMediaTypeException) {
             return 415;
-        } else if (e instanceof InvalidReadingException || e instanceof InvalidTokenRequestException) {
+        } else if (e instanceof InvalidReadingException || e instanceof InvalidTokenRequestException
+                || e instanceof InvalidSubjectException) {
             return 422;
         }
         return 400;

@@ -60,6 +60,18 @@ public final class TestServer implements AutoCloseable {
         });
     }
 
+    /** Registers subjects of one kind through the admin API (ids already registered are an error). */
+    public void register(String kind, String... ids) {
+        io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+        for (String id : ids) {
+            a.add(new JsonObject().put("id", id).put("kind", kind).put("name", "测试 " + id));
+        }
+        Response r = post("/api/v1/subjects", ADMIN_TOKEN, a.encode());
+        if (r.status() != 201) {
+            throw new IllegalStateException("cannot register subjects: " + r);
+        }
+    }
+
     public Response get(String path, String token) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), token);
     }

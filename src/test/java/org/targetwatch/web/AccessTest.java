@@ -21,6 +21,7 @@ class AccessTest {
     @BeforeAll
     static void start() {
         server = new TestServer();
+        server.register("air-station", "acc");
     }
 
     @AfterAll
@@ -66,6 +67,9 @@ class AccessTest {
             "GET, /api/v1/indicators, officer, 200",
             "GET, /api/v1/rules, risk-office, 200",
             "GET, /api/v1/rules, admin, 200",
+            "GET, /api/v1/subjects, officer, 200",
+            "POST, /api/v1/subjects, officer, 403",
+            "POST, /api/v1/subjects, supervisor, 403",
     })
     void rolesMayOnlyUseTheirEndpoints(String method, String path, String role, int expected) {
         Response r = call(method, path, role);

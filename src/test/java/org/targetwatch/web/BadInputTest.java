@@ -30,6 +30,8 @@ class BadInputTest {
         server = new TestServer(Map.of("TARGETWATCH_MAX_BATCH_READINGS", "50",
                 "TARGETWATCH_MAX_BODY_BYTES", "20000"));
         officer = server.token("officer");
+        server.register("air-station", "st-bad", "st-bad2", "st-bad3");
+        server.register("district", "fut", "z");
     }
 
     @AfterAll
@@ -152,6 +154,20 @@ class BadInputTest {
         Response late = post(reading("DEBT_RATIO", "fut", now.plusSeconds(301).toString(), 50, "%").encode());
         assertRejected(late, 422, "invalid_reading", null, "observedAt");
         assertThat(late.json().getString("message")).contains("future");
+    }
+
+    @Test
+    void unknownSubjectIs422WithItsIndex() {
+        Response r = post(batchWithBadItem(good().put("subject", "st-nowhere")));
+        assertRejected(r, 422, "invalid_reading", 2, "subject");
+        assertThat(r.json().getString("message")).contains("st-nowhere");
+    }
+
+    @Test
+    void subjectOfTheWrongKindIs422() {
+        Response r = post(reading("DEBT_RATIO", "st-bad", "2023-06-30T00:00:00+08:00", 50, "%").encode());
+        assertRejected(r, 422, "invalid_reading", null, "subject");
+        assertThat(r.json().getString("message")).contains("air-station");
     }
 
     @Test

@@ -23,6 +23,9 @@ class ReadingsApiTest {
         server = new TestServer();
         officer = server.token("officer");
         risk = server.token("risk-office");
+        server.register("air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list");
+        server.register("water-section", "sec-a", "sec-b", "sec-r", "sec-list");
+        server.register("district", "zengdu-debt", "zengdu-safety", "debt-f", "clock-skew");
     }
 
     @AfterAll
@@ -164,7 +167,7 @@ class ReadingsApiTest {
     @Test
     void readingsAreListedByIndicatorSubjectAndTime() {
         post(hourlyPm25("st-list", "2023-03-07", 3, 10.0));
-        post(reading("WATER_NH3N", "st-list", "2023-03-07T09:30:00+08:00", 0.4, "mg/L"));
+        post(hourlyPm25("st-list", "2023-03-08", 1, 10.0));
         Response r = server.get("/api/v1/readings?subject=st-list&indicator=PM2_5"
                 + "&from=2023-03-07T01:00:00%2B08:00&to=2023-03-07T03:00:00%2B08:00", risk);
         assertThat(r.status()).isEqualTo(200);

@@ -47,6 +47,9 @@ class RestartTest {
             admin = first.bootstrapAdminToken().get();
             officer = createToken(first.port(), admin, "officer");
             risk = createToken(first.port(), admin, "risk-office");
+            assertThat(send(first.port(), admin, "POST", "/api/v1/subjects",
+                    new JsonObject().put("id", "st-r").put("kind", "air-station").put("name", "东城站").encode())
+                    .statusCode()).isEqualTo(201);
             HttpResponse<String> posted = send(first.port(), officer, "POST", "/api/v1/readings",
                     hourlyPm25("st-r", "2023-03-01", 24, 80.0).encode());
             assertThat(posted.statusCode()).isEqualTo(201);

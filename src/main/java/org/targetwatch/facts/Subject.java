@@ -1,0 +1,50 @@
+package org.targetwatch.facts;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A registered subject: what readings are about. Immutable. {@code settings} holds the kind-specific settings,
+ * already validated (see {@code ingest.SubjectParser}); the typed accessors give their defaults.
+ */
+public record Subject(String id, String kind, String name, String region, Map<String, Object> settings) {
+    public static final List<String> KINDS = List.of("air-station", "water-section", "drinking-water-source",
+            "village", "township", "district");
+    public static final List<String> WATER_CLASSES = List.of("I", "II", "III", "IV", "V");
+
+    public Subject {
+        settings = Map.copyOf(settings);
+    }
+
+    /** Target class of a water section or source as 1 (I) to 5 (V); default III. */
+    public int targetClass() {
+        Object v = settings.get("targetClass");
+        return v == null ? 3 : WATER_CLASSES.indexOf(v.toString()) + 1;
+    }
+
+    /** {@code river} (default) or {@code lake}: GB 3838-2002 sets different TP limits for lakes and reservoirs. */
+    public String waterBody() {
+        Object v = settings.get("waterBody");
+        return v == null ? "river" : v.toString();
+    }
+
+    /** The district an air station belongs to, or null. */
+    public String district() {
+        Object v = settings.get("district");
+        return v == null ? null : v.toString();
+    }
+
+    /** A village's deadline for clearing its debt, or null. */
+    public LocalDate debtClearanceDeadline() {
+        Object v = settings.get("debtClearanceDeadline");
+        return v == null ? null : LocalDate.parse(v.toString());
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject().put("id", id).put("kind", kind).put("name", name).put("region", region)
+                .put("settings", new JsonObject(new java.util.LinkedHashMap<>(settings)));
+    }
+}

@@ -1,0 +1,135 @@
+package org.targetwatch.ingest;
+
+import io.vertx.core.json.JsonObject;
+import org.targetwatch.RejectedRequestException.FieldError;
+import org.targetwatch.facts.Subject;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates a subject registration: id, kind, name, region and the settings allowed for the kind. Errors name the
+ * field ({@code settings.targetClass} for a setting) and, in an array, the item index.
+ */
+public final class SubjectParser {
+    private static final Map<String, Set<String>> SETTINGS = Map.of(
+            "air-station", Set.of("district"),
+            "water-section", Set.of("targetClass", "waterBody", "control"),
+            "drinking-water-source", Set.of("targetClass", "waterBody", "level"),
+            "village", Set.of("debtClearanceDeadline"),
+            "township", Set.of(),
+            "district", Set.of());
+
+    private SubjectParser() {
+    }
+
+    /** Parses one subject object; problems are appended to {@code errors}. Returns null if any was found. */
+    public static Subject parse(JsonObject o, Integer index, List<FieldError> errors) {
+        int before = errors.size();
+        String id = text(o, "id", index, errors, true);
+        if (id != null && !id.matches("[\\p{L}\\p{N}._:-]{1,128}")) {
+            errors.add(new FieldError(index, "id", "id may hold letters, digits and . _ : - (at most 128)"));
+        }
+        String kind = text(o, "kind", index, errors, true);
+        if (kind != null && !Subject.KINDS.contains(kind)) {
+            errors.add(new FieldError(index, "kind", "kind must be one of " + Subject.KINDS));
+            kind = null;
+        }
+        String name = text(o, "name", index, errors, true);
+        String region = text(o, "region", index, errors, false);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        Object rawSettings = o.getValue("settings");
+        if (rawSettings != null && !(rawSettings instanceof JsonObject)) {
+            errors.add(new FieldError(index, "settings", "settings must be an object"));
+        } else if (rawSettings != null && kind != null) {
+            JsonObject s = (JsonObject) rawSettings;
+            for (String key : s.fieldNames()) {
+                Object v = s.getValue(key);
+                String field = "settings." + key;
+                if (!SETTINGS.get(kind).contains(key)) {
+                    errors.add(new FieldError(index, field, "not a setting of kind " + kind + "; allowed: "
+                            + SETTINGS.get(kind)));
+                } else if (!(v instanceof String str) || str.isBlank()) {
+                    errors.add(new FieldError(index, field, "must be a non-empty string"));
+                } else if (!validSetting(key, str)) {
+                    errors.add(new FieldError(index, field, allowedValues(key)));
+                } else {
+                    settings.put(key, str);
+                }
+            }
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        return new Subject(id, kind, name, region == null ? "" : region, settings);
+    }
+
+    private static boolean validSetting(String key, String v) {
+        return switch (key) {
+            case "targetClass" -> Subject.WATER_CLASSES.contains(v);
+            case "waterBody" -> v.equals("river") || v.equals("lake");
+            case "control" -> List.of("national", "provincial", "municipal", "other").contains(v);
+            case "level" -> v.equals("county") || v.equals("township");
+            case "debtClearanceDeadline" -> isDate(v);
+            default -> true;
+        };
+    }
+
+    private static String allowedValues(String key) {
+        return switch (key) {
+            case "targetClass" -> "must be one of " + Subject.WATER_CLASSES + " (GB 3838-2002 class)";
+            case "waterBody" -> "must be river or lake";
+            case "control" -> "must be national, provincial, municipal or other";
+            case "level" -> "must be county (county level and above) or township";
+            case "debtClearanceDeadline" -> "must be a date, e.g. 2023-12-31";
+            default -> "invalid value";
+        };
+    }
+
+    private static boolean isDate(String v) {
+        try {
+            LocalDate.parse(v);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static String text(JsonObject o, String field, Integer index, List<FieldError> errors,
+                               boolean required) {
+        Object v = o.getValue(field);
+        if (v == null) {
+            if (required) {
+                errors.add(new FieldError(index, field, "is required"));
+            }
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank() || s.length() > 200) {
+            errors.add(new FieldError(index, field, "must be a non-empty string of at most 200 characters"));
+            return null;
+        }
+        return s.strip();
+    }
+
+    /** Checks the references between subjects of one request and those stored (an air station's district). */
+    public static List<FieldError> checkReferences(List<Subject> subjects, Map<String, Subject> known) {
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            Subject s = subjects.get(i);
+            String district = s.district();
+            if (district != null) {
+                Subject d = known.get(district);
+                if (d == null || !d.kind().equals("district")) {
+                    errors.add(new FieldError(subjects.size() == 1 ? null : i, "settings.district",
+                            "'" + district + "' is not a registered subject of kind district"));
+                }
+            }
+        }
+        return errors;
+    }
+}

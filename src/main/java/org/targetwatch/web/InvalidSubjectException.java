@@ -1,0 +1,12 @@
+package org.targetwatch.web;
+
+import org.targetwatch.RejectedRequestException;
+
+import java.util.List;
+
+/** A subject registration with missing fields, an unknown kind or invalid settings. HTTP 422. */
+public class InvalidSubjectException extends RejectedRequestException {
+    public InvalidSubjectException(List<FieldError> errors) {
+        super("invalid_subject", errors.get(0).field() + ": " + errors.get(0).message(), errors);
+    }
+}
