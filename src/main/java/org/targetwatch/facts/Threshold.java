@@ -16,10 +16,11 @@ import java.time.LocalDate;
  * @param status        CONFIRMED, PARTIAL or UNCONFIRMED, as in the indicator catalog
  * @param effectiveFrom first day in force (inclusive)
  * @param effectiveTo   last day in force (inclusive), or null if open-ended
+ * @param enabled       false switches the entry off without deleting it (e.g. an optional reading of a standard)
  */
 public record Threshold(String id, String kind, String indicator, String statistic, String op, double value,
                         String unit, String severity, String strength, String source, String status,
-                        LocalDate effectiveFrom, LocalDate effectiveTo, String description) {
+                        LocalDate effectiveFrom, LocalDate effectiveTo, String description, boolean enabled) {
 
     /** {@code x op value}. */
     public boolean test(double x) {

@@ -7,7 +7,15 @@ import org.targetwatch.RejectedRequestException;
 import org.targetwatch.alerts.AlertService;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.store.SubjectStore;
-import org.targetwatch.facts.DailyStat;
+import io.vertx.sqlclient.SqlConnection;
+import org.targetwatch.facts.AirDay;
+import org.targetwatch.facts.AirYearToDate;
+import org.targetwatch.stats.AirDays;
+import org.targetwatch.stats.AirYear;
+import org.targetwatch.store.AirStore;
+import java.time.LocalDate;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
@@ -44,6 +52,7 @@ public final class IngestService {
     private final Pool pool;
     private final SubjectStore subjects;
     private final ReadingStore readings;
+    private final AirStore air = new AirStore();
     private final AlertService alerts;
     private final RuleEngine engine;
     private final IndicatorCatalog catalog;
@@ -81,12 +90,12 @@ public final class IngestService {
                             return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of()));
                         }
                         return readings.insert(conn, toStore, revisions, submittedBy)
-                                .compose(stored -> dailyStats(conn, stored)
-                                        .compose(stats -> {
-                                            List<Object> facts = new ArrayList<>(stored.size() + stats.size()
+                                .compose(stored -> airFacts(conn, stored, known, ruleSet)
+                                        .compose(derived -> {
+                                            List<Object> facts = new ArrayList<>(stored.size() + derived.size()
                                                     + known.size());
                                             facts.addAll(stored);
-                                            facts.addAll(stats);
+                                            facts.addAll(derived);
                                             facts.addAll(known.values());
                                             return engine.evaluate(ruleSet, facts);
                                         })
@@ -142,13 +151,75 @@ public final class IngestService {
         return corrections;
     }
 
-    private Future<List<DailyStat>> dailyStats(io.vertx.sqlclient.SqlConnection conn, List<Reading> stored) {
-        Set<ReadingStore.DayKey> days = new LinkedHashSet<>();
+    /**
+     * The derived air facts a batch needs, loaded once per station-day: recomputes and stores the daily statistics
+     * of every touched station-day and of the districts of those stations, then the year-to-date and annual
+     * statistics of every touched station and district year.
+     */
+    private Future<List<Object>> airFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
+                                          RuleSet ruleSet) {
+        Set<AirStore.SubjectDay> stationDays = new LinkedHashSet<>();
         for (Reading r : stored) {
             if (catalog.find(r.indicator()).map(Indicator::hourly).orElse(false)) {
-                days.add(new ReadingStore.DayKey(r.subject(), r.indicator(), r.date()));
+                stationDays.add(new AirStore.SubjectDay(r.subject(), r.date()));
             }
         }
-        return days.isEmpty() ? Future.succeededFuture(List.of()) : readings.dailyStats(conn, days);
+        if (stationDays.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<Object> facts = new ArrayList<>();
+        List<AirDay> days = new ArrayList<>();
+        return air.hourly(conn, stationDays).compose(hourly -> {
+            hourly.forEach((key, hours) -> {
+                facts.addAll(AirDays.dailyStats(key.subject(), key.day(), hours));
+                days.add(AirDays.station(key.subject(), key.day(),
+                        hours, AirDays.Validity.of(ruleSet.thresholds(), key.day())));
+            });
+            return air.upsert(conn, days);
+        }).compose(v -> {
+            Map<String, Set<LocalDate>> districtDates = new TreeMap<>();
+            for (AirStore.SubjectDay sd : stationDays) {
+                Subject station = known.get(sd.subject());
+                if (station != null && station.district() != null) {
+                    districtDates.computeIfAbsent(station.district(), k -> new TreeSet<>()).add(sd.day());
+                }
+            }
+            Future<Void> chain = Future.succeededFuture();
+            for (Map.Entry<String, Set<LocalDate>> e : districtDates.entrySet()) {
+                chain = chain.compose(x -> air.stationDays(conn, e.getKey(), e.getValue()).compose(rows -> {
+                    Map<LocalDate, List<AirDay>> byDate = new TreeMap<>();
+                    rows.forEach(r -> byDate.computeIfAbsent(r.date(), k -> new ArrayList<>()).add(r));
+                    List<AirDay> districtDays = new ArrayList<>();
+                    byDate.forEach((date, list) -> districtDays.add(AirDays.district(e.getKey(), date, list)));
+                    days.addAll(districtDays);
+                    return air.upsert(conn, districtDays);
+                }));
+            }
+            return chain;
+        }).compose(v -> {
+            facts.addAll(days);
+            Map<String, Set<Integer>> years = new TreeMap<>();
+            Map<String, String> kinds = new java.util.HashMap<>();
+            for (AirDay d : days) {
+                years.computeIfAbsent(d.subject(), k -> new TreeSet<>()).add(d.date().getYear());
+                kinds.put(d.subject(), d.kind());
+            }
+            Future<Void> chain = Future.succeededFuture();
+            for (Map.Entry<String, Set<Integer>> e : years.entrySet()) {
+                for (int year : e.getValue()) {
+                    String subject = e.getKey();
+                    chain = chain.compose(x -> air.days(conn, subject, LocalDate.of(year - 1, 1, 1),
+                            LocalDate.of(year, 12, 31)).map(list -> {
+                                AirYearToDate ytd = AirYear.yearToDate(subject, kinds.get(subject), year, list);
+                                if (ytd != null) {
+                                    facts.add(ytd);
+                                }
+                                facts.addAll(AirYear.annual(subject, kinds.get(subject), year, list));
+                                return null;
+                            }));
+                }
+            }
+            return chain.map(facts);
+        });
     }
 }

@@ -207,7 +207,9 @@ public final class RuleSet {
         KieSession session = kieBase.newKieSession();
         try {
             for (Threshold t : thresholds) {
-                session.insert(t);
+                if (t.enabled()) {
+                    session.insert(t);
+                }
             }
             for (Object f : facts) {
                 session.insert(f);

@@ -47,7 +47,8 @@ final class ThresholdFile {
                         oneOf(o, "op", OPS), number(o, "value"), req(o, "unit"),
                         oneOf(o, "severity", SEVERITIES), req(o, "strength"), req(o, "source"),
                         oneOf(o, "status", STATUSES), LocalDate.parse(req(o, "effectiveFrom")),
-                        to == null ? null : LocalDate.parse(to), o.getString("description", ""));
+                        to == null ? null : LocalDate.parse(to), o.getString("description", ""),
+                        o.getBoolean("enabled", true));
                 if (t.effectiveTo() != null && t.effectiveTo().isBefore(t.effectiveFrom())) {
                     throw new IllegalArgumentException("effectiveTo is before effectiveFrom");
                 }

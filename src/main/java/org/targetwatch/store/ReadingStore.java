@@ -6,13 +6,11 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.facts.DailyStat;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.ingest.ReadingInput;
 import org.targetwatch.ingest.ReadingParser;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -50,21 +47,6 @@ public final class ReadingStore {
                  AS u(indicator, subject, observed_at, value, unit, source, revision)
             RETURNING id, indicator, subject, observed_at, value, unit, revision""";
 
-    /** Hourly values of whole calendar days (Asia/Shanghai), the revision in force for each hour. */
-    static final String DAILY_STATS = """
-            SELECT subject, indicator, day, count(*)::int AS n, avg(value) AS mean,
-                   array_agg(id ORDER BY observed_at) AS ids
-            FROM (
-                SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
-                       r.id, r.subject, r.indicator, r.observed_at, r.value, k.day
-                FROM unnest($1::text[], $2::text[], $3::date[]) AS k(subject, indicator, day)
-                JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator
-                 AND r.observed_at >= (k.day::timestamp AT TIME ZONE 'Asia/Shanghai')
-                 AND r.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-                ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC
-            ) AS latest
-            GROUP BY subject, indicator, day""";
-
     static final String LIST_LATEST = """
             SELECT * FROM (
                 SELECT DISTINCT ON (subject, indicator, observed_at) *
@@ -85,10 +67,6 @@ public final class ReadingStore {
 
     /** Revision in force of one stored observation. */
     public record Latest(int revision, double value) {
-    }
-
-    /** A (subject, indicator, day) whose daily statistic must be recomputed. */
-    public record DayKey(String subject, String indicator, LocalDate day) {
     }
 
     /** Reading filter of {@code GET /api/v1/readings}; null fields do not filter. */
@@ -164,29 +142,6 @@ public final class ReadingStore {
                 out.add(new Reading(r.getLong("id"), r.getString("indicator"), r.getString("subject"), at,
                         at.atZone(ReadingParser.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
                         r.getInteger("revision")));
-            }
-            return out;
-        });
-    }
-
-    /** Daily statistics of the given days, from the revisions in force. Days with no readings are absent. */
-    public Future<List<DailyStat>> dailyStats(SqlConnection conn, Set<DayKey> days) {
-        int n = days.size();
-        String[] subjects = new String[n];
-        String[] indicators = new String[n];
-        LocalDate[] dates = new LocalDate[n];
-        int i = 0;
-        for (DayKey d : days) {
-            subjects[i] = d.subject();
-            indicators[i] = d.indicator();
-            dates[i] = d.day();
-            i++;
-        }
-        return conn.preparedQuery(DAILY_STATS).execute(Tuple.tuple(List.of(subjects, indicators, dates))).map(rows -> {
-            List<DailyStat> out = new ArrayList<>();
-            for (Row r : rows) {
-                out.add(new DailyStat(r.getString("subject"), r.getString("indicator"), r.getLocalDate("day"),
-                        r.getInteger("n"), r.getDouble("mean"), List.of(r.getArrayOfLongs("ids"))));
             }
             return out;
         });

@@ -200,6 +200,7 @@ public final class ApiVerticle extends VerticleBase {
                     .put("unit", t.unit()).put("severity", t.severity()).put("strength", t.strength())
                     .put("source", t.source()).put("status", t.status())
                     .put("configurable", !"CONFIRMED".equals(t.status()))
+                    .put("enabled", t.enabled())
                     .put("effectiveFrom", t.effectiveFrom().toString())
                     .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
                     .put("description", t.description()));

@@ -1,0 +1,163 @@
+package org.targetwatch.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.targetwatch.facts.AirDay;
+import org.targetwatch.ingest.ReadingParser;
+import org.targetwatch.stats.AirDays;
+import org.targetwatch.stats.AirYear;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Hourly air readings by station-day, and the derived {@code air_daily} rows. */
+public final class AirStore {
+    /** Daily item → column of air_daily. */
+    static final Map<String, String> COLUMNS = new LinkedHashMap<>();
+
+    static {
+        COLUMNS.put("SO2", "so2");
+        COLUMNS.put("NO2", "no2");
+        COLUMNS.put("PM10", "pm10");
+        COLUMNS.put("CO", "co");
+        COLUMNS.put("O3_1H", "o3_1h");
+        COLUMNS.put("O3_8H", "o3_8h");
+        COLUMNS.put("PM2_5", "pm25");
+    }
+
+    /** Revisions in force of the hourly air readings of whole station-days. */
+    static final String HOURLY = """
+            SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
+                   r.id, r.subject, r.indicator, r.observed_at, r.value, k.day
+            FROM unnest($1::text[], $2::date[]) AS k(subject, day)
+            JOIN readings r ON r.subject = k.subject AND r.indicator = ANY($3::text[])
+             AND r.observed_at >= (k.day::timestamp AT TIME ZONE 'Asia/Shanghai')
+             AND r.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+            ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
+
+    static final String UPSERT = """
+            INSERT INTO air_daily (subject, day, kind, valid, aqi, so2, no2, pm10, co, o3_1h, o3_8h, pm25, details)
+            SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bool[], $5::int[], $6::float8[],
+                                 $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[],
+                                 $12::float8[], $13::jsonb[])
+            ON CONFLICT (subject, day) DO UPDATE SET
+                kind = EXCLUDED.kind, valid = EXCLUDED.valid, aqi = EXCLUDED.aqi, so2 = EXCLUDED.so2,
+                no2 = EXCLUDED.no2, pm10 = EXCLUDED.pm10, co = EXCLUDED.co, o3_1h = EXCLUDED.o3_1h,
+                o3_8h = EXCLUDED.o3_8h, pm25 = EXCLUDED.pm25, details = EXCLUDED.details, updated_at = now()""";
+
+    static final String STATION_DAYS = """
+            SELECT a.* FROM air_daily a JOIN subjects s ON s.id = a.subject
+            WHERE s.kind = 'air-station' AND s.settings->>'district' = $1 AND a.day = ANY($2::date[])""";
+
+    static final String DAYS = "SELECT * FROM air_daily WHERE subject = $1 AND day >= $2 AND day <= $3 ORDER BY day";
+
+    static final String ONE = "SELECT details FROM air_daily WHERE subject = $1 AND day = $2";
+
+    /** A station (or district) and calendar day. */
+    public record SubjectDay(String subject, LocalDate day) {
+    }
+
+    /** Hourly air values of the given station-days, in one statement. */
+    public Future<Map<SubjectDay, AirDays.Hours>> hourly(SqlClient client, Collection<SubjectDay> days) {
+        String[] subjects = days.stream().map(SubjectDay::subject).toArray(String[]::new);
+        LocalDate[] dates = days.stream().map(SubjectDay::day).toArray(LocalDate[]::new);
+        String[] indicators = AirDays.HOURLY.toArray(new String[0]);
+        return client.preparedQuery(HOURLY).execute(Tuple.tuple(List.of(subjects, dates, indicators))).map(rows -> {
+            Map<SubjectDay, AirDays.Hours> out = new LinkedHashMap<>();
+            for (Row r : rows) {
+                SubjectDay key = new SubjectDay(r.getString("subject"), r.getLocalDate("day"));
+                int hour = r.getOffsetDateTime("observed_at").atZoneSameInstant(ReadingParser.ZONE).getHour();
+                out.computeIfAbsent(key, k -> AirDays.Hours.empty())
+                        .put(r.getString("indicator"), hour, r.getDouble("value"), r.getLong("id"));
+            }
+            return out;
+        });
+    }
+
+    /** Stores the days (insert or replace), in one statement. */
+    public Future<Void> upsert(SqlClient client, List<AirDay> days) {
+        if (days.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        int n = days.size();
+        String[] subjects = new String[n];
+        LocalDate[] dates = new LocalDate[n];
+        String[] kinds = new String[n];
+        Boolean[] valid = new Boolean[n];
+        Integer[] aqi = new Integer[n];
+        Double[][] cols = new Double[COLUMNS.size()][n];
+        JsonObject[] details = new JsonObject[n];
+        for (int i = 0; i < n; i++) {
+            AirDay d = days.get(i);
+            subjects[i] = d.subject();
+            dates[i] = d.date();
+            kinds[i] = d.kind();
+            valid[i] = d.valid();
+            aqi[i] = d.hasAqi() ? d.aqi() : null;
+            int c = 0;
+            for (String item : COLUMNS.keySet()) {
+                cols[c++][i] = d.value(item);
+            }
+            details[i] = d.toJson();
+        }
+        List<Object> params = new ArrayList<>(Arrays.asList(subjects, dates, kinds, valid, aqi));
+        params.addAll(Arrays.asList((Object[]) cols));
+        params.add(details);
+        return client.preparedQuery(UPSERT).execute(Tuple.tuple(params)).mapEmpty();
+    }
+
+    /** Stored days of the stations of a district on the given dates. */
+    public Future<List<AirDay>> stationDays(SqlClient client, String district, Collection<LocalDate> dates) {
+        return client.preparedQuery(STATION_DAYS)
+                .execute(Tuple.of(district, dates.toArray(new LocalDate[0]))).map(rows -> {
+                    List<AirDay> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new AirDay(r.getString("subject"), r.getString("kind"), r.getLocalDate("day"),
+                                values(r), Map.of(), Map.of(), -1, null, List.of(), List.of(),
+                                r.getBoolean("valid"), List.of()));
+                    }
+                    return out;
+                });
+    }
+
+    /** Stored days of a subject from {@code from} to {@code to} inclusive. */
+    public Future<List<AirYear.Day>> days(SqlClient client, String subject, LocalDate from, LocalDate to) {
+        return client.preparedQuery(DAYS).execute(Tuple.of(subject, from, to)).map(rows -> {
+            List<AirYear.Day> out = new ArrayList<>();
+            for (Row r : rows) {
+                Integer aqi = r.getInteger("aqi");
+                out.add(new AirYear.Day(r.getLocalDate("day"), r.getBoolean("valid"), aqi == null ? -1 : aqi,
+                        values(r)));
+            }
+            return out;
+        });
+    }
+
+    /** The stored statistics of one subject-day (as {@link AirDay#toJson()}), if any. */
+    public Future<Optional<JsonObject>> day(SqlClient client, String subject, LocalDate day) {
+        return client.preparedQuery(ONE).execute(Tuple.of(subject, day)).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? Optional.of((JsonObject) it.next().getJson("details")) : Optional.empty();
+        });
+    }
+
+    private static Map<String, Double> values(Row r) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        COLUMNS.forEach((item, col) -> {
+            Double v = r.getDouble(col);
+            if (v != null) {
+                values.put(item, v);
+            }
+        });
+        return values;
+    }
+}
