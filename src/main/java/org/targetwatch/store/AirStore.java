@@ -118,7 +118,7 @@ public final class AirStore {
     /** Stored days of the stations of a district on the given dates. */
     public Future<List<AirDay>> stationDays(SqlClient client, String district, Collection<LocalDate> dates) {
         return client.preparedQuery(STATION_DAYS)
-                .execute(Tuple.of(district, dates.toArray(new LocalDate[0]))).map(rows -> {
+                .execute(Tuple.tuple(List.of(district, dates.toArray(new LocalDate[0])))).map(rows -> {
                     List<AirDay> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new AirDay(r.getString("subject"), r.getString("kind"), r.getLocalDate("day"),

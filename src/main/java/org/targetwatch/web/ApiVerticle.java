@@ -21,6 +21,8 @@ import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.AlertStore;
 import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.AirStore;
+import org.targetwatch.stats.AirSummary;
 import org.targetwatch.store.SubjectStore;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.ingest.SubjectParser;
@@ -59,6 +61,7 @@ public final class ApiVerticle extends VerticleBase {
     private final ReadingStore readings;
     private final AlertStore alerts;
     private final TokenStore tokens;
+    private final AirStore air = new AirStore();
     private final ReadingParser parser;
     private final Clock clock;
     private HttpServer server;
@@ -101,6 +104,8 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/subjects/:id").handler(this::getSubject);
         router.post("/api/v1/subjects").handler(roles(ADMIN)).handler(this::createSubjects);
         router.put("/api/v1/subjects/:id").handler(roles(ADMIN)).handler(this::updateSubject);
+        router.get("/api/v1/air/daily").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::airDaily);
+        router.get("/api/v1/air/summary").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::airSummary);
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(this::postReadings);
         router.get("/api/v1/readings").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::listReadings);
         router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
@@ -351,6 +356,61 @@ public final class ApiVerticle extends VerticleBase {
                 ErrorMapper.write(ctx, 200, s.toJson());
             }
         });
+    }
+
+    private void airDaily(RoutingContext ctx) {
+        String subject = required(ctx, "subject");
+        LocalDate date;
+        try {
+            date = LocalDate.parse(required(ctx, "date"));
+        } catch (DateTimeParseException e) {
+            throw new InvalidParameterException("date", "date must be YYYY-MM-DD");
+        }
+        air.day(pool, subject, date).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                ctx.fail(new NotFoundException("subject", "no air data for '" + subject + "' on " + date));
+            } else {
+                ErrorMapper.write(ctx, 200, ar.result().get());
+            }
+        });
+    }
+
+    private void airSummary(RoutingContext ctx) {
+        String subject = required(ctx, "subject");
+        int year;
+        try {
+            year = Integer.parseInt(required(ctx, "year"));
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException("year", "year must be a whole number, e.g. 2023");
+        }
+        if (year < 1970 || year > 9999) {
+            throw new InvalidParameterException("year", "year must be between 1970 and 9999");
+        }
+        RuleSet rs = engine.current();
+        subjects.find(List.of(subject)).compose(found -> {
+            Subject s = found.get(subject);
+            if (s == null) {
+                return Future.failedFuture(new NotFoundException("subject", "no subject '" + subject + "'"));
+            }
+            return air.days(pool, subject, LocalDate.of(year - 1, 1, 1), LocalDate.of(year, 12, 31))
+                    .map(days -> AirSummary.build(subject, s.kind(), year, days, rs.thresholds()));
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                ErrorMapper.write(ctx, 200, ar.result());
+            }
+        });
+    }
+
+    private static String required(RoutingContext ctx, String name) {
+        String v = param(ctx, name);
+        if (v == null) {
+            throw new InvalidParameterException(name, name + " is required");
+        }
+        return v;
     }
 
     private void listReadings(RoutingContext ctx) {

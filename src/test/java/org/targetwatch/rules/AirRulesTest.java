@@ -97,4 +97,106 @@ class AirRulesTest {
     void daysBeforeGb3095Of2012TookEffectAreNotJudged() {
         assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2015, 12, 31), 24, 300))).isEmpty();
     }
+
+    // ---- daily AQI ----
+
+    private static org.targetwatch.facts.AirDay airDay(String kind, int aqi) {
+        return new org.targetwatch.facts.AirDay("zd", kind, DAY_2023, java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of(), aqi, "x", List.of(), List.of(), true, List.of(7L));
+    }
+
+    @Test
+    void heavyPollutionDayIsAqiAboveTwoHundred() {
+        assertThat(evaluate(airDay("air-station", 199))).isEmpty();
+        assertThat(evaluate(airDay("air-station", 200))).isEmpty();
+        assertThat(evaluate(airDay("district", 201))).singleElement().satisfies(b -> {
+            assertThat(b.rule()).isEqualTo("air.heavy-pollution-day");
+            assertThat(b.indicator()).isEqualTo("AQI");
+            assertThat(b.threshold().severity()).isEqualTo("major");
+            assertThat(b.value()).isEqualTo(201);
+        });
+    }
+
+    // ---- year to date ----
+
+    private static org.targetwatch.facts.AirYearToDate ytd(String kind, double ratio, double best, double change) {
+        return new org.targetwatch.facts.AirYearToDate("zd", kind, 2023, LocalDate.of(2023, 6, 30), 100,
+                (int) ratio, ratio, 184, best, 40 + change, 70, 40, Double.NaN);
+    }
+
+    @Test
+    void goodDayRatioBelowEightySixPercentIsABreachAndEightySixIsNot() {
+        assertThat(rules(evaluate(ytd("district", 85.99, 95, -1)))).containsExactly("air.good-day-ratio-below-baseline");
+        assertThat(rules(evaluate(ytd("district", 86, 95, -1)))).isEmpty();
+        assertThat(rules(evaluate(ytd("district", 86.01, 95, -1)))).isEmpty();
+    }
+
+    @Test
+    void goodDayRatioIsJudgedForDistrictsNotStations() {
+        assertThat(evaluate(ytd("air-station", 50, 60, 5))).isEmpty();
+    }
+
+    @Test
+    void targetAtRiskWhenEvenAllRemainingGoodDaysCannotReachEightySix() {
+        assertThat(rules(evaluate(ytd("district", 80, 85.99, -1))))
+                .containsExactlyInAnyOrder("air.good-day-ratio-below-baseline", "air.good-day-target-at-risk");
+        assertThat(rules(evaluate(ytd("district", 80, 86, -1))))
+                .containsExactly("air.good-day-ratio-below-baseline");
+    }
+
+    @Test
+    void pmMeanNotBelowLastYearIsNotAnImprovement() {
+        assertThat(evaluate(ytd("district", 90, 95, -0.1))).isEmpty();
+        assertThat(evaluate(ytd("district", 90, 95, 0))).singleElement().satisfies(b -> {
+            assertThat(b.rule()).isEqualTo("air.pm-not-improving-year-on-year");
+            assertThat(b.indicator()).isEqualTo("PM2_5");
+            assertThat(b.threshold().strength()).isEqualTo("确保");
+            assertThat(b.threshold().severity()).isEqualTo("major");
+        });
+        assertThat(evaluate(ytd("district", 90, 95, 0.1))).hasSize(1);
+    }
+
+    // ---- annual evaluation ----
+
+    private static org.targetwatch.facts.AnnualStatistic annual(String ind, String stat, double v, int days) {
+        return new org.targetwatch.facts.AnnualStatistic("zd", "district", 2023, ind, stat, v, days);
+    }
+
+    @ParameterizedTest(name = "{0} {1} limit {2}")
+    @CsvSource({"SO2, annual-mean, 60", "NO2, annual-mean, 40", "PM10, annual-mean, 70", "PM2_5, annual-mean, 35",
+            "CO, p95-24h, 4", "O3, p90-mda8, 160"})
+    void annualStatisticAboveGradeTwoIsABreach(String ind, String stat, double limit) {
+        assertThat(evaluate(annual(ind, stat, limit - 0.01, 365))).isEmpty();
+        assertThat(evaluate(annual(ind, stat, limit, 365))).isEmpty();
+        assertThat(evaluate(annual(ind, stat, limit + 0.01, 365))).singleElement().satisfies(b -> {
+            assertThat(b.rule()).isEqualTo("air.annual-statistic-over-grade-ii");
+            assertThat(b.period()).isEqualTo("2023:" + stat);
+        });
+    }
+
+    @Test
+    void annualStatisticNeedsThreeHundredTwentyFourDays() {
+        assertThat(evaluate(annual("PM2_5", "annual-mean", 50, 323))).isEmpty();
+        assertThat(evaluate(annual("PM2_5", "annual-mean", 50, 324))).hasSize(1);
+    }
+
+    @Test
+    void percentileReadingBIsOffByDefault() {
+        assertThat(evaluate(annual("PM2_5", "p95-24h", 90, 365))).isEmpty();
+        assertThat(org.targetwatch.support.Rules.real().thresholds().stream()
+                .filter(t -> t.id().endsWith("reading-b"))).hasSize(4)
+                .allSatisfy(t -> assertThat(t.enabled()).isFalse());
+    }
+
+    @Test
+    void annualPm25LimitFollowsGb3095Of2026() {
+        org.targetwatch.facts.AnnualStatistic y2026 = new org.targetwatch.facts.AnnualStatistic("zd", "district",
+                2026, "PM2_5", "annual-mean", 31, 330);
+        assertThat(evaluate(y2026)).extracting(b -> b.threshold().id())
+                .containsExactly("GB3095-2026/PM2_5/annual-mean/II/transition");
+    }
+
+    private static List<String> rules(List<Breach> breaches) {
+        return breaches.stream().map(Breach::rule).toList();
+    }
 }

@@ -1,0 +1,86 @@
+package org.targetwatch.stats;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.targetwatch.facts.AirYearToDate;
+import org.targetwatch.facts.AnnualStatistic;
+import org.targetwatch.facts.Threshold;
+
+import java.util.List;
+
+/**
+ * The JSON of {@code GET /api/v1/air/summary}: good days and ratio so far, and every annual evaluation statistic
+ * judged against the enabled Grade II thresholds in force at the end of the year. A statistic with fewer days
+ * than its validity threshold is reported with {@code attained: null} (not yet assessable); annual attainment is
+ * true only when every judged statistic is assessable and attained.
+ */
+public final class AirSummary {
+    private AirSummary() {
+    }
+
+    public static JsonObject build(String subject, String kind, int year, List<AirYear.Day> days,
+                                   List<Threshold> thresholds) {
+        AirYearToDate y = AirYear.yearToDate(subject, kind, year, days);
+        JsonObject out = new JsonObject().put("subject", subject).put("year", year);
+        if (y == null) {
+            return out.put("asOf", null).put("validDays", 0).put("goodDays", 0).put("goodDayRatio", null)
+                    .put("annual", new JsonArray()).put("attained", null);
+        }
+        out.put("asOf", y.asOf().toString()).put("validDays", y.validDays()).put("goodDays", y.goodDays())
+                .put("goodDayRatio", y.validDays() == 0 ? null : round(y.ratio()))
+                .put("bestPossibleRatio", round(y.bestPossibleRatio()))
+                .put("remainingDays", y.remainingDays())
+                .put("goodDayTarget", target(thresholds, y))
+                .put("pm25Mean", nan(y.pm25Mean())).put("pm10Mean", nan(y.pm10Mean()))
+                .put("previousYearPm25Mean", nan(y.prevPm25Mean())).put("previousYearPm10Mean", nan(y.prevPm10Mean()));
+        JsonArray annual = new JsonArray();
+        Boolean attainedAll = Boolean.TRUE;
+        for (AnnualStatistic a : AirYear.annual(subject, kind, year, days)) {
+            Threshold limit = find(thresholds, "limit", a.indicator(), a.statistic(), a);
+            if (limit == null) {
+                continue;
+            }
+            Threshold validity = find(thresholds, "validity", a.indicator(), "annual-days", a);
+            boolean assessable = validity == null || validity.test(a.days());
+            Boolean attained = assessable ? !limit.test(a.value()) : null;
+            if (attained == null) {
+                attainedAll = attainedAll == Boolean.FALSE ? Boolean.FALSE : null;
+            } else if (!attained) {
+                attainedAll = Boolean.FALSE;
+            }
+            annual.add(new JsonObject().put("indicator", a.indicator()).put("statistic", a.statistic())
+                    .put("value", round(a.value())).put("days", a.days())
+                    .put("limit", limit.value()).put("unit", limit.unit()).put("thresholdId", limit.id())
+                    .put("thresholdStatus", limit.status()).put("attained", attained));
+        }
+        return out.put("annual", annual).put("attained", attainedAll);
+    }
+
+    private static Double target(List<Threshold> thresholds, AirYearToDate y) {
+        for (Threshold t : thresholds) {
+            if (t.enabled() && t.statistic().equals("ytd-ratio") && t.inForceOn(y.asOf())) {
+                return t.value();
+            }
+        }
+        return null;
+    }
+
+    private static Threshold find(List<Threshold> thresholds, String kind, String indicator, String statistic,
+                                  AnnualStatistic a) {
+        for (Threshold t : thresholds) {
+            if (t.enabled() && t.kind().equals(kind) && t.indicator().equals(indicator)
+                    && t.statistic().equals(statistic) && t.inForceOn(a.yearEnd())) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static Double nan(double v) {
+        return Double.isNaN(v) ? null : round(v);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+}

@@ -1,0 +1,186 @@
+package org.targetwatch.web;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.TestServer;
+import org.targetwatch.support.TestServer.Response;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.targetwatch.support.Readings.reading;
+
+/** Air statistics through the real server: daily AQI per station and district, a year of data, the summary. */
+class AirApiTest {
+    private static TestServer server;
+    private static String officer;
+    private static String risk;
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer();
+        officer = server.token("officer");
+        risk = server.token("risk-office");
+        for (String district : List.of("zd", "zd-year", "zd-heavy")) {
+            server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, new JsonObject().put("id", district)
+                    .put("kind", "district").put("name", "曾都区 " + district).encode());
+        }
+        JsonArray stations = new JsonArray();
+        for (String[] s : new String[][] {{"zd-a", "zd"}, {"zd-b", "zd"}, {"zy-1", "zd-year"}, {"zh-1", "zd-heavy"}}) {
+            stations.add(new JsonObject().put("id", s[0]).put("kind", "air-station").put("name", s[0])
+                    .put("settings", new JsonObject().put("district", s[1])));
+        }
+        assertThat(server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, stations.encode()).status())
+                .isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** One station-day of hourly values for all six pollutants, constant over the day. */
+    private static List<JsonObject> day(String station, LocalDate date, double pm25, double pm10, double so2,
+                                        double no2, double co, double o3) {
+        List<JsonObject> out = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            String at = String.format("%sT%02d:00:00+08:00", date, h);
+            out.add(reading("PM2_5", station, at, pm25, "ug/m3"));
+            out.add(reading("PM10", station, at, pm10, "ug/m3"));
+            out.add(reading("SO2", station, at, so2, "ug/m3"));
+            out.add(reading("NO2", station, at, no2, "ug/m3"));
+            out.add(reading("CO", station, at, co, "mg/m3"));
+            out.add(reading("O3", station, at, o3, "ug/m3"));
+        }
+        return out;
+    }
+
+    private static Response post(List<JsonObject> readings) {
+        Response r = server.post("/api/v1/readings", officer, new JsonArray(new ArrayList<>(readings)).encode());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r;
+    }
+
+    @Test
+    void dailyAqiOfStationsAndOfTheirDistrict() {
+        LocalDate d = LocalDate.of(2023, 3, 1);
+        post(day("zd-a", d, 70, 120, 10, 30, 1.0, 120));
+        post(day("zd-b", d, 90, 120, 10, 30, 1.0, 120));
+
+        JsonObject a = server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-01", risk).json();
+        // PM2.5 70 → 50 + 50/40 × 35 = 93.75 → 94; PM10 120 → 85; O3 MDA8 120 → 67; O3 1h 120 → 38
+        assertThat(a.getInteger("aqi")).isEqualTo(94);
+        assertThat(a.getString("category")).isEqualTo("良");
+        assertThat(a.getJsonArray("primaryPollutants")).containsExactly("PM2_5");
+        assertThat(a.getJsonObject("iaqi").getInteger("PM10_24H")).isEqualTo(85);
+        assertThat(a.getJsonObject("iaqi").getInteger("O3_8H")).isEqualTo(67);
+        assertThat(a.getJsonObject("iaqi").getInteger("O3_1H")).isEqualTo(38);
+        assertThat(a.getBoolean("valid")).isTrue();
+
+        JsonObject b = server.get("/api/v1/air/daily?subject=zd-b&date=2023-03-01", risk).json();
+        assertThat(b.getInteger("aqi")).isEqualTo(119);     // 100 + 50/40 × 15 = 118.75
+        assertThat(b.getJsonArray("overStandard")).containsExactly("PM2_5");
+
+        JsonObject district = server.get("/api/v1/air/daily?subject=zd&date=2023-03-01", risk).json();
+        assertThat(district.getJsonObject("values").getDouble("PM2_5")).isEqualTo(80.0);
+        assertThat(district.getInteger("aqi")).isEqualTo(107);
+        assertThat(district.getString("category")).isEqualTo("轻度污染");
+        assertThat(district.getString("kind")).isEqualTo("district");
+
+        Response none = server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-02", risk);
+        assertThat(none.status()).isEqualTo(404);
+        Response bad = server.get("/api/v1/air/daily?subject=zd-a&date=March", risk);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("field")).isEqualTo("date");
+    }
+
+    @Test
+    void correctionRecomputesTheDay() {
+        LocalDate d = LocalDate.of(2023, 3, 5);
+        post(day("zd-a", d, 30, 40, 10, 20, 0.5, 60));
+        assertThat(server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-05", risk).json().getInteger("aqi"))
+                .isEqualTo(43);
+        List<JsonObject> fix = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            fix.add(reading("PM2_5", "zd-a", String.format("2023-03-05T%02d:00:00+08:00", h), 80, "ug/m3"));
+        }
+        post(fix);
+        assertThat(server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-05", risk).json().getInteger("aqi"))
+                .isEqualTo(107);
+    }
+
+    @Test
+    void heavyPollutionDayOpensAMajorAlertForStationAndDistrict() {
+        Response r = post(day("zh-1", LocalDate.of(2023, 1, 20), 160, 100, 10, 30, 1.0, 60));
+        // PM2.5 160 → 200 + 100/100 × 10 = 210
+        assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("rule") + "@"
+                        + ((JsonObject) o).getString("subject"))
+                .contains("air.heavy-pollution-day@zh-1", "air.heavy-pollution-day@zd-heavy");
+        JsonObject heavy = server.get("/api/v1/alerts?subject=zd-heavy", risk).array("alerts").stream()
+                .map(o -> (JsonObject) o).filter(o -> o.getString("rule").equals("air.heavy-pollution-day"))
+                .findFirst().orElseThrow();
+        assertThat(heavy.getString("severity")).isEqualTo("major");
+        assertThat(heavy.getDouble("value")).isEqualTo(210.0);
+    }
+
+    /**
+     * A full year at one station: every 7th day polluted (PM2.5 120 µg/m³, AQI 157), the others good
+     * (PM2.5 30). 313 good of 365 valid days = 85.75%, below 86%; PM2.5 annual mean
+     * (313 × 30 + 52 × 120) / 365 = 42.82 > 35.
+     */
+    @Test
+    void yearOfStationDataGivesGoodDayRatioAndAnnualAttainment() {
+        IntPredicate bad = dayOfYear -> dayOfYear % 7 == 0;
+        List<JsonObject> batch = new ArrayList<>();
+        for (LocalDate d = LocalDate.of(2023, 1, 1); d.getYear() == 2023; d = d.plusDays(1)) {
+            batch.addAll(day("zy-1", d, bad.test(d.getDayOfYear()) ? 120 : 30, 40, 10, 20, 0.5, 60));
+            if (batch.size() >= 8000) {
+                post(batch);
+                batch.clear();
+            }
+        }
+        post(batch);
+
+        JsonObject s = server.get("/api/v1/air/summary?subject=zd-year&year=2023", risk).json();
+        assertThat(s.getInteger("validDays")).isEqualTo(365);
+        assertThat(s.getInteger("goodDays")).isEqualTo(313);
+        assertThat(s.getDouble("goodDayRatio")).isCloseTo(85.753, within(0.001));
+        assertThat(s.getDouble("goodDayTarget")).isEqualTo(86.0);
+        assertThat(s.getInteger("remainingDays")).isZero();
+        assertThat(s.getBoolean("attained")).isFalse();
+        JsonObject pm25 = s.getJsonArray("annual").stream().map(o -> (JsonObject) o)
+                .filter(o -> o.getString("indicator").equals("PM2_5") && o.getString("statistic").equals("annual-mean"))
+                .findFirst().orElseThrow();
+        assertThat(pm25.getDouble("value")).isCloseTo(42.822, within(0.001));
+        assertThat(pm25.getBoolean("attained")).isFalse();
+        assertThat(s.getJsonArray("annual").stream().map(o -> (JsonObject) o)
+                .filter(o -> !o.getString("indicator").equals("PM2_5")))
+                .isNotEmpty().allSatisfy(o -> assertThat(o.getBoolean("attained")).as(o.encode()).isTrue());
+
+        JsonArray alerts = server.get("/api/v1/alerts?subject=zd-year", risk).array("alerts");
+        assertThat(alerts).extracting(o -> ((JsonObject) o).getString("rule") + "/"
+                        + ((JsonObject) o).getString("period"))
+                .containsExactlyInAnyOrder("air.good-day-ratio-below-baseline/2023",
+                        "air.good-day-target-at-risk/2023", "air.annual-statistic-over-grade-ii/2023:annual-mean");
+        assertThat(server.get("/api/v1/alerts?subject=zy-1", risk).array("alerts"))
+                .allSatisfy(o -> assertThat(((JsonObject) o).getString("rule"))
+                        .isEqualTo("air.daily-mean-over-grade-ii"))
+                .hasSize(52);
+    }
+
+    @Test
+    void summaryOfAnUnknownSubjectIs404AndBadYearIs400() {
+        assertThat(server.get("/api/v1/air/summary?subject=nowhere&year=2023", risk).status()).isEqualTo(404);
+        Response bad = server.get("/api/v1/air/summary?subject=zd&year=twenty", risk);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("field")).isEqualTo("year");
+        assertThat(server.get("/api/v1/air/summary?year=2023", risk).json().getString("field")).isEqualTo("subject");
+    }
+}
