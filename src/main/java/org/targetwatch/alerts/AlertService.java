@@ -70,7 +70,8 @@ public final class AlertService {
                     ? "" : " | rule: " + info.source());
             rows.add(new AlertStore.Upsert(fp, b.rule(), info.category(), t.severity(), b.subject(),
                     b.indicator(), b.period(), b.value(), t.id(), t.op(), t.value(), t.unit(), t.status(), source,
-                    t.description().isEmpty() ? info.description() : t.description(), b.readingIds()));
+                    (b.note().isEmpty() ? "" : b.note() + " — ")
+                            + (t.description().isEmpty() ? info.description() : t.description()), b.readingIds()));
         });
         return store.upsert(conn, rows, ruleSet.version(), now);
     }

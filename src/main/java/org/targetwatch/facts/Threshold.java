@@ -40,6 +40,12 @@ public record Threshold(String id, String kind, String indicator, String statist
         return test((double) x);
     }
 
+    /** A copy whose value is replaced, for limits that depend on the subject (a section's target class). */
+    public Threshold withValue(double newValue) {
+        return new Threshold(id, kind, indicator, statistic, op, newValue, unit, severity, strength, source, status,
+                effectiveFrom, effectiveTo, description, enabled);
+    }
+
     /** Whether the threshold is in force on the given calendar day. */
     public boolean inForceOn(LocalDate day) {
         return !day.isBefore(effectiveFrom) && (effectiveTo == null || !day.isAfter(effectiveTo));

@@ -13,6 +13,10 @@ import org.targetwatch.facts.AirYearToDate;
 import org.targetwatch.stats.AirDays;
 import org.targetwatch.stats.AirYear;
 import org.targetwatch.store.AirStore;
+import org.targetwatch.store.WaterStore;
+import org.targetwatch.stats.WaterClasses;
+import org.targetwatch.stats.WaterStats;
+import java.time.YearMonth;
 import java.time.LocalDate;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,6 +57,7 @@ public final class IngestService {
     private final SubjectStore subjects;
     private final ReadingStore readings;
     private final AirStore air = new AirStore();
+    private final WaterStore water = new WaterStore();
     private final AlertService alerts;
     private final RuleEngine engine;
     private final IndicatorCatalog catalog;
@@ -91,6 +96,12 @@ public final class IngestService {
                         }
                         return readings.insert(conn, toStore, revisions, submittedBy)
                                 .compose(stored -> airFacts(conn, stored, known, ruleSet)
+                                        .compose(airDerived -> waterFacts(conn, stored, known, ruleSet)
+                                                .map(waterDerived -> {
+                                                    List<Object> all = new ArrayList<>(airDerived);
+                                                    all.addAll(waterDerived);
+                                                    return all;
+                                                }))
                                         .compose(derived -> {
                                             List<Object> facts = new ArrayList<>(stored.size() + derived.size()
                                                     + known.size());
@@ -218,6 +229,94 @@ public final class IngestService {
                                 return null;
                             }));
                 }
+            }
+            return chain.map(facts);
+        });
+    }
+
+    /**
+     * The water assessments a batch needs: each touched sample, the means of each touched month and year of its
+     * subject, and the drinking-water compliance rate of each touched region and month.
+     */
+    private Future<List<Object>> waterFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
+                                            RuleSet ruleSet) {
+        WaterClasses table = ruleSet.waterClasses();
+        List<Reading> touched = new ArrayList<>();
+        for (Reading r : stored) {
+            if (table.covers(r.indicator())) {
+                touched.add(r);
+            }
+        }
+        if (touched.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        Set<String> subjectYears = new LinkedHashSet<>();
+        List<WaterStore.Range> ranges = new ArrayList<>();
+        for (Reading r : touched) {
+            int y = r.date().getYear();
+            if (subjectYears.add(r.subject() + "|" + y)) {
+                ranges.add(new WaterStore.Range(r.subject(), LocalDate.of(y, 1, 1), LocalDate.of(y + 1, 1, 1)));
+            }
+        }
+        List<Object> facts = new ArrayList<>();
+        return water.readings(conn, ranges).compose(all -> {
+            Map<String, List<Reading>> bySample = new TreeMap<>();
+            Map<String, List<Reading>> byMonth = new TreeMap<>();
+            Map<String, List<Reading>> byYear = new TreeMap<>();
+            for (Reading r : all) {
+                bySample.computeIfAbsent(r.subject() + "|" + r.observedAt(), k -> new ArrayList<>()).add(r);
+                byMonth.computeIfAbsent(r.subject() + "|" + YearMonth.from(r.date()), k -> new ArrayList<>()).add(r);
+                byYear.computeIfAbsent(r.subject() + "|" + r.date().getYear(), k -> new ArrayList<>()).add(r);
+            }
+            Set<String> samples = new LinkedHashSet<>();
+            Set<String> months = new LinkedHashSet<>();
+            Set<String> years = new LinkedHashSet<>();
+            Map<String, Set<YearMonth>> regionMonths = new TreeMap<>();
+            for (Reading r : touched) {
+                Subject s = known.get(r.subject());
+                String sampleKey = r.subject() + "|" + r.observedAt();
+                if (samples.add(sampleKey)) {
+                    facts.add(WaterStats.assess(table, s, "sample", r.date().toString(), bySample.get(sampleKey)));
+                }
+                String monthKey = r.subject() + "|" + YearMonth.from(r.date());
+                if (months.add(monthKey)) {
+                    facts.add(WaterStats.assess(table, s, "month", YearMonth.from(r.date()).toString(),
+                            byMonth.get(monthKey)));
+                }
+                String yearKey = r.subject() + "|" + r.date().getYear();
+                if (years.add(yearKey)) {
+                    facts.add(WaterStats.assess(table, s, "year", String.valueOf(r.date().getYear()),
+                            byYear.get(yearKey)));
+                }
+                if (WaterStats.countyLevel(s)) {
+                    regionMonths.computeIfAbsent(s.region(), k -> new TreeSet<>()).add(YearMonth.from(r.date()));
+                }
+            }
+            Future<Void> chain = Future.succeededFuture();
+            for (Map.Entry<String, Set<YearMonth>> e : regionMonths.entrySet()) {
+                chain = chain.compose(x -> subjects.list(conn, "drinking-water-source", e.getKey()).compose(list -> {
+                    List<Subject> sources = list.stream().filter(WaterStats::countyLevel).toList();
+                    List<WaterStore.Range> monthRanges = new ArrayList<>();
+                    for (YearMonth m : e.getValue()) {
+                        for (Subject src : sources) {
+                            monthRanges.add(new WaterStore.Range(src.id(), m.atDay(1), m.plusMonths(1).atDay(1)));
+                        }
+                    }
+                    return water.readings(conn, monthRanges).map(rs -> {
+                        for (YearMonth m : e.getValue()) {
+                            List<org.targetwatch.facts.WaterAssessment> monthly = new ArrayList<>();
+                            for (Subject src : sources) {
+                                List<Reading> mine = rs.stream().filter(r -> r.subject().equals(src.id())
+                                        && YearMonth.from(r.date()).equals(m)).toList();
+                                if (!mine.isEmpty()) {
+                                    monthly.add(WaterStats.assess(table, src, "month", m.toString(), mine));
+                                }
+                            }
+                            facts.add(WaterStats.compliance(e.getKey(), m.toString(), monthly));
+                        }
+                        return null;
+                    });
+                }));
             }
             return chain.map(facts);
         });

@@ -12,6 +12,7 @@ import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSession;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.facts.Threshold;
+import org.targetwatch.stats.WaterClasses;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,8 +51,12 @@ public final class RuleSet {
     private final List<Threshold> thresholds;
     private final Map<String, RuleInfo> rules;
 
-    private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules) {
+    private final WaterClasses waterClasses;
+
+    private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules,
+                    WaterClasses waterClasses) {
         this.kieBase = kieBase;
+        this.waterClasses = waterClasses;
         this.version = version;
         this.thresholds = List.copyOf(thresholds);
         this.rules = rules;
@@ -76,6 +81,17 @@ public final class RuleSet {
                 : ThresholdFile.parse(new String(thresholdText, StandardCharsets.UTF_8), problems);
         if (thresholdText == null) {
             problems.add(new RuleBuildException.Problem(ThresholdFile.NAME, 0, "file not found in " + dir));
+        }
+        WaterClasses waterClasses = null;
+        byte[] waterText = files.get(WaterClasses.FILE);
+        if (waterText == null) {
+            problems.add(new RuleBuildException.Problem(WaterClasses.FILE, 0, "file not found in " + dir));
+        } else {
+            try {
+                waterClasses = WaterClasses.parse(new String(waterText, StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                problems.add(new RuleBuildException.Problem(WaterClasses.FILE, 0, e.getMessage()));
+            }
         }
 
         KieServices ks = KieServices.Factory.get();
@@ -128,7 +144,7 @@ public final class RuleSet {
                         meta(meta, "severity"), meta(meta, "description"), meta(meta, "source")));
             }
         }
-        return new RuleSet(kieBase, versionOf(files), thresholds, rules);
+        return new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses);
     }
 
     private static String fileOf(Rule rule, Map<String, String> kiePathToFile) {
@@ -225,6 +241,11 @@ public final class RuleSet {
         } finally {
             session.dispose();
         }
+    }
+
+    /** The GB 3838-2002 class table of {@code gb3838-2002.json}. */
+    public WaterClasses waterClasses() {
+        return waterClasses;
     }
 
     public String version() {

@@ -72,7 +72,11 @@ public final class SubjectStore {
     }
 
     public Future<List<Subject>> list(String kind, String region) {
-        return pool.preparedQuery(LIST).execute(Tuple.of(kind, region)).map(SubjectStore::toList);
+        return list(pool, kind, region);
+    }
+
+    public Future<List<Subject>> list(SqlClient client, String kind, String region) {
+        return client.preparedQuery(LIST).execute(Tuple.of(kind, region)).map(SubjectStore::toList);
     }
 
     /** Air stations whose {@code district} setting names the given district. */

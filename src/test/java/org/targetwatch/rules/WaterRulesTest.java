@@ -2,43 +2,80 @@ package org.targetwatch.rules;
 
 import org.junit.jupiter.api.Test;
 import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.Reading;
+import org.targetwatch.facts.DrinkingWaterCompliance;
+import org.targetwatch.facts.WaterAssessment;
 
-import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.targetwatch.support.Rules.evaluate;
-import static org.targetwatch.support.Rules.reading;
 
-/** rules/water.drl: a sample against GB 3838-2002 Class III. */
+/** rules/water.drl: assessments against the subject's target class; drinking-water compliance. */
 class WaterRulesTest {
-    private static final LocalDate DAY = LocalDate.of(2023, 5, 10);
+
+    private static WaterAssessment assessment(String scope, String period, int cls, int target) {
+        return new WaterAssessment("sec-1", "water-section", scope, period, Map.of("WATER_NH3N", 1.2),
+                Map.of("WATER_NH3N", cls), cls, target, List.of("WATER_NH3N"), 1, List.of(11L));
+    }
 
     @Test
-    void ammoniaSampleBreachesOnlyAboveClassThreeLimit() {
-        assertThat(evaluate(reading("WATER_NH3N", "sec-1", DAY, 0.99, "mg/L"))).isEmpty();
-        assertThat(evaluate(reading("WATER_NH3N", "sec-1", DAY, 1.0, "mg/L"))).isEmpty();
-        Reading above = reading("WATER_NH3N", "sec-1", DAY, 1.01, "mg/L");
-        List<Breach> b = evaluate(above);
+    void sampleBreachesOnlyWhenWorseThanItsTargetClass() {
+        assertThat(evaluate(assessment("sample", "2023-05-10", 2, 3))).isEmpty();
+        assertThat(evaluate(assessment("sample", "2023-05-10", 3, 3))).isEmpty();
+        List<Breach> b = evaluate(assessment("sample", "2023-05-10", 4, 3));
         assertThat(b).singleElement().satisfies(x -> {
-            assertThat(x.rule()).isEqualTo("water.sample-worse-than-class-iii");
-            assertThat(x.value()).isEqualTo(1.01);
-            assertThat(x.threshold().id()).isEqualTo("GB3838-2002/WATER_NH3N/III");
-            assertThat(x.threshold().source()).contains("GB 3838-2002");
-            assertThat(x.readingIds()).containsExactly(above.id());
-            assertThat(x.period()).isEqualTo("2023-05-10");
+            assertThat(x.rule()).isEqualTo("water.worse-than-target-class");
+            assertThat(x.indicator()).isEqualTo("WATER_CLASS");
+            assertThat(x.value()).isEqualTo(4);
+            assertThat(x.threshold().value()).isEqualTo(3);
+            assertThat(x.threshold().severity()).isEqualTo("warning");
+            assertThat(x.readingIds()).containsExactly(11L);
+            assertThat(x.note()).contains("IV类").contains("WATER_NH3N").contains("III类");
         });
     }
 
     @Test
-    void breachDisappearsWhenTheCorrectedSampleMeetsTheClass() {
-        assertThat(evaluate(reading("WATER_NH3N", "sec-1", DAY, 1.5, "mg/L"))).hasSize(1);
-        assertThat(evaluate(reading("WATER_NH3N", "sec-1", DAY, 0.5, "mg/L"))).isEmpty();
+    void targetClassComesFromTheSubject() {
+        assertThat(evaluate(assessment("sample", "2023-05-10", 3, 2))).singleElement()
+                .satisfies(x -> assertThat(x.threshold().value()).isEqualTo(2));
+        assertThat(evaluate(assessment("sample", "2023-05-10", 4, 4))).isEmpty();
     }
 
     @Test
-    void airReadingsAreNotJudgedByWaterRule() {
-        assertThat(evaluate(reading("PM2_5", "sec-1", DAY, 500, "ug/m3"))).isEmpty();
+    void annualMeanWorseThanTargetIsMajorAndMonthlyIsWarning() {
+        assertThat(evaluate(assessment("year", "2023", 4, 3))).singleElement()
+                .satisfies(x -> {
+                    assertThat(x.period()).isEqualTo("2023");
+                    assertThat(x.threshold().severity()).isEqualTo("major");
+                    assertThat(x.threshold().strength()).isEqualTo("确保");
+                });
+        assertThat(evaluate(assessment("month", "2023-05", 4, 3))).singleElement()
+                .satisfies(x -> assertThat(x.threshold().severity()).isEqualTo("warning"));
+        assertThat(evaluate(assessment("year", "2023", 3, 3))).isEmpty();
+    }
+
+    @Test
+    void inferiorFiveIsWorseThanEveryTarget() {
+        assertThat(evaluate(assessment("sample", "2023-05-10", 6, 5))).hasSize(1);
+    }
+
+    @Test
+    void breachDisappearsWhenTheCorrectedSampleMeetsTheTarget() {
+        assertThat(evaluate(assessment("sample", "2023-05-10", 4, 3))).hasSize(1);
+        assertThat(evaluate(assessment("sample", "2023-05-10", 3, 3))).isEmpty();
+    }
+
+    @Test
+    void drinkingWaterComplianceBelowOneHundredPercentIsMajor() {
+        assertThat(evaluate(new DrinkingWaterCompliance("曾都区", "2023-05", 3, 3, 100, List.of()))).isEmpty();
+        assertThat(evaluate(new DrinkingWaterCompliance("曾都区", "2023-05", 3, 2, 66.67, List.of("src-2"))))
+                .singleElement().satisfies(x -> {
+                    assertThat(x.rule()).isEqualTo("water.drinking-source-compliance-below-100");
+                    assertThat(x.subject()).isEqualTo("曾都区");
+                    assertThat(x.threshold().severity()).isEqualTo("major");
+                    assertThat(x.note()).contains("src-2");
+                });
+        assertThat(evaluate(new DrinkingWaterCompliance("", "2023-05", 0, 0, 100, List.of()))).isEmpty();
     }
 }

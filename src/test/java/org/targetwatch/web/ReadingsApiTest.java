@@ -187,7 +187,8 @@ class ReadingsApiTest {
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("category") + ":"
                         + ((JsonObject) o).getString("severity"))
-                .containsExactlyInAnyOrder("water:warning", "debt:warning", "safety:critical");
+                .containsExactlyInAnyOrder("water:warning", "water:warning", "water:major", "debt:warning",
+                        "safety:critical");
         assertThat(server.get("/api/v1/alerts?category=safety", risk).array("alerts"))
                 .singleElement().satisfies(a -> assertThat(((JsonObject) a).getString("subject"))
                         .isEqualTo("zengdu-safety"));
@@ -196,15 +197,19 @@ class ReadingsApiTest {
 
     @Test
     void repeatedBreachOfTheSameSampleDayUpdatesTheOpenAlert() {
-        JsonObject first = post(reading("WATER_NH3N", "sec-r", "2023-04-02T09:00:00+08:00", 1.5, "mg/L"))
-                .array("alerts").getJsonObject(0);
-        JsonObject second = post(reading("WATER_NH3N", "sec-r", "2023-04-02T15:00:00+08:00", 1.8, "mg/L"))
-                .array("alerts").getJsonObject(0);
+        JsonObject first = sampleAlert(post(reading("WATER_NH3N", "sec-r", "2023-04-02T09:00:00+08:00", 1.5, "mg/L")));
+        JsonObject second = sampleAlert(post(reading("WATER_NH3N", "sec-r", "2023-04-02T15:00:00+08:00", 1.8, "mg/L")));
         assertThat(second.getLong("id")).isEqualTo(first.getLong("id"));
         assertThat(second.getString("change")).isEqualTo("updated");
         assertThat(second.getInteger("count")).isEqualTo(2);
-        assertThat(second.getDouble("value")).isEqualTo(1.8);
-        assertThat(alertsOf("sec-r")).hasSize(1);
+        assertThat(second.getDouble("value")).isEqualTo(5.0);   // 1.8 mg/L is class V
+        assertThat(alertsOf("sec-r")).extracting(o -> ((JsonObject) o).getString("period"))
+                .containsExactlyInAnyOrder("2023-04-02", "2023-04", "2023");
+    }
+
+    private static JsonObject sampleAlert(Response r) {
+        return r.array("alerts").stream().map(o -> (JsonObject) o)
+                .filter(a -> a.getString("period").length() == 10).findFirst().orElseThrow();
     }
 
     @Test
@@ -248,7 +253,7 @@ class ReadingsApiTest {
         Response rules = server.get("/api/v1/rules", risk);
         assertThat(rules.status()).isEqualTo(200);
         assertThat(rules.array("rules")).extracting(o -> ((JsonObject) o).getString("name"))
-                .contains("air.daily-mean-over-grade-ii", "water.sample-worse-than-class-iii",
+                .contains("air.daily-mean-over-grade-ii", "water.worse-than-target-class",
                         "debt.ratio-over-warning-line", "safety.major-accident-bottom-line");
         assertThat(rules.array("rules")).allSatisfy(o -> {
             JsonObject rule = (JsonObject) o;
