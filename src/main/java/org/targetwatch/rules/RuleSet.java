@@ -113,8 +113,6 @@ public final class RuleSet {
         }
         if (kiePathToFile.isEmpty()) {
             problems.add(new RuleBuildException.Problem(dir.toString(), 0, "no .drl files"));
-        }
-        if (!problems.isEmpty()) {
             throw new RuleBuildException(problems);
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();

@@ -82,10 +82,11 @@ class ConfigTest {
     @Test
     void serverProcessExitsWithEveryRuleErrorWhenRulesDoNotBuild(@TempDir Path rules) throws Exception {
         Files.copy(Path.of("rules/thresholds.json"), rules.resolve("thresholds.json"));
+        Files.writeString(rules.resolve("gb3838-2002.json"), "{\"parameters\": 7}");
         Files.writeString(rules.resolve("bad.drl"), "package x;\nrule \"a\"\nwhen\n  Nothing(\nthen\nend\n");
         Result r = runMain(Map.of("TARGETWATCH_RULES_DIR", rules.toString()));
         assertThat(r.exit).isEqualTo(3);
-        assertThat(r.stderr).contains("bad.drl:");
+        assertThat(r.stderr).contains("bad.drl:").contains("gb3838-2002.json");
     }
 
     private record Result(int exit, String stderr) {
