@@ -13,6 +13,8 @@ import org.targetwatch.facts.AirYearToDate;
 import org.targetwatch.stats.AirDays;
 import org.targetwatch.stats.AirYear;
 import org.targetwatch.store.AirStore;
+import org.targetwatch.rules.TargetDefinition;
+import org.targetwatch.facts.TargetProgress;
 import org.targetwatch.store.WaterStore;
 import org.targetwatch.stats.WaterClasses;
 import org.targetwatch.stats.WaterStats;
@@ -102,6 +104,10 @@ public final class IngestService {
                                                     all.addAll(waterDerived);
                                                     return all;
                                                 }))
+                                        .compose(derived -> targetFacts(conn, stored, ruleSet).map(t -> {
+                                            derived.addAll(t);
+                                            return derived;
+                                        }))
                                         .compose(derived -> {
                                             List<Object> facts = new ArrayList<>(stored.size() + derived.size()
                                                     + known.size());
@@ -320,5 +326,41 @@ public final class IngestService {
             }
             return chain.map(facts);
         });
+    }
+
+    /**
+     * Progress facts of the report's targets for each stored target reading; for "decrease" targets the value of
+     * the same date a year earlier is loaded (one statement for the batch).
+     */
+    private Future<List<Object>> targetFacts(SqlConnection conn, List<Reading> stored, RuleSet ruleSet) {
+        List<Reading> touched = new ArrayList<>();
+        List<ReadingInput.Key> previousKeys = new ArrayList<>();
+        for (Reading r : stored) {
+            ruleSet.targetOf(r.indicator()).ifPresent(def -> {
+                touched.add(r);
+                if (def.mode().equals("decrease")) {
+                    previousKeys.add(new ReadingInput.Key(r.indicator(), r.subject(), yearBefore(r.observedAt())));
+                }
+            });
+        }
+        if (touched.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        Future<Map<ReadingInput.Key, ReadingStore.Latest>> previous = previousKeys.isEmpty()
+                ? Future.succeededFuture(Map.of()) : readings.latestRevisions(conn, previousKeys);
+        return previous.map(prev -> {
+            List<Object> facts = new ArrayList<>();
+            for (Reading r : touched) {
+                TargetDefinition def = ruleSet.targetOf(r.indicator()).orElseThrow();
+                ReadingStore.Latest p = prev.get(new ReadingInput.Key(r.indicator(), r.subject(),
+                        yearBefore(r.observedAt())));
+                facts.add(TargetProgress.of(def, r, p == null ? Double.NaN : p.value()));
+            }
+            return facts;
+        });
+    }
+
+    private static java.time.Instant yearBefore(java.time.Instant at) {
+        return at.atZone(ReadingParser.ZONE).minusYears(1).toInstant();
     }
 }

@@ -53,9 +53,18 @@ public final class RuleSet {
 
     private final WaterClasses waterClasses;
 
+    private final List<TargetDefinition> targets;
+    private final Map<String, TargetDefinition> targetsByIndicator = new LinkedHashMap<>();
+
     private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules,
-                    WaterClasses waterClasses) {
+                    WaterClasses waterClasses, List<TargetDefinition> targets) {
         this.kieBase = kieBase;
+        this.targets = List.copyOf(targets);
+        for (TargetDefinition t : targets) {
+            if (t.indicator() != null) {
+                targetsByIndicator.put(t.indicator(), t);
+            }
+        }
         this.waterClasses = waterClasses;
         this.version = version;
         this.thresholds = List.copyOf(thresholds);
@@ -81,6 +90,15 @@ public final class RuleSet {
                 : ThresholdFile.parse(new String(thresholdText, StandardCharsets.UTF_8), problems);
         if (thresholdText == null) {
             problems.add(new RuleBuildException.Problem(ThresholdFile.NAME, 0, "file not found in " + dir));
+        }
+        byte[] targetText = files.get(TargetFile.NAME);
+        List<TargetDefinition> targets = List.of();
+        if (targetText != null) {
+            TargetFile.Parsed parsed = TargetFile.parse(new String(targetText, StandardCharsets.UTF_8), problems);
+            targets = parsed.targets();
+            List<Threshold> all = new ArrayList<>(thresholds);
+            all.addAll(parsed.thresholds());
+            thresholds = all;
         }
         WaterClasses waterClasses = null;
         byte[] waterText = files.get(WaterClasses.FILE);
@@ -142,7 +160,7 @@ public final class RuleSet {
                         meta(meta, "severity"), meta(meta, "description"), meta(meta, "source")));
             }
         }
-        return new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses);
+        return new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets);
     }
 
     private static String fileOf(Rule rule, Map<String, String> kiePathToFile) {
@@ -239,6 +257,16 @@ public final class RuleSet {
         } finally {
             session.dispose();
         }
+    }
+
+    /** Every target of {@code targets.json}, checkable or not. */
+    public List<TargetDefinition> targets() {
+        return targets;
+    }
+
+    /** The target reported through the given indicator, if any. */
+    public Optional<TargetDefinition> targetOf(String indicator) {
+        return Optional.ofNullable(targetsByIndicator.get(indicator));
     }
 
     /** The GB 3838-2002 class table of {@code gb3838-2002.json}. */

@@ -210,8 +210,10 @@ public final class ApiVerticle extends VerticleBase {
                     .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
                     .put("description", t.description()));
         }
+        JsonArray targets = new JsonArray();
+        rs.targets().forEach(t -> targets.add(t.toJson()));
         ErrorMapper.write(ctx, 200, new JsonObject().put("rulesetVersion", rs.version()).put("rules", rules)
-                .put("thresholds", thresholds));
+                .put("thresholds", thresholds).put("targets", targets));
     }
 
     private void postReadings(RoutingContext ctx) {

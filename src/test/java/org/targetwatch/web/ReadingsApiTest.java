@@ -239,6 +239,22 @@ class ReadingsApiTest {
     }
 
     @Test
+    void targetReportBehindPaceRaisesTargetAlertsWithTheReportPhrase() {
+        Response r = post(reading("TARGET_T62", "zengdu-debt", "2023-06-30T00:00:00+08:00", 2000, "count"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("rule"))
+                .containsExactlyInAnyOrder("target.behind-pace", "target.at-risk");
+        assertThat(r.array("alerts")).allSatisfy(o -> {
+            JsonObject a = (JsonObject) o;
+            assertThat(a.getString("category")).isEqualTo("target");
+            assertThat(a.getString("source")).contains("新增城镇就业4500人以上");
+            assertThat(a.getString("period")).isEqualTo("2023");
+        });
+        Response onPace = post(reading("TARGET_T62", "zengdu-debt", "2023-09-30T00:00:00+08:00", 4000, "count"));
+        assertThat(onPace.array("alerts")).isEmpty();
+    }
+
+    @Test
     void catalogAndRulesAreListedWithProvenance() {
         Response ind = server.get("/api/v1/indicators", officer);
         assertThat(ind.status()).isEqualTo(200);
@@ -263,5 +279,11 @@ class ReadingsApiTest {
         assertThat(rules.array("thresholds").stream().map(o -> (JsonObject) o)
                 .filter(t -> t.getString("status").equals("UNCONFIRMED")))
                 .isNotEmpty().allSatisfy(t -> assertThat(t.getBoolean("configurable")).isTrue());
+        assertThat(rules.array("targets")).hasSizeGreaterThan(80).anySatisfy(o -> {
+            JsonObject t = (JsonObject) o;
+            assertThat(t.getString("id")).isEqualTo("T21");
+            assertThat(t.getBoolean("checkable")).isFalse();
+            assertThat(t.getString("reason")).isNotBlank();
+        });
     }
 }

@@ -1,0 +1,126 @@
+package org.targetwatch.rules;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.targetwatch.facts.Threshold;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses {@code targets.json}: every target of the work report, as {@link TargetDefinition}s and as the
+ * {@link Threshold}s (kind {@code target}) the rules in {@code targets.drl} compare progress with. A target's
+ * thresholds carry its phrase as source, its strength, and a severity chosen by strength and outcome.
+ */
+final class TargetFile {
+    static final String NAME = "targets.json";
+    private static final Set<String> MODES = Set.of("growth", "level", "cumulative", "done", "zero", "reach-zero",
+            "decrease", "covered-by-rule", "not-checkable");
+    private static final Set<String> STRENGTHS = Set.of("底线", "确保", "预期", "力争", "—");
+
+    record Parsed(List<TargetDefinition> targets, List<Threshold> thresholds) {
+    }
+
+    private TargetFile() {
+    }
+
+    static Parsed parse(String text, List<RuleBuildException.Problem> problems) {
+        List<TargetDefinition> targets = new ArrayList<>();
+        List<Threshold> thresholds = new ArrayList<>();
+        JsonObject root;
+        try {
+            root = new JsonObject(text);
+        } catch (RuntimeException e) {
+            problems.add(new RuleBuildException.Problem(NAME, 0, "not valid JSON: " + e.getMessage()));
+            return new Parsed(targets, thresholds);
+        }
+        int year = root.getInteger("year", 0);
+        JsonObject severities = root.getJsonObject("severityByStrength", new JsonObject());
+        JsonArray list = root.getJsonArray("targets", new JsonArray());
+        LocalDate from = LocalDate.of(year, 1, 1);
+        LocalDate to = LocalDate.of(year, 12, 31);
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String where = "targets[" + i + "]";
+            try {
+                JsonObject o = list.getJsonObject(i);
+                String id = req(o, "id");
+                String mode = req(o, "mode");
+                String strength = req(o, "strength");
+                if (!MODES.contains(mode)) {
+                    throw new IllegalArgumentException("mode must be one of " + MODES);
+                }
+                if (!STRENGTHS.contains(strength)) {
+                    throw new IllegalArgumentException("strength must be one of " + STRENGTHS);
+                }
+                if (!ids.add(id)) {
+                    throw new IllegalArgumentException("duplicate id " + id);
+                }
+                boolean checkable = !mode.equals("covered-by-rule") && !mode.equals("not-checkable");
+                Map<Integer, Double> profile = new LinkedHashMap<>();
+                JsonObject p = o.getJsonObject("profile");
+                if (p != null) {
+                    for (String m : p.fieldNames()) {
+                        profile.put(Integer.parseInt(m), ((Number) p.getValue(m)).doubleValue());
+                    }
+                }
+                TargetDefinition def = new TargetDefinition(id, req(o, "phrase"), o.getString("metric", ""),
+                        o.getString("section", ""), o.getString("category", ""), strength, mode,
+                        checkable ? req(o, "indicator") : null, o.getString("unit"), o.getString("op"),
+                        o.containsKey("target") ? ((Number) o.getValue("target")).doubleValue() : Double.NaN,
+                        profile, o.getString("status", "CONFIRMED"), o.getString("statusNote", ""),
+                        o.getString("reason", ""), o.getString("baseline2022", ""));
+                targets.add(def);
+                if (checkable) {
+                    if (def.op() == null || !Set.of(">", ">=", "<", "<=").contains(def.op())) {
+                        throw new IllegalArgumentException("op must be one of > >= < <=");
+                    }
+                    JsonObject sev = severities.getJsonObject(strength);
+                    if (sev == null) {
+                        throw new IllegalArgumentException("no severityByStrength entry for " + strength);
+                    }
+                    for (String stat : statistics(mode)) {
+                        String outcome = switch (stat) {
+                            case "pace" -> "behind-pace";
+                            case "projection" -> "at-risk";
+                            default -> "missed";
+                        };
+                        String source = "曾都区2023年政府工作报告 " + def.section() + " " + def.phrase() + " (" + id + ")";
+                        thresholds.add(new Threshold(id + "/" + stat, "target", def.indicator(), stat, def.op(),
+                                Double.isNaN(def.target()) ? 0 : def.target(), def.unit() == null ? "" : def.unit(),
+                                sev.getString(outcome), strength, source, def.status(), from, to,
+                                def.metric() + (def.statusNote().isEmpty() ? "" : ". " + def.statusNote()), true));
+                    }
+                }
+            } catch (RuntimeException e) {
+                problems.add(new RuleBuildException.Problem(NAME, 0, where + ": " + e.getMessage()));
+            }
+        }
+        return new Parsed(targets, thresholds);
+    }
+
+    /** The threshold statistics a mode is judged by. */
+    static List<String> statistics(String mode) {
+        return switch (mode) {
+            case "cumulative" -> List.of("pace", "projection", "year-end");
+            case "growth", "level" -> List.of("pace", "year-end");
+            case "done", "reach-zero" -> List.of("year-end");
+            case "zero" -> List.of("bottom-line");
+            case "decrease" -> List.of("previous-year");
+            default -> List.of();
+        };
+    }
+
+    private static String req(JsonObject o, String field) {
+        String v = o.getString(field);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing '" + field + "'");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,184 @@
+package org.targetwatch.rules;
+
+import org.junit.jupiter.api.Test;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.facts.TargetProgress;
+import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.support.Rules;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Rules.evaluate;
+
+/** rules/targets.drl with rules/targets.json: pace, projection, year end, bottom lines, year-on-year falls. */
+class TargetsRulesTest {
+
+    private static TargetProgress progress(String targetId, LocalDate day, double value, double previous) {
+        TargetDefinition def = Rules.real().targets().stream().filter(t -> t.id().equals(targetId)).findFirst()
+                .orElseThrow();
+        Reading r = Rules.reading(def.indicator(), "zengdu", day, value, def.unit());
+        return TargetProgress.of(def, new Reading(r.id(), r.indicator(), r.subject(), r.observedAt(), day, value,
+                r.unit(), 1), previous);
+    }
+
+    private static List<String> fired(TargetProgress p) {
+        return evaluate(p).stream().map(Breach::rule).toList();
+    }
+
+    @Test
+    void everyTargetOfTheCatalogIsPresentOrExplained() throws Exception {
+        Path file = Path.of("../shared/reference/indicator-catalog.md");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(file), "shared/reference is beside the checkout");
+        String catalog = Files.readString(file);
+        Matcher m = Pattern.compile("(?m)^\\| (T\\d+[a-c]?) \\|").matcher(catalog);
+        List<String> ids = new java.util.ArrayList<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        assertThat(ids).hasSizeGreaterThan(80);
+        assertThat(Rules.real().targets().stream().map(TargetDefinition::id).collect(Collectors.toList()))
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(Rules.real().targets()).allSatisfy(t -> {
+            if (t.indicator() == null) {
+                assertThat(t.reason()).as(t.id()).isNotBlank();
+            }
+            assertThat(t.phrase()).as(t.id()).startsWith("「");
+        });
+    }
+
+    @Test
+    void everyPhraseIsQuotedVerbatimFromTheReport() throws Exception {
+        Path report = Path.of("../shared/reference/000_56897e3e26716c43.txt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(report), "shared/reference is beside the checkout");
+        String text = Files.readString(report);
+        for (TargetDefinition t : Rules.real().targets()) {
+            String phrase = t.phrase().substring(1, t.phrase().length() - 1);
+            assertThat(text).as(t.id()).contains(phrase);
+        }
+    }
+
+    @Test
+    void everyCheckableTargetHasACatalogIndicatorWithItsUnit() {
+        IndicatorCatalog catalog = IndicatorCatalog.load(Path.of("config/indicators.json"));
+        assertThat(Rules.real().targets().stream().filter(t -> t.indicator() != null)).allSatisfy(t -> {
+            assertThat(catalog.find(t.indicator())).as(t.id()).isPresent();
+            assertThat(catalog.find(t.indicator()).get().unit()).as(t.id()).isEqualTo(t.unit());
+            assertThat(catalog.find(t.indicator()).get().category()).isEqualTo("target");
+        });
+    }
+
+    /** T62 「新增城镇就业4500人以上」: cumulative, linear pace. 30 June 2023 is day 181 of 365. */
+    @Test
+    void cumulativeTargetBehindPaceBelowTheProRataValue() {
+        LocalDate june30 = LocalDate.of(2023, 6, 30);
+        double due = 4500 * 181.0 / 365;   // 2231.5
+        assertThat(fired(progress("T62", june30, 2231, Double.NaN))).contains("target.behind-pace");
+        assertThat(fired(progress("T62", june30, 2232, Double.NaN))).doesNotContain("target.behind-pace");
+        assertThat(evaluate(progress("T62", june30, 2000, Double.NaN))).filteredOn(b -> b.rule().equals("target.behind-pace"))
+                .singleElement().satisfies(b -> {
+                    assertThat(b.threshold().value()).isEqualTo(due);
+                    assertThat(b.threshold().severity()).isEqualTo("info");    // plain directive
+                    assertThat(b.threshold().source()).contains("新增城镇就业4500人以上");
+                    assertThat(b.period()).isEqualTo("2023");
+                });
+    }
+
+    @Test
+    void cumulativeTargetAtRiskWhenItsProjectionMissesTheTarget() {
+        LocalDate june30 = LocalDate.of(2023, 6, 30);
+        // projection = value ÷ (181/365): 2231 → 4498.9 (at risk), 2232 → 4500.9 (not)
+        assertThat(fired(progress("T62", june30, 2231, Double.NaN))).contains("target.at-risk");
+        assertThat(fired(progress("T62", june30, 2232, Double.NaN))).isEmpty();
+        assertThat(evaluate(progress("T62", june30, 1000, Double.NaN)))
+                .filteredOn(b -> b.rule().equals("target.at-risk"))
+                .singleElement().satisfies(b -> assertThat(b.threshold().severity()).isEqualTo("warning"));
+    }
+
+    @Test
+    void yearEndValueDecidesMetOrMissed() {
+        LocalDate dec31 = LocalDate.of(2023, 12, 31);
+        assertThat(fired(progress("T62", dec31, 4499, Double.NaN))).containsExactly("target.missed");
+        assertThat(fired(progress("T62", dec31, 4500, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T62", dec31, 4501, Double.NaN))).isEmpty();
+    }
+
+    /** T15 「力争电商交易额突破15亿元」: 突破 = strictly more. */
+    @Test
+    void strictTargetIsMissedAtExactlyTheTarget() {
+        LocalDate dec31 = LocalDate.of(2023, 12, 31);
+        assertThat(fired(progress("T15", dec31, 15, Double.NaN))).containsExactly("target.missed");
+        assertThat(fired(progress("T15", dec31, 15.01, Double.NaN))).isEmpty();
+    }
+
+    /** T01 「地区生产总值增长7%」: growth compared directly with 7, gap in points; 预期 → info behind pace. */
+    @Test
+    void growthTargetComparesTheGrowthRate() {
+        LocalDate q1 = LocalDate.of(2023, 3, 31);
+        assertThat(fired(progress("T01", q1, 6.9, Double.NaN))).containsExactly("target.behind-pace");
+        assertThat(fired(progress("T01", q1, 7.0, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T01", q1, 7.1, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T01", LocalDate.of(2023, 12, 31), 6.9, Double.NaN)))
+                .containsExactly("target.missed");
+    }
+
+    /** Severity follows the wording: T47b 「确保…27万吨以上」 is stricter than a 力争 target. */
+    @Test
+    void ensureTargetsAreStricterThanStriveTargets() {
+        LocalDate dec31 = LocalDate.of(2023, 12, 31);
+        Breach ensure = evaluate(progress("T47b", dec31, 26, Double.NaN)).get(0);
+        Breach strive = evaluate(progress("T14", dec31, 20, Double.NaN)).get(0);
+        assertThat(ensure.threshold().strength()).isEqualTo("确保");
+        assertThat(ensure.threshold().severity()).isEqualTo("major");
+        assertThat(strive.threshold().strength()).isEqualTo("力争");
+        assertThat(strive.threshold().severity()).isEqualTo("warning");
+    }
+
+    /** T47b grain output follows its seasonal profile: nothing is due before the summer harvest. */
+    @Test
+    void seasonalProfileSetsThePace() {
+        assertThat(fired(progress("T47b", LocalDate.of(2023, 5, 31), 0, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T47b", LocalDate.of(2023, 6, 30), 6.74, Double.NaN))).contains("target.behind-pace");
+        assertThat(fired(progress("T47b", LocalDate.of(2023, 6, 30), 6.75, Double.NaN))).isEmpty();
+    }
+
+    @Test
+    void bottomLineBreachesAtOnceAboveZero() {
+        LocalDate d = LocalDate.of(2023, 4, 15);
+        assertThat(fired(progress("T45", d, 0, Double.NaN))).isEmpty();
+        assertThat(evaluate(progress("T45", d, 1, Double.NaN))).singleElement().satisfies(b -> {
+            assertThat(b.rule()).isEqualTo("target.bottom-line");
+            assertThat(b.threshold().severity()).isEqualTo("critical");
+            assertThat(b.threshold().strength()).isEqualTo("底线");
+        });
+    }
+
+    @Test
+    void doneTargetIsMissedWhenNotDoneAtYearEnd() {
+        assertThat(fired(progress("T40", LocalDate.of(2023, 6, 30), 0, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T40", LocalDate.of(2023, 12, 31), 0, Double.NaN))).containsExactly("target.missed");
+        assertThat(fired(progress("T40", LocalDate.of(2023, 12, 31), 1, Double.NaN))).isEmpty();
+    }
+
+    /** T74 「有效化解存量债务」: stock debt must be below the same date a year earlier. */
+    @Test
+    void decreaseTargetNeedsAFallYearOnYear() {
+        LocalDate d = LocalDate.of(2023, 6, 30);
+        assertThat(fired(progress("T74", d, 99, 100))).isEmpty();
+        assertThat(fired(progress("T74", d, 100, 100))).containsExactly("target.not-decreasing");
+        assertThat(fired(progress("T74", d, 101, 100))).containsExactly("target.not-decreasing");
+        assertThat(fired(progress("T74", d, 101, Double.NaN))).isEmpty();
+    }
+
+    @Test
+    void targetsApplyOnlyToTheReportYear() {
+        assertThat(fired(progress("T62", LocalDate.of(2024, 12, 31), 0, Double.NaN))).isEmpty();
+    }
+}
