@@ -49,7 +49,8 @@ public final class AlertService {
 
     /**
      * Applies the breaches of one evaluation inside the caller's transaction. When several breaches share a
-     * fingerprint (several thresholds of one rule), the most severe one, then the strictest, is kept.
+     * fingerprint (several thresholds of one rule, such as debt-ratio bands), the most severe one is kept, and
+     * among equally severe ones the strictest (the highest band of an upper limit).
      *
      * @return the alerts opened or updated, each with {@code change}
      */
@@ -82,6 +83,10 @@ public final class AlertService {
         if (sa != sb) {
             return sa > sb ? a : b;
         }
-        return Math.abs(a.value() - a.threshold().value()) >= Math.abs(b.value() - b.threshold().value()) ? a : b;
+        // same severity: the stricter threshold (the higher band for upper limits, the lower for lower limits)
+        boolean upper = a.threshold().op().startsWith(">");
+        double ta = a.threshold().value();
+        double tb = b.threshold().value();
+        return (upper ? ta >= tb : ta <= tb) ? a : b;
     }
 }

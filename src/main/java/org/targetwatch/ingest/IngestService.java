@@ -13,6 +13,10 @@ import org.targetwatch.facts.AirYearToDate;
 import org.targetwatch.stats.AirDays;
 import org.targetwatch.stats.AirYear;
 import org.targetwatch.store.AirStore;
+import org.targetwatch.facts.Accident;
+import org.targetwatch.facts.DebtQuotaCheck;
+import org.targetwatch.stats.AccidentGrades;
+import java.util.LinkedHashMap;
 import org.targetwatch.rules.TargetDefinition;
 import org.targetwatch.facts.TargetProgress;
 import org.targetwatch.store.WaterStore;
@@ -105,6 +109,10 @@ public final class IngestService {
                                                     return all;
                                                 }))
                                         .compose(derived -> targetFacts(conn, stored, ruleSet).map(t -> {
+                                            derived.addAll(t);
+                                            return derived;
+                                        }))
+                                        .compose(derived -> safetyAndDebtFacts(conn, stored, ruleSet).map(t -> {
                                             derived.addAll(t);
                                             return derived;
                                         }))
@@ -362,5 +370,72 @@ public final class IngestService {
 
     private static java.time.Instant yearBefore(java.time.Instant at) {
         return at.atZone(ReadingParser.ZONE).minusYears(1).toInstant();
+    }
+
+    private static final List<String> ACCIDENT_INDICATORS = List.of("SAFETY_ACCIDENT_DEATHS",
+            "SAFETY_ACCIDENT_SERIOUS_INJURIES", "SAFETY_ACCIDENT_DIRECT_LOSS");
+
+    /**
+     * Accidents (the three SAFETY_ACCIDENT_* values of one subject and observedAt, graded by 国务院令第493号) and
+     * new-debt-versus-quota checks (the latest DEBT_NEW and DEBT_NEW_QUOTA of the subject's year).
+     */
+    private Future<List<Object>> safetyAndDebtFacts(SqlConnection conn, List<Reading> stored, RuleSet ruleSet) {
+        Map<String, Reading> accidents = new LinkedHashMap<>();
+        Map<String, Reading> debtYears = new LinkedHashMap<>();
+        for (Reading r : stored) {
+            if (ACCIDENT_INDICATORS.contains(r.indicator())) {
+                accidents.putIfAbsent(r.subject() + "|" + r.observedAt(), r);
+            } else if (r.indicator().equals("DEBT_NEW") || r.indicator().equals("DEBT_NEW_QUOTA")) {
+                debtYears.putIfAbsent(r.subject() + "|" + r.date().getYear(), r);
+            }
+        }
+        if (accidents.isEmpty() && debtYears.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<ReadingInput.Key> accidentKeys = new ArrayList<>();
+        for (Reading r : accidents.values()) {
+            for (String ind : ACCIDENT_INDICATORS) {
+                accidentKeys.add(new ReadingInput.Key(ind, r.subject(), r.observedAt()));
+            }
+        }
+        List<ReadingStore.RangeKey> debtKeys = new ArrayList<>();
+        for (Reading r : debtYears.values()) {
+            int y = r.date().getYear();
+            java.time.Instant from = LocalDate.of(y, 1, 1).atStartOfDay(ReadingParser.ZONE).toInstant();
+            java.time.Instant to = LocalDate.of(y + 1, 1, 1).atStartOfDay(ReadingParser.ZONE).toInstant();
+            debtKeys.add(new ReadingStore.RangeKey(r.subject(), "DEBT_NEW", from, to));
+            debtKeys.add(new ReadingStore.RangeKey(r.subject(), "DEBT_NEW_QUOTA", from, to));
+        }
+        Future<Map<ReadingInput.Key, ReadingStore.Latest>> acc = accidentKeys.isEmpty()
+                ? Future.succeededFuture(Map.of()) : readings.latestRevisions(conn, accidentKeys);
+        Future<Map<ReadingStore.RangeKey, ReadingStore.Observed>> debt = debtKeys.isEmpty()
+                ? Future.succeededFuture(Map.of()) : readings.latestInRange(conn, debtKeys);
+        return acc.compose(a -> debt.map(d -> {
+            List<Object> facts = new ArrayList<>();
+            for (Reading r : accidents.values()) {
+                double[] v = new double[3];
+                for (int i = 0; i < 3; i++) {
+                    ReadingStore.Latest l = a.get(new ReadingInput.Key(ACCIDENT_INDICATORS.get(i), r.subject(),
+                            r.observedAt()));
+                    v[i] = l == null ? 0 : l.value();
+                }
+                AccidentGrades.Grade g = ruleSet.accidentGrades().grade(v[0], v[1], v[2]);
+                List<Long> ids = stored.stream().filter(x -> x.subject().equals(r.subject())
+                        && x.observedAt().equals(r.observedAt()) && ACCIDENT_INDICATORS.contains(x.indicator()))
+                        .map(Reading::id).toList();
+                facts.add(new Accident(r.subject(), r.observedAt(), r.date(), v[0], v[1], v[2], g.rank(), g.name(),
+                        ids));
+            }
+            for (int i = 0; i < debtKeys.size(); i += 2) {
+                ReadingStore.Observed newDebt = d.get(debtKeys.get(i));
+                ReadingStore.Observed quota = d.get(debtKeys.get(i + 1));
+                if (newDebt != null && quota != null) {
+                    Reading r = debtYears.values().stream().toList().get(i / 2);
+                    facts.add(new DebtQuotaCheck(r.subject(), r.date().getYear(), r.date(), newDebt.value(),
+                            quota.value(), List.of(newDebt.id(), quota.id())));
+                }
+            }
+            return facts;
+        }));
     }
 }

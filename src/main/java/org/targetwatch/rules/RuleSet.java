@@ -13,6 +13,7 @@ import org.kie.api.runtime.KieSession;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.facts.Threshold;
 import org.targetwatch.stats.WaterClasses;
+import org.targetwatch.stats.AccidentGrades;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,11 +55,13 @@ public final class RuleSet {
     private final WaterClasses waterClasses;
 
     private final List<TargetDefinition> targets;
+    private final AccidentGrades accidentGrades;
     private final Map<String, TargetDefinition> targetsByIndicator = new LinkedHashMap<>();
 
     private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules,
-                    WaterClasses waterClasses, List<TargetDefinition> targets) {
+                    WaterClasses waterClasses, List<TargetDefinition> targets, AccidentGrades accidentGrades) {
         this.kieBase = kieBase;
+        this.accidentGrades = accidentGrades;
         this.targets = List.copyOf(targets);
         for (TargetDefinition t : targets) {
             if (t.indicator() != null) {
@@ -99,6 +102,17 @@ public final class RuleSet {
             List<Threshold> all = new ArrayList<>(thresholds);
             all.addAll(parsed.thresholds());
             thresholds = all;
+        }
+        AccidentGrades accidentGrades = null;
+        byte[] gradeText = files.get(AccidentGrades.FILE);
+        if (gradeText == null) {
+            problems.add(new RuleBuildException.Problem(AccidentGrades.FILE, 0, "file not found in " + dir));
+        } else {
+            try {
+                accidentGrades = AccidentGrades.parse(new String(gradeText, StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                problems.add(new RuleBuildException.Problem(AccidentGrades.FILE, 0, e.getMessage()));
+            }
         }
         WaterClasses waterClasses = null;
         byte[] waterText = files.get(WaterClasses.FILE);
@@ -160,7 +174,7 @@ public final class RuleSet {
                         meta(meta, "severity"), meta(meta, "description"), meta(meta, "source")));
             }
         }
-        return new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets);
+        return new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets, accidentGrades);
     }
 
     private static String fileOf(Rule rule, Map<String, String> kiePathToFile) {
@@ -257,6 +271,11 @@ public final class RuleSet {
         } finally {
             session.dispose();
         }
+    }
+
+    /** The accident grades of {@code accident-grades.json}. */
+    public AccidentGrades accidentGrades() {
+        return accidentGrades;
     }
 
     /** Every target of {@code targets.json}, checkable or not. */

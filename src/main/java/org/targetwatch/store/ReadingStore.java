@@ -47,6 +47,15 @@ public final class ReadingStore {
                  AS u(indicator, subject, observed_at, value, unit, source, revision)
             RETURNING id, indicator, subject, observed_at, value, unit, revision""";
 
+    /** The latest observation (revision in force) of each (subject, indicator) within a time range. */
+    static final String LATEST_IN_RANGE = """
+            SELECT DISTINCT ON (k.subject, k.indicator) k.subject, k.indicator, r.id, r.value, r.observed_at
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+                 AS k(subject, indicator, from_t, to_t)
+            JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator
+             AND r.observed_at >= k.from_t AND r.observed_at < k.to_t
+            ORDER BY k.subject, k.indicator, r.observed_at DESC, r.revision DESC""";
+
     static final String LIST_LATEST = """
             SELECT * FROM (
                 SELECT DISTINCT ON (subject, indicator, observed_at) *
@@ -145,6 +154,41 @@ public final class ReadingStore {
             }
             return out;
         });
+    }
+
+    /** A (subject, indicator) and a time range [from, to). */
+    public record RangeKey(String subject, String indicator, Instant from, Instant to) {
+    }
+
+    /** A stored observation: the id and value of the revision in force. */
+    public record Observed(long id, double value) {
+    }
+
+    /** The latest observation of each key's range; keys with none are absent. */
+    public Future<Map<RangeKey, Observed>> latestInRange(SqlConnection conn, List<RangeKey> keys) {
+        int n = keys.size();
+        String[] subjects = new String[n];
+        String[] indicators = new String[n];
+        OffsetDateTime[] from = new OffsetDateTime[n];
+        OffsetDateTime[] to = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            subjects[i] = keys.get(i).subject();
+            indicators[i] = keys.get(i).indicator();
+            from[i] = utc(keys.get(i).from());
+            to[i] = utc(keys.get(i).to());
+        }
+        return conn.preparedQuery(LATEST_IN_RANGE).execute(Tuple.tuple(List.of(subjects, indicators, from, to)))
+                .map(rows -> {
+                    Map<RangeKey, Observed> out = new HashMap<>();
+                    for (Row r : rows) {
+                        for (RangeKey k : keys) {
+                            if (k.subject().equals(r.getString("subject")) && k.indicator().equals(r.getString("indicator"))) {
+                                out.put(k, new Observed(r.getLong("id"), r.getDouble("value")));
+                            }
+                        }
+                    }
+                    return out;
+                });
     }
 
     /** Readings matching the filter, oldest first. */

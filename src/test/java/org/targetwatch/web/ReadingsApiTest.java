@@ -181,13 +181,13 @@ class ReadingsApiTest {
     void waterDebtAndSafetyBreachesOpenAlertsOfTheirCategory() {
         Response r = post(new JsonArray()
                 .add(reading("WATER_NH3N", "sec-a", "2023-04-01T09:30:00+08:00", 1.2, "mg/L"))
-                .add(reading("DEBT_RATIO", "zengdu-debt", "2023-06-30T00:00:00+08:00", 130.0, "%"))
+                .add(reading("DEBT_RATIO", "zengdu-debt", "2023-06-30T00:00:00+08:00", 130.0, "%"))   // ≥ 120: yellow
                 .add(reading("SAFETY_MAJOR_ACCIDENTS", "zengdu-safety", "2023-07-31T00:00:00+08:00", 1, "count"))
                 .add(reading("WATER_NH3N", "sec-b", "2023-04-01T09:30:00+08:00", 1.0, "mg/L")));
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("category") + ":"
                         + ((JsonObject) o).getString("severity"))
-                .containsExactlyInAnyOrder("water:warning", "water:warning", "water:major", "debt:warning",
+                .containsExactlyInAnyOrder("water:warning", "water:warning", "water:major", "debt:major",
                         "safety:critical");
         assertThat(server.get("/api/v1/alerts?category=safety", risk).array("alerts"))
                 .singleElement().satisfies(a -> assertThat(((JsonObject) a).getString("subject"))

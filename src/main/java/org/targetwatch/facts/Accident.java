@@ -1,0 +1,24 @@
+package org.targetwatch.facts;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * One production-safety accident: the SAFETY_ACCIDENT_* readings of a subject with the same observedAt, graded
+ * by 国务院令第493号 ({@code gradeRank} 1 一般 .. 4 特别重大). Missing criteria count as 0.
+ */
+public record Accident(String subject, Instant observedAt, LocalDate date, double deaths, double seriousInjuries,
+                       double directLossWan, int gradeRank, String gradeName, List<Long> readingIds) {
+
+    /** Alert period: the accident's time, so that two accidents of one day are two alerts. */
+    public String period() {
+        return observedAt.toString();
+    }
+
+    public String describe() {
+        return gradeName + "事故: 死亡 " + (long) deaths + " 人, 重伤 " + (long) seriousInjuries + " 人, 直接经济损失 "
+                + directLossWan + " 万元 / deaths " + (long) deaths + ", serious injuries " + (long) seriousInjuries
+                + ", direct loss " + directLossWan + " 万元";
+    }
+}
