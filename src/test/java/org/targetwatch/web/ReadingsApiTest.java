@@ -25,7 +25,7 @@ class ReadingsApiTest {
         risk = server.token("risk-office");
         server.register("air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list");
         server.register("water-section", "sec-a", "sec-b", "sec-r", "sec-list");
-        server.register("district", "zengdu-debt", "zengdu-safety", "debt-f", "clock-skew");
+        server.register("district", "zengdu-debt", "zengdu-safety", "zengdu-acc", "debt-f", "clock-skew");
     }
 
     @AfterAll
@@ -189,7 +189,7 @@ class ReadingsApiTest {
                         + ((JsonObject) o).getString("severity"))
                 .containsExactlyInAnyOrder("water:warning", "water:warning", "water:major", "debt:major",
                         "safety:critical");
-        assertThat(server.get("/api/v1/alerts?category=safety", risk).array("alerts"))
+        assertThat(server.get("/api/v1/alerts?category=safety&subject=zengdu-safety", risk).array("alerts"))
                 .singleElement().satisfies(a -> assertThat(((JsonObject) a).getString("subject"))
                         .isEqualTo("zengdu-safety"));
         assertThat(alertsOf("sec-b")).isEmpty();
@@ -252,6 +252,45 @@ class ReadingsApiTest {
         });
         Response onPace = post(reading("TARGET_T62", "zengdu-debt", "2023-09-30T00:00:00+08:00", 4000, "count"));
         assertThat(onPace.array("alerts")).isEmpty();
+    }
+
+    @Test
+    void accidentReportedInThreeReadingsIsGradedAsOne() {
+        String at = "2023-08-02T14:30:00+08:00";
+        Response r = post(new JsonArray()
+                .add(reading("SAFETY_ACCIDENT_DEATHS", "zengdu-acc", at, 4, "count"))
+                .add(reading("SAFETY_ACCIDENT_SERIOUS_INJURIES", "zengdu-acc", at, 2, "count"))
+                .add(reading("SAFETY_ACCIDENT_DIRECT_LOSS", "zengdu-acc", at, 300, "万元")));
+        assertThat(r.array("alerts")).singleElement().satisfies(o -> {
+            JsonObject a = (JsonObject) o;
+            assertThat(a.getString("rule")).isEqualTo("safety.accident-grade");
+            assertThat(a.getString("severity")).isEqualTo("major");
+            assertThat(a.getString("description")).startsWith("较大");
+            assertThat(a.getJsonArray("readingIds")).hasSize(3);
+        });
+        // a later report raises the death toll to 10: the same accident becomes 重大 (critical)
+        Response worse = post(reading("SAFETY_ACCIDENT_DEATHS", "zengdu-acc", at, 10, "count"));
+        assertThat(worse.array("alerts")).singleElement().satisfies(o -> {
+            JsonObject a = (JsonObject) o;
+            assertThat(a.getString("change")).isEqualTo("updated");
+            assertThat(a.getString("severity")).isEqualTo("critical");
+            assertThat(a.getDouble("value")).isEqualTo(3.0);
+        });
+    }
+
+    @Test
+    void newDebtAboveTheQuotaOfItsYearRaisesAnAlert() {
+        assertThat(post(reading("DEBT_NEW_QUOTA", "debt-f", "2023-03-31T00:00:00+08:00", 8.0, "亿元"))
+                .array("alerts")).isEmpty();
+        assertThat(post(reading("DEBT_NEW", "debt-f", "2023-06-30T00:00:00+08:00", 7.5, "亿元"))
+                .array("alerts")).isEmpty();
+        Response over = post(reading("DEBT_NEW", "debt-f", "2023-09-30T00:00:00+08:00", 8.2, "亿元"));
+        assertThat(over.array("alerts")).singleElement().satisfies(o -> {
+            JsonObject a = (JsonObject) o;
+            assertThat(a.getString("rule")).isEqualTo("debt.new-debt-over-quota");
+            assertThat(a.getJsonObject("threshold").getDouble("value")).isEqualTo(8.0);
+            assertThat(a.getDouble("value")).isEqualTo(8.2);
+        });
     }
 
     @Test
