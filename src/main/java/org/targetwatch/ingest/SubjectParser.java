@@ -23,6 +23,7 @@ public final class SubjectParser {
             "drinking-water-source", Set.of("targetClass", "waterBody", "level"),
             "village", Set.of("debtClearanceDeadline"),
             "township", Set.of(),
+            "water-plant", Set.of(),
             "district", Set.of());
 
     private SubjectParser() {

@@ -78,4 +78,33 @@ class WaterRulesTest {
                 });
         assertThat(evaluate(new DrinkingWaterCompliance("", "2023-05", 0, 0, 100, List.of()))).isEmpty();
     }
+
+    // ---- GB 5749: finished and tap water ----
+
+    private static List<String> tap(String indicator, String day, double value, String unit) {
+        return evaluate(org.targetwatch.support.Rules.reading(indicator, "plant-1", java.time.LocalDate.parse(day),
+                value, unit)).stream().map(b -> b.threshold().id()).toList();
+    }
+
+    @Test
+    void tapWaterLimitsBelowAtAndAbove() {
+        assertThat(tap("TAPWATER_TURBIDITY", "2023-05-01", 0.99, "NTU")).isEmpty();
+        assertThat(tap("TAPWATER_TURBIDITY", "2023-05-01", 1.0, "NTU")).isEmpty();
+        assertThat(tap("TAPWATER_TURBIDITY", "2023-05-01", 1.01, "NTU")).containsExactly("GB 5749-2022/TAPWATER_TURBIDITY");
+        assertThat(tap("TAPWATER_PH", "2023-05-01", 6.5, "pH")).isEmpty();
+        assertThat(tap("TAPWATER_PH", "2023-05-01", 8.5, "pH")).isEmpty();
+        assertThat(tap("TAPWATER_PH", "2023-05-01", 6.49, "pH")).containsExactly("GB 5749-2022/TAPWATER_PH/low");
+        assertThat(tap("TAPWATER_PH", "2023-05-01", 8.51, "pH")).containsExactly("GB 5749-2022/TAPWATER_PH/high");
+        assertThat(tap("TAPWATER_ARSENIC", "2023-05-01", 0.011, "mg/L")).containsExactly("GB 5749-2022/TAPWATER_ARSENIC");
+    }
+
+    /** GB 5749-2022 replaced GB 5749-2006 on 2023-04-01: a sample is judged by the version of its day. */
+    @Test
+    void gb5749VersionFollowsTheSampleDate() {
+        assertThat(tap("TAPWATER_TURBIDITY", "2023-03-31", 1.5, "NTU")).containsExactly("GB 5749-2006/TAPWATER_TURBIDITY");
+        assertThat(tap("TAPWATER_TURBIDITY", "2023-04-01", 1.5, "NTU")).containsExactly("GB 5749-2022/TAPWATER_TURBIDITY");
+        assertThat(org.targetwatch.support.Rules.real().thresholds().stream()
+                .filter(t -> t.id().equals("GB 5749-2022/TAPWATER_NITRATE")).findFirst().orElseThrow().status())
+                .isEqualTo("UNCONFIRMED");
+    }
 }
