@@ -103,28 +103,8 @@ public final class RuleSet {
             all.addAll(parsed.thresholds());
             thresholds = all;
         }
-        AccidentGrades accidentGrades = null;
-        byte[] gradeText = files.get(AccidentGrades.FILE);
-        if (gradeText == null) {
-            problems.add(new RuleBuildException.Problem(AccidentGrades.FILE, 0, "file not found in " + dir));
-        } else {
-            try {
-                accidentGrades = AccidentGrades.parse(new String(gradeText, StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                problems.add(new RuleBuildException.Problem(AccidentGrades.FILE, 0, e.getMessage()));
-            }
-        }
-        WaterClasses waterClasses = null;
-        byte[] waterText = files.get(WaterClasses.FILE);
-        if (waterText == null) {
-            problems.add(new RuleBuildException.Problem(WaterClasses.FILE, 0, "file not found in " + dir));
-        } else {
-            try {
-                waterClasses = WaterClasses.parse(new String(waterText, StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                problems.add(new RuleBuildException.Problem(WaterClasses.FILE, 0, e.getMessage()));
-            }
-        }
+        AccidentGrades accidentGrades = parseTable(files, AccidentGrades.FILE, AccidentGrades::parse, dir, problems);
+        WaterClasses waterClasses = parseTable(files, WaterClasses.FILE, WaterClasses::parse, dir, problems);
 
         KieServices ks = KieServices.Factory.get();
         KieFileSystem kfs = ks.newKieFileSystem();
@@ -175,6 +155,22 @@ public final class RuleSet {
             }
         }
         return new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets, accidentGrades);
+    }
+
+    /** Parses a required data table of the rules directory; a missing or invalid file is added to problems. */
+    private static <T> T parseTable(Map<String, byte[]> files, String name, java.util.function.Function<String, T> parser,
+                                    Path dir, List<RuleBuildException.Problem> problems) {
+        byte[] text = files.get(name);
+        if (text == null) {
+            problems.add(new RuleBuildException.Problem(name, 0, "file not found in " + dir));
+            return null;
+        }
+        try {
+            return parser.apply(new String(text, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            problems.add(new RuleBuildException.Problem(name, 0, e.getMessage()));
+            return null;
+        }
     }
 
     private static String fileOf(Rule rule, Map<String, String> kiePathToFile) {

@@ -146,12 +146,7 @@ public final class ReadingStore {
                 submittedBy));
         return conn.preparedQuery(INSERT).execute(params).map(rows -> {
             List<Reading> out = new ArrayList<>(n);
-            for (Row r : rows) {
-                Instant at = r.getOffsetDateTime("observed_at").toInstant();
-                out.add(new Reading(r.getLong("id"), r.getString("indicator"), r.getString("subject"), at,
-                        at.atZone(ReadingParser.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
-                        r.getInteger("revision")));
-            }
+            rows.forEach(r -> out.add(toReading(r)));
             return out;
         });
     }
@@ -201,6 +196,14 @@ public final class ReadingStore {
                     rows.forEach(r -> out.add(toJson(r)));
                     return out;
                 });
+    }
+
+    /** A row with id, indicator, subject, observed_at, value, unit and revision as a {@link Reading} fact. */
+    static Reading toReading(Row r) {
+        Instant at = r.getOffsetDateTime("observed_at").toInstant();
+        return new Reading(r.getLong("id"), r.getString("indicator"), r.getString("subject"), at,
+                at.atZone(ReadingParser.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
+                r.getInteger("revision"));
     }
 
     static JsonObject toJson(Row r) {

@@ -1,13 +1,10 @@
 package org.targetwatch.store;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.targetwatch.facts.Reading;
-import org.targetwatch.ingest.ReadingParser;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +34,7 @@ public final class WaterStore {
         LocalDate[] to = ranges.stream().map(Range::to).toArray(LocalDate[]::new);
         return client.preparedQuery(READINGS).execute(Tuple.tuple(List.of(subjects, from, to))).map(rows -> {
             List<Reading> out = new ArrayList<>();
-            for (Row r : rows) {
-                Instant at = r.getOffsetDateTime("observed_at").toInstant();
-                out.add(new Reading(r.getLong("id"), r.getString("indicator"), r.getString("subject"), at,
-                        at.atZone(ReadingParser.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
-                        r.getInteger("revision")));
-            }
+            rows.forEach(r -> out.add(ReadingStore.toReading(r)));
             return out;
         });
     }

@@ -301,21 +301,7 @@ public final class ApiVerticle extends VerticleBase {
         if (!errors.isEmpty()) {
             throw new InvalidSubjectException(errors);
         }
-        Set<String> referenced = new java.util.HashSet<>();
-        parsed.forEach(s -> {
-            if (s.district() != null) {
-                referenced.add(s.district());
-            }
-        });
-        subjects.find(referenced).compose(known -> {
-            Map<String, Subject> all = new java.util.HashMap<>(known);
-            parsed.forEach(s -> all.put(s.id(), s));
-            List<RejectedRequestException.FieldError> refErrors = SubjectParser.checkReferences(parsed, all);
-            if (!refErrors.isEmpty()) {
-                return Future.failedFuture(new InvalidSubjectException(refErrors));
-            }
-            return subjects.insert(parsed);
-        }).onComplete(ar -> {
+        checkReferences(parsed).compose(v -> subjects.insert(parsed)).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
             } else {
@@ -323,6 +309,23 @@ public final class ApiVerticle extends VerticleBase {
                 parsed.forEach(s -> out.add(s.toJson()));
                 ErrorMapper.write(ctx, 201, array ? new JsonObject().put("subjects", out) : out.getJsonObject(0));
             }
+        });
+    }
+
+    /** Fails with 422 if a subject refers to a district that is neither stored nor in the same request. */
+    private Future<Void> checkReferences(List<Subject> parsed) {
+        Set<String> referenced = new java.util.HashSet<>();
+        parsed.forEach(s -> {
+            if (s.district() != null) {
+                referenced.add(s.district());
+            }
+        });
+        return subjects.find(referenced).compose(known -> {
+            Map<String, Subject> all = new java.util.HashMap<>(known);
+            parsed.forEach(s -> all.put(s.id(), s));
+            List<RejectedRequestException.FieldError> refErrors = SubjectParser.checkReferences(parsed, all);
+            return refErrors.isEmpty() ? Future.succeededFuture()
+                    : Future.failedFuture(new InvalidSubjectException(refErrors));
         });
     }
 
@@ -342,14 +345,7 @@ public final class ApiVerticle extends VerticleBase {
         if (s == null) {
             throw new InvalidSubjectException(errors);
         }
-        Set<String> referenced = s.district() == null ? Set.of() : Set.of(s.district());
-        subjects.find(referenced).compose(known -> {
-            List<RejectedRequestException.FieldError> refErrors = SubjectParser.checkReferences(List.of(s), known);
-            if (!refErrors.isEmpty()) {
-                return Future.failedFuture(new InvalidSubjectException(refErrors));
-            }
-            return subjects.update(s);
-        }).onComplete(ar -> {
+        checkReferences(List.of(s)).compose(v -> subjects.update(s)).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
             } else if (!ar.result()) {
