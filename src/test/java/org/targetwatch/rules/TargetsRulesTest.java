@@ -130,6 +130,7 @@ class TargetsRulesTest {
         assertThat(fired(progress("T01", q1, 7.1, Double.NaN))).isEmpty();
         assertThat(fired(progress("T01", LocalDate.of(2023, 12, 31), 6.9, Double.NaN)))
                 .containsExactly("target.missed");
+        assertThat(evaluate(progress("T01", q1, 6.5, Double.NaN)).get(0).note()).contains("gap -0.50");
     }
 
     /** Severity follows the wording: T47b 「确保…27万吨以上」 is stricter than a 力争 target. */
