@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.Scope;
 import org.targetwatch.facts.Threshold;
 import org.targetwatch.rules.RuleInfo;
 import org.targetwatch.rules.RuleSet;
@@ -47,17 +48,23 @@ public final class AlertService {
         }
     }
 
+    /** What one evaluation changed: the alerts (each with {@code change}) and the events written. */
+    public record Changes(List<JsonObject> alerts, List<Long> eventIds) {
+    }
+
     /**
-     * Applies the breaches of one evaluation inside the caller's transaction. When several breaches share a
-     * fingerprint (several thresholds of one rule, such as debt-ratio bands), the most severe one is kept, and
-     * among equally severe ones the strictest (the highest band of an upper limit).
+     * Applies one evaluation inside the caller's transaction: opens, updates or reopens an alert per breached
+     * fingerprint, and resolves every active alert of an evaluated scope that no rule breached again — unless its
+     * threshold's recovery value is still crossed (hysteresis). A scope of a subject that this batch corrected is
+     * resolved as {@code withdrawn}, otherwise as {@code auto}, with the clearing value and readings. When several
+     * breaches share a fingerprint (several thresholds of one rule, such as debt-ratio bands), the most severe one
+     * is kept, and among equally severe ones the strictest.
      *
-     * @return the alerts opened or updated, each with {@code change}
+     * @param facts              every fact of the evaluation (those covering scopes decide resolutions)
+     * @param correctedSubjects  subjects of which the batch stored corrections
      */
-    public Future<List<JsonObject>> apply(SqlConnection conn, List<Breach> breaches, RuleSet ruleSet, Instant now) {
-        if (breaches.isEmpty()) {
-            return Future.succeededFuture(List.of());
-        }
+    public Future<Changes> apply(SqlConnection conn, List<Breach> breaches, List<?> facts, RuleSet ruleSet,
+                                 Instant now, java.util.Set<String> correctedSubjects) {
         Map<String, Breach> byFingerprint = new LinkedHashMap<>();
         for (Breach b : breaches) {
             String fp = fingerprint(b.rule(), b.subject(), b.indicator(), b.period());
@@ -72,9 +79,92 @@ public final class AlertService {
             rows.add(new AlertStore.Upsert(fp, b.rule(), info.category(), t.severity(), b.subject(),
                     b.indicator(), b.period(), b.value(), t.id(), t.op(), t.value(), t.unit(), t.status(), source,
                     (b.note().isEmpty() ? "" : b.note() + " — ")
-                            + (t.description().isEmpty() ? info.description() : t.description()), b.readingIds()));
+                            + (t.description().isEmpty() ? info.description() : t.description()), b.readingIds(),
+                    t.recovery(), t.pendingEvaluations(), t.pendingSeconds()));
         });
-        return store.upsert(conn, rows, ruleSet.version(), now);
+        List<JsonObject> changed = new ArrayList<>();
+        List<AlertStore.Event> events = new ArrayList<>();
+        Future<Void> upserted = rows.isEmpty() ? Future.succeededFuture()
+                : store.upsert(conn, rows, ruleSet.version(), now).map(alerts -> {
+                    for (JsonObject a : alerts) {
+                        String change = a.getString("change");
+                        if (!change.equals("updated")) {
+                            String from = change.equals("opened") && a.getInteger("count") > 1 ? "pending"
+                                    : change.equals("reopened") ? "resolved" : null;
+                            events.add(new AlertStore.Event(a.getLong("id"), "rules", change, from,
+                                    a.getString("status"), a.getString("rule"), a.getDouble("value"),
+                                    ids(a.getJsonArray("readingIds"))));
+                        }
+                        changed.add(a);
+                    }
+                    return null;
+                });
+        Map<String, Scope> scopes = new LinkedHashMap<>();
+        for (Object f : facts) {
+            if (f instanceof Scope.Covered c && !(f instanceof org.targetwatch.facts.Reading)) {
+                c.scopes().forEach(sc -> scopes.put(sc.key(), sc));
+            }
+        }
+        for (Object f : facts) {
+            if (f instanceof org.targetwatch.facts.Reading r) {
+                r.scopes().forEach(sc -> scopes.putIfAbsent(sc.key(), sc));
+            }
+        }
+        return upserted.compose(v -> scopes.isEmpty() ? Future.succeededFuture(List.<io.vertx.sqlclient.Row>of())
+                        : store.activeInScopes(conn, new ArrayList<>(scopes.values())))
+                .compose(active -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (io.vertx.sqlclient.Row row : active) {
+                        if (byFingerprint.containsKey(row.getString("fingerprint"))) {
+                            continue;
+                        }
+                        Scope sc = scopes.get(row.getString("subject") + "\u0000" + row.getString("indicator")
+                                + "\u0000" + row.getString("period"));
+                        if (sc == null || stillBeyondRecovery(row, sc.value())) {
+                            continue;
+                        }
+                        String resolution = correctedSubjects.contains(row.getString("subject")) ? "withdrawn" : "auto";
+                        long id = row.getLong("id");
+                        String from = row.getString("status");
+                        chain = chain.compose(x -> store.resolve(conn, id, resolution, "rules", null, sc.value(),
+                                sc.readingIds(), now).map(resolved -> {
+                                    resolved.ifPresent(a -> {
+                                        changed.add(a.put("change", resolution.equals("auto") ? "resolved" : "withdrawn"));
+                                        events.add(new AlertStore.Event(id, "rules",
+                                                resolution.equals("auto") ? "resolved" : "withdrawn", from, "resolved",
+                                                resolution.equals("auto") ? "condition cleared" : "a correction removed the cause",
+                                                sc.value(), sc.readingIds()));
+                                    });
+                                    return null;
+                                }));
+                    }
+                    return chain;
+                })
+                .compose(v -> store.insertEvents(conn, events, now))
+                .map(eventIds -> new Changes(changed, eventIds));
+    }
+
+    /** Hysteresis: the value still crosses the threshold's recovery line, so the alert stays active. */
+    private static boolean stillBeyondRecovery(io.vertx.sqlclient.Row row, double value) {
+        Double recovery = row.getDouble("threshold_recovery");
+        if (recovery == null) {
+            return false;
+        }
+        return switch (row.getString("threshold_op")) {
+            case ">" -> value > recovery;
+            case ">=" -> value >= recovery;
+            case "<" -> value < recovery;
+            case "<=" -> value <= recovery;
+            default -> false;
+        };
+    }
+
+    private static List<Long> ids(io.vertx.core.json.JsonArray a) {
+        List<Long> out = new ArrayList<>();
+        if (a != null) {
+            a.forEach(o -> out.add(((Number) o).longValue()));
+        }
+        return out;
     }
 
     private static Breach moreSevere(Breach a, Breach b) {

@@ -9,7 +9,7 @@ import java.util.List;
  * by 国务院令第493号 ({@code gradeRank} 1 一般 .. 4 特别重大). Missing criteria count as 0.
  */
 public record Accident(String subject, Instant observedAt, LocalDate date, double deaths, double seriousInjuries,
-                       double directLossWan, int gradeRank, String gradeName, List<Long> readingIds) {
+                       double directLossWan, int gradeRank, String gradeName, List<Long> readingIds) implements Scope.Covered {
 
     /** Alert period: the accident's time, so that two accidents of one day are two alerts. */
     public String period() {
@@ -20,5 +20,10 @@ public record Accident(String subject, Instant observedAt, LocalDate date, doubl
         return gradeName + "事故: 死亡 " + (long) deaths + " 人, 重伤 " + (long) seriousInjuries + " 人, 直接经济损失 "
                 + directLossWan + " 万元 / deaths " + (long) deaths + ", serious injuries " + (long) seriousInjuries
                 + ", direct loss " + directLossWan + " 万元";
+    }
+
+    @Override
+    public List<Scope> scopes() {
+        return List.of(new Scope(subject, "SAFETY_ACCIDENT_GRADE", period(), gradeRank, readingIds));
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
 public record AirDay(String subject, String kind, LocalDate date, Map<String, Double> values,
                      Map<String, Integer> hours, Map<String, Integer> iaqi, int aqi, String category,
                      List<String> primaryPollutants, List<String> overStandard, boolean valid,
-                     List<Long> readingIds) {
+                     List<Long> readingIds) implements Scope.Covered {
 
     public boolean hasAqi() {
         return aqi >= 0;
@@ -50,5 +50,10 @@ public record AirDay(String subject, String kind, LocalDate date, Map<String, Do
                 .put("overStandard", new JsonArray(List.copyOf(overStandard)))
                 .put("valid", valid)
                 .put("good", good());
+    }
+
+    @Override
+    public List<Scope> scopes() {
+        return aqi < 0 ? List.of() : List.of(new Scope(subject, "AQI", date.toString(), aqi, readingIds));
     }
 }

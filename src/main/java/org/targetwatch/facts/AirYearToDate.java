@@ -13,7 +13,7 @@ import java.time.LocalDate;
  */
 public record AirYearToDate(String subject, String kind, int year, LocalDate asOf, int validDays, int goodDays,
                             double ratio, int remainingDays, double bestPossibleRatio, double pm25Mean,
-                            double pm10Mean, double prevPm25Mean, double prevPm10Mean) {
+                            double pm10Mean, double prevPm25Mean, double prevPm10Mean) implements Scope.Covered {
 
     /** This year's mean minus the previous year's over the same span ({@code PM2_5} or {@code PM10}); NaN if absent. */
     public double change(String indicator) {
@@ -26,5 +26,19 @@ public record AirYearToDate(String subject, String kind, int year, LocalDate asO
 
     public boolean hasChange(String indicator) {
         return !Double.isNaN(change(indicator));
+    }
+
+    @Override
+    public java.util.List<Scope> scopes() {
+        String y = String.valueOf(year);
+        java.util.List<Scope> out = new java.util.ArrayList<>();
+        out.add(new Scope(subject, "GOOD_DAY_RATIO", y, ratio, java.util.List.of()));
+        if (hasChange("PM2_5")) {
+            out.add(new Scope(subject, "PM2_5", y, change("PM2_5"), java.util.List.of()));
+        }
+        if (hasChange("PM10")) {
+            out.add(new Scope(subject, "PM10", y, change("PM10"), java.util.List.of()));
+        }
+        return out;
     }
 }

@@ -12,5 +12,10 @@ import java.util.List;
  * @param readingIds ids of the readings the mean was computed from, in observation order
  */
 public record DailyStat(String subject, String indicator, LocalDate date, int count, double mean,
-                        List<Long> readingIds) {
+                        List<Long> readingIds) implements Scope.Covered {
+
+    @Override
+    public List<Scope> scopes() {
+        return List.of(new Scope(subject, indicator, date.toString(), mean, readingIds));
+    }
 }

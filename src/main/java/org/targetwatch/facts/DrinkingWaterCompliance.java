@@ -7,7 +7,7 @@ import java.util.List;
  * target class, as a percentage of the county-level sources with samples that month.
  */
 public record DrinkingWaterCompliance(String region, String month, int sources, int compliant, double rate,
-                                      List<String> nonCompliant) {
+                                      List<String> nonCompliant) implements Scope.Covered {
 
     public java.time.LocalDate monthStart() {
         return java.time.YearMonth.parse(month).atDay(1);
@@ -16,5 +16,10 @@ public record DrinkingWaterCompliance(String region, String month, int sources, 
     /** The alert subject: the region, or {@code all-regions} for sources registered without one. */
     public String subject() {
         return region.isEmpty() ? "all-regions" : region;
+    }
+
+    @Override
+    public List<Scope> scopes() {
+        return List.of(new Scope(subject(), "DRINKING_WATER_COMPLIANCE", month, rate, List.of()));
     }
 }

@@ -9,5 +9,10 @@ import java.time.LocalDate;
  * @param date the calendar day of {@code observedAt} in Asia/Shanghai
  */
 public record Reading(long id, String indicator, String subject, Instant observedAt, LocalDate date, double value,
-                      String unit, int revision) {
+                      String unit, int revision) implements Scope.Covered {
+
+    @Override
+    public java.util.List<Scope> scopes() {
+        return java.util.List.of(new Scope(subject, indicator, date.toString(), value, java.util.List.of(id)));
+    }
 }

@@ -16,7 +16,7 @@ import java.time.LocalDate;
  */
 public record TargetProgress(String subject, String targetId, String indicator, String mode, LocalDate date,
                              double value, double target, double share, double expected, double projection,
-                             boolean yearEnd, double previous, long readingId) {
+                             boolean yearEnd, double previous, long readingId) implements Scope.Covered {
 
     /** Progress of the target {@code def} as of reading {@code r}; {@code previous} for decrease targets. */
     public static TargetProgress of(org.targetwatch.rules.TargetDefinition def, Reading r, double previous) {
@@ -41,5 +41,11 @@ public record TargetProgress(String subject, String targetId, String indicator, 
 
     public String year() {
         return String.valueOf(date.getYear());
+    }
+
+    @Override
+    public java.util.List<Scope> scopes() {
+        String period = mode.equals("zero") ? date.toString() : year();
+        return java.util.List.of(new Scope(subject, indicator, period, value, java.util.List.of(readingId)));
     }
 }

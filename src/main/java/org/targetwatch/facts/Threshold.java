@@ -17,10 +17,15 @@ import java.time.LocalDate;
  * @param effectiveFrom first day in force (inclusive)
  * @param effectiveTo   last day in force (inclusive), or null if open-ended
  * @param enabled       false switches the entry off without deleting it (e.g. an optional reading of a standard)
+ * @param recovery      hysteresis: an active alert resolves only once {@code x op recovery} is false too (null: no
+ *                      hysteresis, it resolves as soon as the limit is no longer crossed)
+ * @param pendingEvaluations an alert stays pending until this many consecutive breaching evaluations (1 = opens at once)
+ * @param pendingSeconds     and until it has been breaching this long
  */
 public record Threshold(String id, String kind, String indicator, String statistic, String op, double value,
                         String unit, String severity, String strength, String source, String status,
-                        LocalDate effectiveFrom, LocalDate effectiveTo, String description, boolean enabled) {
+                        LocalDate effectiveFrom, LocalDate effectiveTo, String description, boolean enabled,
+                        Double recovery, int pendingEvaluations, int pendingSeconds) {
 
     /** {@code x op value}. */
     public boolean test(double x) {
@@ -43,7 +48,7 @@ public record Threshold(String id, String kind, String indicator, String statist
     /** A copy whose value is replaced, for limits that depend on the subject (a section's target class). */
     public Threshold withValue(double newValue) {
         return new Threshold(id, kind, indicator, statistic, op, newValue, unit, severity, strength, source, status,
-                effectiveFrom, effectiveTo, description, enabled);
+                effectiveFrom, effectiveTo, description, enabled, recovery, pendingEvaluations, pendingSeconds);
     }
 
     /** Whether the threshold is in force on the given calendar day. */

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public record WaterAssessment(String subject, String kind, String scope, String period, Map<String, Double> values,
                               Map<String, Integer> classes, int classNumber, int targetClass,
-                              List<String> worstParameters, int samples, List<Long> readingIds) {
+                              List<String> worstParameters, int samples, List<Long> readingIds) implements Scope.Covered {
 
     public boolean worseThanTarget() {
         return classNumber > targetClass;
@@ -53,5 +53,10 @@ public record WaterAssessment(String subject, String kind, String scope, String 
     /** How many classes worse than the target (0 when the target is met). */
     public int classesOverTarget() {
         return Math.max(0, classNumber - targetClass);
+    }
+
+    @Override
+    public List<Scope> scopes() {
+        return classNumber == 0 ? List.of() : List.of(new Scope(subject, "WATER_CLASS", period, classNumber, readingIds));
     }
 }

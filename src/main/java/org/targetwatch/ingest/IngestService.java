@@ -50,9 +50,10 @@ public final class IngestService {
      *
      * @param accepted readings in the request (all accepted: repeats are accepted and change nothing)
      * @param stored   rows written (new readings and corrections)
-     * @param alerts   alerts this request opened or updated
+     * @param alerts   alerts this request opened, updated, reopened, resolved or withdrawn
+     * @param eventIds alert events written (for notification)
      */
-    public record Result(int accepted, int stored, int corrections, List<JsonObject> alerts) {
+    public record Result(int accepted, int stored, int corrections, List<JsonObject> alerts, List<Long> eventIds) {
         public JsonObject toJson() {
             return new JsonObject().put("accepted", accepted).put("stored", stored).put("corrections", corrections)
                     .put("unchanged", accepted - stored).put("alerts", alerts);
@@ -98,7 +99,7 @@ public final class IngestService {
                         List<Integer> revisions = new ArrayList<>();
                         int corrections = classify(inputs, latest, toStore, revisions);
                         if (toStore.isEmpty()) {
-                            return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of()));
+                            return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of(), List.of()));
                         }
                         return readings.insert(conn, toStore, revisions, submittedBy)
                                 .compose(stored -> airFacts(conn, stored, known, ruleSet)
@@ -122,11 +123,12 @@ public final class IngestService {
                                             facts.addAll(stored);
                                             facts.addAll(derived);
                                             facts.addAll(known.values());
-                                            return engine.evaluate(ruleSet, facts);
+                                            return engine.evaluate(ruleSet, facts).compose(breaches ->
+                                                    alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
+                                                            correctedSubjects(stored)));
                                         })
-                                        .compose(breaches -> alerts.apply(conn, breaches, ruleSet, clock.instant()))
-                                        .map(changed -> new Result(batch.items(), stored.size(), corrections,
-                                                changed)));
+                                        .map(changes -> new Result(batch.items(), stored.size(), corrections,
+                                                changes.alerts(), changes.eventIds())));
                     });
         }));
     }
@@ -156,6 +158,16 @@ public final class IngestService {
         if (!errors.isEmpty()) {
             throw new InvalidReadingException(errors);
         }
+    }
+
+    private static Set<String> correctedSubjects(List<Reading> stored) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Reading r : stored) {
+            if (r.revision() > 1) {
+                out.add(r.subject());
+            }
+        }
+        return out;
     }
 
     /** Splits inputs into rows to store (with their revision); returns how many of those are corrections. */

@@ -94,7 +94,8 @@ final class TargetFile {
                         thresholds.add(new Threshold(id + "/" + stat, "target", def.indicator(), stat, def.op(),
                                 Double.isNaN(def.target()) ? 0 : def.target(), def.unit() == null ? "" : def.unit(),
                                 sev.getString(outcome), strength, source, def.status(), from, to,
-                                def.metric() + (def.statusNote().isEmpty() ? "" : ". " + def.statusNote()), true));
+                                def.metric() + (def.statusNote().isEmpty() ? "" : ". " + def.statusNote()), true,
+                                null, 1, 0));
                     }
                 }
             } catch (RuntimeException e) {

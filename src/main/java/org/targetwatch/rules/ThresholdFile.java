@@ -48,7 +48,11 @@ final class ThresholdFile {
                         oneOf(o, "severity", SEVERITIES), req(o, "strength"), req(o, "source"),
                         oneOf(o, "status", STATUSES), LocalDate.parse(req(o, "effectiveFrom")),
                         to == null ? null : LocalDate.parse(to), o.getString("description", ""),
-                        o.getBoolean("enabled", true));
+                        o.getBoolean("enabled", true), o.getDouble("recovery"), o.getInteger("pendingEvaluations", 1),
+                        o.getInteger("pendingSeconds", 0));
+                if (t.pendingEvaluations() < 1 || t.pendingSeconds() < 0) {
+                    throw new IllegalArgumentException("pendingEvaluations must be at least 1, pendingSeconds at least 0");
+                }
                 if (t.effectiveTo() != null && t.effectiveTo().isBefore(t.effectiveFrom())) {
                     throw new IllegalArgumentException("effectiveTo is before effectiveFrom");
                 }

@@ -24,16 +24,21 @@ public final class AlertStore {
     static final String UPSERT = """
             INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, observed_value,
                                 threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,
-                                source, description, reading_ids, ruleset_version, first_seen, last_seen)
+                                source, description, reading_ids, threshold_recovery, pending_evaluations,
+                                pending_seconds, ruleset_version, first_seen, last_seen, status, opened_at, region)
             SELECT u.fingerprint, u.rule, u.category, u.severity, u.subject, u.indicator, u.period, u.observed_value,
                    u.threshold_id, u.threshold_op, u.threshold_value, u.threshold_unit, u.threshold_status,
-                   u.source, u.description, u.reading_ids::bigint[], $17, $18, $18
+                   u.source, u.description, u.reading_ids::bigint[], u.recovery, u.pending_evaluations,
+                   u.pending_seconds, $20::text, $21::timestamptz, $21::timestamptz,
+                   CASE WHEN u.pending_evaluations > 1 OR u.pending_seconds > 0 THEN 'pending' ELSE 'open' END,
+                   CASE WHEN u.pending_evaluations > 1 OR u.pending_seconds > 0 THEN NULL ELSE $21::timestamptz END,
+                   COALESCE((SELECT s.region FROM subjects s WHERE s.id = u.subject), '')
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                         $8::float8[], $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::text[],
-                        $15::text[], $16::text[])
+                        $15::text[], $16::text[], $17::float8[], $18::int[], $19::int[])
                  AS u(fingerprint, rule, category, severity, subject, indicator, period, observed_value,
                       threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status, source,
-                      description, reading_ids)
+                      description, reading_ids, recovery, pending_evaluations, pending_seconds)
             ON CONFLICT (fingerprint) WHERE resolved_at IS NULL DO UPDATE SET
                 severity = EXCLUDED.severity,
                 observed_value = EXCLUDED.observed_value,
@@ -42,13 +47,65 @@ public final class AlertStore {
                 threshold_value = EXCLUDED.threshold_value,
                 threshold_unit = EXCLUDED.threshold_unit,
                 threshold_status = EXCLUDED.threshold_status,
+                threshold_recovery = EXCLUDED.threshold_recovery,
                 source = EXCLUDED.source,
                 description = EXCLUDED.description,
                 reading_ids = EXCLUDED.reading_ids,
                 ruleset_version = EXCLUDED.ruleset_version,
                 hit_count = alerts.hit_count + 1,
-                last_seen = EXCLUDED.last_seen
+                last_seen = EXCLUDED.last_seen,
+                version = alerts.version + 1,
+                status = CASE WHEN alerts.status = 'pending' AND alerts.hit_count + 1 >= alerts.pending_evaluations
+                                   AND EXCLUDED.last_seen >= alerts.first_seen + make_interval(secs => alerts.pending_seconds)
+                              THEN 'open' ELSE alerts.status END,
+                opened_at = CASE WHEN alerts.status = 'pending' AND alerts.hit_count + 1 >= alerts.pending_evaluations
+                                   AND EXCLUDED.last_seen >= alerts.first_seen + make_interval(secs => alerts.pending_seconds)
+                              THEN EXCLUDED.last_seen ELSE alerts.opened_at END
             RETURNING *, (xmax = 0) AS created""";
+
+    /** The latest alert of each fingerprint, if it is resolved: it opens again (history keeps the earlier life). */
+    static final String REOPEN = """
+            UPDATE alerts a SET status = 'open', resolved_at = NULL, resolution = NULL, resolved_by = NULL,
+                   resolve_reason = NULL, clearing_value = NULL, clearing_reading_ids = NULL, acknowledged_at = NULL,
+                   acknowledged_by = NULL, opened_at = $2::timestamptz, version = a.version + 1
+            WHERE a.id IN (SELECT DISTINCT ON (fingerprint) id FROM alerts WHERE fingerprint = ANY($1::text[])
+                           ORDER BY fingerprint, id DESC)
+              AND a.resolved_at IS NOT NULL
+            RETURNING a.id, a.resolution""";
+
+    static final String ACTIVE_IN_SCOPES = """
+            SELECT a.* FROM alerts a
+            JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(subject, indicator, period)
+              ON a.subject = k.subject AND a.indicator = k.indicator AND a.period = k.period
+            WHERE a.resolved_at IS NULL
+            FOR UPDATE OF a""";
+
+    static final String RESOLVE = """
+            UPDATE alerts SET status = 'resolved', resolved_at = $2::timestamptz, resolution = $3::text,
+                   resolved_by = $4::text, resolve_reason = $5::text, clearing_value = $6::float8,
+                   clearing_reading_ids = $7::bigint[],
+                   version = version + 1
+            WHERE id = $1 AND resolved_at IS NULL
+            RETURNING *""";
+
+    static final String INSERT_EVENTS = """
+            INSERT INTO alert_events (alert_id, at, actor, kind, from_status, to_status, comment, value, reading_ids)
+            SELECT u.alert_id, $1::timestamptz, u.actor, u.kind, u.from_status, u.to_status, u.comment, u.value, u.reading_ids::bigint[]
+            FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
+                        $9::text[]) AS u(alert_id, actor, kind, from_status, to_status, comment, value, reading_ids)
+            RETURNING id, alert_id, kind""";
+
+    static final String HISTORY = "SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY id";
+
+    static final String LOCK_ONE = "SELECT * FROM alerts WHERE id = $1 FOR UPDATE";
+
+    static final String ACKNOWLEDGE = """
+            UPDATE alerts SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3,
+                   version = version + 1 WHERE id = $1 RETURNING *""";
+
+    static final String ASSIGN = "UPDATE alerts SET assignee = $2, version = version + 1 WHERE id = $1 RETURNING *";
+
+    static final String TOUCH = "UPDATE alerts SET version = version + 1 WHERE id = $1 RETURNING *";
 
     static final String LIST = """
             SELECT * FROM alerts
@@ -63,7 +120,8 @@ public final class AlertStore {
     public record Upsert(String fingerprint, String rule, String category, String severity, String subject,
                          String indicator, String period, double observedValue, String thresholdId,
                          String thresholdOp, double thresholdValue, String thresholdUnit, String thresholdStatus,
-                         String source, String description, List<Long> readingIds) {
+                         String source, String description, List<Long> readingIds, Double recovery,
+                         int pendingEvaluations, int pendingSeconds) {
     }
 
     private final Pool pool;
@@ -72,43 +130,167 @@ public final class AlertStore {
         this.pool = pool;
     }
 
-    /** Upserts every row in one statement; returns the alerts with {@code change} = opened or updated. */
+    /**
+     * Reopens the latest alert of each fingerprint if it is resolved, then upserts every row in one statement.
+     * Returns the alerts with {@code change}: opened (a new open alert, or pending → open), pending (new, waiting
+     * for its pending period), reopened, or updated.
+     */
     public Future<List<JsonObject>> upsert(SqlConnection conn, List<Upsert> rows, String rulesetVersion,
-                                           Instant now) {
+                                           Instant at) {
+        Instant now = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);   // PostgreSQL keeps microseconds
         int n = rows.size();
-        Object[][] cols = new Object[16][];
-        for (int c = 0; c < 16; c++) {
-            cols[c] = (c == 7 || c == 10) ? new Double[n] : new String[n];
-        }
-        for (int i = 0; i < n; i++) {
-            Upsert u = rows.get(i);
-            cols[0][i] = u.fingerprint();
-            cols[1][i] = u.rule();
-            cols[2][i] = u.category();
-            cols[3][i] = u.severity();
-            cols[4][i] = u.subject();
-            cols[5][i] = u.indicator();
-            cols[6][i] = u.period();
-            cols[7][i] = u.observedValue();
-            cols[8][i] = u.thresholdId();
-            cols[9][i] = u.thresholdOp();
-            cols[10][i] = u.thresholdValue();
-            cols[11][i] = u.thresholdUnit();
-            cols[12][i] = u.thresholdStatus();
-            cols[13][i] = u.source();
-            cols[14][i] = u.description();
-            cols[15][i] = u.readingIds().stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
-        }
-        List<Object> params = new ArrayList<>(Arrays.asList((Object[]) cols));
-        params.add(rulesetVersion);
-        params.add(ReadingStore.utc(now));
-        return conn.preparedQuery(UPSERT).execute(Tuple.tuple(params)).map(rs -> {
-            List<JsonObject> out = new ArrayList<>();
-            for (Row r : rs) {
-                out.add(toJson(r).put("change", r.getBoolean("created") ? "opened" : "updated"));
+        String[] fingerprints = rows.stream().map(Upsert::fingerprint).toArray(String[]::new);
+        return conn.preparedQuery(REOPEN).execute(Tuple.of(fingerprints, ReadingStore.utc(now))).compose(reopened -> {
+            java.util.Set<Long> reopenedIds = new java.util.HashSet<>();
+            reopened.forEach(r -> reopenedIds.add(r.getLong("id")));
+            Object[][] cols = new Object[19][];
+            for (int c = 0; c < 19; c++) {
+                cols[c] = (c == 7 || c == 10 || c == 16) ? new Double[n] : (c == 17 || c == 18) ? new Integer[n]
+                        : new String[n];
             }
+            for (int i = 0; i < n; i++) {
+                Upsert u = rows.get(i);
+                Object[] v = {u.fingerprint(), u.rule(), u.category(), u.severity(), u.subject(), u.indicator(),
+                        u.period(), u.observedValue(), u.thresholdId(), u.thresholdOp(), u.thresholdValue(),
+                        u.thresholdUnit(), u.thresholdStatus(), u.source(), u.description(), idArray(u.readingIds()),
+                        u.recovery(), u.pendingEvaluations(), u.pendingSeconds()};
+                for (int c = 0; c < 19; c++) {
+                    cols[c][i] = v[c];
+                }
+            }
+            List<Object> params = new ArrayList<>(Arrays.asList((Object[]) cols));
+            params.add(rulesetVersion);
+            params.add(ReadingStore.utc(now));
+            return conn.preparedQuery(UPSERT).execute(Tuple.tuple(params)).map(rs -> {
+                List<JsonObject> out = new ArrayList<>();
+                for (Row r : rs) {
+                    JsonObject a = toJson(r);
+                    String change;
+                    if (reopenedIds.contains(a.getLong("id"))) {
+                        change = "reopened";
+                    } else if (r.getBoolean("created")) {
+                        change = a.getString("status").equals("pending") ? "pending" : "opened";
+                    } else if (r.getOffsetDateTime("opened_at") != null
+                            && r.getOffsetDateTime("opened_at").toInstant().equals(now)
+                            && r.getOffsetDateTime("first_seen").toInstant().isBefore(now)) {
+                        change = "opened";
+                    } else {
+                        change = "updated";
+                    }
+                    out.add(a.put("change", change));
+                }
+                return out;
+            });
+        });
+    }
+
+    /** Active alerts of the given (subject, indicator, period) scopes, locked for update. */
+    public Future<List<Row>> activeInScopes(SqlConnection conn, List<org.targetwatch.facts.Scope> scopes) {
+        String[] subjects = scopes.stream().map(org.targetwatch.facts.Scope::subject).toArray(String[]::new);
+        String[] indicators = scopes.stream().map(org.targetwatch.facts.Scope::indicator).toArray(String[]::new);
+        String[] periods = scopes.stream().map(org.targetwatch.facts.Scope::period).toArray(String[]::new);
+        return conn.preparedQuery(ACTIVE_IN_SCOPES).execute(Tuple.tuple(List.of(subjects, indicators, periods)))
+                .map(rs -> {
+                    List<Row> out = new ArrayList<>();
+                    rs.forEach(out::add);
+                    return out;
+                });
+    }
+
+    /**
+     * Resolves an active alert. {@code resolution}: auto (its condition cleared), withdrawn (a correction removed its
+     * cause) or manual. Returns the alert, or empty if it was not active.
+     */
+    public Future<Optional<JsonObject>> resolve(SqlConnection conn, long id, String resolution, String actor,
+                                                String reason, Double clearingValue, List<Long> clearingReadingIds,
+                                                Instant now) {
+        return conn.preparedQuery(RESOLVE).execute(Tuple.tuple(Arrays.asList(id, ReadingStore.utc(now), resolution,
+                        actor, reason, clearingValue,
+                        clearingReadingIds == null ? null : clearingReadingIds.toArray(new Long[0]))))
+                .map(AlertStore::first);
+    }
+
+    /** One transition of an alert, for {@link #insertEvents}. */
+    public record Event(long alertId, String actor, String kind, String fromStatus, String toStatus, String comment,
+                        Double value, List<Long> readingIds) {
+    }
+
+    /** Writes the events in one statement; returns their ids in order. */
+    public Future<List<Long>> insertEvents(SqlConnection conn, List<Event> events, Instant now) {
+        if (events.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        int n = events.size();
+        Long[] alertIds = new Long[n];
+        String[][] text = new String[6][n];
+        Double[] values = new Double[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            alertIds[i] = e.alertId();
+            text[0][i] = e.actor();
+            text[1][i] = e.kind();
+            text[2][i] = e.fromStatus();
+            text[3][i] = e.toStatus();
+            text[4][i] = e.comment();
+            values[i] = e.value();
+            ids[i] = e.readingIds() == null ? null : idArray(e.readingIds());
+        }
+        return conn.preparedQuery(INSERT_EVENTS).execute(Tuple.tuple(Arrays.asList(ReadingStore.utc(now), alertIds,
+                text[0], text[1], text[2], text[3], text[4], values, ids))).map(rs -> {
+                    List<Long> out = new ArrayList<>();
+                    rs.forEach(r -> out.add(r.getLong("id")));
+                    return out;
+                });
+    }
+
+    public Future<List<JsonObject>> history(long alertId) {
+        return pool.preparedQuery(HISTORY).execute(Tuple.of(alertId)).map(rs -> {
+            List<JsonObject> out = new ArrayList<>();
+            rs.forEach(r -> out.add(eventJson(r)));
             return out;
         });
+    }
+
+    static JsonObject eventJson(Row r) {
+        Long[] ids = r.getArrayOfLongs("reading_ids");
+        return new JsonObject().put("id", r.getLong("id")).put("alertId", r.getLong("alert_id"))
+                .put("at", Times.format(r.getOffsetDateTime("at"))).put("actor", r.getString("actor"))
+                .put("kind", r.getString("kind")).put("from", r.getString("from_status"))
+                .put("to", r.getString("to_status")).put("comment", r.getString("comment"))
+                .put("value", r.getDouble("value"))
+                .put("readingIds", ids == null ? null : new JsonArray(List.of((Object[]) ids)));
+    }
+
+    /** The alert row locked for an action, or empty. */
+    public Future<Optional<Row>> lock(SqlConnection conn, long id) {
+        return conn.preparedQuery(LOCK_ONE).execute(Tuple.of(id)).map(rs -> {
+            var it = rs.iterator();
+            return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+        });
+    }
+
+    public Future<JsonObject> acknowledge(SqlConnection conn, long id, String actor, Instant now) {
+        return conn.preparedQuery(ACKNOWLEDGE).execute(Tuple.of(id, ReadingStore.utc(now), actor))
+                .map(rs -> first(rs).orElseThrow());
+    }
+
+    public Future<JsonObject> assign(SqlConnection conn, long id, String assignee) {
+        return conn.preparedQuery(ASSIGN).execute(Tuple.of(id, assignee)).map(rs -> first(rs).orElseThrow());
+    }
+
+    /** Bumps the version (a comment changes nothing else). */
+    public Future<JsonObject> touch(SqlConnection conn, long id) {
+        return conn.preparedQuery(TOUCH).execute(Tuple.of(id)).map(rs -> first(rs).orElseThrow());
+    }
+
+    private static Optional<JsonObject> first(io.vertx.sqlclient.RowSet<Row> rs) {
+        var it = rs.iterator();
+        return it.hasNext() ? Optional.of(toJson(it.next())) : Optional.empty();
+    }
+
+    static String idArray(List<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
     public Future<List<JsonObject>> list(String status, String category, String subject, int limit) {
@@ -127,7 +309,7 @@ public final class AlertStore {
     }
 
     static JsonObject toJson(Row r) {
-        return new JsonObject()
+        JsonObject o = new JsonObject()
                 .put("id", r.getLong("id"))
                 .put("fingerprint", r.getString("fingerprint"))
                 .put("status", r.getString("status"))
@@ -151,6 +333,21 @@ public final class AlertStore {
                 .put("count", r.getInteger("hit_count"))
                 .put("firstSeen", Times.format(r.getOffsetDateTime("first_seen")))
                 .put("lastSeen", Times.format(r.getOffsetDateTime("last_seen")))
-                .put("resolvedAt", Times.format(r.getOffsetDateTime("resolved_at")));
+                .put("resolvedAt", Times.format(r.getOffsetDateTime("resolved_at")))
+                .put("version", r.getInteger("version"))
+                .put("region", r.getString("region"))
+                .put("assignee", r.getString("assignee"))
+                .put("openedAt", Times.format(r.getOffsetDateTime("opened_at")))
+                .put("acknowledgedAt", Times.format(r.getOffsetDateTime("acknowledged_at")))
+                .put("acknowledgedBy", r.getString("acknowledged_by"))
+                .put("resolution", r.getString("resolution"))
+                .put("resolvedBy", r.getString("resolved_by"))
+                .put("resolveReason", r.getString("resolve_reason"))
+                .put("clearingValue", r.getDouble("clearing_value"))
+                .put("clearingReadingIds", r.getArrayOfLongs("clearing_reading_ids") == null ? null
+                        : new JsonArray(List.of((Object[]) r.getArrayOfLongs("clearing_reading_ids"))));
+        JsonObject t = o.getJsonObject("threshold");
+        t.put("recovery", r.getDouble("threshold_recovery"));
+        return o;
     }
 }

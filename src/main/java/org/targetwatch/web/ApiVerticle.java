@@ -62,6 +62,7 @@ public final class ApiVerticle extends VerticleBase {
     private final AlertStore alerts;
     private final TokenStore tokens;
     private final AirStore air = new AirStore();
+    private final org.targetwatch.alerts.AlertActions actions;
     private final ReadingParser parser;
     private final Clock clock;
     private HttpServer server;
@@ -70,6 +71,7 @@ public final class ApiVerticle extends VerticleBase {
                        IngestService ingest, SubjectStore subjects, ReadingStore readings, AlertStore alerts,
                        TokenStore tokens, Clock clock) {
         this.subjects = subjects;
+        this.actions = new org.targetwatch.alerts.AlertActions(pool, alerts, clock);
         this.config = config;
         this.pool = pool;
         this.catalog = catalog;
@@ -110,6 +112,11 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/readings").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::listReadings);
         router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
         router.get("/api/v1/alerts/:id").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::getAlert);
+        router.get("/api/v1/alerts/:id/history").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::alertHistory);
+        for (String action : List.of("ack", "assign", "resolve", "comment")) {
+            router.post("/api/v1/alerts/:id/" + action).handler(roles(RISK_OFFICE, SUPERVISOR))
+                    .handler(ctx -> alertAction(ctx, action));
+        }
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(this::createToken);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
 
@@ -444,6 +451,51 @@ public final class ApiVerticle extends VerticleBase {
                 ctx.fail(new NotFoundException("id", "no alert with id " + id));
             } else {
                 ErrorMapper.write(ctx, 200, ar.result().get());
+            }
+        });
+    }
+
+    private void alertHistory(RoutingContext ctx) {
+        long id = idParam(ctx);
+        alerts.get(id).compose(found -> found.isEmpty()
+                        ? Future.<List<JsonObject>>failedFuture(new NotFoundException("id", "no alert with id " + id))
+                        : alerts.history(id))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(ar.cause());
+                    } else {
+                        ErrorMapper.write(ctx, 200, new JsonObject().put("alertId", id)
+                                .put("history", new JsonArray(ar.result())));
+                    }
+                });
+    }
+
+    private void alertAction(RoutingContext ctx, String action) {
+        long id = idParam(ctx);
+        JsonObject body;
+        try {
+            body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null) {
+            throw new MalformedRequestException("body must be a JSON object, e.g. {\"comment\": \"...\", \"version\": 3}");
+        }
+        String ifMatch = ctx.request().getHeader("If-Match");
+        if (ifMatch != null && body.getValue("version") == null) {
+            try {
+                body.put("version", Integer.parseInt(ifMatch.replace("\"", "").strip()));
+            } catch (NumberFormatException e) {
+                throw new InvalidParameterException("If-Match", "If-Match must hold the alert version, e.g. \"3\"");
+            }
+        }
+        TokenStore.Principal p = ctx.get(PRINCIPAL);
+        actions.act(id, action, body, p.name() + " (" + p.role() + ")").onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                ctx.response().putHeader("ETag", "\"" + ar.result().alert().getInteger("version") + "\"");
+                ErrorMapper.write(ctx, 200, ar.result().alert());
             }
         });
     }

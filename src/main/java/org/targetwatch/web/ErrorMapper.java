@@ -8,6 +8,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.targetwatch.RejectedRequestException;
+import org.targetwatch.alerts.AlertActions;
 import org.targetwatch.ingest.BatchTooLargeException;
 import org.targetwatch.ingest.InvalidReadingException;
 import org.targetwatch.ingest.MalformedRequestException;
@@ -56,14 +57,16 @@ final class ErrorMapper {
             return 401;
         } else if (e instanceof ForbiddenException) {
             return 403;
-        } else if (e instanceof NotFoundException) {
+        } else if (e instanceof NotFoundException || e instanceof AlertActions.NoSuchAlertException) {
             return 404;
+        } else if (e instanceof AlertActions.AlertConflictException) {
+            return 409;
         } else if (e instanceof BatchTooLargeException) {
             return 413;
         } else if (e instanceof UnsupportedMediaTypeException) {
             return 415;
         } else if (e instanceof InvalidReadingException || e instanceof InvalidTokenRequestException
-                || e instanceof InvalidSubjectException) {
+                || e instanceof InvalidSubjectException || e instanceof AlertActions.InvalidActionException) {
             return 422;
         }
         return 400;

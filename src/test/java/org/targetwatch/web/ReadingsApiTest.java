@@ -250,8 +250,14 @@ class ReadingsApiTest {
             assertThat(a.getString("source")).contains("新增城镇就业4500人以上");
             assertThat(a.getString("period")).isEqualTo("2023");
         });
+        // back on pace: both alerts resolve with the value that cleared them
         Response onPace = post(reading("TARGET_T62", "zengdu-debt", "2023-09-30T00:00:00+08:00", 4000, "count"));
-        assertThat(onPace.array("alerts")).isEmpty();
+        assertThat(onPace.array("alerts")).hasSize(2).allSatisfy(o -> {
+            JsonObject a = (JsonObject) o;
+            assertThat(a.getString("status")).isEqualTo("resolved");
+            assertThat(a.getString("resolution")).isEqualTo("auto");
+            assertThat(a.getDouble("clearingValue")).isEqualTo(4000.0);
+        });
     }
 
     @Test
