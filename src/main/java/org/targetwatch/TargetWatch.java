@@ -3,7 +3,12 @@ package org.targetwatch;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.targetwatch.alerts.AlertActions;
 import org.targetwatch.alerts.AlertService;
+import org.targetwatch.alerts.Delivery;
+import org.targetwatch.alerts.Notifier;
+import org.targetwatch.alerts.Routing;
+import org.targetwatch.store.OutboxStore;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.ingest.IndicatorCatalog;
 import org.targetwatch.ingest.IngestService;
@@ -48,6 +53,7 @@ public final class TargetWatch implements AutoCloseable {
      */
     public static TargetWatch start(AppConfig config, Clock clock) {
         IndicatorCatalog catalog = IndicatorCatalog.load(config.indicatorsFile());
+        Routing routing = Routing.load(config.routingFile(), System.getenv());
         long t0 = System.nanoTime();
         RuleSet ruleSet = RuleSet.build(config.rulesDir());
         LOG.info("ruleset {} built from {}: {} rules, {} thresholds in {} ms", ruleSet.version(),
@@ -63,11 +69,15 @@ public final class TargetWatch implements AutoCloseable {
             AlertStore alerts = new AlertStore(database.pool());
             RuleEngine engine = new RuleEngine(vertx, ruleSet);
             SubjectStore subjects = new SubjectStore(database.pool());
-            IngestService ingest = new IngestService(database.pool(), subjects, readings, new AlertService(alerts),
-                    engine, catalog, clock);
+            OutboxStore outbox = new OutboxStore(database.pool());
+            Notifier notifier = new Notifier(routing, outbox);
+            IngestService ingest = new IngestService(database.pool(), subjects, readings,
+                    new AlertService(alerts, notifier), engine, catalog, clock);
             ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
-                    alerts, tokens, clock);
+                    alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, clock);
             vertx.deployVerticle(api).await();
+            Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
+            delivery.start(config.deliveryPollMillis());
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
             return new TargetWatch(vertx, database, api, engine, bootstrapToken);
         } catch (RuntimeException e) {

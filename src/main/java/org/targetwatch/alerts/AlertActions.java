@@ -47,11 +47,13 @@ public final class AlertActions {
 
     private final Pool pool;
     private final AlertStore store;
+    private final Notifier notifier;
     private final Clock clock;
 
-    public AlertActions(Pool pool, AlertStore store, Clock clock) {
+    public AlertActions(Pool pool, AlertStore store, Notifier notifier, Clock clock) {
         this.pool = pool;
         this.store = store;
+        this.notifier = notifier;
         this.clock = clock;
     }
 
@@ -119,7 +121,8 @@ public final class AlertActions {
             String toStatus = to;
             return changed.compose(alert -> store.insertEvents(conn, List.of(new AlertStore.Event(id, actor, kind,
                             status, toStatus, eventComment, null, null)), now)
-                    .map(ids -> new Outcome(alert, ids.get(0))));
+                    .compose(ids -> notifier.notify(conn, List.of(new Notifier.Event(ids.get(0), kind, alert, actor,
+                            eventComment, null)), now).map(new Outcome(alert, ids.get(0)))));
         }));
     }
 

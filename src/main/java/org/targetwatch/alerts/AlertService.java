@@ -29,9 +29,11 @@ public final class AlertService {
     private static final List<String> SEVERITY_ORDER = List.of("info", "warning", "major", "critical");
 
     private final AlertStore store;
+    private final Notifier notifier;
 
-    public AlertService(AlertStore store) {
+    public AlertService(AlertStore store, Notifier notifier) {
         this.store = store;
+        this.notifier = notifier;
     }
 
     /** Fingerprint: first 32 hex digits of SHA-256 over the identity fields, NUL-separated. */
@@ -141,7 +143,17 @@ public final class AlertService {
                     return chain;
                 })
                 .compose(v -> store.insertEvents(conn, events, now))
-                .map(eventIds -> new Changes(changed, eventIds));
+                .compose(eventIds -> {
+                    Map<Long, JsonObject> byId = new java.util.HashMap<>();
+                    changed.forEach(a -> byId.put(a.getLong("id"), a));
+                    List<Notifier.Event> notify = new ArrayList<>();
+                    for (int i = 0; i < events.size(); i++) {
+                        AlertStore.Event e = events.get(i);
+                        notify.add(new Notifier.Event(eventIds.get(i), e.kind(), byId.get(e.alertId()), e.actor(),
+                                e.comment(), null));
+                    }
+                    return notifier.notify(conn, notify, now).map(new Changes(changed, eventIds));
+                });
     }
 
     /** Hysteresis: the value still crosses the threshold's recovery line, so the alert stays active. */

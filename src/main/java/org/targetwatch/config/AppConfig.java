@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param maxBodyBytes    largest accepted request body; larger gets 413
  * @param maxBatchReadings largest accepted number of readings in one request; more gets 413
  * @param futureToleranceSeconds how far in the future an observedAt may lie (clock skew allowance)
+ * @param routingFile    offices, receivers and escalation (JSON)
+ * @param deliveryPollMillis    how often the outbox is scanned for notifications to send
+ * @param deliveryBackoffMillis first retry delay of a failed notification (doubles per attempt, at most 1 h)
  */
 public record AppConfig(
         String httpHost,
@@ -41,7 +44,10 @@ public record AppConfig(
         int dbPoolSize,
         long maxBodyBytes,
         int maxBatchReadings,
-        long futureToleranceSeconds) {
+        long futureToleranceSeconds,
+        Path routingFile,
+        int deliveryPollMillis,
+        int deliveryBackoffMillis) {
 
     /** Configuration keys: JSON key in the file, environment variable that overrides it, default. */
     public enum Key {
@@ -55,7 +61,10 @@ public record AppConfig(
         DB_POOL_SIZE("dbPoolSize", "TARGETWATCH_DB_POOL_SIZE", "8"),
         MAX_BODY_BYTES("maxBodyBytes", "TARGETWATCH_MAX_BODY_BYTES", "4194304"),
         MAX_BATCH_READINGS("maxBatchReadings", "TARGETWATCH_MAX_BATCH_READINGS", "10000"),
-        FUTURE_TOLERANCE_SECONDS("futureToleranceSeconds", "TARGETWATCH_FUTURE_TOLERANCE_SECONDS", "300");
+        FUTURE_TOLERANCE_SECONDS("futureToleranceSeconds", "TARGETWATCH_FUTURE_TOLERANCE_SECONDS", "300"),
+        ROUTING_FILE("routingFile", "TARGETWATCH_ROUTING_FILE", "./config/routing.json"),
+        DELIVERY_POLL_MILLIS("deliveryPollMillis", "TARGETWATCH_DELIVERY_POLL_MILLIS", "500"),
+        DELIVERY_BACKOFF_MILLIS("deliveryBackoffMillis", "TARGETWATCH_DELIVERY_BACKOFF_MILLIS", "1000");
 
         public final String jsonKey;
         public final String envVar;
@@ -135,7 +144,10 @@ public record AppConfig(
                 intIn(raw, Key.DB_POOL_SIZE, 1, 200),
                 intIn(raw, Key.MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
                 intIn(raw, Key.MAX_BATCH_READINGS, 1, 1_000_000),
-                intIn(raw, Key.FUTURE_TOLERANCE_SECONDS, 0, 86_400));
+                intIn(raw, Key.FUTURE_TOLERANCE_SECONDS, 0, 86_400),
+                Path.of(nonEmpty(raw, Key.ROUTING_FILE)),
+                intIn(raw, Key.DELIVERY_POLL_MILLIS, 10, 600_000),
+                intIn(raw, Key.DELIVERY_BACKOFF_MILLIS, 1, 3_600_000));
     }
 
     private static String nonEmpty(Map<Key, String> raw, Key key) {
@@ -181,6 +193,7 @@ public record AppConfig(
     /** A copy with another HTTP port (tests bind port 0). */
     public AppConfig withHttpPort(int port) {
         return new AppConfig(httpHost, port, dbUrl, dataDir, rulesDir, indicatorsFile, adminToken, dbPoolSize,
-                maxBodyBytes, maxBatchReadings, futureToleranceSeconds);
+                maxBodyBytes, maxBatchReadings, futureToleranceSeconds, routingFile, deliveryPollMillis,
+                deliveryBackoffMillis);
     }
 }

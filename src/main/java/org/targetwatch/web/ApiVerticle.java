@@ -63,15 +63,18 @@ public final class ApiVerticle extends VerticleBase {
     private final TokenStore tokens;
     private final AirStore air = new AirStore();
     private final org.targetwatch.alerts.AlertActions actions;
+    private final org.targetwatch.store.OutboxStore outbox;
     private final ReadingParser parser;
     private final Clock clock;
     private HttpServer server;
 
     public ApiVerticle(AppConfig config, Pool pool, IndicatorCatalog catalog, RuleEngine engine,
                        IngestService ingest, SubjectStore subjects, ReadingStore readings, AlertStore alerts,
-                       TokenStore tokens, Clock clock) {
+                       TokenStore tokens, org.targetwatch.alerts.AlertActions actions,
+                       org.targetwatch.store.OutboxStore outbox, Clock clock) {
         this.subjects = subjects;
-        this.actions = new org.targetwatch.alerts.AlertActions(pool, alerts, clock);
+        this.actions = actions;
+        this.outbox = outbox;
         this.config = config;
         this.pool = pool;
         this.catalog = catalog;
@@ -113,6 +116,8 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
         router.get("/api/v1/alerts/:id").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::getAlert);
         router.get("/api/v1/alerts/:id/history").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::alertHistory);
+        router.get("/api/v1/alerts/:id/deliveries").handler(roles(RISK_OFFICE, SUPERVISOR))
+                .handler(this::alertDeliveries);
         for (String action : List.of("ack", "assign", "resolve", "comment")) {
             router.post("/api/v1/alerts/:id/" + action).handler(roles(RISK_OFFICE, SUPERVISOR))
                     .handler(ctx -> alertAction(ctx, action));
@@ -466,6 +471,21 @@ public final class ApiVerticle extends VerticleBase {
                     } else {
                         ErrorMapper.write(ctx, 200, new JsonObject().put("alertId", id)
                                 .put("history", new JsonArray(ar.result())));
+                    }
+                });
+    }
+
+    private void alertDeliveries(RoutingContext ctx) {
+        long id = idParam(ctx);
+        alerts.get(id).compose(found -> found.isEmpty()
+                        ? Future.<List<JsonObject>>failedFuture(new NotFoundException("id", "no alert with id " + id))
+                        : outbox.forAlert(id))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(ar.cause());
+                    } else {
+                        ErrorMapper.write(ctx, 200, new JsonObject().put("alertId", id)
+                                .put("deliveries", new JsonArray(ar.result())));
                     }
                 });
     }

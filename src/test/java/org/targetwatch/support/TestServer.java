@@ -34,7 +34,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with extra configuration (environment-variable names, e.g. TARGETWATCH_MAX_BATCH_READINGS). */
     public TestServer(Map<String, String> extraEnv) {
-        this.dbUrl = TestDatabase.newDatabaseUrl();
+        this(TestDatabase.newDatabaseUrl(), extraEnv);
+    }
+
+    /** Starts on an existing database (a restart: same data, new process state). */
+    public TestServer(String dbUrl, Map<String, String> extraEnv) {
+        this.dbUrl = dbUrl;
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("TARGETWATCH_DB_URL", dbUrl);
         env.put("TARGETWATCH_HTTP_PORT", "0");

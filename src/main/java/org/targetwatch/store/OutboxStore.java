@@ -1,0 +1,129 @@
+package org.targetwatch.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The notification outbox: written with the alert change, leased and marked by the delivery worker. */
+public final class OutboxStore {
+    static final String INSERT = """
+            INSERT INTO outbox (event_id, alert_id, office, receiver, url, idempotency_key, payload, next_attempt_at)
+            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                 $7::jsonb[], $8::timestamptz[])
+            ON CONFLICT (idempotency_key) DO NOTHING""";
+
+    /** Leases due rows so that one instance delivers each; an expired lease makes a row due again. */
+    static final String CLAIM = """
+            UPDATE outbox SET claimed_until = $2
+            WHERE id IN (SELECT id FROM outbox
+                         WHERE delivered_at IS NULL AND next_attempt_at <= $1
+                           AND (claimed_until IS NULL OR claimed_until < $1)
+                         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+            RETURNING id, receiver, url, idempotency_key, payload, attempts""";
+
+    static final String DELIVERED = """
+            UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_status = $3, last_error = NULL,
+                   claimed_until = NULL WHERE id = $1""";
+
+    static final String FAILED = """
+            UPDATE outbox SET attempts = attempts + 1, last_status = $2, last_error = $3, next_attempt_at = $4,
+                   claimed_until = NULL WHERE id = $1""";
+
+    static final String FOR_ALERT = """
+            SELECT o.*, e.kind FROM outbox o JOIN alert_events e ON e.id = o.event_id
+            WHERE o.alert_id = $1 ORDER BY o.id""";
+
+    static final String BACKLOG = "SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL";
+
+    /** One notification to write: an alert event for one receiver. */
+    public record Notification(long eventId, long alertId, String office, String receiver, String url, String key,
+                       JsonObject payload) {
+    }
+
+    /** A leased notification to deliver. */
+    public record Claimed(long id, String receiver, String url, String key, String payload, int attempts) {
+    }
+
+    private final Pool pool;
+
+    public OutboxStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<Void> insert(SqlClient client, List<Notification> rows, Instant now) {
+        if (rows.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        int n = rows.size();
+        Long[] events = new Long[n];
+        Long[] alerts = new Long[n];
+        String[][] text = new String[4][n];
+        JsonObject[] payloads = new JsonObject[n];
+        java.time.OffsetDateTime[] due = new java.time.OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Notification r = rows.get(i);
+            events[i] = r.eventId();
+            alerts[i] = r.alertId();
+            text[0][i] = r.office();
+            text[1][i] = r.receiver();
+            text[2][i] = r.url();
+            text[3][i] = r.key();
+            payloads[i] = r.payload();
+            due[i] = ReadingStore.utc(now);
+        }
+        return client.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(events, alerts, text[0], text[1],
+                text[2], text[3], payloads, due))).mapEmpty();
+    }
+
+    public Future<List<Claimed>> claim(Instant now, Instant leaseUntil, int limit) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(ReadingStore.utc(now), ReadingStore.utc(leaseUntil), limit))
+                .map(rs -> {
+                    List<Claimed> out = new ArrayList<>();
+                    for (Row r : rs) {
+                        out.add(new Claimed(r.getLong("id"), r.getString("receiver"), r.getString("url"),
+                                r.getString("idempotency_key"), ((JsonObject) r.getJson("payload")).encode(),
+                                r.getInteger("attempts")));
+                    }
+                    return out;
+                });
+    }
+
+    public Future<Void> delivered(long id, Instant now, int status) {
+        return pool.preparedQuery(DELIVERED).execute(Tuple.of(id, ReadingStore.utc(now), status)).mapEmpty();
+    }
+
+    public Future<Void> failed(long id, Integer status, String error, Instant nextAttempt) {
+        return pool.preparedQuery(FAILED).execute(Tuple.of(id, status, error, ReadingStore.utc(nextAttempt)))
+                .mapEmpty();
+    }
+
+    public Future<List<JsonObject>> forAlert(long alertId) {
+        return pool.preparedQuery(FOR_ALERT).execute(Tuple.of(alertId)).map(rs -> {
+            List<JsonObject> out = new ArrayList<>();
+            for (Row r : rs) {
+                out.add(new JsonObject().put("id", r.getLong("id")).put("eventId", r.getLong("event_id"))
+                        .put("event", r.getString("kind")).put("office", r.getString("office"))
+                        .put("receiver", r.getString("receiver")).put("url", r.getString("url"))
+                        .put("idempotencyKey", r.getString("idempotency_key"))
+                        .put("attempts", r.getInteger("attempts")).put("lastStatus", r.getInteger("last_status"))
+                        .put("lastError", r.getString("last_error"))
+                        .put("deliveredAt", Times.format(r.getOffsetDateTime("delivered_at")))
+                        .put("nextAttemptAt", r.getOffsetDateTime("delivered_at") == null
+                                ? Times.format(r.getOffsetDateTime("next_attempt_at")) : null));
+            }
+            return out;
+        });
+    }
+
+    public Future<Long> backlog() {
+        return pool.query(BACKLOG).execute().map(rs -> rs.iterator().next().getLong("n"));
+    }
+}
