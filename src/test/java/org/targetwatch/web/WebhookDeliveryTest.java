@@ -130,8 +130,9 @@ class WebhookDeliveryTest {
         }
         receiver.restart();
         try (TestServer second = new TestServer(db, env)) {
-            await(() -> receiver.delivered().size() == 2, "both notifications after the restart");
-            assertThat(TestDatabase.scalar(db, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL")).isZero();
+            await(() -> TestDatabase.scalar(db, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL") == 0,
+                    "both notifications marked delivered after the restart");
+            assertThat(receiver.delivered()).hasSize(2);
         }
     }
 
