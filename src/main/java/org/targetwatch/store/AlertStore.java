@@ -308,6 +308,11 @@ public final class AlertStore {
         });
     }
 
+    /** The API form of an alert row (for readers outside this package, such as the event stream). */
+    public static JsonObject toPublicJson(Row r) {
+        return toJson(r);
+    }
+
     static JsonObject toJson(Row r) {
         JsonObject o = new JsonObject()
                 .put("id", r.getLong("id"))

@@ -114,6 +114,8 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(this::postReadings);
         router.get("/api/v1/readings").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::listReadings);
         router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
+        router.get("/api/v1/alerts/stream").handler(roles(RISK_OFFICE, SUPERVISOR))
+                .handler(ctx -> AlertStream.open(ctx, vertx, pool));
         router.get("/api/v1/alerts/:id").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::getAlert);
         router.get("/api/v1/alerts/:id/history").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::alertHistory);
         router.get("/api/v1/alerts/:id/deliveries").handler(roles(RISK_OFFICE, SUPERVISOR))
