@@ -8,7 +8,9 @@ import org.targetwatch.alerts.AlertService;
 import org.targetwatch.alerts.Delivery;
 import org.targetwatch.alerts.Notifier;
 import org.targetwatch.alerts.Routing;
+import org.targetwatch.alerts.Watchdog;
 import org.targetwatch.store.OutboxStore;
+import org.targetwatch.store.SilenceStore;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.ingest.IndicatorCatalog;
 import org.targetwatch.ingest.IngestService;
@@ -70,14 +72,18 @@ public final class TargetWatch implements AutoCloseable {
             RuleEngine engine = new RuleEngine(vertx, ruleSet);
             SubjectStore subjects = new SubjectStore(database.pool());
             OutboxStore outbox = new OutboxStore(database.pool());
-            Notifier notifier = new Notifier(routing, outbox);
+            SilenceStore silences = new SilenceStore(database.pool());
+            Notifier notifier = new Notifier(routing, outbox, silences);
             IngestService ingest = new IngestService(database.pool(), subjects, readings,
-                    new AlertService(alerts, notifier), engine, catalog, clock);
+                    new AlertService(alerts, notifier, config.maxAlertsPerRule()), engine, catalog, clock);
             ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
-                    alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, clock);
+                    alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, silences,
+                    clock);
             vertx.deployVerticle(api).await();
             Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
             delivery.start(config.deliveryPollMillis());
+            new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing, catalog, clock)
+                    .start(config.watchPollMillis());
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
             return new TargetWatch(vertx, database, api, engine, bootstrapToken);
         } catch (RuntimeException e) {

@@ -30,10 +30,13 @@ public final class AlertService {
 
     private final AlertStore store;
     private final Notifier notifier;
+    private final int maxAlertsPerRule;
 
-    public AlertService(AlertStore store, Notifier notifier) {
+    /** @param maxAlertsPerRule guardrail: more breaches of one rule in one evaluation become one summary alert */
+    public AlertService(AlertStore store, Notifier notifier, int maxAlertsPerRule) {
         this.store = store;
         this.notifier = notifier;
+        this.maxAlertsPerRule = maxAlertsPerRule;
     }
 
     /** Fingerprint: first 32 hex digits of SHA-256 over the identity fields, NUL-separated. */
@@ -73,6 +76,14 @@ public final class AlertService {
             byFingerprint.merge(fp, b, AlertService::moreSevere);
         }
         List<AlertStore.Upsert> rows = new ArrayList<>(byFingerprint.size());
+        Map<String, Integer> perRule = new LinkedHashMap<>();
+        byFingerprint.values().forEach(b -> perRule.merge(b.rule(), 1, Integer::sum));
+        perRule.forEach((rule, count) -> {
+            if (count > maxAlertsPerRule) {
+                byFingerprint.values().removeIf(b -> b.rule().equals(rule));
+                rows.add(guardrail(rule, count, ruleSet, now));
+            }
+        });
         byFingerprint.forEach((fp, b) -> {
             Threshold t = b.threshold();
             RuleInfo info = ruleSet.rule(b.rule()).orElse(new RuleInfo(b.rule(), "?", "", "", "", ""));
@@ -154,6 +165,22 @@ public final class AlertService {
                     }
                     return notifier.notify(conn, notify, now).map(new Changes(changed, eventIds));
                 });
+    }
+
+    /**
+     * The one alert that replaces the breaches of a rule that produced more than {@code maxAlertsPerRule} in one
+     * evaluation (a wrong rule or threshold must not flood the risk offices). Identified by rule and day.
+     */
+    private AlertStore.Upsert guardrail(String rule, int count, RuleSet ruleSet, Instant now) {
+        String day = now.atZone(org.targetwatch.ingest.ReadingParser.ZONE).toLocalDate().toString();
+        RuleInfo info = ruleSet.rule(rule).orElse(new RuleInfo(rule, "?", "", "", "", ""));
+        return new AlertStore.Upsert(fingerprint(rule, "*", "*", "guardrail:" + day), rule, info.category(), "major",
+                "*", "*", "guardrail:" + day, count, "GUARDRAIL/maxAlertsPerRule", ">", maxAlertsPerRule, "alerts",
+                "CONFIGURED", "TargetWatch guardrail (maxAlertsPerRule)",
+                "规则 " + rule + " 一次评估产生 " + count + " 条告警, 超过上限 " + maxAlertsPerRule
+                        + ", 已截断为本条汇总告警, 请检查规则与阈值 / rule produced " + count
+                        + " alerts in one evaluation, more than maxAlertsPerRule; cut off to this summary",
+                List.of(), null, 1, 0);
     }
 
     /** Hysteresis: the value still crosses the threshold's recovery line, so the alert stays active. */

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import org.targetwatch.store.OutboxStore;
+import org.targetwatch.store.SilenceStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,13 +27,27 @@ public final class Notifier {
 
     private final Routing routing;
     private final OutboxStore outbox;
+    private final SilenceStore silences;
 
-    public Notifier(Routing routing, OutboxStore outbox) {
+    public Notifier(Routing routing, OutboxStore outbox, SilenceStore silences) {
         this.routing = routing;
         this.outbox = outbox;
+        this.silences = silences;
     }
 
+    /** Writes outbox rows for the events that notify, except those of alerts silenced at {@code now}. */
     public Future<Void> notify(SqlClient client, List<Event> events, Instant now) {
+        if (events.stream().noneMatch(e -> NOTIFY.contains(e.kind())) || routing.offices().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return silences.current(client, now).compose(current -> {
+            List<Silence> active = current.stream().filter(s -> s.activeAt(now)).toList();
+            return write(client, events.stream().filter(e -> active.stream().noneMatch(s -> s.matches(e.alert())))
+                    .toList(), now);
+        });
+    }
+
+    private Future<Void> write(SqlClient client, List<Event> events, Instant now) {
         List<OutboxStore.Notification> rows = new ArrayList<>();
         for (Event e : events) {
             if (!NOTIFY.contains(e.kind())) {

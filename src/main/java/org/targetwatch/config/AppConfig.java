@@ -32,6 +32,9 @@ import java.util.Optional;
  * @param routingFile    offices, receivers and escalation (JSON)
  * @param deliveryPollMillis    how often the outbox is scanned for notifications to send
  * @param deliveryBackoffMillis first retry delay of a failed notification (doubles per attempt, at most 1 h)
+ * @param watchPollMillis  how often escalation deadlines and missing data are checked
+ * @param maxAlertsPerRule guardrail: a rule opening more alerts than this in one evaluation is cut off with one
+ *                         summary alert
  */
 public record AppConfig(
         String httpHost,
@@ -47,7 +50,9 @@ public record AppConfig(
         long futureToleranceSeconds,
         Path routingFile,
         int deliveryPollMillis,
-        int deliveryBackoffMillis) {
+        int deliveryBackoffMillis,
+        int watchPollMillis,
+        int maxAlertsPerRule) {
 
     /** Configuration keys: JSON key in the file, environment variable that overrides it, default. */
     public enum Key {
@@ -64,7 +69,9 @@ public record AppConfig(
         FUTURE_TOLERANCE_SECONDS("futureToleranceSeconds", "TARGETWATCH_FUTURE_TOLERANCE_SECONDS", "300"),
         ROUTING_FILE("routingFile", "TARGETWATCH_ROUTING_FILE", "./config/routing.json"),
         DELIVERY_POLL_MILLIS("deliveryPollMillis", "TARGETWATCH_DELIVERY_POLL_MILLIS", "500"),
-        DELIVERY_BACKOFF_MILLIS("deliveryBackoffMillis", "TARGETWATCH_DELIVERY_BACKOFF_MILLIS", "1000");
+        DELIVERY_BACKOFF_MILLIS("deliveryBackoffMillis", "TARGETWATCH_DELIVERY_BACKOFF_MILLIS", "1000"),
+        WATCH_POLL_MILLIS("watchPollMillis", "TARGETWATCH_WATCH_POLL_MILLIS", "15000"),
+        MAX_ALERTS_PER_RULE("maxAlertsPerRule", "TARGETWATCH_MAX_ALERTS_PER_RULE", "500");
 
         public final String jsonKey;
         public final String envVar;
@@ -147,7 +154,9 @@ public record AppConfig(
                 intIn(raw, Key.FUTURE_TOLERANCE_SECONDS, 0, 86_400),
                 Path.of(nonEmpty(raw, Key.ROUTING_FILE)),
                 intIn(raw, Key.DELIVERY_POLL_MILLIS, 10, 600_000),
-                intIn(raw, Key.DELIVERY_BACKOFF_MILLIS, 1, 3_600_000));
+                intIn(raw, Key.DELIVERY_BACKOFF_MILLIS, 1, 3_600_000),
+                intIn(raw, Key.WATCH_POLL_MILLIS, 10, 3_600_000),
+                intIn(raw, Key.MAX_ALERTS_PER_RULE, 1, 1_000_000));
     }
 
     private static String nonEmpty(Map<Key, String> raw, Key key) {
@@ -194,6 +203,6 @@ public record AppConfig(
     public AppConfig withHttpPort(int port) {
         return new AppConfig(httpHost, port, dbUrl, dataDir, rulesDir, indicatorsFile, adminToken, dbPoolSize,
                 maxBodyBytes, maxBatchReadings, futureToleranceSeconds, routingFile, deliveryPollMillis,
-                deliveryBackoffMillis);
+                deliveryBackoffMillis, watchPollMillis, maxAlertsPerRule);
     }
 }

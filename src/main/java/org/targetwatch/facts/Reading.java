@@ -13,6 +13,7 @@ public record Reading(long id, String indicator, String subject, Instant observe
 
     @Override
     public java.util.List<Scope> scopes() {
-        return java.util.List.of(new Scope(subject, indicator, date.toString(), value, java.util.List.of(id)));
+        return java.util.List.of(new Scope(subject, indicator, date.toString(), value, java.util.List.of(id)),
+                new Scope(subject, indicator, Scope.NO_DATA, value, java.util.List.of(id)));
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
  * {@code readingIds} as the values that cleared it.
  */
 public record Scope(String subject, String indicator, String period, double value, List<Long> readingIds) {
+    /** Period of missing-data alerts: any new reading of the subject and indicator resolves them. */
+    public static final String NO_DATA = "no-data";
 
     /** The key alerts are matched on. */
     public String key() {

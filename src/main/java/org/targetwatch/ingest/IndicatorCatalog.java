@@ -50,7 +50,7 @@ public final class IndicatorCatalog {
                 Indicator ind = new Indicator(
                         req(o, "code"), req(o, "nameZh"), req(o, "nameEn"), req(o, "unit"), req(o, "category"),
                         req(o, "frequency"), o.getDouble("min"), o.getDouble("max"), o.getBoolean("integer", false),
-                        kinds(o));
+                        kinds(o), o.getInteger("missingAfterMinutes"));
                 if (!CATEGORIES.contains(ind.category())) {
                     throw new IllegalArgumentException("category must be one of " + CATEGORIES);
                 }

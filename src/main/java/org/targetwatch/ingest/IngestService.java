@@ -102,6 +102,8 @@ public final class IngestService {
                             return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of(), List.of()));
                         }
                         return readings.insert(conn, toStore, revisions, submittedBy)
+                                .compose(stored -> readings.touchReportingState(conn, stored, clock.instant())
+                                        .map(stored))
                                 .compose(stored -> airFacts(conn, stored, known, ruleSet)
                                         .compose(airDerived -> waterFacts(conn, stored, known, ruleSet)
                                                 .map(waterDerived -> {

@@ -97,6 +97,15 @@ public final class AlertStore {
 
     static final String HISTORY = "SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY id";
 
+    /** Open, unacknowledged, not yet escalated alerts opened at or before $1. */
+    static final String ESCALATION_CANDIDATES = """
+            SELECT * FROM alerts WHERE status = 'open' AND escalation_level = 0 AND opened_at IS NOT NULL
+              AND opened_at <= $1 ORDER BY id LIMIT 500""";
+
+    static final String ESCALATE = """
+            UPDATE alerts SET escalation_level = 1, escalated_at = $2, version = version + 1
+            WHERE id = $1 AND status = 'open' AND escalation_level = 0 RETURNING *""";
+
     static final String LOCK_ONE = "SELECT * FROM alerts WHERE id = $1 FOR UPDATE";
 
     static final String ACKNOWLEDGE = """
@@ -244,6 +253,19 @@ public final class AlertStore {
                 });
     }
 
+    public Future<List<JsonObject>> escalationCandidates(Instant openedBefore) {
+        return pool.preparedQuery(ESCALATION_CANDIDATES).execute(Tuple.of(ReadingStore.utc(openedBefore))).map(rs -> {
+            List<JsonObject> out = new ArrayList<>();
+            rs.forEach(r -> out.add(toJson(r)));
+            return out;
+        });
+    }
+
+    /** Marks the alert escalated if it is still open and unescalated; empty otherwise (someone acted first). */
+    public Future<Optional<JsonObject>> escalate(SqlConnection conn, long id, Instant now) {
+        return conn.preparedQuery(ESCALATE).execute(Tuple.of(id, ReadingStore.utc(now))).map(AlertStore::first);
+    }
+
     public Future<List<JsonObject>> history(long alertId) {
         return pool.preparedQuery(HISTORY).execute(Tuple.of(alertId)).map(rs -> {
             List<JsonObject> out = new ArrayList<>();
@@ -340,6 +362,8 @@ public final class AlertStore {
                 .put("lastSeen", Times.format(r.getOffsetDateTime("last_seen")))
                 .put("resolvedAt", Times.format(r.getOffsetDateTime("resolved_at")))
                 .put("version", r.getInteger("version"))
+                .put("escalationLevel", r.getInteger("escalation_level"))
+                .put("escalatedAt", Times.format(r.getOffsetDateTime("escalated_at")))
                 .put("region", r.getString("region"))
                 .put("assignee", r.getString("assignee"))
                 .put("openedAt", Times.format(r.getOffsetDateTime("opened_at")))

@@ -56,6 +56,30 @@ public final class ReadingStore {
              AND r.observed_at >= k.from_t AND r.observed_at < k.to_t
             ORDER BY k.subject, k.indicator, r.observed_at DESC, r.revision DESC""";
 
+    static final String TOUCH_REPORTING = """
+            INSERT INTO reporting_state (subject, indicator, last_observed_at, last_received_at)
+            SELECT subject, indicator, max(observed_at), $4
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(subject, indicator, observed_at)
+            GROUP BY subject, indicator
+            ON CONFLICT (subject, indicator) DO UPDATE SET
+                last_observed_at = GREATEST(reporting_state.last_observed_at, EXCLUDED.last_observed_at),
+                last_received_at = EXCLUDED.last_received_at""";
+
+    /**
+     * (subject, indicator) whose latest observation is older than the indicator's allowance and which sent nothing
+     * for that long either (a fresh backfill of old data is not "missing" until the allowance has passed), without
+     * an active no-data alert.
+     */
+    static final String OVERDUE = """
+            SELECT rs.subject, rs.indicator, rs.last_observed_at, k.minutes
+            FROM reporting_state rs
+            JOIN unnest($1::text[], $2::int[]) AS k(indicator, minutes) ON rs.indicator = k.indicator
+            WHERE rs.last_observed_at < $3::timestamptz - make_interval(mins => k.minutes)
+              AND rs.last_received_at < $3::timestamptz - make_interval(mins => k.minutes)
+              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.resolved_at IS NULL AND a.subject = rs.subject
+                              AND a.indicator = rs.indicator AND a.period = 'no-data')
+            ORDER BY rs.subject, rs.indicator LIMIT 1000""";
+
     static final String LIST_LATEST = """
             SELECT * FROM (
                 SELECT DISTINCT ON (subject, indicator, observed_at) *
@@ -147,6 +171,30 @@ public final class ReadingStore {
         return conn.preparedQuery(INSERT).execute(params).map(rows -> {
             List<Reading> out = new ArrayList<>(n);
             rows.forEach(r -> out.add(toReading(r)));
+            return out;
+        });
+    }
+
+    /** Records the latest observation of each (subject, indicator) of the batch, in one statement. */
+    public Future<Void> touchReportingState(SqlConnection conn, List<Reading> stored, Instant now) {
+        String[] subjects = stored.stream().map(Reading::subject).toArray(String[]::new);
+        String[] indicators = stored.stream().map(Reading::indicator).toArray(String[]::new);
+        OffsetDateTime[] at = stored.stream().map(r -> utc(r.observedAt())).toArray(OffsetDateTime[]::new);
+        return conn.preparedQuery(TOUCH_REPORTING).execute(Tuple.tuple(List.of(subjects, indicators, at, utc(now))))
+                .mapEmpty();
+    }
+
+    /** A subject overdue for an indicator: its latest observation and the allowance in minutes. */
+    public record Overdue(String subject, String indicator, Instant lastObservedAt, int allowanceMinutes) {
+    }
+
+    public Future<List<Overdue>> overdue(Map<String, Integer> allowances, Instant now) {
+        String[] indicators = allowances.keySet().toArray(new String[0]);
+        Integer[] minutes = allowances.values().toArray(new Integer[0]);
+        return pool.preparedQuery(OVERDUE).execute(Tuple.tuple(List.of(indicators, minutes, utc(now)))).map(rs -> {
+            List<Overdue> out = new ArrayList<>();
+            rs.forEach(r -> out.add(new Overdue(r.getString("subject"), r.getString("indicator"),
+                    r.getOffsetDateTime("last_observed_at").toInstant(), r.getInteger("minutes"))));
             return out;
         });
     }

@@ -64,6 +64,7 @@ public final class ApiVerticle extends VerticleBase {
     private final AirStore air = new AirStore();
     private final org.targetwatch.alerts.AlertActions actions;
     private final org.targetwatch.store.OutboxStore outbox;
+    private final org.targetwatch.store.SilenceStore silences;
     private final ReadingParser parser;
     private final Clock clock;
     private HttpServer server;
@@ -71,7 +72,9 @@ public final class ApiVerticle extends VerticleBase {
     public ApiVerticle(AppConfig config, Pool pool, IndicatorCatalog catalog, RuleEngine engine,
                        IngestService ingest, SubjectStore subjects, ReadingStore readings, AlertStore alerts,
                        TokenStore tokens, org.targetwatch.alerts.AlertActions actions,
-                       org.targetwatch.store.OutboxStore outbox, Clock clock) {
+                       org.targetwatch.store.OutboxStore outbox, org.targetwatch.store.SilenceStore silences,
+                       Clock clock) {
+        this.silences = silences;
         this.subjects = subjects;
         this.actions = actions;
         this.outbox = outbox;
@@ -124,6 +127,9 @@ public final class ApiVerticle extends VerticleBase {
             router.post("/api/v1/alerts/:id/" + action).handler(roles(RISK_OFFICE, SUPERVISOR))
                     .handler(ctx -> alertAction(ctx, action));
         }
+        router.post("/api/v1/silences").handler(roles(SUPERVISOR)).handler(this::createSilence);
+        router.get("/api/v1/silences").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listSilences);
+        router.post("/api/v1/silences/:id/expire").handler(roles(SUPERVISOR)).handler(this::expireSilence);
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(this::createToken);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
 
@@ -518,6 +524,105 @@ public final class ApiVerticle extends VerticleBase {
             } else {
                 ctx.response().putHeader("ETag", "\"" + ar.result().alert().getInteger("version") + "\"");
                 ErrorMapper.write(ctx, 200, ar.result().alert());
+            }
+        });
+    }
+
+    /**
+     * {@code {"matchers": {"category": [...], "severity": [...], "region": [...], "subject": [...], "rule": [...]},
+     * "startsAt", "endsAt", "reason", "recurrence"?: {"daysOfWeek": [1..7], "startTime": "02:00", "endTime": "04:00"}}}.
+     */
+    private void createSilence(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null) {
+            throw new MalformedRequestException("body must be a silence object");
+        }
+        Object m = body.getValue("matchers");
+        if (!(m instanceof JsonObject matchers) || matchers.isEmpty()) {
+            throw new InvalidSilenceException("matchers", "matchers is required: an object such as"
+                    + " {\"subject\": [\"station-01\"]}; a silence matching everything is refused");
+        }
+        for (String k : matchers.fieldNames()) {
+            if (!org.targetwatch.alerts.Silence.KEYS.contains(k) || !(matchers.getValue(k) instanceof JsonArray a)
+                    || a.isEmpty() || a.stream().anyMatch(v -> !(v instanceof String))) {
+                throw new InvalidSilenceException("matchers." + k, "matchers." + k + ": must be one of "
+                        + org.targetwatch.alerts.Silence.KEYS + " with a non-empty list of strings");
+            }
+        }
+        Object reason = body.getValue("reason");
+        if (!(reason instanceof String r) || r.isBlank()) {
+            throw new InvalidSilenceException("reason", "a silence needs a reason");
+        }
+        Instant start = silenceTime(body, "startsAt", clock.instant());
+        Instant end = silenceTime(body, "endsAt", null);
+        if (!end.isAfter(start)) {
+            throw new InvalidSilenceException("endsAt", "endsAt must be after startsAt");
+        }
+        JsonObject recurrence = body.getJsonObject("recurrence");
+        if (recurrence != null) {
+            try {
+                java.time.LocalTime from = java.time.LocalTime.parse(recurrence.getString("startTime"));
+                java.time.LocalTime to = java.time.LocalTime.parse(recurrence.getString("endTime"));
+                JsonArray days = recurrence.getJsonArray("daysOfWeek");
+                if (!to.isAfter(from) || days == null || days.isEmpty()
+                        || days.stream().anyMatch(d -> !(d instanceof Integer i) || i < 1 || i > 7)) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (RuntimeException e) {
+                throw new InvalidSilenceException("recurrence", "recurrence needs daysOfWeek (1 = Monday .. 7),"
+                        + " startTime and a later endTime (HH:mm, Asia/Shanghai)");
+            }
+        }
+        TokenStore.Principal p = ctx.get(PRINCIPAL);
+        silences.insert(matchers, start, end, recurrence, p.name() + " (" + p.role() + ")", r.strip())
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(ar.cause());
+                    } else {
+                        ErrorMapper.write(ctx, 201, ar.result().toJson(clock.instant()));
+                    }
+                });
+    }
+
+    private static Instant silenceTime(JsonObject body, String field, Instant fallback) {
+        Object v = body.getValue(field);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        try {
+            return OffsetDateTime.parse((String) v).toInstant();
+        } catch (RuntimeException e) {
+            throw new InvalidSilenceException(field, field + " must be an ISO-8601 date-time with offset");
+        }
+    }
+
+    private void listSilences(RoutingContext ctx) {
+        silences.list(limit(ctx)).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                JsonArray list = new JsonArray();
+                ar.result().forEach(s -> list.add(s.toJson(clock.instant())));
+                ErrorMapper.write(ctx, 200, new JsonObject().put("silences", list));
+            }
+        });
+    }
+
+    private void expireSilence(RoutingContext ctx) {
+        long id = idParam(ctx);
+        TokenStore.Principal p = ctx.get(PRINCIPAL);
+        silences.expire(id, clock.instant(), p.name() + " (" + p.role() + ")").onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isEmpty()) {
+                ctx.fail(new NotFoundException("id", "no silence with id " + id));
+            } else {
+                ErrorMapper.write(ctx, 200, ar.result().get().toJson(clock.instant()));
             }
         });
     }

@@ -66,7 +66,8 @@ final class ErrorMapper {
         } else if (e instanceof UnsupportedMediaTypeException) {
             return 415;
         } else if (e instanceof InvalidReadingException || e instanceof InvalidTokenRequestException
-                || e instanceof InvalidSubjectException || e instanceof AlertActions.InvalidActionException) {
+                || e instanceof InvalidSubjectException || e instanceof AlertActions.InvalidActionException
+                || e instanceof InvalidSilenceException) {
             return 422;
         }
         return 400;

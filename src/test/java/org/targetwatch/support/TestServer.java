@@ -40,7 +40,9 @@ public final class TestServer implements AutoCloseable {
     /** Starts on an existing database (a restart: same data, new process state). */
     public TestServer(String dbUrl, Map<String, String> extraEnv) {
         this.dbUrl = dbUrl;
-        Map<String, String> env = new HashMap<>(extraEnv);
+        Map<String, String> env = new HashMap<>();
+        env.put("TARGETWATCH_WATCH_POLL_MILLIS", "3600000");   // tests that need the watchdog set it shorter
+        env.putAll(extraEnv);
         env.put("TARGETWATCH_DB_URL", dbUrl);
         env.put("TARGETWATCH_HTTP_PORT", "0");
         env.put("TARGETWATCH_HTTP_HOST", "127.0.0.1");

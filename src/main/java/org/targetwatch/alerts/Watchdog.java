@@ -1,0 +1,182 @@
+package org.targetwatch.alerts;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.targetwatch.ingest.Indicator;
+import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.SilenceStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Periodic checks that depend on "now" (the injected clock), every {@code watchPollMillis}:
+ * <ul>
+ *   <li>Escalation: an open alert not acknowledged within an escalation deadline of an office it is routed to
+ *       ({@code afterMinutes} for its severity) escalates once: history event {@code escalated}, notification to
+ *       the matching offices and to the office escalated to.</li>
+ *   <li>Missing data: a subject that has reported an indicator with a reporting calendar
+ *       ({@code missingAfterMinutes} in the catalog) and has no newer observation for that long raises a
+ *       {@code system.no-data} alert, unless a silence (for example a maintenance window) covers it. The next
+ *       reading of that subject and indicator resolves it.</li>
+ * </ul>
+ * Safe with several instances: each escalation is a conditional update, each no-data alert an upsert on its
+ * fingerprint.
+ */
+public final class Watchdog {
+    private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
+    public static final String NO_DATA_RULE = "system.no-data";
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final AlertStore alerts;
+    private final ReadingStore readings;
+    private final SilenceStore silences;
+    private final Notifier notifier;
+    private final Routing routing;
+    private final IndicatorCatalog catalog;
+    private final Clock clock;
+    private long timer = -1;
+    private boolean running;
+
+    public Watchdog(Vertx vertx, Pool pool, AlertStore alerts, ReadingStore readings, SilenceStore silences,
+                    Notifier notifier, Routing routing, IndicatorCatalog catalog, Clock clock) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.alerts = alerts;
+        this.readings = readings;
+        this.silences = silences;
+        this.notifier = notifier;
+        this.routing = routing;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    public void start(long pollMillis) {
+        timer = vertx.setPeriodic(pollMillis, id -> tick());
+    }
+
+    public void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** One round of both checks; overlapping rounds are skipped. */
+    public Future<Void> tick() {
+        if (running) {
+            return Future.succeededFuture();
+        }
+        running = true;
+        return escalate().compose(v -> missingData()).onComplete(ar -> {
+            running = false;
+            if (ar.failed()) {
+                LOG.warn("watchdog round failed: {}", ar.cause().toString());
+            }
+        });
+    }
+
+    private Future<Void> escalate() {
+        long shortest = routing.offices().stream().flatMap(o -> o.escalation().stream())
+                .mapToLong(Routing.Escalation::afterMinutes).min().orElse(-1);
+        if (shortest < 0) {
+            return Future.succeededFuture();
+        }
+        Instant now = clock.instant();
+        return alerts.escalationCandidates(now.minus(Duration.ofMinutes(shortest))).compose(candidates -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (JsonObject a : candidates) {
+                Instant opened = java.time.OffsetDateTime.parse(a.getString("openedAt")).toInstant();
+                for (Routing.Office office : routing.officesFor(a)) {
+                    Routing.Escalation rule = office.escalation().stream()
+                            .filter(e -> e.severity().equals(a.getString("severity"))).findFirst().orElse(null);
+                    if (rule == null || opened.plus(Duration.ofMinutes(rule.afterMinutes())).isAfter(now)) {
+                        continue;
+                    }
+                    chain = chain.compose(x -> escalateOne(a.getLong("id"), office, rule, now));
+                    break;
+                }
+            }
+            return chain;
+        });
+    }
+
+    private Future<Void> escalateOne(long id, Routing.Office office, Routing.Escalation rule, Instant now) {
+        String comment = "not acknowledged within " + rule.afterMinutes() + " min (" + office.id()
+                + "); escalated to " + rule.to();
+        return pool.withTransaction(conn -> alerts.escalate(conn, id, now).compose(done -> {
+            if (done.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            JsonObject alert = done.get();
+            return alerts.insertEvents(conn, List.of(new AlertStore.Event(id, "escalation", "escalated", "open",
+                            "open", comment, null, null)), now)
+                    .compose(ids -> notifier.notify(conn, List.of(new Notifier.Event(ids.get(0), "escalated", alert,
+                            "escalation", comment, rule.to())), now));
+        }));
+    }
+
+    private Future<Void> missingData() {
+        Map<String, Integer> allowances = new LinkedHashMap<>();
+        for (Indicator i : catalog.all()) {
+            if (i.missingAfterMinutes() != null) {
+                allowances.put(i.code(), i.missingAfterMinutes());
+            }
+        }
+        if (allowances.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Instant now = clock.instant();
+        return readings.overdue(allowances, now).compose(overdue -> overdue.isEmpty() ? Future.succeededFuture()
+                : silences.current(pool, now).compose(current -> {
+                    List<Silence> active = current.stream().filter(s -> s.activeAt(now)).toList();
+                    Future<Void> chain = Future.succeededFuture();
+                    for (ReadingStore.Overdue o : overdue) {
+                        Indicator ind = catalog.find(o.indicator()).orElseThrow();
+                        JsonObject probe = new JsonObject().put("subject", o.subject()).put("rule", NO_DATA_RULE)
+                                .put("category", ind.category()).put("severity", "warning");
+                        if (active.stream().anyMatch(s -> s.matches(probe))) {
+                            continue;
+                        }
+                        chain = chain.compose(x -> raiseNoData(o, ind, now));
+                    }
+                    return chain;
+                }));
+    }
+
+    private Future<Void> raiseNoData(ReadingStore.Overdue o, Indicator ind, Instant now) {
+        long minutes = Duration.between(o.lastObservedAt(), now).toMinutes();
+        AlertStore.Upsert row = new AlertStore.Upsert(
+                AlertService.fingerprint(NO_DATA_RULE, o.subject(), o.indicator(), org.targetwatch.facts.Scope.NO_DATA),
+                NO_DATA_RULE, ind.category(), "warning", o.subject(), o.indicator(),
+                org.targetwatch.facts.Scope.NO_DATA, minutes, "REPORTING/" + o.indicator() + "/missing-after", ">",
+                o.allowanceMinutes(), "minutes", "CONFIGURED",
+                "报送日历 / reporting calendar: config/indicators.json missingAfterMinutes of " + o.indicator(),
+                "缺数: " + o.subject() + " 的 " + ind.nameZh() + " 已 " + minutes + " 分钟未报送 (最后观测 "
+                        + o.lastObservedAt() + ") / no " + o.indicator() + " data for " + minutes + " minutes",
+                List.of(), null, 1, 0);
+        return pool.withTransaction(conn -> alerts.upsert(conn, List.of(row), "reporting-calendar", now)
+                .compose(changed -> {
+                    JsonObject a = changed.get(0);
+                    String kind = a.getString("change");
+                    if (kind.equals("updated")) {
+                        return Future.succeededFuture();
+                    }
+                    return alerts.insertEvents(conn, List.of(new AlertStore.Event(a.getLong("id"), "reporting-calendar",
+                                    kind, kind.equals("reopened") ? "resolved" : null, a.getString("status"),
+                                    "no data since " + o.lastObservedAt(), (double) minutes, null)), now)
+                            .compose(ids -> notifier.notify(conn, List.of(new Notifier.Event(ids.get(0), kind, a,
+                                    "reporting-calendar", "no data since " + o.lastObservedAt(), null)), now));
+                }));
+    }
+}
