@@ -1,8 +1,7 @@
-package org.targetwatch.web;
+package org.targetwatch.alerts;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import org.targetwatch.alerts.Silence;
 
 import java.time.Instant;
 import java.time.LocalTime;
