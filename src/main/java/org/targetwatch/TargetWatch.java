@@ -10,6 +10,8 @@ import org.targetwatch.alerts.Notifier;
 import org.targetwatch.alerts.Routing;
 import org.targetwatch.alerts.Watchdog;
 import org.targetwatch.store.OutboxStore;
+import org.targetwatch.store.RuleHitStore;
+import org.targetwatch.store.RulesetStore;
 import org.targetwatch.store.SilenceStore;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.ingest.IndicatorCatalog;
@@ -72,13 +74,16 @@ public final class TargetWatch implements AutoCloseable {
             RuleEngine engine = new RuleEngine(vertx, ruleSet);
             SubjectStore subjects = new SubjectStore(database.pool());
             OutboxStore outbox = new OutboxStore(database.pool());
+            RuleHitStore ruleHits = new RuleHitStore(database.pool());
+            RulesetStore rulesets = new RulesetStore(database.pool());
+            rulesets.record(ruleSet.version(), ruleSet.files(), "startup", clock.instant()).await();
             SilenceStore silences = new SilenceStore(database.pool());
             Notifier notifier = new Notifier(routing, outbox, silences);
             IngestService ingest = new IngestService(database.pool(), subjects, readings,
-                    new AlertService(alerts, notifier, config.maxAlertsPerRule()), engine, catalog, clock);
+                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()), engine, catalog, clock);
             ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
                     alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, silences,
-                    clock);
+                    ruleHits, rulesets, clock);
             vertx.deployVerticle(api).await();
             Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
             delivery.start(config.deliveryPollMillis());

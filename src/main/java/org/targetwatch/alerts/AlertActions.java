@@ -61,7 +61,8 @@ public final class AlertActions {
      * Applies {@code action} (ack, assign, resolve, comment) with the request body
      * {@code {"comment", "version"?, "assignee" (assign), "reason" (resolve)}} on behalf of {@code actor}.
      */
-    public Future<Outcome> act(long id, String action, JsonObject body, String actor) {
+    public Future<Outcome> act(long id, String action, JsonObject body, String actor, Long actorId,
+                               boolean supervisor) {
         String comment = text(body, "comment");
         Integer expected = body.getValue("version") == null ? null : version(body);
         switch (action) {
@@ -103,8 +104,38 @@ public final class AlertActions {
                 case "resolve" -> {
                     requireActive(id, status);
                     String reason = text(body, "reason") != null ? text(body, "reason") : comment;
-                    changed = store.resolve(conn, id, "manual", actor, reason, null, null, now)
-                            .map(o -> o.orElseThrow());
+                    if ("critical".equals(row.getString("severity"))) {
+                        // four-eyes: a critical alert closes only when another supervisor approves
+                        if (row.getString("resolve_requested_by") != null) {
+                            throw new AlertConflictException("awaiting_approval", "alert " + id + " already awaits"
+                                    + " approval of the resolution requested by " + row.getString("resolve_requested_by"));
+                        }
+                        changed = store.requestResolve(conn, id, actor, actorId, reason, now);
+                        kind = "resolve-requested";
+                    } else {
+                        changed = store.resolve(conn, id, "manual", actor, reason, null, null, now)
+                                .map(o -> o.orElseThrow());
+                        kind = "resolved";
+                        to = "resolved";
+                    }
+                }
+                case "approve-resolve" -> {
+                    requireActive(id, status);
+                    String requester = row.getString("resolve_requested_by");
+                    if (requester == null) {
+                        throw new AlertConflictException("invalid_transition", "alert " + id
+                                + " has no resolution awaiting approval");
+                    }
+                    if (!supervisor) {
+                        throw new AlertConflictException("four_eyes", "only a supervisor may approve a resolution");
+                    }
+                    Long requesterId = row.getLong("resolve_requested_by_id");
+                    if (requesterId == null || requesterId.equals(actorId)) {
+                        throw new AlertConflictException("four_eyes", "the resolution was requested by " + requester
+                                + "; another supervisor must approve it");
+                    }
+                    changed = store.resolve(conn, id, "manual", requester + "; approved by " + actor,
+                            row.getString("resolve_requested_reason"), null, null, now).map(o -> o.orElseThrow());
                     kind = "resolved";
                     to = "resolved";
                 }
@@ -117,6 +148,8 @@ public final class AlertActions {
             String eventComment = action.equals("assign") ? "assigned to " + text(body, "assignee")
                     + (comment == null ? "" : ": " + comment)
                     : action.equals("resolve") ? (text(body, "reason") != null ? text(body, "reason") : comment)
+                    : action.equals("approve-resolve") ? "approved: " + row.getString("resolve_requested_reason")
+                            + (comment == null ? "" : " — " + comment)
                     : comment;
             String toStatus = to;
             return changed.compose(alert -> store.insertEvents(conn, List.of(new AlertStore.Event(id, actor, kind,

@@ -9,6 +9,7 @@ import org.targetwatch.facts.Threshold;
 import org.targetwatch.rules.RuleInfo;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.RuleHitStore;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,12 +31,14 @@ public final class AlertService {
 
     private final AlertStore store;
     private final Notifier notifier;
+    private final RuleHitStore hits;
     private final int maxAlertsPerRule;
 
     /** @param maxAlertsPerRule guardrail: more breaches of one rule in one evaluation become one summary alert */
-    public AlertService(AlertStore store, Notifier notifier, int maxAlertsPerRule) {
+    public AlertService(AlertStore store, Notifier notifier, RuleHitStore hits, int maxAlertsPerRule) {
         this.store = store;
         this.notifier = notifier;
+        this.hits = hits;
         this.maxAlertsPerRule = maxAlertsPerRule;
     }
 
@@ -78,10 +81,12 @@ public final class AlertService {
         List<AlertStore.Upsert> rows = new ArrayList<>(byFingerprint.size());
         Map<String, Integer> perRule = new LinkedHashMap<>();
         byFingerprint.values().forEach(b -> perRule.merge(b.rule(), 1, Integer::sum));
+        java.util.Set<String> guardrailed = new java.util.HashSet<>();
         perRule.forEach((rule, count) -> {
             if (count > maxAlertsPerRule) {
                 byFingerprint.values().removeIf(b -> b.rule().equals(rule));
                 rows.add(guardrail(rule, count, ruleSet, now));
+                guardrailed.add(rule);
             }
         });
         byFingerprint.forEach((fp, b) -> {
@@ -95,7 +100,26 @@ public final class AlertService {
                             + (t.description().isEmpty() ? info.description() : t.description()), b.readingIds(),
                     t.recovery(), t.pendingEvaluations(), t.pendingSeconds()));
         });
+        Map<String, Scope> scopes = new LinkedHashMap<>();
+        Map<String, Object> factOfScope = new java.util.HashMap<>();
+        for (Object f : facts) {
+            if (f instanceof Scope.Covered c && !(f instanceof org.targetwatch.facts.Reading)) {
+                c.scopes().forEach(sc -> {
+                    scopes.put(sc.key(), sc);
+                    factOfScope.put(sc.key(), f);
+                });
+            }
+        }
+        for (Object f : facts) {
+            if (f instanceof org.targetwatch.facts.Reading r) {
+                r.scopes().forEach(sc -> {
+                    scopes.putIfAbsent(sc.key(), sc);
+                    factOfScope.putIfAbsent(sc.key(), f);
+                });
+            }
+        }
         List<JsonObject> changed = new ArrayList<>();
+        Map<String, JsonObject> alertByFingerprint = new java.util.HashMap<>();
         List<AlertStore.Event> events = new ArrayList<>();
         Future<Void> upserted = rows.isEmpty() ? Future.succeededFuture()
                 : store.upsert(conn, rows, ruleSet.version(), now).map(alerts -> {
@@ -109,20 +133,12 @@ public final class AlertService {
                                     ids(a.getJsonArray("readingIds"))));
                         }
                         changed.add(a);
+                        alertByFingerprint.put(a.getString("fingerprint"), a);
                     }
                     return null;
                 });
-        Map<String, Scope> scopes = new LinkedHashMap<>();
-        for (Object f : facts) {
-            if (f instanceof Scope.Covered c && !(f instanceof org.targetwatch.facts.Reading)) {
-                c.scopes().forEach(sc -> scopes.put(sc.key(), sc));
-            }
-        }
-        for (Object f : facts) {
-            if (f instanceof org.targetwatch.facts.Reading r) {
-                r.scopes().forEach(sc -> scopes.putIfAbsent(sc.key(), sc));
-            }
-        }
+        upserted = upserted.compose(v -> hits.insert(conn, hitsOf(breaches, byFingerprint, guardrailed,
+                alertByFingerprint, factOfScope), ruleSet.version(), now));
         return upserted.compose(v -> scopes.isEmpty() ? Future.succeededFuture(List.<io.vertx.sqlclient.Row>of())
                         : store.activeInScopes(conn, new ArrayList<>(scopes.values())))
                 .compose(active -> {
@@ -165,6 +181,35 @@ public final class AlertService {
                     }
                     return notifier.notify(conn, notify, now).map(new Changes(changed, eventIds));
                 });
+    }
+
+    /**
+     * One audit row per rule firing: the facts it matched (the fact of its scope), the threshold in force and
+     * what it caused — the change of its alert, {@code superseded} when a more severe breach of the same
+     * fingerprint was kept, or {@code guardrail} when the rule was cut off.
+     */
+    private static List<RuleHitStore.Hit> hitsOf(List<Breach> breaches, Map<String, Breach> kept,
+                                                 java.util.Set<String> guardrailed, Map<String, JsonObject> alerts,
+                                                 Map<String, Object> factOfScope) {
+        return breaches.stream().map(b -> {
+            String fp = fingerprint(b.rule(), b.subject(), b.indicator(), b.period());
+            JsonObject alert = alerts.get(fp);
+            String caused = guardrailed.contains(b.rule()) ? "guardrail"
+                    : kept.get(fp) != b ? "superseded"
+                    : alert == null ? "none" : alert.getString("change");
+            Threshold t = b.threshold();
+            JsonObject threshold = new JsonObject().put("id", t.id()).put("kind", t.kind()).put("op", t.op())
+                    .put("value", t.value()).put("unit", t.unit()).put("severity", t.severity())
+                    .put("strength", t.strength()).put("status", t.status()).put("source", t.source())
+                    .put("effectiveFrom", t.effectiveFrom().toString())
+                    .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
+                    .put("recovery", t.recovery());
+            Object fact = factOfScope.get(b.subject() + "\u0000" + b.indicator() + "\u0000" + b.period());
+            JsonObject facts = new JsonObject().put("note", b.note())
+                    .put("matched", fact == null ? null : org.targetwatch.facts.FactJson.of(fact));
+            return new RuleHitStore.Hit(b.rule(), b.subject(), b.indicator(), b.period(), b.value(), threshold,
+                    facts, b.readingIds(), caused, alert == null ? null : alert.getLong("id"));
+        }).toList();
     }
 
     /**

@@ -56,6 +56,7 @@ public final class RuleSet {
 
     private final List<TargetDefinition> targets;
     private final AccidentGrades accidentGrades;
+    private final Map<String, String> files = new java.util.TreeMap<>();
     private final Map<String, TargetDefinition> targetsByIndicator = new LinkedHashMap<>();
 
     private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules,
@@ -85,7 +86,19 @@ public final class RuleSet {
             throw new RuleBuildException(List.of(new RuleBuildException.Problem(dir.toString(), 0,
                     "rules directory not found")));
         }
-        Map<String, byte[]> files = readFiles(dir);
+        return build(readFiles(dir), dir);
+    }
+
+    /** Reads the files of a rules directory (relative path → bytes), sorted by path. */
+    public static Map<String, byte[]> read(Path dir) {
+        return readFiles(dir);
+    }
+
+    /**
+     * Builds a ruleset from file contents (relative path → bytes), e.g. a directory read by {@link #read} with
+     * uploaded files laid over it. {@code dir} only labels messages. Blocking.
+     */
+    public static RuleSet build(Map<String, byte[]> files, Path dir) {
         List<RuleBuildException.Problem> problems = new ArrayList<>();
         byte[] thresholdText = files.get(ThresholdFile.NAME);
         List<Threshold> thresholds = thresholdText == null
@@ -154,7 +167,9 @@ public final class RuleSet {
                         meta(meta, "severity"), meta(meta, "description"), meta(meta, "source")));
             }
         }
-        return new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets, accidentGrades);
+        RuleSet built = new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets, accidentGrades);
+        files.forEach((name, bytes) -> built.files.put(name, new String(bytes, StandardCharsets.UTF_8)));
+        return built;
     }
 
     /** Parses a required data table of the rules directory; a missing or invalid file is added to problems. */
@@ -287,6 +302,11 @@ public final class RuleSet {
     /** The GB 3838-2002 class table of {@code gb3838-2002.json}. */
     public WaterClasses waterClasses() {
         return waterClasses;
+    }
+
+    /** The text of every file the ruleset was built from, by relative path. */
+    public Map<String, String> files() {
+        return java.util.Collections.unmodifiableMap(files);
     }
 
     public String version() {

@@ -116,6 +116,10 @@ public final class AlertStore {
 
     static final String TOUCH = "UPDATE alerts SET version = version + 1 WHERE id = $1 RETURNING *";
 
+    static final String REQUEST_RESOLVE = """
+            UPDATE alerts SET resolve_requested_by = $2, resolve_requested_by_id = $3, resolve_requested_reason = $4,
+                   resolve_requested_at = $5, version = version + 1 WHERE id = $1 RETURNING *""";
+
     static final String LIST = """
             SELECT * FROM alerts
             WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)
@@ -301,6 +305,13 @@ public final class AlertStore {
         return conn.preparedQuery(ASSIGN).execute(Tuple.of(id, assignee)).map(rs -> first(rs).orElseThrow());
     }
 
+    /** Records a manual resolution awaiting a second supervisor (four-eyes closing of critical alerts). */
+    public Future<JsonObject> requestResolve(SqlConnection conn, long id, String by, Long byId, String reason,
+                                             Instant now) {
+        return conn.preparedQuery(REQUEST_RESOLVE).execute(Tuple.tuple(Arrays.asList(id, by, byId, reason,
+                ReadingStore.utc(now)))).map(rs -> first(rs).orElseThrow());
+    }
+
     /** Bumps the version (a comment changes nothing else). */
     public Future<JsonObject> touch(SqlConnection conn, long id) {
         return conn.preparedQuery(TOUCH).execute(Tuple.of(id)).map(rs -> first(rs).orElseThrow());
@@ -372,6 +383,8 @@ public final class AlertStore {
                 .put("resolution", r.getString("resolution"))
                 .put("resolvedBy", r.getString("resolved_by"))
                 .put("resolveReason", r.getString("resolve_reason"))
+                .put("resolveRequestedBy", r.getString("resolve_requested_by"))
+                .put("resolveRequestedReason", r.getString("resolve_requested_reason"))
                 .put("clearingValue", r.getDouble("clearing_value"))
                 .put("clearingReadingIds", r.getArrayOfLongs("clearing_reading_ids") == null ? null
                         : new JsonArray(List.of((Object[]) r.getArrayOfLongs("clearing_reading_ids"))));

@@ -49,7 +49,7 @@ public final class ApiVerticle extends VerticleBase {
     public static final String SUPERVISOR = "supervisor";
     public static final String ADMIN = "admin";
     static final Set<String> ROLES = Set.of(OFFICER, RISK_OFFICE, SUPERVISOR, ADMIN);
-    private static final String PRINCIPAL = "principal";
+    static final String PRINCIPAL = "principal";
     private static final int MAX_LIST_LIMIT = 10_000;
 
     private final AppConfig config;
@@ -65,6 +65,8 @@ public final class ApiVerticle extends VerticleBase {
     private final org.targetwatch.alerts.AlertActions actions;
     private final org.targetwatch.store.OutboxStore outbox;
     private final org.targetwatch.store.SilenceStore silences;
+    private final org.targetwatch.store.RuleHitStore ruleHits;
+    private final org.targetwatch.store.RulesetStore rulesets;
     private final ReadingParser parser;
     private final Clock clock;
     private HttpServer server;
@@ -73,7 +75,10 @@ public final class ApiVerticle extends VerticleBase {
                        IngestService ingest, SubjectStore subjects, ReadingStore readings, AlertStore alerts,
                        TokenStore tokens, org.targetwatch.alerts.AlertActions actions,
                        org.targetwatch.store.OutboxStore outbox, org.targetwatch.store.SilenceStore silences,
+                       org.targetwatch.store.RuleHitStore ruleHits, org.targetwatch.store.RulesetStore rulesets,
                        Clock clock) {
+        this.ruleHits = ruleHits;
+        this.rulesets = rulesets;
         this.silences = silences;
         this.subjects = subjects;
         this.actions = actions;
@@ -123,6 +128,8 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/alerts/:id/history").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::alertHistory);
         router.get("/api/v1/alerts/:id/deliveries").handler(roles(RISK_OFFICE, SUPERVISOR))
                 .handler(this::alertDeliveries);
+        router.post("/api/v1/alerts/:id/approve-resolve").handler(roles(SUPERVISOR))
+                .handler(ctx -> alertAction(ctx, "approve-resolve"));
         for (String action : List.of("ack", "assign", "resolve", "comment")) {
             router.post("/api/v1/alerts/:id/" + action).handler(roles(RISK_OFFICE, SUPERVISOR))
                     .handler(ctx -> alertAction(ctx, action));
@@ -131,6 +138,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/silences").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listSilences);
         router.post("/api/v1/silences/:id/expire").handler(roles(SUPERVISOR)).handler(this::expireSilence);
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(this::createToken);
+        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock).mount(router);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
 
         server = vertx.createHttpServer(new HttpServerOptions()
@@ -174,7 +182,7 @@ public final class ApiVerticle extends VerticleBase {
         });
     }
 
-    private static Handler<RoutingContext> roles(String... allowed) {
+    static Handler<RoutingContext> roles(String... allowed) {
         Set<String> set = Set.of(allowed);
         return ctx -> {
             TokenStore.Principal p = ctx.get(PRINCIPAL);
@@ -232,8 +240,15 @@ public final class ApiVerticle extends VerticleBase {
         }
         JsonArray targets = new JsonArray();
         rs.targets().forEach(t -> targets.add(t.toJson()));
-        ErrorMapper.write(ctx, 200, new JsonObject().put("rulesetVersion", rs.version()).put("rules", rules)
-                .put("thresholds", thresholds).put("targets", targets));
+        ruleHits.totals().onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            rules.forEach(o -> ((JsonObject) o).put("hits", ar.result().getLong(((JsonObject) o).getString("name"), 0L)));
+            ErrorMapper.write(ctx, 200, new JsonObject().put("rulesetVersion", rs.version()).put("rules", rules)
+                    .put("thresholds", thresholds).put("targets", targets));
+        });
     }
 
     private void postReadings(RoutingContext ctx) {
@@ -518,7 +533,8 @@ public final class ApiVerticle extends VerticleBase {
             }
         }
         TokenStore.Principal p = ctx.get(PRINCIPAL);
-        actions.act(id, action, body, p.name() + " (" + p.role() + ")").onComplete(ar -> {
+        actions.act(id, action, body, p.name() + " (" + p.role() + ")", p.id(), SUPERVISOR.equals(p.role()))
+                .onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
             } else {
@@ -670,6 +686,19 @@ public final class ApiVerticle extends VerticleBase {
         });
     }
 
+    /** The request body as a JSON object; 400 if it is not one. An empty body is an empty object. */
+    static JsonObject jsonBody(RoutingContext ctx) {
+        try {
+            JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+            if (body != null) {
+                return body;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new MalformedRequestException("body must be a JSON object");
+    }
+
     /**
      * JSON is accepted as application/json (or any +json type), and also without a type or as curl's default
      * application/x-www-form-urlencoded, since officers post with plain {@code curl -d}.
@@ -682,12 +711,12 @@ public final class ApiVerticle extends VerticleBase {
 
     // ---- parameters ----
 
-    private static String param(RoutingContext ctx, String name) {
+    static String param(RoutingContext ctx, String name) {
         String v = ctx.request().getParam(name);
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    private static int limit(RoutingContext ctx) {
+    static int limit(RoutingContext ctx) {
         String v = param(ctx, "limit");
         if (v == null) {
             return 1000;
@@ -703,7 +732,7 @@ public final class ApiVerticle extends VerticleBase {
         throw new InvalidParameterException("limit", "limit must be a whole number from 1 to " + MAX_LIST_LIMIT);
     }
 
-    private static long idParam(RoutingContext ctx) {
+    static long idParam(RoutingContext ctx) {
         try {
             long id = Long.parseLong(ctx.pathParam("id"));
             if (id > 0) {
@@ -716,7 +745,7 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     /** An ISO-8601 date-time with offset, or a date (midnight Asia/Shanghai). */
-    private static Instant instantParam(RoutingContext ctx, String name) {
+    static Instant instantParam(RoutingContext ctx, String name) {
         String v = param(ctx, name);
         if (v == null) {
             return null;

@@ -67,7 +67,8 @@ final class ErrorMapper {
             return 415;
         } else if (e instanceof InvalidReadingException || e instanceof InvalidTokenRequestException
                 || e instanceof InvalidSubjectException || e instanceof AlertActions.InvalidActionException
-                || e instanceof InvalidSilenceException) {
+                || e instanceof InvalidSilenceException || e instanceof ReviewApi.InvalidReviewException
+                || e instanceof ReviewApi.InvalidRulesetException) {
             return 422;
         }
         return 400;

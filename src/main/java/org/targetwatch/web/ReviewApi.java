@@ -1,0 +1,182 @@
+package org.targetwatch.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.targetwatch.RejectedRequestException;
+import org.targetwatch.rules.RuleBuildException;
+import org.targetwatch.rules.RuleEngine;
+import org.targetwatch.rules.RuleSet;
+import org.targetwatch.rules.TextDiff;
+import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.RuleHitStore;
+import org.targetwatch.store.RulesetStore;
+import org.targetwatch.store.TokenStore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Supervisor review: the rule-hit audit, annotations, ruleset versions, diff and reload. */
+final class ReviewApi {
+    /** The rules directory does not build: every problem with file and line. HTTP 422. */
+    static final class InvalidRulesetException extends RejectedRequestException {
+        InvalidRulesetException(RuleBuildException e) {
+            super("invalid_ruleset", e.problems().size() + " problem(s); the running ruleset keeps serving",
+                    e.problems().stream().map(p -> new FieldError(null, p.file() + (p.line() > 0 ? ":" + p.line() : ""),
+                            p.message())).toList());
+        }
+    }
+
+    private final Vertx vertx;
+    private final RuleEngine engine;
+    private final RuleHitStore hits;
+    private final RulesetStore rulesets;
+    private final AlertStore alerts;
+    private final Path rulesDir;
+    private final Clock clock;
+
+    ReviewApi(Vertx vertx, RuleEngine engine, RuleHitStore hits, RulesetStore rulesets, AlertStore alerts,
+              Path rulesDir, Clock clock) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.hits = hits;
+        this.rulesets = rulesets;
+        this.alerts = alerts;
+        this.rulesDir = rulesDir;
+        this.clock = clock;
+    }
+
+    void mount(Router router) {
+        String sup = ApiVerticle.SUPERVISOR;
+        router.get("/api/v1/rule-hits").handler(ApiVerticle.roles(sup)).handler(this::listHits);
+        router.get("/api/v1/rule-hits/counts").handler(ApiVerticle.roles(sup)).handler(this::counts);
+        router.get("/api/v1/rule-hits/:id").handler(ApiVerticle.roles(sup)).handler(this::getHit);
+        router.post("/api/v1/rule-hits/:id/annotate").handler(ApiVerticle.roles(sup))
+                .handler(ctx -> annotate(ctx, "rule-hit"));
+        router.post("/api/v1/alerts/:id/annotate").handler(ApiVerticle.roles(sup))
+                .handler(ctx -> annotate(ctx, "alert"));
+        router.get("/api/v1/rulesets").handler(ApiVerticle.roles(sup, ApiVerticle.ADMIN)).handler(this::listRulesets);
+        router.get("/api/v1/rulesets/:a/diff/:b").handler(ApiVerticle.roles(sup, ApiVerticle.ADMIN))
+                .handler(this::diff);
+        router.post("/api/v1/rulesets/reload").handler(ApiVerticle.roles(ApiVerticle.ADMIN)).handler(this::reload);
+    }
+
+    private void listHits(RoutingContext ctx) {
+        reply(ctx, hits.list(ApiVerticle.param(ctx, "rule"), ApiVerticle.param(ctx, "subject"),
+                ApiVerticle.instantParam(ctx, "from"), ApiVerticle.instantParam(ctx, "to"), ApiVerticle.limit(ctx))
+                .map(list -> new JsonObject().put("ruleHits", new JsonArray(list))));
+    }
+
+    private void counts(RoutingContext ctx) {
+        reply(ctx, hits.counts(ApiVerticle.instantParam(ctx, "from"), ApiVerticle.instantParam(ctx, "to"))
+                .map(list -> new JsonObject().put("counts", new JsonArray(list))));
+    }
+
+    private void getHit(RoutingContext ctx) {
+        long id = ApiVerticle.idParam(ctx);
+        reply(ctx, hits.get(id).map(o -> o.orElseThrow(() -> new NotFoundException("id", "no rule hit with id " + id))));
+    }
+
+    /** {@code {"verdict": "confirmed" | "false-positive", "comment"}}. */
+    private void annotate(RoutingContext ctx, String target) {
+        long id = ApiVerticle.idParam(ctx);
+        JsonObject body = ApiVerticle.jsonBody(ctx);
+        Object verdict = body.getValue("verdict");
+        if (!"confirmed".equals(verdict) && !"false-positive".equals(verdict)) {
+            throw new InvalidReviewException("verdict", "verdict must be confirmed or false-positive");
+        }
+        Object comment = body.getValue("comment");
+        if (comment != null && !(comment instanceof String)) {
+            throw new InvalidReviewException("comment", "comment must be a string");
+        }
+        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
+        Future<Boolean> exists = target.equals("alert") ? alerts.get(id).map(Optional::isPresent)
+                : hits.get(id).map(Optional::isPresent);
+        reply(ctx, exists.compose(found -> found
+                ? hits.annotate(target, id, (String) verdict, (String) comment, p.name() + " (" + p.role() + ")",
+                        clock.instant())
+                : Future.failedFuture(new NotFoundException("id", "no " + target + " with id " + id))), 201);
+    }
+
+    private void listRulesets(RoutingContext ctx) {
+        String current = engine.current().version();
+        reply(ctx, rulesets.list().map(list -> {
+            list.forEach(r -> r.put("current", r.getString("version").equals(current)));
+            return new JsonObject().put("current", current).put("rulesets", new JsonArray(list));
+        }));
+    }
+
+    private void diff(RoutingContext ctx) {
+        String a = ctx.pathParam("a");
+        String b = ctx.pathParam("b");
+        reply(ctx, rulesets.files(a).compose(fa -> rulesets.files(b).map(fb -> {
+            Map<String, String> from = fa.orElseThrow(() -> new NotFoundException("a", "no ruleset version " + a));
+            Map<String, String> to = fb.orElseThrow(() -> new NotFoundException("b", "no ruleset version " + b));
+            JsonArray files = new JsonArray();
+            TreeSet<String> names = new TreeSet<>(from.keySet());
+            names.addAll(to.keySet());
+            for (String name : names) {
+                String x = from.getOrDefault(name, "");
+                String y = to.getOrDefault(name, "");
+                if (x.equals(y)) {
+                    continue;
+                }
+                String status = !from.containsKey(name) ? "added" : !to.containsKey(name) ? "removed" : "changed";
+                files.add(new JsonObject().put("file", name).put("status", status)
+                        .put("diff", TextDiff.unified(x, y, 3)));
+            }
+            return new JsonObject().put("from", a).put("to", b).put("files", files);
+        })));
+    }
+
+    /**
+     * Builds the current rules directory on a worker thread. An invalid ruleset is refused with every problem and
+     * the running one keeps serving; a valid one replaces it atomically (requests in flight finish with the
+     * ruleset they started with) and is recorded with who loaded it.
+     */
+    private void reload(RoutingContext ctx) {
+        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
+        String previous = engine.current().version();
+        Future<RuleSet> built = vertx.executeBlocking(() -> RuleSet.build(rulesDir), false);
+        reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
+                        ? new InvalidRulesetException(rb) : e))
+                .compose(rs -> rulesets.record(rs.version(), rs.files(), p.name() + " (" + p.role() + ")",
+                        clock.instant()).map(rs))
+                .map(rs -> {
+                    engine.swap(rs);
+                    return new JsonObject().put("version", rs.version()).put("previousVersion", previous)
+                            .put("changed", !rs.version().equals(previous)).put("rules", rs.rules().size())
+                            .put("thresholds", rs.thresholds().size());
+                }));
+    }
+
+    static void reply(RoutingContext ctx, Future<JsonObject> f) {
+        reply(ctx, f, 200);
+    }
+
+    static void reply(RoutingContext ctx, Future<JsonObject> f, int status) {
+        f.onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                ErrorMapper.write(ctx, status, ar.result());
+            }
+        });
+    }
+
+    /** A review request with an invalid field. HTTP 422. */
+    static final class InvalidReviewException extends RejectedRequestException {
+        InvalidReviewException(String field, String message) {
+            super("invalid_request", message, List.of(new FieldError(null, field, message)));
+        }
+    }
+
+}
