@@ -73,11 +73,7 @@ public final class AlertService {
      */
     public Future<Changes> apply(SqlConnection conn, List<Breach> breaches, List<?> facts, RuleSet ruleSet,
                                  Instant now, java.util.Set<String> correctedSubjects) {
-        Map<String, Breach> byFingerprint = new LinkedHashMap<>();
-        for (Breach b : breaches) {
-            String fp = fingerprint(b.rule(), b.subject(), b.indicator(), b.period());
-            byFingerprint.merge(fp, b, AlertService::moreSevere);
-        }
+        Map<String, Breach> byFingerprint = dedupe(breaches);
         List<AlertStore.Upsert> rows = new ArrayList<>(byFingerprint.size());
         Map<String, Integer> perRule = new LinkedHashMap<>();
         byFingerprint.values().forEach(b -> perRule.merge(b.rule(), 1, Integer::sum));
@@ -249,6 +245,15 @@ public final class AlertService {
             a.forEach(o -> out.add(((Number) o).longValue()));
         }
         return out;
+    }
+
+    /** The breaches that alerts would be made of: per fingerprint the most severe, then the strictest. */
+    public static Map<String, Breach> dedupe(List<Breach> breaches) {
+        Map<String, Breach> byFingerprint = new LinkedHashMap<>();
+        for (Breach b : breaches) {
+            byFingerprint.merge(fingerprint(b.rule(), b.subject(), b.indicator(), b.period()), b, AlertService::moreSevere);
+        }
+        return byFingerprint;
     }
 
     private static Breach moreSevere(Breach a, Breach b) {

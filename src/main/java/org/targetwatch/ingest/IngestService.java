@@ -104,27 +104,8 @@ public final class IngestService {
                         return readings.insert(conn, toStore, revisions, submittedBy)
                                 .compose(stored -> readings.touchReportingState(conn, stored, clock.instant())
                                         .map(stored))
-                                .compose(stored -> airFacts(conn, stored, known, ruleSet)
-                                        .compose(airDerived -> waterFacts(conn, stored, known, ruleSet)
-                                                .map(waterDerived -> {
-                                                    List<Object> all = new ArrayList<>(airDerived);
-                                                    all.addAll(waterDerived);
-                                                    return all;
-                                                }))
-                                        .compose(derived -> targetFacts(conn, stored, ruleSet).map(t -> {
-                                            derived.addAll(t);
-                                            return derived;
-                                        }))
-                                        .compose(derived -> safetyAndDebtFacts(conn, stored, ruleSet).map(t -> {
-                                            derived.addAll(t);
-                                            return derived;
-                                        }))
-                                        .compose(derived -> {
-                                            List<Object> facts = new ArrayList<>(stored.size() + derived.size()
-                                                    + known.size());
-                                            facts.addAll(stored);
-                                            facts.addAll(derived);
-                                            facts.addAll(known.values());
+                                .compose(stored -> deriveFacts(conn, stored, known, ruleSet)
+                                        .compose(facts -> {
                                             return engine.evaluate(ruleSet, facts).compose(breaches ->
                                                     alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
                                                             correctedSubjects(stored)));
@@ -188,6 +169,24 @@ public final class IngestService {
             }
         }
         return corrections;
+    }
+
+    /**
+     * Every fact an evaluation of {@code stored} needs: the readings, the derived statistics of the periods they
+     * touch (air days and years, water samples and means, accidents, debt quotas, target progress) and the
+     * subjects. Writes the derived daily air statistics ({@code air_daily}) in the caller's transaction.
+     */
+    public Future<List<Object>> deriveFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
+                                            RuleSet ruleSet) {
+        List<Object> facts = new ArrayList<>(stored);
+        return airFacts(conn, stored, known, ruleSet).map(a -> facts.addAll(a))
+                .compose(x -> waterFacts(conn, stored, known, ruleSet)).map(w -> facts.addAll(w))
+                .compose(x -> targetFacts(conn, stored, ruleSet)).map(t -> facts.addAll(t))
+                .compose(x -> safetyAndDebtFacts(conn, stored, ruleSet)).map(d -> {
+                    facts.addAll(d);
+                    facts.addAll(known.values());
+                    return facts;
+                });
     }
 
     /**

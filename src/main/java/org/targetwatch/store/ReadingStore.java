@@ -80,6 +80,11 @@ public final class ReadingStore {
                               AND a.indicator = rs.indicator AND a.period = 'no-data')
             ORDER BY rs.subject, rs.indicator LIMIT 1000""";
 
+    static final String IN_FORCE_BETWEEN = """
+            SELECT DISTINCT ON (subject, indicator, observed_at) id, indicator, subject, observed_at, value, unit, revision
+            FROM readings WHERE observed_at >= $1 AND observed_at < $2
+            ORDER BY subject, indicator, observed_at, revision DESC""";
+
     static final String LIST_LATEST = """
             SELECT * FROM (
                 SELECT DISTINCT ON (subject, indicator, observed_at) *
@@ -195,6 +200,15 @@ public final class ReadingStore {
             List<Overdue> out = new ArrayList<>();
             rs.forEach(r -> out.add(new Overdue(r.getString("subject"), r.getString("indicator"),
                     r.getOffsetDateTime("last_observed_at").toInstant(), r.getInteger("minutes"))));
+            return out;
+        });
+    }
+
+    /** The revisions in force of every reading observed in [from, to), as facts. */
+    public Future<List<Reading>> inForceBetween(SqlConnection conn, Instant from, Instant to) {
+        return conn.preparedQuery(IN_FORCE_BETWEEN).execute(Tuple.of(utc(from), utc(to))).map(rows -> {
+            List<Reading> out = new ArrayList<>();
+            rows.forEach(r -> out.add(toReading(r)));
             return out;
         });
     }

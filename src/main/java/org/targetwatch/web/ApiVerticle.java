@@ -138,7 +138,9 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/silences").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listSilences);
         router.post("/api/v1/silences/:id/expire").handler(roles(SUPERVISOR)).handler(this::expireSilence);
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(this::createToken);
-        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock).mount(router);
+        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock,
+                new org.targetwatch.review.Backtest(pool, readings, subjects, ingest, engine),
+                new org.targetwatch.review.Jobs(clock)).mount(router);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
 
         server = vertx.createHttpServer(new HttpServerOptions()

@@ -42,9 +42,13 @@ final class ReviewApi {
     private final AlertStore alerts;
     private final Path rulesDir;
     private final Clock clock;
+    private final org.targetwatch.review.Backtest backtest;
+    private final org.targetwatch.review.Jobs jobs;
 
     ReviewApi(Vertx vertx, RuleEngine engine, RuleHitStore hits, RulesetStore rulesets, AlertStore alerts,
-              Path rulesDir, Clock clock) {
+              Path rulesDir, Clock clock, org.targetwatch.review.Backtest backtest, org.targetwatch.review.Jobs jobs) {
+        this.backtest = backtest;
+        this.jobs = jobs;
         this.vertx = vertx;
         this.engine = engine;
         this.hits = hits;
@@ -67,6 +71,8 @@ final class ReviewApi {
         router.get("/api/v1/rulesets/:a/diff/:b").handler(ApiVerticle.roles(sup, ApiVerticle.ADMIN))
                 .handler(this::diff);
         router.post("/api/v1/rulesets/reload").handler(ApiVerticle.roles(ApiVerticle.ADMIN)).handler(this::reload);
+        router.post("/api/v1/rulesets/backtest").handler(ApiVerticle.roles(sup)).handler(this::backtest);
+        router.get("/api/v1/jobs/:id").handler(ApiVerticle.roles(sup)).handler(this::job);
     }
 
     private void listHits(RoutingContext ctx) {
@@ -156,6 +162,79 @@ final class ReviewApi {
                             .put("changed", !rs.version().equals(previous)).put("rules", rs.rules().size())
                             .put("thresholds", rs.thresholds().size());
                 }));
+    }
+
+    private static final int MAX_BACKTEST_DAYS = 400;
+
+    /**
+     * {@code {"from": "2023-01-01", "to": "2023-03-31", "files"?: {"thresholds.json": "...", "air.drl": "..."}}}:
+     * the candidate is the current rules directory with the uploaded files laid over it. Answers 202 with the job;
+     * with {@code ?wait=true}, waits and answers 200 with the result.
+     */
+    private void backtest(RoutingContext ctx) {
+        JsonObject body = ApiVerticle.jsonBody(ctx);
+        java.time.LocalDate from = date(body, "from");
+        java.time.LocalDate to = date(body, "to");
+        if (to.isBefore(from) || to.toEpochDay() - from.toEpochDay() >= MAX_BACKTEST_DAYS) {
+            throw new InvalidReviewException("to", "to must not be before from, and the period at most "
+                    + MAX_BACKTEST_DAYS + " days");
+        }
+        Map<String, byte[]> uploads = new java.util.TreeMap<>();
+        Object files = body.getValue("files");
+        if (files != null) {
+            if (!(files instanceof JsonObject f)) {
+                throw new InvalidReviewException("files", "files must be an object {\"name.drl\": \"text\"}");
+            }
+            for (String name : f.fieldNames()) {
+                if (!name.matches("[A-Za-z0-9_.-]{1,100}\\.(drl|json)") || !(f.getValue(name) instanceof String)) {
+                    throw new InvalidReviewException("files." + name, "file names are plain .drl or .json names,"
+                            + " and contents are text");
+                }
+                uploads.put(name, f.getString(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        boolean wait = "true".equals(ApiVerticle.param(ctx, "wait"));
+        Future<RuleSet> candidate = vertx.executeBlocking(() -> {
+            Map<String, byte[]> merged = new java.util.TreeMap<>(RuleSet.read(rulesDir));
+            merged.putAll(uploads);
+            return RuleSet.build(merged, rulesDir);
+        }, false);
+        candidate.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
+                        ? new InvalidRulesetException(rb) : e))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(ar.cause());
+                        return;
+                    }
+                    org.targetwatch.review.Jobs.Job job = jobs.start("backtest",
+                            j -> backtest.run(ar.result(), from, to, j));
+                    if (!wait) {
+                        ErrorMapper.write(ctx, 202, job.toJson().put("links", new JsonObject()
+                                .put("job", "/api/v1/jobs/" + job.id())));
+                        return;
+                    }
+                    long timer = vertx.setPeriodic(100, id -> {
+                        if (!job.status().equals("running")) {
+                            vertx.cancelTimer(id);
+                            ErrorMapper.write(ctx, 200, job.toJson());
+                        }
+                    });
+                    ctx.response().closeHandler(v -> vertx.cancelTimer(timer));
+                });
+    }
+
+    private void job(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        reply(ctx, Future.succeededFuture(jobs.get(id).map(org.targetwatch.review.Jobs.Job::toJson)
+                .orElseThrow(() -> new NotFoundException("id", "no job " + id + " (jobs are kept in memory for a day)"))));
+    }
+
+    private static java.time.LocalDate date(JsonObject body, String field) {
+        try {
+            return java.time.LocalDate.parse(body.getString(field));
+        } catch (RuntimeException e) {
+            throw new InvalidReviewException(field, field + " must be a date, e.g. 2023-01-01");
+        }
     }
 
     static void reply(RoutingContext ctx, Future<JsonObject> f) {

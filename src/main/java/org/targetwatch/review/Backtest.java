@@ -1,0 +1,136 @@
+package org.targetwatch.review;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import org.targetwatch.alerts.AlertService;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.ingest.IngestService;
+import org.targetwatch.ingest.ReadingParser;
+import org.targetwatch.rules.RuleEngine;
+import org.targetwatch.rules.RuleSet;
+import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.SubjectStore;
+
+import java.time.LocalDate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Evaluates a candidate ruleset and the live one over the stored readings of a period, day by day, and compares
+ * the alerts each would raise: added (only the candidate), removed (only the live one), changed (both, with another
+ * severity, threshold or value). Each day's facts are derived exactly as at ingest, inside a transaction that is
+ * always rolled back: a backtest never changes readings, derived statistics, alerts or hits.
+ */
+public final class Backtest {
+    private final Pool pool;
+    private final ReadingStore readings;
+    private final SubjectStore subjects;
+    private final IngestService ingest;
+    private final RuleEngine engine;
+
+    public Backtest(Pool pool, ReadingStore readings, SubjectStore subjects, IngestService ingest, RuleEngine engine) {
+        this.pool = pool;
+        this.readings = readings;
+        this.subjects = subjects;
+        this.ingest = ingest;
+        this.engine = engine;
+    }
+
+    /** One alert a ruleset would raise, by fingerprint. */
+    record Outcome(String rule, String subject, String indicator, String period, String severity, String thresholdId,
+                   double thresholdValue, double value) {
+        JsonObject toJson() {
+            return new JsonObject().put("rule", rule).put("subject", subject).put("indicator", indicator)
+                    .put("period", period).put("severity", severity).put("thresholdId", thresholdId)
+                    .put("thresholdValue", thresholdValue).put("value", value);
+        }
+    }
+
+    /** Runs over [from, to] (days, Asia/Shanghai), reporting progress to {@code job}. */
+    public Future<JsonObject> run(RuleSet candidate, LocalDate from, LocalDate to, Jobs.Job job) {
+        RuleSet live = engine.current();
+        Map<String, Outcome> liveOut = new TreeMap<>();
+        Map<String, Outcome> candOut = new TreeMap<>();
+        long days = to.toEpochDay() - from.toEpochDay() + 1;
+        Future<Void> chain = Future.succeededFuture();
+        int[] done = {0};
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            LocalDate day = d;
+            chain = chain.compose(x -> day(day, live, candidate, liveOut, candOut)).map(x -> {
+                job.progress(++done[0], days);
+                return null;
+            });
+        }
+        return chain.map(x -> compare(live, candidate, from, to, liveOut, candOut));
+    }
+
+    private Future<Void> day(LocalDate day, RuleSet live, RuleSet candidate, Map<String, Outcome> liveOut,
+                             Map<String, Outcome> candOut) {
+        return pool.getConnection().compose(conn -> conn.begin().compose(tx -> evaluateDay(conn, day, live, candidate,
+                        liveOut, candOut).eventually(() -> tx.rollback()))
+                .eventually(conn::close));
+    }
+
+    private Future<Void> evaluateDay(SqlConnection conn, LocalDate day, RuleSet live, RuleSet candidate,
+                                     Map<String, Outcome> liveOut, Map<String, Outcome> candOut) {
+        return readings.inForceBetween(conn, day.atStartOfDay(ReadingParser.ZONE).toInstant(),
+                        day.plusDays(1).atStartOfDay(ReadingParser.ZONE).toInstant())
+                .compose(list -> {
+                    if (list.isEmpty()) {
+                        return Future.succeededFuture();
+                    }
+                    LinkedHashSet<String> ids = new LinkedHashSet<>();
+                    list.forEach(r -> ids.add(r.subject()));
+                    return subjects.find(conn, ids).compose(known -> ingest.deriveFacts(conn, list, known, live))
+                            .compose(facts -> engine.evaluate(live, facts).compose(lb -> {
+                                collect(lb, liveOut);
+                                return engine.evaluate(candidate, facts).map(cb -> {
+                                    collect(cb, candOut);
+                                    return null;
+                                });
+                            }));
+                });
+    }
+
+    private static void collect(List<Breach> breaches, Map<String, Outcome> out) {
+        for (Map.Entry<String, Breach> e : AlertService.dedupe(breaches).entrySet()) {
+            Breach b = e.getValue();
+            out.put(e.getKey(), new Outcome(b.rule(), b.subject(), b.indicator(), b.period(),
+                    b.threshold().severity(), b.threshold().id(), b.threshold().value(), b.value()));
+        }
+    }
+
+    private static JsonObject compare(RuleSet live, RuleSet candidate, LocalDate from, LocalDate to,
+                                      Map<String, Outcome> liveOut, Map<String, Outcome> candOut) {
+        JsonArray added = new JsonArray();
+        JsonArray removed = new JsonArray();
+        JsonArray changed = new JsonArray();
+        int unchanged = 0;
+        for (Map.Entry<String, Outcome> e : candOut.entrySet()) {
+            Outcome l = liveOut.get(e.getKey());
+            Outcome c = e.getValue();
+            if (l == null) {
+                added.add(c.toJson());
+            } else if (!l.equals(c)) {
+                changed.add(new JsonObject().put("live", l.toJson()).put("candidate", c.toJson()));
+            } else {
+                unchanged++;
+            }
+        }
+        for (Map.Entry<String, Outcome> e : liveOut.entrySet()) {
+            if (!candOut.containsKey(e.getKey())) {
+                removed.add(e.getValue().toJson());
+            }
+        }
+        return new JsonObject().put("from", from.toString()).put("to", to.toString())
+                .put("liveVersion", live.version()).put("candidateVersion", candidate.version())
+                .put("liveAlerts", liveOut.size()).put("candidateAlerts", candOut.size())
+                .put("added", added).put("removed", removed).put("changed", changed).put("unchanged", unchanged);
+    }
+}
