@@ -142,6 +142,17 @@ public final class AirStore {
         });
     }
 
+    static final String DETAILS = "SELECT details FROM air_daily WHERE subject = $1 AND day >= $2 AND day <= $3 ORDER BY day";
+
+    /** The stored statistics (as {@link AirDay#toJson()}) of a subject's days in [from, to]. */
+    public Future<List<JsonObject>> dayDetails(SqlClient client, String subject, LocalDate from, LocalDate to) {
+        return client.preparedQuery(DETAILS).execute(Tuple.of(subject, from, to)).map(rows -> {
+            List<JsonObject> out = new ArrayList<>();
+            rows.forEach(r -> out.add((JsonObject) r.getJson("details")));
+            return out;
+        });
+    }
+
     /** The stored statistics of one subject-day (as {@link AirDay#toJson()}), if any. */
     public Future<Optional<JsonObject>> day(SqlClient client, String subject, LocalDate day) {
         return client.preparedQuery(ONE).execute(Tuple.of(subject, day)).map(rows -> {

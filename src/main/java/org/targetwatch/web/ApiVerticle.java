@@ -62,6 +62,7 @@ public final class ApiVerticle extends VerticleBase {
     private final AlertStore alerts;
     private final TokenStore tokens;
     private final AirStore air = new AirStore();
+    private org.targetwatch.review.Compliance compliance;
     private final org.targetwatch.alerts.AlertActions actions;
     private final org.targetwatch.store.OutboxStore outbox;
     private final org.targetwatch.store.SilenceStore silences;
@@ -98,6 +99,8 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        compliance = new org.targetwatch.review.Compliance(pool, subjects, air, new org.targetwatch.store.WaterStore(),
+                engine);
         Router router = Router.router(vertx);
         router.route().failureHandler(ErrorMapper::handle);
         router.errorHandler(404, ErrorMapper::handle);
@@ -119,6 +122,11 @@ public final class ApiVerticle extends VerticleBase {
         router.put("/api/v1/subjects/:id").handler(roles(ADMIN)).handler(this::updateSubject);
         router.get("/api/v1/air/daily").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::airDaily);
         router.get("/api/v1/air/summary").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::airSummary);
+        router.get("/api/v1/air/days").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::airDays);
+        router.get("/api/v1/compliance").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(ctx -> {
+            int year = yearParam(ctx);
+            ReviewApi.reply(ctx, compliance.overview(year));
+        });
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(this::postReadings);
         router.get("/api/v1/readings").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::listReadings);
         router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
@@ -143,6 +151,10 @@ public final class ApiVerticle extends VerticleBase {
                 new org.targetwatch.review.Jobs(clock)).mount(router);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
 
+        router.route("/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars")
+                .setCachingEnabled(true).setMaxAgeSeconds(86400));
+        router.route("/*").handler(io.vertx.ext.web.handler.StaticHandler.create("webroot")
+                .setIndexPage("index.html").setCachingEnabled(false));
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.httpHost()).setPort(config.httpPort())
                 .setCompressionSupported(true));
@@ -438,6 +450,36 @@ public final class ApiVerticle extends VerticleBase {
                 ErrorMapper.write(ctx, 200, ar.result());
             }
         });
+    }
+
+    /** Daily air statistics of a subject from {@code from} to {@code to} (dates, inclusive). */
+    private void airDays(RoutingContext ctx) {
+        String subject = required(ctx, "subject");
+        LocalDate from;
+        LocalDate to;
+        try {
+            from = LocalDate.parse(required(ctx, "from"));
+            to = LocalDate.parse(required(ctx, "to"));
+        } catch (DateTimeParseException e) {
+            throw new InvalidParameterException("from", "from and to must be dates YYYY-MM-DD");
+        }
+        if (to.isBefore(from) || to.toEpochDay() - from.toEpochDay() > 400) {
+            throw new InvalidParameterException("to", "to must not be before from, and at most 400 days later");
+        }
+        ReviewApi.reply(ctx, air.dayDetails(pool, subject, from, to)
+                .map(list -> new JsonObject().put("subject", subject).put("days", new JsonArray(list))));
+    }
+
+    private static int yearParam(RoutingContext ctx) {
+        try {
+            int year = Integer.parseInt(required(ctx, "year"));
+            if (year >= 1970 && year <= 9999) {
+                return year;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidParameterException("year", "year must be a whole number, e.g. 2023");
     }
 
     private static String required(RoutingContext ctx, String name) {

@@ -1,0 +1,162 @@
+package org.targetwatch.web;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.targetwatch.support.TestServer;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.targetwatch.support.Readings.hourlyPm25;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, installed by .ci/run) against
+ * the real server. Skipped, with a message, where those two binaries are missing. Screenshots go to
+ * target/screenshots/.
+ */
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static TestServer server;
+    private static WebDriver driver;
+    private static long alertId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser tests need /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        server = new TestServer();
+        server.register("district", "db-zd");
+        server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, "{\"id\": \"db-st\", \"kind\": \"air-station\","
+                + " \"name\": \"东城站\", \"settings\": {\"district\": \"db-zd\"}}");
+        alertId = server.post("/api/v1/readings", server.token("officer"), hourlyPm25("db-st", "2023-03-01", 24, 80)
+                .encode()).array("alerts").getJsonObject(0).getLong("id");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void signOut() {
+        driver.get(server.uri("/").toString());
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("sessionStorage.clear(); location.hash='';");
+        driver.navigate().refresh();
+    }
+
+    private WebElement await(By by) {
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static By testId(String id) {
+        return By.cssSelector("[data-testid='" + id + "']");
+    }
+
+    private void signIn(String role) {
+        await(testId("token")).sendKeys(server.token(role));
+        driver.findElement(testId("login")).click();
+        await(By.id("nav"));
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Path dir = Path.of("target/screenshots");
+        Files.createDirectories(dir);
+        Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void riskOfficeSeesTheAlertAndAcknowledgesItWithAComment() throws Exception {
+        signIn("risk-office");
+        await(testId("alerts-table"));
+        assertThat(driver.findElement(testId("alert-status-" + alertId)).getText()).isEqualTo("open");
+        assertThat(driver.findElement(testId("alert-row-" + alertId)).getText()).contains("air.daily-mean-over-grade-ii");
+        driver.findElement(testId("comment-" + alertId)).sendKeys("已通知站点核查");
+        driver.findElement(testId("ack-" + alertId)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(testId("alert-status-" + alertId)).getText().equals("acknowledged"));
+        screenshot("alerts-board");
+        assertThat(server.get("/api/v1/alerts/" + alertId + "/history", server.token("risk-office"))
+                .array("history").getJsonObject(1).getString("comment")).isEqualTo("已通知站点核查");
+    }
+
+    @Test
+    void supervisorFollowsTheAlertToTheRuleHitThresholdAndReadings() throws Exception {
+        signIn("supervisor");
+        await(testId("alert-link-" + alertId)).click();
+        await(testId("alert-title"));
+        assertThat(driver.findElement(testId("alert-threshold")).getText()).contains("GB3095-2012/PM2_5/24h/II");
+        WebElement hit = await(By.cssSelector("[data-testid^='hit-link-']"));
+        hit.click();
+        await(testId("hit-title"));
+        assertThat(driver.findElement(testId("hit-threshold")).getText()).contains("GB3095-2012/PM2_5/24h/II")
+                .contains("75");
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
+                d.findElements(By.cssSelector("[data-testid='hit-readings'] tr")).size() == 24);
+        assertThat(driver.findElement(testId("hit-facts")).getText()).contains("DailyStat").contains("\"mean\": 80");
+        screenshot("rule-hit");
+    }
+
+    @Test
+    void indicatorPageDrawsTheReadingsWithTheThresholdLine() throws Exception {
+        signIn("risk-office");
+        driver.get(server.uri("/#/indicator?subject=db-st&indicator=PM2_5&range=day&date=2023-03-01").toString());
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d ->
+                "true".equals(d.findElement(testId("chart")).getDomAttribute("data-rendered")));
+        WebElement canvas = driver.findElement(testId("chart"));
+        assertThat(canvas.getSize().getWidth()).isGreaterThan(200);
+        assertThat(driver.findElement(By.id("chart-note")).getText()).contains("GB 3095-2012");
+        screenshot("indicator-chart");
+    }
+
+    @Test
+    void officerSeesNoAlertsAndSwitchesToEnglish() throws Exception {
+        signIn("officer");
+        List<String> nav = driver.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
+        assertThat(nav).contains("指标", "合规总览").doesNotContain("告警");
+        driver.get(server.uri("/#/alerts").toString());
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("#/indicator"));
+        driver.findElement(By.id("lang")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
+                d.findElements(By.cssSelector("#nav a")).stream().anyMatch(a -> a.getText().equals("Indicator")));
+        driver.get(server.uri("/#/compliance?year=2023").toString());
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d ->
+                d.findElement(testId("compliance-air")).getText().contains("东城") || !d.findElement(
+                        testId("compliance-air")).findElements(By.tagName("tr")).isEmpty());
+        assertThat(driver.findElement(By.tagName("h2")).getText()).contains("Compliance");
+        screenshot("compliance");
+    }
+}
