@@ -16,7 +16,7 @@ const T = {
     diff: '比较', reload: '重新加载规则', backtest: '回测', from: '从', to: '到', run: '运行',
     candidate: '候选 thresholds.json (可选)', added: '新增', removed: '消失', changed: '变化', none: '无',
     count: '数量', open: '未处理', total: '总数', error: '错误', loading: '加载中…', attained: '年度达标',
-    classNow: '年均类别', targetClass: '目标类别', band: '区间', activeCritical: '未关闭的严重安全告警',
+    approve: '批准解决 (双人复核)', classNow: '年均类别', targetClass: '目标类别', band: '区间', activeCritical: '未关闭的严重安全告警',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -32,7 +32,7 @@ const T = {
     loadedAt: 'Loaded at', loadedBy: 'Loaded by', diff: 'Compare', reload: 'Reload rules', backtest: 'Backtest',
     from: 'From', to: 'To', run: 'Run', candidate: 'Candidate thresholds.json (optional)', added: 'Added',
     removed: 'Removed', changed: 'Changed', none: 'none', count: 'Count', open: 'Open', total: 'Total',
-    error: 'Error', loading: 'Loading…', attained: 'Annual attainment', classNow: 'Annual class',
+    approve: 'Approve resolution (four eyes)', error: 'Error', loading: 'Loading…', attained: 'Annual attainment', classNow: 'Annual class',
     targetClass: 'Target class', band: 'Band', activeCritical: 'Active critical safety alerts',
   },
 };
@@ -183,6 +183,10 @@ async function alertView(id) {
       <tr><th>${t('source')}</th><td>${esc(a.source)}</td></tr>
       <tr><th></th><td>${esc(a.description)}</td></tr></table>
     ${a.status === 'resolved' ? '' : `<p>${actionBox(a)}</p>`}
+    ${a.resolveRequestedBy && a.status !== 'resolved' ? `<p>${esc(a.resolveRequestedBy)}: ${esc(a.resolveRequestedReason)}
+      ${role === 'supervisor' ? `<button data-act="approve-resolve" data-id="${a.id}" data-version="${a.version}" data-testid="approve-${a.id}">${t('approve')}</button>` : ''}</p>` : ''}
+    ${role === 'supervisor' ? `<p><button data-annotate="confirmed">${t('confirmed')}</button>
+      <button data-annotate="false-positive">${t('falsePositive')}</button></p>` : ''}
     <h3>${t('hits')}</h3>${hits.length ? `<table>${hits.map((h) => `<tr><td><a href="#/hit/${h.id}" data-testid="hit-link-${h.id}">#${h.id}</a></td>
       <td>${esc(h.at)}</td><td>${esc(h.caused)}</td><td>${esc(h.value)}</td></tr>`).join('')}</table>` : `<p>${t('none')}</p>`}
     <h3>${t('history')}</h3><table>${history.history.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td>
@@ -190,6 +194,15 @@ async function alertView(id) {
     <h3>${t('deliveries')}</h3><table>${deliveries.deliveries.map((d) => `<tr><td>${esc(d.event)}</td><td>${esc(d.receiver)}</td>
       <td>${esc(d.attempts)}</td><td>${esc(d.lastStatus || d.lastError || '')}</td><td>${esc(d.deliveredAt || d.nextAttemptAt)}</td></tr>`).join('')}</table>`;
   bindActions(() => alertView(id));
+  document.querySelectorAll('[data-annotate]').forEach((b) => {
+    b.onclick = async () => {
+      try {
+        await api(`/alerts/${id}/annotate`, { method: 'POST', body: JSON.stringify({ verdict: b.dataset.annotate,
+          comment: ($(`[data-comment="${id}"]`) || {}).value || '' }) });
+        b.insertAdjacentHTML('afterend', ' ✓');
+      } catch (e) { showError(e); }
+    };
+  });
 }
 
 async function hitView(id) {
