@@ -85,6 +85,7 @@ public final class TargetWatch implements AutoCloseable {
                     alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, silences,
                     ruleHits, rulesets, clock);
             vertx.deployVerticle(api).await();
+            listenForEvents(vertx, database);
             Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
             delivery.start(config.deliveryPollMillis());
             new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing, catalog, clock)
@@ -98,6 +99,20 @@ public final class TargetWatch implements AutoCloseable {
             vertx.close().await();
             throw e;
         }
+    }
+
+    /**
+     * LISTEN on the alert-event channel: a commit with new alert events on any instance wakes this instance's
+     * alert streams at once (they also poll every second, so a lost connection only adds latency).
+     */
+    private static void listenForEvents(Vertx vertx, Database database) {
+        io.vertx.pgclient.pubsub.PgSubscriber subscriber = io.vertx.pgclient.pubsub.PgSubscriber.subscriber(vertx,
+                new io.vertx.pgclient.PgConnectOptions(database.connectOptions()));
+        subscriber.reconnectPolicy(retries -> 1000L);
+        subscriber.channel(org.targetwatch.store.AlertStore.EVENTS_CHANNEL)
+                .handler(payload -> vertx.eventBus().publish(org.targetwatch.web.AlertStream.WAKE_ADDRESS, null));
+        subscriber.connect().onFailure(e -> LOG.warn("cannot LISTEN for alert events ({}); streams poll every second",
+                e.toString()));
     }
 
     /** Without TARGETWATCH_ADMIN_TOKEN and with no admin token stored, creates one and logs it this once. */

@@ -97,6 +97,10 @@ public final class AlertStore {
 
     static final String HISTORY = "SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY id";
 
+    /** The channel that wakes up the alert streams of every instance after a commit with new events. */
+    public static final String EVENTS_CHANNEL = "targetwatch_events";
+    static final String NOTIFY = "NOTIFY " + EVENTS_CHANNEL;
+
     /** Open, unacknowledged, not yet escalated alerts opened at or before $1. */
     static final String ESCALATION_CANDIDATES = """
             SELECT * FROM alerts WHERE status = 'open' AND escalation_level = 0 AND opened_at IS NOT NULL
@@ -250,10 +254,11 @@ public final class AlertStore {
             ids[i] = e.readingIds() == null ? null : idArray(e.readingIds());
         }
         return conn.preparedQuery(INSERT_EVENTS).execute(Tuple.tuple(Arrays.asList(ReadingStore.utc(now), alertIds,
-                text[0], text[1], text[2], text[3], text[4], values, ids))).map(rs -> {
+                text[0], text[1], text[2], text[3], text[4], values, ids))).compose(rs -> {
                     List<Long> out = new ArrayList<>();
                     rs.forEach(r -> out.add(r.getLong("id")));
-                    return out;
+                    // delivered to every instance's listener when (and only if) the transaction commits
+                    return conn.query(NOTIFY).execute().map(out);
                 });
     }
 

@@ -26,9 +26,12 @@ import java.util.TreeMap;
  * cursor below the first missing id and waits up to {@value #GAP_WAIT_SECONDS} s for it before treating it as a
  * rolled-back transaction.
  */
-final class AlertStream {
+public final class AlertStream {
     static final long GAP_WAIT_SECONDS = 10;
-    private static final long POLL_MILLIS = 200;
+    /** Streams poll at least this often; a committed event wakes them at once (LISTEN/NOTIFY, see TargetWatch). */
+    private static final long POLL_MILLIS = 1000;
+    /** Local event-bus address published to when PostgreSQL notifies new alert events. */
+    public static final String WAKE_ADDRESS = "targetwatch.alert-events";
     private static final long KEEPALIVE_MILLIS = 15_000;
 
     static final String MAX_ID = "SELECT coalesce(max(id), 0) AS id FROM alert_events";
@@ -95,20 +98,32 @@ final class AlertStream {
             this.cursor = cursor;
         }
 
+        private io.vertx.core.eventbus.MessageConsumer<Object> wake;
+
         void start() {
             response.closeHandler(v -> close());
             response.exceptionHandler(e -> close());
             timer = vertx.setPeriodic(POLL_MILLIS, id -> poll());
+            wake = vertx.eventBus().localConsumer(WAKE_ADDRESS, m -> poll());
             poll();
         }
 
         private void close() {
             closed = true;
             vertx.cancelTimer(timer);
+            if (wake != null) {
+                wake.unregister();
+            }
         }
 
+        private boolean again;
+
         private void poll() {
-            if (busy || closed) {
+            if (closed) {
+                return;
+            }
+            if (busy) {
+                again = true;
                 return;
             }
             busy = true;
@@ -127,6 +142,10 @@ final class AlertStream {
                     }
                 }
                 advance();
+                if (again) {
+                    again = false;
+                    vertx.runOnContext(v -> poll());
+                }
                 if (System.currentTimeMillis() - lastWrite > KEEPALIVE_MILLIS) {
                     response.write(": keepalive\n\n");
                     lastWrite = System.currentTimeMillis();
