@@ -26,6 +26,7 @@ import org.targetwatch.store.TokenStore;
 import org.targetwatch.web.ApiVerticle;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,6 +42,7 @@ public final class TargetWatch implements AutoCloseable {
     private final RuleEngine engine;
 
     private final Optional<String> bootstrapAdminToken;
+    private List<Runnable> background = List.of();
 
     private TargetWatch(Vertx vertx, Database database, ApiVerticle api, RuleEngine engine,
                         Optional<String> bootstrapAdminToken) {
@@ -63,7 +65,12 @@ public final class TargetWatch implements AutoCloseable {
         LOG.info("ruleset {} built from {}: {} rules, {} thresholds in {} ms", ruleSet.version(),
                 config.rulesDir().toAbsolutePath().normalize(), ruleSet.rules().size(), ruleSet.thresholds().size(),
                 (System.nanoTime() - t0) / 1_000_000);
-        Vertx vertx = Vertx.vertx();
+        Telemetry telemetry = new Telemetry();
+        Vertx vertx = Vertx.builder()
+                .with(new io.vertx.core.VertxOptions().setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions()
+                        .setEnabled(true).setJvmMetricsEnabled(true)))
+                .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(telemetry.registry()))
+                .build();
         Database database = null;
         try {
             database = Database.open(config, vertx);
@@ -71,7 +78,7 @@ public final class TargetWatch implements AutoCloseable {
             Optional<String> bootstrapToken = bootstrapAdmin(config, tokens);
             ReadingStore readings = new ReadingStore(database.pool());
             AlertStore alerts = new AlertStore(database.pool());
-            RuleEngine engine = new RuleEngine(vertx, ruleSet);
+            RuleEngine engine = new RuleEngine(vertx, ruleSet, telemetry);
             SubjectStore subjects = new SubjectStore(database.pool());
             OutboxStore outbox = new OutboxStore(database.pool());
             RuleHitStore ruleHits = new RuleHitStore(database.pool());
@@ -80,18 +87,25 @@ public final class TargetWatch implements AutoCloseable {
             SilenceStore silences = new SilenceStore(database.pool());
             Notifier notifier = new Notifier(routing, outbox, silences);
             IngestService ingest = new IngestService(database.pool(), subjects, readings,
-                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()), engine, catalog, clock);
+                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()), engine, catalog, clock,
+                    telemetry);
             ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
                     alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, silences,
-                    ruleHits, rulesets, clock);
+                    ruleHits, rulesets, telemetry, clock);
             vertx.deployVerticle(api).await();
-            listenForEvents(vertx, database);
+            io.vertx.pgclient.pubsub.PgSubscriber subscriber = listenForEvents(vertx, database);
+            Database db = database;
+            telemetry.refresh(db.pool());
+            vertx.setPeriodic(5000, id -> telemetry.refresh(db.pool()));
             Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
             delivery.start(config.deliveryPollMillis());
-            new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing, catalog, clock)
-                    .start(config.watchPollMillis());
+            Watchdog watchdog = new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing,
+                    catalog, clock);
+            watchdog.start(config.watchPollMillis());
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
-            return new TargetWatch(vertx, database, api, engine, bootstrapToken);
+            TargetWatch tw = new TargetWatch(vertx, database, api, engine, bootstrapToken);
+            tw.background = List.of(delivery::stop, watchdog::stop, () -> subscriber.close());
+            return tw;
         } catch (RuntimeException e) {
             if (database != null) {
                 database.close();
@@ -105,7 +119,7 @@ public final class TargetWatch implements AutoCloseable {
      * LISTEN on the alert-event channel: a commit with new alert events on any instance wakes this instance's
      * alert streams at once (they also poll every second, so a lost connection only adds latency).
      */
-    private static void listenForEvents(Vertx vertx, Database database) {
+    private static io.vertx.pgclient.pubsub.PgSubscriber listenForEvents(Vertx vertx, Database database) {
         io.vertx.pgclient.pubsub.PgSubscriber subscriber = io.vertx.pgclient.pubsub.PgSubscriber.subscriber(vertx,
                 new io.vertx.pgclient.PgConnectOptions(database.connectOptions()));
         subscriber.reconnectPolicy(retries -> 1000L);
@@ -113,6 +127,7 @@ public final class TargetWatch implements AutoCloseable {
                 .handler(payload -> vertx.eventBus().publish(org.targetwatch.web.AlertStream.WAKE_ADDRESS, null));
         subscriber.connect().onFailure(e -> LOG.warn("cannot LISTEN for alert events ({}); streams poll every second",
                 e.toString()));
+        return subscriber;
     }
 
     /** Without TARGETWATCH_ADMIN_TOKEN and with no admin token stored, creates one and logs it this once. */
@@ -148,14 +163,20 @@ public final class TargetWatch implements AutoCloseable {
         return engine;
     }
 
-    /** Stops HTTP, closes the pool, stops the embedded database. Blocking; idempotent enough for a hook. */
+    /**
+     * Graceful shutdown (SIGTERM runs it through {@link Main}'s hook): refuse new requests, let those in flight
+     * finish (up to 10 s; each commits before it answers), stop timers and HTTP, close the pool, stop the embedded
+     * database. Undelivered notifications stay in the outbox for the next start. Blocking.
+     */
     @Override
     public void close() {
+        api.drain(java.time.Duration.ofSeconds(10));
+        background.forEach(Runnable::run);
+        database.close();
         try {
             vertx.close().await();
         } catch (RuntimeException e) {
             LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
         }
-        database.close();
     }
 }

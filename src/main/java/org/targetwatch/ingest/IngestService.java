@@ -69,9 +69,12 @@ public final class IngestService {
     private final RuleEngine engine;
     private final IndicatorCatalog catalog;
     private final Clock clock;
+    private final org.targetwatch.Telemetry telemetry;
 
     public IngestService(Pool pool, SubjectStore subjects, ReadingStore readings, AlertService alerts,
-                         RuleEngine engine, IndicatorCatalog catalog, Clock clock) {
+                         RuleEngine engine, IndicatorCatalog catalog, Clock clock,
+                         org.targetwatch.Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.pool = pool;
         this.subjects = subjects;
         this.readings = readings;
@@ -113,7 +116,12 @@ public final class IngestService {
                                         .map(changes -> new Result(batch.items(), stored.size(), corrections,
                                                 changes.alerts(), changes.eventIds())));
                     });
-        }));
+        })).andThen(ar -> {
+            if (ar.succeeded()) {
+                telemetry.received(ar.result().accepted());
+                telemetry.stored(ar.result().stored());
+            }
+        });
     }
 
     /**

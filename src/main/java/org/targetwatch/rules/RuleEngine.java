@@ -15,10 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RuleEngine {
     private final Vertx vertx;
     private final AtomicReference<RuleSet> current;
+    private final org.targetwatch.Telemetry telemetry;
 
-    public RuleEngine(Vertx vertx, RuleSet initial) {
+    public RuleEngine(Vertx vertx, RuleSet initial, org.targetwatch.Telemetry telemetry) {
         this.vertx = vertx;
         this.current = new AtomicReference<>(initial);
+        this.telemetry = telemetry;
     }
 
     public RuleSet current() {
@@ -30,7 +32,14 @@ public final class RuleEngine {
         if (facts.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        return vertx.executeBlocking(() -> ruleSet.evaluate(facts), false);
+        return vertx.executeBlocking(() -> {
+            var sample = telemetry.startEvaluation(facts.size());
+            try {
+                return ruleSet.evaluate(facts);
+            } finally {
+                telemetry.stopEvaluation(sample);
+            }
+        }, false);
     }
 
     /** Replaces the ruleset in force. */

@@ -68,6 +68,7 @@ public final class ApiVerticle extends VerticleBase {
     private final org.targetwatch.store.SilenceStore silences;
     private final org.targetwatch.store.RuleHitStore ruleHits;
     private final org.targetwatch.store.RulesetStore rulesets;
+    private final org.targetwatch.Telemetry telemetry;
     private final ReadingParser parser;
     private final Clock clock;
     private HttpServer server;
@@ -77,7 +78,8 @@ public final class ApiVerticle extends VerticleBase {
                        TokenStore tokens, org.targetwatch.alerts.AlertActions actions,
                        org.targetwatch.store.OutboxStore outbox, org.targetwatch.store.SilenceStore silences,
                        org.targetwatch.store.RuleHitStore ruleHits, org.targetwatch.store.RulesetStore rulesets,
-                       Clock clock) {
+                       org.targetwatch.Telemetry telemetry, Clock clock) {
+        this.telemetry = telemetry;
         this.ruleHits = ruleHits;
         this.rulesets = rulesets;
         this.silences = silences;
@@ -102,11 +104,13 @@ public final class ApiVerticle extends VerticleBase {
         compliance = new org.targetwatch.review.Compliance(pool, subjects, air, new org.targetwatch.store.WaterStore(),
                 engine);
         Router router = Router.router(vertx);
+        router.route().handler(this::track);
         router.route().failureHandler(ErrorMapper::handle);
         router.errorHandler(404, ErrorMapper::handle);
         router.errorHandler(405, ErrorMapper::handle);
 
         router.get("/health/live").handler(this::live);
+        router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(telemetry.registry()));
         router.get("/health/ready").handler(this::ready);
 
         router.route("/api/v1/*").method(io.vertx.core.http.HttpMethod.POST).method(io.vertx.core.http.HttpMethod.PUT)
@@ -159,6 +163,45 @@ public final class ApiVerticle extends VerticleBase {
                 .setHost(config.httpHost()).setPort(config.httpPort())
                 .setCompressionSupported(true));
         return server.requestHandler(router).listen();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
+
+    /** Counts requests in flight; while draining, refuses new ones with 503 so that a load balancer retries elsewhere. */
+    private void track(RoutingContext ctx) {
+        if (draining) {
+            ctx.response().putHeader("Connection", "close").putHeader("Retry-After", "1");
+            ErrorMapper.write(ctx, 503, ErrorMapper.error("shutting_down", "the server is shutting down; retry"));
+            return;
+        }
+        inFlight.incrementAndGet();
+        boolean[] done = {false};
+        Runnable finish = () -> {
+            if (!done[0]) {
+                done[0] = true;
+                inFlight.decrementAndGet();
+            }
+        };
+        ctx.addEndHandler(v -> finish.run());
+        ctx.next();
+    }
+
+    /**
+     * Graceful shutdown, step one: stop taking requests and wait (blocking, at most {@code timeout}) until those in
+     * flight have been answered. Call from a non-event-loop thread.
+     */
+    public void drain(java.time.Duration timeout) {
+        draining = true;
+        long until = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The port actually bound (differs from the configured one when that is 0). */
