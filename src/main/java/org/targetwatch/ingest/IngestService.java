@@ -223,6 +223,7 @@ public final class IngestService {
             });
             return air.upsert(conn, days);
         }).compose(v -> {
+            // the districts of the touched stations, recomputed from their stations' days (one statement)
             Map<String, Set<LocalDate>> districtDates = new TreeMap<>();
             for (AirStore.SubjectDay sd : stationDays) {
                 Subject station = known.get(sd.subject());
@@ -230,42 +231,55 @@ public final class IngestService {
                     districtDates.computeIfAbsent(station.district(), k -> new TreeSet<>()).add(sd.day());
                 }
             }
-            Future<Void> chain = Future.succeededFuture();
-            for (Map.Entry<String, Set<LocalDate>> e : districtDates.entrySet()) {
-                chain = chain.compose(x -> air.stationDays(conn, e.getKey(), e.getValue()).compose(rows -> {
-                    Map<LocalDate, List<AirDay>> byDate = new TreeMap<>();
-                    rows.forEach(r -> byDate.computeIfAbsent(r.date(), k -> new ArrayList<>()).add(r));
-                    List<AirDay> districtDays = new ArrayList<>();
-                    byDate.forEach((date, list) -> districtDays.add(AirDays.district(e.getKey(), date, list)));
-                    days.addAll(districtDays);
-                    return air.upsert(conn, districtDays);
-                }));
+            if (districtDates.isEmpty()) {
+                return Future.succeededFuture();
             }
-            return chain;
+            List<String> ds = new ArrayList<>();
+            List<LocalDate> dd = new ArrayList<>();
+            districtDates.forEach((d, dates) -> dates.forEach(date -> {
+                ds.add(d);
+                dd.add(date);
+            }));
+            return air.stationDays(conn, ds, dd).compose(byDistrict -> {
+                List<AirDay> districtDays = new ArrayList<>();
+                byDistrict.forEach((district, byDate) -> byDate.forEach((date, list) ->
+                        districtDays.add(AirDays.district(district, date, list))));
+                days.addAll(districtDays);
+                return air.upsert(conn, districtDays);
+            });
         }).compose(v -> {
             facts.addAll(days);
+            // year-to-date and annual statistics are judged for districts only (see air.drl): one statement
             Map<String, Set<Integer>> years = new TreeMap<>();
-            Map<String, String> kinds = new java.util.HashMap<>();
             for (AirDay d : days) {
-                years.computeIfAbsent(d.subject(), k -> new TreeSet<>()).add(d.date().getYear());
-                kinds.put(d.subject(), d.kind());
-            }
-            Future<Void> chain = Future.succeededFuture();
-            for (Map.Entry<String, Set<Integer>> e : years.entrySet()) {
-                for (int year : e.getValue()) {
-                    String subject = e.getKey();
-                    chain = chain.compose(x -> air.days(conn, subject, LocalDate.of(year - 1, 1, 1),
-                            LocalDate.of(year, 12, 31)).map(list -> {
-                                AirYearToDate ytd = AirYear.yearToDate(subject, kinds.get(subject), year, list);
-                                if (ytd != null) {
-                                    facts.add(ytd);
-                                }
-                                facts.addAll(AirYear.annual(subject, kinds.get(subject), year, list));
-                                return null;
-                            }));
+                if (d.kind().equals("district")) {
+                    years.computeIfAbsent(d.subject(), k -> new TreeSet<>()).add(d.date().getYear());
                 }
             }
-            return chain.map(facts);
+            if (years.isEmpty()) {
+                return Future.succeededFuture(facts);
+            }
+            List<String> subjects = new ArrayList<>();
+            List<LocalDate> from = new ArrayList<>();
+            List<LocalDate> to = new ArrayList<>();
+            years.forEach((subject, ys) -> {
+                subjects.add(subject);
+                from.add(LocalDate.of(ys.iterator().next() - 1, 1, 1));
+                to.add(LocalDate.of(((TreeSet<Integer>) ys).last(), 12, 31));
+            });
+            return air.days(conn, subjects, from, to).map(bySubject -> {
+                years.forEach((subject, ys) -> {
+                    List<AirYear.Day> list = bySubject.getOrDefault(subject, List.of());
+                    for (int year : ys) {
+                        AirYearToDate ytd = AirYear.yearToDate(subject, "district", year, list);
+                        if (ytd != null) {
+                            facts.add(ytd);
+                        }
+                        facts.addAll(AirYear.annual(subject, "district", year, list));
+                    }
+                });
+                return facts;
+            });
         });
     }
 

@@ -54,11 +54,19 @@ public final class AirStore {
                 no2 = EXCLUDED.no2, pm10 = EXCLUDED.pm10, co = EXCLUDED.co, o3_1h = EXCLUDED.o3_1h,
                 o3_8h = EXCLUDED.o3_8h, pm25 = EXCLUDED.pm25, details = EXCLUDED.details, updated_at = now()""";
 
-    static final String STATION_DAYS = """
-            SELECT a.* FROM air_daily a JOIN subjects s ON s.id = a.subject
-            WHERE s.kind = 'air-station' AND s.settings->>'district' = $1 AND a.day = ANY($2::date[])""";
-
     static final String DAYS = "SELECT * FROM air_daily WHERE subject = $1 AND day >= $2 AND day <= $3 ORDER BY day";
+
+    /** Stored days of several (subject, from, to) ranges in one statement. */
+    static final String DAYS_MANY = """
+            SELECT a.* FROM unnest($1::text[], $2::date[], $3::date[]) AS k(subject, from_day, to_day)
+            JOIN air_daily a ON a.subject = k.subject AND a.day >= k.from_day AND a.day <= k.to_day
+            ORDER BY a.subject, a.day""";
+
+    /** Stored days of the stations of several (district, day) pairs in one statement. */
+    static final String STATION_DAYS_MANY = """
+            SELECT a.*, k.district FROM unnest($1::text[], $2::date[]) AS k(district, day)
+            JOIN subjects s ON s.kind = 'air-station' AND s.settings->>'district' = k.district
+            JOIN air_daily a ON a.subject = s.id AND a.day = k.day""";
 
     static final String ONE = "SELECT details FROM air_daily WHERE subject = $1 AND day = $2";
 
@@ -115,15 +123,33 @@ public final class AirStore {
         return client.preparedQuery(UPSERT).execute(Tuple.tuple(params)).mapEmpty();
     }
 
-    /** Stored days of the stations of a district on the given dates. */
-    public Future<List<AirDay>> stationDays(SqlClient client, String district, Collection<LocalDate> dates) {
-        return client.preparedQuery(STATION_DAYS)
-                .execute(Tuple.tuple(List.of(district, dates.toArray(new LocalDate[0])))).map(rows -> {
-                    List<AirDay> out = new ArrayList<>();
+    /** Stored days of each subject's range, by subject, in one statement. */
+    public Future<Map<String, List<AirYear.Day>>> days(SqlClient client, List<String> subjects, List<LocalDate> from,
+                                                      List<LocalDate> to) {
+        return client.preparedQuery(DAYS_MANY).execute(Tuple.tuple(List.of(subjects.toArray(new String[0]),
+                from.toArray(new LocalDate[0]), to.toArray(new LocalDate[0])))).map(rows -> {
+                    Map<String, List<AirYear.Day>> out = new LinkedHashMap<>();
                     for (Row r : rows) {
-                        out.add(new AirDay(r.getString("subject"), r.getString("kind"), r.getLocalDate("day"),
-                                values(r), Map.of(), Map.of(), -1, null, List.of(), List.of(),
-                                r.getBoolean("valid"), List.of()));
+                        Integer aqi = r.getInteger("aqi");
+                        out.computeIfAbsent(r.getString("subject"), k -> new ArrayList<>()).add(new AirYear.Day(
+                                r.getLocalDate("day"), r.getBoolean("valid"), aqi == null ? -1 : aqi, values(r)));
+                    }
+                    return out;
+                });
+    }
+
+    /** Stored station days of each (district, day), by district and day, in one statement. */
+    public Future<Map<String, Map<LocalDate, List<AirDay>>>> stationDays(SqlClient client, List<String> districts,
+                                                                         List<LocalDate> days) {
+        return client.preparedQuery(STATION_DAYS_MANY).execute(Tuple.tuple(List.of(districts.toArray(new String[0]),
+                days.toArray(new LocalDate[0])))).map(rows -> {
+                    Map<String, Map<LocalDate, List<AirDay>>> out = new LinkedHashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString("district"), k -> new java.util.TreeMap<>())
+                                .computeIfAbsent(r.getLocalDate("day"), k -> new ArrayList<>())
+                                .add(new AirDay(r.getString("subject"), r.getString("kind"), r.getLocalDate("day"),
+                                        values(r), Map.of(), Map.of(), -1, null, List.of(), List.of(),
+                                        r.getBoolean("valid"), List.of()));
                     }
                     return out;
                 });

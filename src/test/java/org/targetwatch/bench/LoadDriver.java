@@ -1,0 +1,570 @@
+package org.targetwatch.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.targetwatch.rules.RuleSet;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The benchmark suite (run by {@code bench/run}, not by the tests): starts PostgreSQL (zonky, in this process) and
+ * the real server as a separate process on it with the real rules/, drives it over HTTP from this process, and
+ * prints every figure with the machine's core count; the figures are also written to
+ * {@code target/bench/results.json}. Options: {@code --bulk-readings N} (200000), {@code --single-seconds S} (60),
+ * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false}.
+ */
+public final class LoadDriver {
+    private static final String ADMIN = "bench-admin-token-0123456789";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final String[] POLLUTANTS = {"PM2_5", "PM10", "SO2", "NO2", "CO", "O3"};
+    private final JsonObject results = new JsonObject();
+    private final Map<String, String> options = new java.util.HashMap<>();
+    private Process server;
+    private int port;
+
+    public static void main(String[] args) throws Exception {
+        LoadDriver d = new LoadDriver();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            d.options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        d.run();
+    }
+
+    private long opt(String name, long def) {
+        return Long.parseLong(options.getOrDefault(name, String.valueOf(def)));
+    }
+
+    private void run() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        results.put("cores", cores).put("java", System.getProperty("java.version"))
+                .put("date", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        say("TargetWatch benchmarks on " + cores + " cores, Java " + System.getProperty("java.version"));
+        coldStart();
+        buildTime();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start()) {
+            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE bench");
+            }
+            String url = "postgresql://postgres@localhost:" + pg.getPort() + "/bench";
+            String jdbc = "jdbc:postgresql://localhost:" + pg.getPort() + "/bench";
+            startServer(Map.of("TARGETWATCH_DB_URL", url));
+            try {
+                setUp();
+                reload();
+                bulk(jdbc);
+                single();
+                size(jdbc);
+            } finally {
+                stopServer();
+            }
+        }
+        if (Boolean.parseBoolean(options.getOrDefault("jmh", "true"))) {
+            jmh();
+        }
+        Path out = Path.of("target/bench/results.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, results.encodePrettily());
+        say("figures written to " + out.toAbsolutePath());
+    }
+
+    // ---- 4. start and reload ----
+
+    private void coldStart() throws Exception {
+        Path data = Files.createTempDirectory("tw-bench-data");
+        long t0 = System.nanoTime();
+        startServer(Map.of("TARGETWATCH_DATA_DIR", data.toString()));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        stopServer();
+        results.put("coldStartToReadySeconds", round(seconds));
+        say(String.format("start: process start to ready with the embedded database (new data dir): %.2f s (goal ≤ 8 s)",
+                seconds));
+    }
+
+    private void buildTime() {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            RuleSet.build(Path.of("rules"));
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        results.put("rulesetBuildMillisWarm", round(best / 1e6));
+        say(String.format("reload: full ruleset build in process, best of 5: %.0f ms", best / 1e6));
+    }
+
+    private void reload() throws Exception {
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = post("/api/v1/rulesets/reload", ADMIN, "{}");
+            times.add((System.nanoTime() - t0) / 1e6);
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("reload failed: " + r.body());
+            }
+        }
+        times.sort(Double::compare);
+        results.put("reloadMillisMedian", round(times.get(2))).put("reloadMillisMax", round(times.get(4)));
+        say(String.format("reload: POST /api/v1/rulesets/reload median %.0f ms, max %.0f ms (goal ≤ 1000 ms)",
+                times.get(2), times.get(4)));
+    }
+
+    // ---- set-up ----
+
+    private String officer;
+    private String risk;
+    private static final int STATIONS = 100;
+
+    private void setUp() throws Exception {
+        officer = token("officer");
+        risk = token("risk-office");
+        JsonArray subjects = new JsonArray();
+        for (int d = 0; d < 10; d++) {
+            subjects.add(new JsonObject().put("id", "bd-" + d).put("kind", "district").put("name", "District " + d));
+        }
+        for (int s = 0; s < STATIONS; s++) {
+            subjects.add(new JsonObject().put("id", "bs-" + s).put("kind", "air-station").put("name", "Station " + s)
+                    .put("settings", new JsonObject().put("district", "bd-" + (s % 10))));
+        }
+        check(post("/api/v1/subjects", ADMIN, subjects.encode()), 201);
+    }
+
+    private String token(String role) throws Exception {
+        HttpResponse<String> r = post("/api/v1/tokens", ADMIN, new JsonObject().put("name", "bench " + role)
+                .put("role", role).encode());
+        check(r, 201);
+        return new JsonObject(r.body()).getString("token");
+    }
+
+    // ---- 1. bulk ingest ----
+
+    /** Hourly readings of all stations and pollutants, hour by hour from 2023-01-01, in requests of 1,000. */
+    private void bulk(String jdbc) throws Exception {
+        long total = opt("bulk-readings", 200_000);
+        int batch = 1000;
+        int connections = 4;
+        List<String> bodies = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
+        JsonArray current = new JsonArray();
+        OffsetDateTime start = OffsetDateTime.parse("2023-01-01T00:00:00+08:00");
+        long n = 0;
+        for (int hour = 0; n < total; hour++) {
+            String at = start.plusHours(hour).toString();
+            for (int s = 0; s < STATIONS && n < total; s++) {
+                for (String p : POLLUTANTS) {
+                    if (n >= total) {
+                        break;
+                    }
+                    double v = p.equals("CO") ? 0.5 + (s % 7) * 0.3 : 20 + ((s * 13 + hour * 7) % 90);
+                    String unit = p.equals("CO") ? "mg/m3" : "ug/m3";
+                    current.add(new JsonObject().put("indicator", p).put("subject", "bs-" + s).put("observedAt", at)
+                            .put("value", v).put("unit", unit));
+                    rows.add(new String[] {p, "bs-" + s, at, String.valueOf(v), unit});
+                    n++;
+                    if (current.size() == batch) {
+                        bodies.add(current.encode());
+                        current = new JsonArray();
+                    }
+                }
+            }
+        }
+        if (!current.isEmpty()) {
+            bodies.add(current.encode());
+        }
+        List<Double> latencies = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        AtomicLong failed = new AtomicLong();
+        RssSampler rss = new RssSampler(server.pid());
+        long t0 = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int lane = c;
+            fs.add(pool.submit(() -> {
+                for (int i = lane; i < bodies.size(); i += connections) {
+                    long s0 = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = post("/api/v1/readings", officer, bodies.get(i));
+                        if (r.statusCode() != 201) {
+                            failed.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                    latencies.add((System.nanoTime() - s0) / 1e6);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        rss.stop();
+        double rate = total / seconds;
+
+        double copyRate = copy(jdbc, rows);
+        List<Double> sorted = new ArrayList<>(latencies);
+        sorted.sort(Double::compare);
+        results.put("bulk", new JsonObject().put("readings", total).put("requests", bodies.size())
+                .put("batch", batch).put("connections", connections).put("failedRequests", failed.get())
+                .put("readingsPerSecond", round(rate)).put("p50Millis", round(pct(sorted, 50)))
+                .put("p99Millis", round(pct(sorted, 99))).put("copyRowsPerSecond", round(copyRate))
+                .put("ratioToCopy", round(rate / copyRate)).put("serverPeakRssMB", rss.peakMb()));
+        say(String.format("bulk ingest: %d readings in %d requests of %d over %d connections: %.0f readings/s,"
+                        + " p50 %.0f ms, p99 %.0f ms, %d failed", total, bodies.size(), batch, connections, rate,
+                pct(sorted, 50), pct(sorted, 99), failed.get()));
+        say(String.format("bulk ingest: PostgreSQL COPY of the same rows into a bare table: %.0f rows/s;"
+                + " ratio %.3f (goal ≥ 0.25)", copyRate, rate / copyRate));
+        say(String.format("size: peak RSS of the server during bulk ingest: %d MB (goal ≤ 768 MB)", rss.peakMb()));
+    }
+
+    private static double copy(String jdbc, List<String[]> rows) throws Exception {
+        StringBuilder csv = new StringBuilder();
+        for (String[] r : rows) {
+            csv.append(String.join(",", r)).append('\n');
+        }
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS copy_baseline (indicator text, subject text,"
+                        + " observed_at timestamptz, value double precision, unit text)");
+                s.execute("TRUNCATE copy_baseline");
+            }
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            long t0 = System.nanoTime();
+            copy.copyIn("COPY copy_baseline FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
+            return rows.size() / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    // ---- 2. single readings ----
+
+    /**
+     * {@code single-seconds} seconds at 1,000 requests/s, one reading each, from 2024 on (new keys). Every 50th
+     * request is a debt ratio alternating above and below the warning line for one of the districts, so that it
+     * opens or resolves an alert: the time from sending it to the event on the SSE stream is measured.
+     */
+    private void single() throws Exception {
+        long seconds = opt("single-seconds", 60);
+        int rate = 1000;
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Double> sseLatency = new CopyOnWriteArrayList<>();
+        SseListener sse = new SseListener(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/stream?category=debt"),
+                risk, (subject, period) -> {
+                    Long t = sentAt.remove(subject + "|" + period);
+                    if (t != null) {
+                        sseLatency.add((System.nanoTime() - t) / 1e6);
+                    }
+                });
+        Thread.sleep(500);
+        List<Double> latencies = new CopyOnWriteArrayList<>();
+        AtomicLong failed = new AtomicLong();
+        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(1);
+        ExecutorService senders = Executors.newFixedThreadPool(32);
+        long count = seconds * rate;
+        AtomicLong issued = new AtomicLong();
+        OffsetDateTime base = OffsetDateTime.parse("2024-01-01T00:00:00+08:00");
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch((int) count);
+        ticker.scheduleAtFixedRate(() -> {
+            long i = issued.getAndIncrement();
+            if (i >= count) {
+                return;
+            }
+            senders.submit(() -> {
+                String body;
+                String key = null;
+                if (i % 50 == 0) {
+                    long k = i / 50;
+                    String district = "bd-" + (k % 10);
+                    String day = base.plusDays(k / 10).toLocalDate().toString();
+                    double v = (k / 10) % 2 == 0 ? 150 : 50;
+                    body = new JsonObject().put("indicator", "DEBT_RATIO").put("subject", district)
+                            .put("observedAt", day + "T00:00:00+08:00").put("value", v).put("unit", "%").encode();
+                    key = district + "|" + day;
+                } else {
+                    String at = base.plusHours(i / STATIONS).toString();
+                    body = new JsonObject().put("indicator", "PM10").put("subject", "bs-" + (i % STATIONS))
+                            .put("observedAt", at).put("value", 40 + i % 30).put("unit", "ug/m3").encode();
+                }
+                long s0 = System.nanoTime();
+                if (key != null) {
+                    sentAt.put(key, s0);
+                }
+                try {
+                    if (post("/api/v1/readings", officer, body).statusCode() != 201) {
+                        failed.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                }
+                latencies.add((System.nanoTime() - s0) / 1e6);
+                done.countDown();
+            });
+        }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
+        done.await(seconds + 120, TimeUnit.SECONDS);
+        ticker.shutdownNow();
+        senders.shutdown();
+        Thread.sleep(1000);
+        sse.close();
+        List<Double> sorted = new ArrayList<>(latencies);
+        sorted.sort(Double::compare);
+        List<Double> sseSorted = new ArrayList<>(sseLatency);
+        sseSorted.sort(Double::compare);
+        results.put("single", new JsonObject().put("requests", sorted.size()).put("ratePerSecond", rate)
+                .put("failedRequests", failed.get()).put("p50Millis", round(pct(sorted, 50)))
+                .put("p99Millis", round(pct(sorted, 99))).put("maxMillis", round(sorted.get(sorted.size() - 1)))
+                .put("sseEvents", sseSorted.size()).put("sseP99Millis", sseSorted.isEmpty() ? null : round(pct(sseSorted, 99))));
+        say(String.format("single readings: %d requests at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed"
+                        + " (goal p99 ≤ 10 ms)", sorted.size(), rate, pct(sorted, 50), pct(sorted, 99),
+                sorted.get(sorted.size() - 1), failed.get()));
+        say(String.format("single readings: POST to SSE event: %d events, p99 %.1f ms (goal ≤ 25 ms)", sseSorted.size(),
+                sseSorted.isEmpty() ? Double.NaN : pct(sseSorted, 99)));
+    }
+
+    // ---- 5. size ----
+
+    /** Fills the database to the given sizes directly in SQL, then times filtered list queries over HTTP. */
+    private void size(String jdbc) throws Exception {
+        long readings = opt("size-readings", 10_000_000);
+        long hits = opt("size-hits", 1_000_000);
+        long t0 = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO readings (indicator, subject, observed_at, value, unit, revision)"
+                    + " SELECT 'PM10', 'bs-' || (g % 100), timestamptz '2019-01-01 00:00+08' + ((g / 100) * interval '1 hour'),"
+                    + " 40 + g % 50, 'ug/m3', 1 FROM generate_series(1, " + readings + ") g"
+                    + " ON CONFLICT DO NOTHING");
+            s.execute("INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, status,"
+                    + " observed_value, threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,"
+                    + " source, reading_ids, ruleset_version, resolved_at, resolution)"
+                    + " SELECT md5(g::text), 'air.daily-mean-over-grade-ii', 'air', 'warning', 'bs-' || (g % 100), 'PM10',"
+                    + " to_char(date '2019-01-01' + g / 100, 'YYYY-MM-DD'), CASE WHEN g % 10 = 0 THEN 'open' ELSE 'resolved' END,"
+                    + " 160, 'GB3095-2012/PM10/24h/II', '>', 150, 'ug/m3', 'CONFIRMED', 'bench', '{}', 'bench',"
+                    + " CASE WHEN g % 10 = 0 THEN NULL ELSE now() END, CASE WHEN g % 10 = 0 THEN NULL ELSE 'auto' END"
+                    + " FROM generate_series(1, " + hits / 10 + ") g");
+            s.execute("INSERT INTO rule_hits (at, rule, ruleset_version, subject, indicator, period, value, threshold,"
+                    + " facts, reading_ids, caused)"
+                    + " SELECT timestamptz '2019-01-01 00:00+08' + (g * interval '1 minute'), 'air.daily-mean-over-grade-ii', 'bench',"
+                    + " 'bs-' || (g % 100), 'PM10', '2019-01-01', 160, '{}'::jsonb, '{}'::jsonb, '{}', 'updated'"
+                    + " FROM generate_series(1, " + hits + ") g");
+            s.execute("ANALYZE");
+        }
+        double fill = (System.nanoTime() - t0) / 1e9;
+        String supervisor = token("supervisor");
+        List<Double> alerts = timeQueries("/api/v1/alerts?status=open&subject=bs-%d&limit=100", supervisor);
+        List<Double> ruleHits = timeQueries("/api/v1/rule-hits?rule=air.daily-mean-over-grade-ii&subject=bs-%d"
+                + "&from=2019-06-01&to=2019-07-01&limit=100", supervisor);
+        results.put("size", new JsonObject().put("readings", readings).put("ruleHits", hits).put("alerts", hits / 10)
+                .put("fillSeconds", round(fill)).put("alertsP99Millis", round(pct(alerts, 99)))
+                .put("ruleHitsP99Millis", round(pct(ruleHits, 99))));
+        say(String.format("size: %d readings, %d rule hits, %d alerts added in %.0f s", readings, hits, hits / 10, fill));
+        say(String.format("size: GET /api/v1/alerts?status=&subject= p99 %.1f ms; GET /api/v1/rule-hits?rule=&subject=&from=&to="
+                + " p99 %.1f ms (goal ≤ 50 ms)", pct(alerts, 99), pct(ruleHits, 99)));
+    }
+
+    private List<Double> timeQueries(String pathFormat, String token) throws Exception {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            long t0 = System.nanoTime();
+            check(get(String.format(pathFormat, i % 100), token), 200);
+            if (i >= 50) {
+                out.add((System.nanoTime() - t0) / 1e6);
+            }
+        }
+        out.sort(Double::compare);
+        return out;
+    }
+
+    // ---- 3. rule evaluation (JMH) ----
+
+    private void jmh() throws Exception {
+        Collection<RunResult> runs = new Runner(new OptionsBuilder().include(RuleEvaluationBenchmark.class.getName())
+                .forks(1).warmupIterations(3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+                .jvmArgsAppend("-Dtargetwatch.rules=" + Path.of("rules").toAbsolutePath()).build()).run();
+        double drools = 0;
+        double java = 0;
+        for (RunResult r : runs) {
+            double us = r.getPrimaryResult().getScore();
+            if (r.getParams().getBenchmark().endsWith("drools")) {
+                drools = us;
+            } else {
+                java = us;
+            }
+        }
+        double nsDrools = drools * 1000 / RuleEvaluationBenchmark.BATCH;
+        double nsJava = java * 1000 / RuleEvaluationBenchmark.BATCH;
+        results.put("ruleEvaluation", new JsonObject().put("batch", RuleEvaluationBenchmark.BATCH)
+                .put("droolsNsPerFact", round(nsDrools)).put("handWrittenNsPerFact", round(nsJava))
+                .put("ratio", round(nsDrools / nsJava)));
+        say(String.format("rule evaluation (JMH, batches of %d facts, full rulebook): Drools %.0f ns/fact,"
+                        + " hand-written Java %.1f ns/fact, ratio %.1f× (goal ≤ 20×)", RuleEvaluationBenchmark.BATCH,
+                nsDrools, nsJava, nsDrools / nsJava));
+    }
+
+    // ---- plumbing ----
+
+    private void startServer(Map<String, String> env) throws Exception {
+        Path jar = Path.of("target/targetwatch.jar");
+        port = freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("TARGETWATCH_"));
+        pb.environment().putAll(env);
+        pb.environment().put("TARGETWATCH_HTTP_PORT", String.valueOf(port));
+        pb.environment().put("TARGETWATCH_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("TARGETWATCH_ADMIN_TOKEN", ADMIN);
+        pb.environment().put("TARGETWATCH_DB_POOL_SIZE", "16");
+        pb.redirectErrorStream(true).redirectOutput(Path.of("target/bench-server.log").toFile());
+        Files.createDirectories(Path.of("target"));
+        server = pb.start();
+        long until = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < until) {
+            try {
+                if (get("/health/ready", null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("server did not become ready; see target/bench-server.log");
+    }
+
+    private void stopServer() throws Exception {
+        server.destroy();
+        server.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private HttpResponse<String> post(String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static void check(HttpResponse<String> r, int status) {
+        if (r.statusCode() != status) {
+            throw new IllegalStateException("expected " + status + " from " + r.uri() + ", got " + r.statusCode()
+                    + ": " + r.body());
+        }
+    }
+
+    private static double pct(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+
+    /** Samples the server process's resident memory every 100 ms (Linux /proc). */
+    private static final class RssSampler {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicLong peakKb = new AtomicLong();
+
+        RssSampler(long pid) {
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                        if (line.startsWith("VmRSS:")) {
+                            long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                            peakKb.accumulateAndGet(kb, Math::max);
+                        }
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // the process is gone
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+        }
+
+        void stop() {
+            timer.shutdownNow();
+        }
+
+        long peakMb() {
+            return peakKb.get() / 1024;
+        }
+    }
+
+    /** A minimal SSE client: calls back with (subject, period) of each event's alert. */
+    private static final class SseListener {
+        private final java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+
+        SseListener(URI uri, String token, java.util.function.BiConsumer<String, String> onEvent) {
+            response = HTTP.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            response.thenAccept(r -> {
+                try {
+                    r.body().forEach(line -> {
+                        if (line.startsWith("data: ")) {
+                            JsonObject a = new JsonObject(line.substring(6)).getJsonObject("alert");
+                            onEvent.accept(a.getString("subject"), a.getString("period"));
+                        }
+                    });
+                } catch (RuntimeException ignored) {
+                    // closed
+                }
+            });
+        }
+
+        void close() {
+            response.thenAccept(r -> r.body().close());
+            response.cancel(true);
+        }
+    }
+
+}
