@@ -45,6 +45,7 @@ import java.util.Set;
  * fact in one Drools call on a worker thread, and open or update alerts. A failure anywhere rolls everything back.
  */
 public final class IngestService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestService.class);
     /**
      * Outcome of one request.
      *
@@ -109,9 +110,19 @@ public final class IngestService {
                                         .map(stored))
                                 .compose(stored -> deriveFacts(conn, stored, known, ruleSet)
                                         .compose(facts -> {
-                                            return engine.evaluate(ruleSet, facts).compose(breaches ->
-                                                    alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
-                                                            correctedSubjects(stored)));
+                                            long t1 = System.nanoTime();
+                                            return engine.evaluate(ruleSet, facts).compose(breaches -> {
+                                                long t2 = System.nanoTime();
+                                                return alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
+                                                        correctedSubjects(stored)).andThen(x -> {
+                                                            if (LOG.isDebugEnabled()) {
+                                                                LOG.debug("batch of {}: {} facts, evaluate {} ms,"
+                                                                        + " alerts {} ms", stored.size(), facts.size(),
+                                                                        (t2 - t1) / 1_000_000,
+                                                                        (System.nanoTime() - t2) / 1_000_000);
+                                                            }
+                                                        });
+                                            });
                                         })
                                         .map(changes -> new Result(batch.items(), stored.size(), corrections,
                                                 changes.alerts(), changes.eventIds())));
