@@ -422,15 +422,7 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void updateSubject(RoutingContext ctx) {
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
-        }
-        if (body == null) {
-            throw new MalformedRequestException("body must be a subject object");
-        }
+        JsonObject body = jsonBody(ctx);
         String id = ctx.pathParam("id");
         List<RejectedRequestException.FieldError> errors = new ArrayList<>();
         Subject s = SubjectParser.parse(body.copy().put("id", id), null, errors);
@@ -602,15 +594,7 @@ public final class ApiVerticle extends VerticleBase {
 
     private void alertAction(RoutingContext ctx, String action) {
         long id = idParam(ctx);
-        JsonObject body;
-        try {
-            body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
-        }
-        if (body == null) {
-            throw new MalformedRequestException("body must be a JSON object, e.g. {\"comment\": \"...\", \"version\": 3}");
-        }
+        JsonObject body = jsonBody(ctx);
         String ifMatch = ctx.request().getHeader("If-Match");
         if (ifMatch != null && body.getValue("version") == null) {
             try {
@@ -636,15 +620,7 @@ public final class ApiVerticle extends VerticleBase {
      * "startsAt", "endsAt", "reason", "recurrence"?: {"daysOfWeek": [1..7], "startTime": "02:00", "endTime": "04:00"}}}.
      */
     private void createSilence(RoutingContext ctx) {
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
-        }
-        if (body == null) {
-            throw new MalformedRequestException("body must be a silence object");
-        }
+        JsonObject body = jsonBody(ctx);
         Object m = body.getValue("matchers");
         if (!(m instanceof JsonObject matchers) || matchers.isEmpty()) {
             throw new InvalidSilenceException("matchers", "matchers is required: an object such as"
@@ -731,15 +707,7 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void createToken(RoutingContext ctx) {
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            throw new MalformedRequestException("body must be a JSON object {\"name\": ..., \"role\": ...}");
-        }
-        if (body == null) {
-            throw new MalformedRequestException("body must be a JSON object {\"name\": ..., \"role\": ...}");
-        }
+        JsonObject body = jsonBody(ctx);
         Object name = body.getValue("name");
         Object role = body.getValue("role");
         if (!(name instanceof String n) || n.isBlank() || n.length() > 200) {
