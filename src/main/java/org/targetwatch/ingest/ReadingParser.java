@@ -57,6 +57,64 @@ public final class ReadingParser {
         } catch (DecodeException e) {
             throw new MalformedRequestException("body is not valid JSON: " + firstLine(e.getMessage()));
         }
+        return validate(decoded, now);
+    }
+
+    /** The CSV columns: a header row names them, in any order; {@code source} is optional. */
+    static final List<String> CSV_COLUMNS = List.of("indicator", "subject", "observedAt", "value", "unit");
+
+    /**
+     * Parses CSV (RFC 4180, UTF-8, an optional byte-order mark): a header row naming the columns
+     * {@code indicator, subject, observedAt, value, unit[, source]} in any order, then one reading per row. Rows are
+     * validated exactly like JSON items; an error's {@code index} is the data row (0 = the first row after the
+     * header).
+     *
+     * @throws MalformedRequestException (400) for text that is not CSV or a header that lacks a column
+     */
+    public ParsedBatch parseCsv(Buffer body, Instant now) {
+        String text = body == null ? "" : body.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        JsonArray items = new JsonArray();
+        try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180.builder()
+                .setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true).get()
+                .parse(new java.io.StringReader(text))) {
+            for (String column : CSV_COLUMNS) {
+                if (!csv.getHeaderMap().containsKey(column)) {
+                    throw new MalformedRequestException("CSV header lacks the column '" + column + "'; expected "
+                            + String.join(",", CSV_COLUMNS) + "[,source]",
+                            List.of(new FieldError(null, column, "missing CSV column")));
+                }
+            }
+            for (org.apache.commons.csv.CSVRecord r : csv) {
+                if (items.size() >= maxBatch) {
+                    throw new BatchTooLargeException("CSV has more than " + maxBatch + " readings (maxBatchReadings)");
+                }
+                JsonObject item = new JsonObject();
+                for (String column : List.of("indicator", "subject", "observedAt", "unit", "source")) {
+                    if (r.isMapped(column) && r.isSet(column) && !r.get(column).isEmpty()) {
+                        item.put(column, r.get(column));
+                    }
+                }
+                if (r.isSet("value") && !r.get("value").isEmpty()) {
+                    String v = r.get("value");
+                    try {
+                        item.put("value", Double.parseDouble(v));
+                    } catch (NumberFormatException e) {
+                        item.put("value", v);
+                    }
+                }
+                items.add(item);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException | IllegalArgumentException
+                 | IllegalStateException e) {
+            throw new MalformedRequestException("body is not valid CSV: " + firstLine(e.getMessage()));
+        }
+        return validate(items, now);
+    }
+
+    private ParsedBatch validate(Object decoded, Instant now) {
         List<Object> items = new ArrayList<>();
         if (decoded instanceof JsonObject o) {
             items.add(o);

@@ -310,13 +310,16 @@ public final class ApiVerticle extends VerticleBase {
 
     private void postReadings(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
-        if (type != null && !isJsonLike(type)) {
-            ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json, got '" + type + "'"));
+        boolean csv = type != null && type.toLowerCase().startsWith("text/csv");
+        if (type != null && !csv && !isJsonLike(type)) {
+            ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json or text/csv, got '"
+                    + type + "'"));
             return;
         }
         ReadingParser.ParsedBatch batch;
         try {
-            batch = parser.parse(ctx.body().buffer(), clock.instant());
+            batch = csv ? parser.parseCsv(ctx.body().buffer(), clock.instant())
+                    : parser.parse(ctx.body().buffer(), clock.instant());
         } catch (RuntimeException e) {
             ctx.fail(e);
             return;

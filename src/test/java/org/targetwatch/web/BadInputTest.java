@@ -219,6 +219,31 @@ class BadInputTest {
         assertRejected(r, 415, "unsupported_media_type", null, "Content-Type");
     }
 
+    private static Response postCsv(String csv) {
+        return server.send(HttpRequest.newBuilder(server.uri("/api/v1/readings"))
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv)), officer);
+    }
+
+    @Test
+    void badCsvRowsAreNamedByRowIndexAndFieldAndStoreNothing() {
+        String csv = "indicator,subject,observedAt,value,unit\n"
+                + "PM2_5,st-bad,2023-03-01T00:00:00+08:00,80,ug/m3\n"
+                + "PM2_5,st-bad,2023-03-01T01:00:00+08:00,eighty,ug/m3\n"
+                + "PM2_5,st-bad,2023-03-01T02:00:00+08:00,80,mg/m3\n";
+        Response r = postCsv(csv);
+        assertRejected(r, 422, "invalid_reading", 1, "value");
+        assertThat(r.json().getJsonArray("errors")).extracting(o -> ((JsonObject) o).getInteger("index") + ":"
+                + ((JsonObject) o).getString("field")).containsExactly("1:value", "2:unit");
+    }
+
+    @Test
+    void csvWithoutARequiredColumnIs400() {
+        assertRejected(postCsv("indicator,subject,value,unit\nPM2_5,st-bad,80,ug/m3\n"), 400, "malformed_request",
+                null, "observedAt");
+        assertRejected(postCsv("indicator,subject,observedAt,value,unit\n\"unterminated,x\n"), 400,
+                "malformed_request", null, null);
+    }
+
     @Test
     void badQueryParametersAre400NamingTheParameter() {
         String risk = server.token("risk-office");

@@ -23,7 +23,8 @@ class ReadingsApiTest {
         server = new TestServer();
         officer = server.token("officer");
         risk = server.token("risk-office");
-        server.register("air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list");
+        server.register("air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list",
+                "st-csv");
         server.register("water-section", "sec-a", "sec-b", "sec-r", "sec-list");
         server.register("district", "zengdu-debt", "zengdu-safety", "zengdu-acc", "debt-f", "clock-skew");
     }
@@ -297,6 +298,27 @@ class ReadingsApiTest {
             assertThat(a.getJsonObject("threshold").getDouble("value")).isEqualTo(8.0);
             assertThat(a.getDouble("value")).isEqualTo(8.2);
         });
+    }
+
+    private static Response postCsv(String csv) {
+        return server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/readings"))
+                .header("Content-Type", "text/csv; charset=utf-8")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv)), officer);
+    }
+
+    @Test
+    void csvReadingsAreAcceptedLikeJson() {
+        StringBuilder csv = new StringBuilder("\uFEFFsubject,indicator,observedAt,value,unit,source\r\n");
+        for (int h = 0; h < 24; h++) {
+            csv.append(String.format("st-csv,PM2_5,2023-03-09T%02d:00:00+08:00,80,ug/m3,\"站点, 自动\"\r\n", h));
+        }
+        Response r = postCsv(csv.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().getInteger("stored")).isEqualTo(24);
+        assertThat(r.array("alerts")).singleElement().satisfies(a ->
+                assertThat(((JsonObject) a).getString("rule")).isEqualTo("air.daily-mean-over-grade-ii"));
+        assertThat(server.get("/api/v1/readings?subject=st-csv&limit=1", officer).array("readings").getJsonObject(0)
+                .getString("source")).isEqualTo("站点, 自动");
     }
 
     @Test
