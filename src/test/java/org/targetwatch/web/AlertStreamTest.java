@@ -54,8 +54,9 @@ class AlertStreamTest {
     @Test
     void clientSeesOpenAndResolveAndResumesAfterReconnectWithoutGaps() throws Exception {
         long first;
-        try (SseClient sse = new SseClient(server.uri("/api/v1/alerts/stream?category=debt"), risk, null)) {
-            Thread.sleep(300);
+        long start = org.targetwatch.support.TestDatabase.scalar(server.dbUrl,
+                "SELECT coalesce(max(id), 0) FROM alert_events");
+        try (SseClient sse = new SseClient(server.uri("/api/v1/alerts/stream?category=debt"), risk, start)) {
             debt("2023-01-31T00:00:00+08:00", 110);
             debt("2023-01-31T06:00:00+08:00", 90);
             await(() -> sse.events.size() == 2, "opened and resolved");

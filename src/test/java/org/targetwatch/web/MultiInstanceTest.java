@@ -36,8 +36,8 @@ class MultiInstanceTest {
             String risk = a.token("risk-office");
             List<String> stations = List.of("mi-1", "mi-2", "mi-3", "mi-4", "mi-5");
             a.register("air-station", stations.toArray(new String[0]));
-            try (SseClient sse = new SseClient(c.uri("/api/v1/alerts/stream?category=air"), risk, null)) {
-                Thread.sleep(300);
+            long start = TestDatabase.scalar(db, "SELECT coalesce(max(id), 0) FROM alert_events");
+            try (SseClient sse = new SseClient(c.uri("/api/v1/alerts/stream?category=air"), risk, start)) {
                 List<TestServer> servers = List.of(a, b, c);
                 ExecutorService pool = Executors.newFixedThreadPool(6);
                 List<Future<Integer>> results = new ArrayList<>();
