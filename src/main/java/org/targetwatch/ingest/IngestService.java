@@ -233,17 +233,18 @@ public final class IngestService {
                         hours, AirDays.Validity.of(ruleSet.thresholds(), key.day())));
             });
             return air.upsert(conn, days);
-        }).compose(v -> {
-            // the districts of the touched stations, recomputed from their stations' days (one statement)
+        }).compose(changedStations -> {
+            // the districts of the stations whose daily statistics changed, recomputed from their stations' days
+            // (one statement); a station-day still short of valid hours changes nothing upstream
             Map<String, Set<LocalDate>> districtDates = new TreeMap<>();
-            for (AirStore.SubjectDay sd : stationDays) {
+            for (AirStore.SubjectDay sd : changedStations) {
                 Subject station = known.get(sd.subject());
                 if (station != null && station.district() != null) {
                     districtDates.computeIfAbsent(station.district(), k -> new TreeSet<>()).add(sd.day());
                 }
             }
             if (districtDates.isEmpty()) {
-                return Future.succeededFuture();
+                return Future.<Set<AirStore.SubjectDay>>succeededFuture(Set.of());
             }
             List<String> ds = new ArrayList<>();
             List<LocalDate> dd = new ArrayList<>();
@@ -258,14 +259,13 @@ public final class IngestService {
                 days.addAll(districtDays);
                 return air.upsert(conn, districtDays);
             });
-        }).compose(v -> {
+        }).compose(changedDistricts -> {
             facts.addAll(days);
-            // year-to-date and annual statistics are judged for districts only (see air.drl): one statement
+            // year-to-date and annual statistics are judged for districts only (see air.drl), and change only when
+            // one of their days did: one statement
             Map<String, Set<Integer>> years = new TreeMap<>();
-            for (AirDay d : days) {
-                if (d.kind().equals("district")) {
-                    years.computeIfAbsent(d.subject(), k -> new TreeSet<>()).add(d.date().getYear());
-                }
+            for (AirStore.SubjectDay d : changedDistricts) {
+                years.computeIfAbsent(d.subject(), k -> new TreeSet<>()).add(d.day().getYear());
             }
             if (years.isEmpty()) {
                 return Future.succeededFuture(facts);

@@ -44,15 +44,31 @@ public final class AirStore {
              AND r.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
             ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
 
+    /**
+     * Inserts or replaces the days and returns those whose values, validity or AQI changed (or are new): only
+     * their districts and year-to-date statistics need recomputing. {@code old} sees the rows as they were before
+     * this statement.
+     */
     static final String UPSERT = """
-            INSERT INTO air_daily (subject, day, kind, valid, aqi, so2, no2, pm10, co, o3_1h, o3_8h, pm25, details)
-            SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bool[], $5::int[], $6::float8[],
-                                 $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[],
-                                 $12::float8[], $13::jsonb[])
-            ON CONFLICT (subject, day) DO UPDATE SET
-                kind = EXCLUDED.kind, valid = EXCLUDED.valid, aqi = EXCLUDED.aqi, so2 = EXCLUDED.so2,
-                no2 = EXCLUDED.no2, pm10 = EXCLUDED.pm10, co = EXCLUDED.co, o3_1h = EXCLUDED.o3_1h,
-                o3_8h = EXCLUDED.o3_8h, pm25 = EXCLUDED.pm25, details = EXCLUDED.details, updated_at = now()""";
+            WITH old AS (
+                SELECT a.subject, a.day, a.valid, a.aqi, a.so2, a.no2, a.pm10, a.co, a.o3_1h, a.o3_8h, a.pm25
+                FROM air_daily a JOIN unnest($1::text[], $2::date[]) AS k(subject, day)
+                  ON a.subject = k.subject AND a.day = k.day
+            ), up AS (
+                INSERT INTO air_daily (subject, day, kind, valid, aqi, so2, no2, pm10, co, o3_1h, o3_8h, pm25, details)
+                SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bool[], $5::int[], $6::float8[],
+                                     $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[],
+                                     $12::float8[], $13::jsonb[])
+                ON CONFLICT (subject, day) DO UPDATE SET
+                    kind = EXCLUDED.kind, valid = EXCLUDED.valid, aqi = EXCLUDED.aqi, so2 = EXCLUDED.so2,
+                    no2 = EXCLUDED.no2, pm10 = EXCLUDED.pm10, co = EXCLUDED.co, o3_1h = EXCLUDED.o3_1h,
+                    o3_8h = EXCLUDED.o3_8h, pm25 = EXCLUDED.pm25, details = EXCLUDED.details, updated_at = now()
+                RETURNING subject, day, valid, aqi, so2, no2, pm10, co, o3_1h, o3_8h, pm25
+            )
+            SELECT up.subject, up.day FROM up LEFT JOIN old ON old.subject = up.subject AND old.day = up.day
+            WHERE old.subject IS NULL
+               OR (old.valid, old.aqi, old.so2, old.no2, old.pm10, old.co, old.o3_1h, old.o3_8h, old.pm25)
+                  IS DISTINCT FROM (up.valid, up.aqi, up.so2, up.no2, up.pm10, up.co, up.o3_1h, up.o3_8h, up.pm25)""";
 
     static final String DAYS = "SELECT * FROM air_daily WHERE subject = $1 AND day >= $2 AND day <= $3 ORDER BY day";
 
@@ -91,10 +107,10 @@ public final class AirStore {
         });
     }
 
-    /** Stores the days (insert or replace), in one statement. */
-    public Future<Void> upsert(SqlClient client, List<AirDay> days) {
+    /** Stores the days (insert or replace), in one statement; returns the (subject, day) whose statistics changed. */
+    public Future<java.util.Set<SubjectDay>> upsert(SqlClient client, List<AirDay> days) {
         if (days.isEmpty()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(java.util.Set.of());
         }
         int n = days.size();
         String[] subjects = new String[n];
@@ -120,7 +136,11 @@ public final class AirStore {
         List<Object> params = new ArrayList<>(Arrays.asList(subjects, dates, kinds, valid, aqi));
         params.addAll(Arrays.asList((Object[]) cols));
         params.add(details);
-        return client.preparedQuery(UPSERT).execute(Tuple.tuple(params)).mapEmpty();
+        return client.preparedQuery(UPSERT).execute(Tuple.tuple(params)).map(rows -> {
+            java.util.Set<SubjectDay> changed = new java.util.HashSet<>();
+            rows.forEach(r -> changed.add(new SubjectDay(r.getString("subject"), r.getLocalDate("day"))));
+            return changed;
+        });
     }
 
     /** Stored days of each subject's range, by subject, in one statement. */
