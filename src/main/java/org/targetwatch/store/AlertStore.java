@@ -346,12 +346,8 @@ public final class AlertStore {
         });
     }
 
-    /** The API form of an alert row (for readers outside this package, such as the event stream). */
-    public static JsonObject toPublicJson(Row r) {
-        return toJson(r);
-    }
-
-    static JsonObject toJson(Row r) {
+    /** The API form of an alert row (also used by the event stream). */
+    public static JsonObject toJson(Row r) {
         JsonObject o = new JsonObject()
                 .put("id", r.getLong("id"))
                 .put("fingerprint", r.getString("fingerprint"))

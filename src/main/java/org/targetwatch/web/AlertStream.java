@@ -188,7 +188,7 @@ public final class AlertStream {
                     .put("actor", r.getString("event_actor")).put("from", r.getString("event_from"))
                     .put("to", r.getString("event_to")).put("comment", r.getString("event_comment"))
                     .put("value", r.getDouble("event_value"));
-            JsonObject data = new JsonObject().put("event", event).put("alert", AlertStore.toPublicJson(r));
+            JsonObject data = new JsonObject().put("event", event).put("alert", AlertStore.toJson(r));
             response.write("id: " + id + "\nevent: " + r.getString("event_kind") + "\ndata: " + data.encode() + "\n\n");
             lastWrite = System.currentTimeMillis();
         }
