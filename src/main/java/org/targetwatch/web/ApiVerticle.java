@@ -175,6 +175,13 @@ public final class ApiVerticle extends VerticleBase {
             ErrorMapper.write(ctx, 503, ErrorMapper.error("shutting_down", "the server is shutting down; retry"));
             return;
         }
+        try {
+            ctx.request().params();   // decodes the query string once: a malformed one is the client's error
+        } catch (IllegalArgumentException e) {
+            ErrorMapper.write(ctx, 400, ErrorMapper.error("invalid_parameter", "malformed query string: "
+                    + e.getMessage()));
+            return;
+        }
         inFlight.incrementAndGet();
         boolean[] done = {false};
         Runnable finish = () -> {

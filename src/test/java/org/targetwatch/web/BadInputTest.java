@@ -250,5 +250,6 @@ class BadInputTest {
         assertRejected(server.get("/api/v1/readings?from=tomorrow", risk), 400, "invalid_parameter", null, "from");
         assertRejected(server.get("/api/v1/alerts?limit=0", risk), 400, "invalid_parameter", null, "limit");
         assertRejected(server.get("/api/v1/alerts?limit=x", risk), 400, "invalid_parameter", null, "limit");
+        assertRejected(server.get("/api/v1/readings?from=%ZZ", risk), 400, "invalid_parameter", null, null);
     }
 }
