@@ -120,7 +120,14 @@ public final class Routing {
                 throw new InvalidConfigException(key, where + ": " + e.getMessage());
             }
         }
+        java.util.Set<String> receiverIds = new java.util.HashSet<>();
         for (Office o : out) {
+            for (Receiver r : o.receivers()) {
+                if (!receiverIds.add(r.id())) {
+                    throw new InvalidConfigException(key, "receiver id " + r.id() + " is used twice; give each"
+                            + " receiver its own id (it identifies its secret and its deliveries)");
+                }
+            }
             for (Escalation e : o.escalation()) {
                 if (out.stream().noneMatch(x -> x.id().equals(e.to()))) {
                     throw new InvalidConfigException(key, "office " + o.id() + " escalates to unknown office " + e.to());

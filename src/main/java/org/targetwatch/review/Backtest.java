@@ -87,14 +87,17 @@ public final class Backtest {
                     }
                     LinkedHashSet<String> ids = new LinkedHashSet<>();
                     list.forEach(r -> ids.add(r.subject()));
-                    return subjects.find(conn, ids).compose(known -> ingest.deriveFacts(conn, list, known, live))
-                            .compose(facts -> engine.evaluate(live, facts).compose(lb -> {
+                    // facts are derived with each ruleset's own validity thresholds (a candidate may change them)
+                    return subjects.find(conn, ids).compose(known -> ingest.deriveFacts(conn, list, known, live)
+                            .compose(facts -> engine.evaluate(live, facts)).map(lb -> {
                                 collect(lb, liveOut);
-                                return engine.evaluate(candidate, facts).map(cb -> {
-                                    collect(cb, candOut);
-                                    return null;
-                                });
-                            }));
+                                return known;
+                            }))
+                            .compose(known -> ingest.deriveFacts(conn, list, known, candidate))
+                            .compose(facts -> engine.evaluate(candidate, facts)).map(cb -> {
+                                collect(cb, candOut);
+                                return null;
+                            });
                 });
     }
 
