@@ -96,7 +96,16 @@ public final class IngestService {
         }
         return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(known -> {
             checkSubjects(inputs, known, batch.array());
-            return readings.lockSubjects(conn, subjectIds)
+            // a station's batch also rewrites its district's daily and yearly statistics and alerts: lock the
+            // districts too, so that concurrent batches of one district's stations do not both recompute it from
+            // a snapshot that misses the other's station (and never wait on each other's alert rows in turn)
+            Set<String> locks = new LinkedHashSet<>(subjectIds);
+            known.values().forEach(s -> {
+                if (s.district() != null) {
+                    locks.add(s.district());
+                }
+            });
+            return readings.lockSubjects(conn, locks)
                     .compose(v -> readings.latestRevisions(conn, keys))
                     .compose(latest -> {
                         List<ReadingInput> toStore = new ArrayList<>();

@@ -29,7 +29,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -211,7 +210,7 @@ public final class LoadDriver {
             }
         }
         int requests = lanes.stream().mapToInt(List::size).sum();
-        List<Double> latencies = new CopyOnWriteArrayList<>();
+        java.util.Queue<Double> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         AtomicLong failed = new AtomicLong();
         RssSampler rss = new RssSampler(server.pid());
@@ -288,7 +287,7 @@ public final class LoadDriver {
         long seconds = opt("single-seconds", 60);
         int rate = (int) opt("single-rate", 1000);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        List<Double> sseLatency = new CopyOnWriteArrayList<>();
+        java.util.Queue<Double> sseLatency = new java.util.concurrent.ConcurrentLinkedQueue<>();
         SseListener sse = new SseListener(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/stream?category=debt"),
                 risk, (subject, period) -> {
                     Long t = sentAt.remove(subject + "|" + period);
@@ -297,7 +296,7 @@ public final class LoadDriver {
                     }
                 });
         Thread.sleep(500);
-        List<Double> latencies = new CopyOnWriteArrayList<>();
+        java.util.Queue<Double> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
         AtomicLong failed = new AtomicLong();
         ScheduledExecutorService ticker = Executors.newScheduledThreadPool(1);
         ExecutorService senders = Executors.newFixedThreadPool(32);

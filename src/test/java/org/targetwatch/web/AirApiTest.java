@@ -28,12 +28,14 @@ class AirApiTest {
         server = new TestServer();
         officer = server.token("officer");
         risk = server.token("risk-office");
-        for (String district : List.of("zd", "zd-year", "zd-heavy")) {
+        for (String district : List.of("zd", "zd-year", "zd-heavy", "zd-race")) {
             server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, new JsonObject().put("id", district)
                     .put("kind", "district").put("name", "曾都区 " + district).encode());
         }
         JsonArray stations = new JsonArray();
-        for (String[] s : new String[][] {{"zd-a", "zd"}, {"zd-b", "zd"}, {"zy-1", "zd-year"}, {"zh-1", "zd-heavy"}}) {
+        for (String[] s : new String[][] {{"zd-a", "zd"}, {"zd-b", "zd"}, {"zy-1", "zd-year"}, {"zh-1", "zd-heavy"},
+                {"zr-0", "zd-race"}, {"zr-1", "zd-race"}, {"zr-2", "zd-race"}, {"zr-3", "zd-race"},
+                {"zr-4", "zd-race"}, {"zr-5", "zd-race"}}) {
             stations.add(new JsonObject().put("id", s[0]).put("kind", "air-station").put("name", s[0])
                     .put("settings", new JsonObject().put("district", s[1])));
         }
@@ -99,6 +101,27 @@ class AirApiTest {
         Response bad = server.get("/api/v1/air/daily?subject=zd-a&date=March", risk);
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().getString("field")).isEqualTo("date");
+    }
+
+    /** Six stations of one district post their day at the same time: the district day averages all six. */
+    @Test
+    void concurrentStationsOfOneDistrictAllCountInItsDay() throws Exception {
+        LocalDate d = LocalDate.of(2023, 8, 1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        List<java.util.concurrent.Future<Response>> futures = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            double pm = 30 + 10 * i;   // 30, 40, ..., 80: mean 55
+            String station = "zr-" + i;
+            futures.add(pool.submit(() -> server.post("/api/v1/readings", officer,
+                    new JsonArray(new ArrayList<>(day(station, d, pm, 40, 10, 20, 0.5, 60))).encode())));
+        }
+        for (var f : futures) {
+            assertThat(f.get().status()).isEqualTo(201);
+        }
+        pool.shutdown();
+        JsonObject district = server.get("/api/v1/air/daily?subject=zd-race&date=2023-08-01", risk).json();
+        assertThat(district.getJsonObject("values").getDouble("PM2_5")).isEqualTo(55.0);
+        assertThat(district.getJsonObject("hours").getInteger("PM2_5")).isEqualTo(6);
     }
 
     @Test
