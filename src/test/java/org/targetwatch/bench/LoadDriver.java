@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the real server as a separate process on it with the real rules/, drives it over HTTP from this process, and
  * prints every figure with the machine's core count; the figures are also written to
  * {@code target/bench/results.json}. Options: {@code --bulk-readings N} (200000), {@code --single-seconds S} (60),
- * {@code --single-rate R} (1000 requests/s),
+ * {@code --single-rate R} (1000 requests/s), {@code --single-warmup-seconds W} (10, not measured),
  * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false}.
  */
 public final class LoadDriver {
@@ -72,7 +72,12 @@ public final class LoadDriver {
         say("TargetWatch benchmarks on " + cores + " cores, Java " + System.getProperty("java.version"));
         coldStart();
         buildTime();
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start()) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200");
+        if (options.containsKey("pg-synchronous-commit")) {
+            // experiment only: durability is what a 201 promises; off shows how much of the latency is WAL flush
+            builder.setServerConfig("synchronous_commit", options.get("pg-synchronous-commit"));
+        }
+        try (EmbeddedPostgres pg = builder.start()) {
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE bench");
             }
@@ -284,8 +289,16 @@ public final class LoadDriver {
      * opens or resolves an alert: the time from sending it to the event on the SSE stream is measured.
      */
     private void single() throws Exception {
-        long seconds = opt("single-seconds", 60);
-        int rate = (int) opt("single-rate", 1000);
+        long warmup = opt("single-warmup-seconds", 10);
+        if (warmup > 0) {
+            say("single readings: warming up for " + warmup + " s (not measured: JIT, connections)");
+            single(OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup, (int) opt("single-rate", 1000), false);
+        }
+        single(OffsetDateTime.parse("2024-01-01T00:00:00+08:00"), opt("single-seconds", 60),
+                (int) opt("single-rate", 1000), true);
+    }
+
+    private void single(OffsetDateTime base, long seconds, int rate, boolean report) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         java.util.Queue<Double> sseLatency = new java.util.concurrent.ConcurrentLinkedQueue<>();
         SseListener sse = new SseListener(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/stream?category=debt"),
@@ -302,7 +315,6 @@ public final class LoadDriver {
         ExecutorService senders = Executors.newFixedThreadPool(32);
         long count = seconds * rate;
         AtomicLong issued = new AtomicLong();
-        OffsetDateTime base = OffsetDateTime.parse("2024-01-01T00:00:00+08:00");
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch((int) count);
         ticker.scheduleAtFixedRate(() -> {
             long i = issued.getAndIncrement();
@@ -336,7 +348,12 @@ public final class LoadDriver {
                 } catch (Exception e) {
                     failed.incrementAndGet();
                 }
-                latencies.add((System.nanoTime() - s0) / 1e6);
+                double ms = (System.nanoTime() - s0) / 1e6;
+                latencies.add(ms);
+                if (ms > 100 && options.containsKey("trace-slow")) {
+                    System.out.printf("slow request %d (%s) at %s: %.0f ms%n", i, i % 50 == 0 ? "debt" : "PM10",
+                            java.time.Instant.now(), ms);
+                }
                 done.countDown();
             });
         }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
@@ -345,11 +362,15 @@ public final class LoadDriver {
         senders.shutdown();
         Thread.sleep(1000);
         sse.close();
+        if (!report) {
+            return;
+        }
         List<Double> sorted = new ArrayList<>(latencies);
         sorted.sort(Double::compare);
         List<Double> sseSorted = new ArrayList<>(sseLatency);
         sseSorted.sort(Double::compare);
         results.put("single", new JsonObject().put("requests", sorted.size()).put("ratePerSecond", rate)
+                .put("warmupSeconds", opt("single-warmup-seconds", 10))
                 .put("failedRequests", failed.get()).put("p50Millis", round(pct(sorted, 50)))
                 .put("p99Millis", round(pct(sorted, 99))).put("maxMillis", round(sorted.get(sorted.size() - 1)))
                 .put("sseEvents", sseSorted.size()).put("sseP99Millis", sseSorted.isEmpty() ? null : round(pct(sseSorted, 99))));
