@@ -29,9 +29,11 @@ public final class ReadingStore {
     /** Advisory-lock namespace for "one writer per subject" (first key of the two-int lock). */
     private static final int SUBJECT_LOCK_NAMESPACE = 0x54570001;
 
+    /** Locks are taken in the order of their keys (the hashes), so two batches that share keys never deadlock, even
+     *  when two subjects' names hash alike. */
     static final String LOCK_SUBJECTS = """
-            SELECT count(pg_advisory_xact_lock($1, hashtext(s)))
-            FROM (SELECT DISTINCT s FROM unnest($2::text[]) AS s ORDER BY s) AS sorted""";
+            SELECT count(pg_advisory_xact_lock($1, h))
+            FROM (SELECT DISTINCT hashtext(s) AS h FROM unnest($2::text[]) AS s ORDER BY h) AS sorted""";
 
     static final String LATEST_REVISIONS = """
             SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
