@@ -348,7 +348,7 @@ public final class AlertStore {
 
     /** The API form of an alert row (also used by the event stream). */
     public static JsonObject toJson(Row r) {
-        JsonObject o = new JsonObject()
+        return new JsonObject()
                 .put("id", r.getLong("id"))
                 .put("fingerprint", r.getString("fingerprint"))
                 .put("status", r.getString("status"))
@@ -364,7 +364,8 @@ public final class AlertStore {
                         .put("op", r.getString("threshold_op"))
                         .put("value", r.getDouble("threshold_value"))
                         .put("unit", r.getString("threshold_unit"))
-                        .put("status", r.getString("threshold_status")))
+                        .put("status", r.getString("threshold_status"))
+                        .put("recovery", r.getDouble("threshold_recovery")))
                 .put("source", r.getString("source"))
                 .put("description", r.getString("description"))
                 .put("readingIds", new JsonArray(List.of((Object[]) r.getArrayOfLongs("reading_ids"))))
@@ -389,8 +390,5 @@ public final class AlertStore {
                 .put("clearingValue", r.getDouble("clearing_value"))
                 .put("clearingReadingIds", r.getArrayOfLongs("clearing_reading_ids") == null ? null
                         : new JsonArray(List.of((Object[]) r.getArrayOfLongs("clearing_reading_ids"))));
-        JsonObject t = o.getJsonObject("threshold");
-        t.put("recovery", r.getDouble("threshold_recovery"));
-        return o;
     }
 }

@@ -79,6 +79,15 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Posts readings (a JSON object, array or text) with the token and requires them acknowledged: 201. */
+    public Response ingest(String token, Object body) {
+        Response r = post("/api/v1/readings", token, body.toString());
+        if (r.status() != 201) {
+            throw new AssertionError("readings not acknowledged: " + r);
+        }
+        return r;
+    }
+
     public Response get(String path, String token) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), token);
     }

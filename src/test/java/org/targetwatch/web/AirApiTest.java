@@ -65,9 +65,7 @@ class AirApiTest {
     }
 
     private static Response post(List<JsonObject> readings) {
-        Response r = server.post("/api/v1/readings", officer, new JsonArray(new ArrayList<>(readings)).encode());
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r;
+        return server.ingest(officer, new JsonArray(new ArrayList<>(readings)));
     }
 
     @Test

@@ -38,9 +38,7 @@ class AlertLifecycleTest {
     }
 
     private static Response post(Object body) {
-        Response r = server.post("/api/v1/readings", officer, body.toString());
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r;
+        return server.ingest(officer, body);
     }
 
     private static JsonObject only(Response r) {

@@ -47,8 +47,7 @@ class AlertStreamTest {
     }
 
     private static void debt(String at, double v) {
-        assertThat(server.post("/api/v1/readings", officer, reading("DEBT_RATIO", "ss-debt", at, v, "%").encode())
-                .status()).isEqualTo(201);
+        server.ingest(officer, reading("DEBT_RATIO", "ss-debt", at, v, "%"));
     }
 
     @Test

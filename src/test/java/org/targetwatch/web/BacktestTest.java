@@ -31,8 +31,7 @@ class BacktestTest {
         server.register("air-station", "bt-1");
         server.register("district", "bt-d");
         for (Object[] day : new Object[][] {{"2023-07-01", 72.0}, {"2023-07-02", 78.0}, {"2023-07-03", 74.0}}) {
-            assertThat(server.post("/api/v1/readings", officer,
-                    hourlyPm25("bt-1", (String) day[0], 24, (Double) day[1]).encode()).status()).isEqualTo(201);
+            server.ingest(officer, hourlyPm25("bt-1", (String) day[0], 24, (Double) day[1]));
         }
         server.post("/api/v1/readings", officer,
                 reading("DEBT_RATIO", "bt-d", "2023-07-02T00:00:00+08:00", 110, "%").encode());

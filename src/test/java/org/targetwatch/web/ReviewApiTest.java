@@ -51,9 +51,7 @@ class ReviewApiTest {
     }
 
     private static Response post(Object body) {
-        Response r = server.post("/api/v1/readings", officer, body.toString());
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r;
+        return server.ingest(officer, body);
     }
 
     private static JsonArray hits(String query) {
