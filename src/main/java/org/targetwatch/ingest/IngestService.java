@@ -40,9 +40,10 @@ import java.util.Set;
 
 /**
  * The hot path of a reading batch, in one transaction committed before the caller answers:
- * lock the batch's subjects, classify each reading (new, idempotent repeat, correction), insert the new rows in
- * one statement, load the daily statistics the rules need once per (subject, indicator, day), evaluate every new
- * fact in one Drools call on a worker thread, and open or update alerts. A failure anywhere rolls everything back.
+ * lock the batch's subjects, insert the new readings in one statement (only keys already stored are looked up, to
+ * tell idempotent repeats from corrections), load the daily statistics the rules need once per (subject,
+ * indicator, day), lock the districts whose statistics change, evaluate every new fact in one Drools call on a
+ * worker thread, and open or update alerts. A failure anywhere rolls everything back.
  */
 public final class IngestService {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestService.class);
@@ -89,58 +90,128 @@ public final class IngestService {
         RuleSet ruleSet = engine.current();
         List<ReadingInput> inputs = batch.readings();
         Set<String> subjectIds = new LinkedHashSet<>();
-        List<ReadingInput.Key> keys = new ArrayList<>(inputs.size());
         for (ReadingInput in : inputs) {
             subjectIds.add(in.subject());
-            keys.add(in.key());
         }
+        // stage times for the debug log: begin, subjects, locks, store, reporting state, derive, evaluate, alerts,
+        // commit
+        long[] t = new long[9];
+        t[0] = System.nanoTime();
         return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(known -> {
+            t[1] = System.nanoTime();
             checkSubjects(inputs, known, batch.array());
-            // a station's batch also rewrites its district's daily and yearly statistics and alerts: lock the
-            // districts too, so that concurrent batches of one district's stations do not both recompute it from
-            // a snapshot that misses the other's station (and never wait on each other's alert rows in turn)
-            Set<String> locks = new LinkedHashSet<>(subjectIds);
-            known.values().forEach(s -> {
-                if (s.district() != null) {
-                    locks.add(s.district());
+            // Locks, in one global order so that no two batches deadlock: first the subjects that are not
+            // districts, then districts. A station's batch also rewrites its district's daily and yearly
+            // statistics and alerts, so it must hold the district's lock from before it reads the district's
+            // station days until commit (or concurrent batches of one district's stations would each recompute it
+            // from a snapshot missing the other's station). A batch with readings of districts themselves takes
+            // every district lock now; any other batch takes them later, only when a station day changed (see
+            // airFacts), so batches of different stations run in parallel until then.
+            Set<String> stationLevel = new LinkedHashSet<>();
+            Set<String> districtLevel = new LinkedHashSet<>();
+            known.values().forEach(s -> (s.kind().equals("district") ? districtLevel : stationLevel).add(s.id()));
+            Set<String> held = new java.util.HashSet<>();
+            DistrictLocks districtLocks = districts -> {
+                Set<String> missing = new java.util.TreeSet<>(districts);
+                missing.removeAll(held);
+                if (missing.isEmpty()) {
+                    return Future.succeededFuture();
                 }
-            });
-            return readings.lockSubjects(conn, locks)
-                    .compose(v -> readings.latestRevisions(conn, keys))
-                    .compose(latest -> {
-                        List<ReadingInput> toStore = new ArrayList<>();
-                        List<Integer> revisions = new ArrayList<>();
-                        int corrections = classify(inputs, latest, toStore, revisions);
-                        if (toStore.isEmpty()) {
+                held.addAll(missing);
+                return readings.lockSubjects(conn, missing);
+            };
+            if (!districtLevel.isEmpty()) {
+                known.values().forEach(s -> {
+                    if (s.district() != null) {
+                        districtLevel.add(s.district());
+                    }
+                });
+            }
+            return readings.lockSubjects(conn, stationLevel)
+                    .compose(v -> districtLocks.lock(districtLevel))
+                    .compose(v -> {
+                        t[2] = System.nanoTime();
+                        return storeNew(conn, inputs, submittedBy);
+                    })
+                    .compose(written -> {
+                        t[3] = System.nanoTime();
+                        List<Reading> stored = written.stored();
+                        if (stored.isEmpty()) {
                             return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of(), List.of()));
                         }
-                        return readings.insert(conn, toStore, revisions, submittedBy)
-                                .compose(stored -> readings.touchReportingState(conn, stored, clock.instant())
-                                        .map(stored))
-                                .compose(stored -> deriveFacts(conn, stored, known, ruleSet)
+                        return readings.touchReportingState(conn, stored, clock.instant())
+                                .compose(v -> {
+                                    t[4] = System.nanoTime();
+                                    return deriveFacts(conn, stored, known, ruleSet, districtLocks)
                                         .compose(facts -> {
-                                            long t1 = System.nanoTime();
+                                            t[5] = System.nanoTime();
                                             return engine.evaluate(ruleSet, facts).compose(breaches -> {
-                                                long t2 = System.nanoTime();
+                                                t[6] = System.nanoTime();
                                                 return alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
-                                                        correctedSubjects(stored)).andThen(x -> {
-                                                            if (LOG.isDebugEnabled()) {
-                                                                LOG.debug("batch of {}: {} facts, evaluate {} ms,"
-                                                                        + " alerts {} ms", stored.size(), facts.size(),
-                                                                        (t2 - t1) / 1_000_000,
-                                                                        (System.nanoTime() - t2) / 1_000_000);
-                                                            }
-                                                        });
+                                                        correctedSubjects(stored));
                                             });
                                         })
-                                        .map(changes -> new Result(batch.items(), stored.size(), corrections,
-                                                changes.alerts(), changes.eventIds())));
+                                        .map(changes -> {
+                                            t[7] = System.nanoTime();
+                                            return new Result(batch.items(), stored.size(), written.corrections(),
+                                                changes.alerts(), changes.eventIds());
+                                        });
+                                });
                     });
         })).andThen(ar -> {
+            t[8] = System.nanoTime();
+            if (LOG.isDebugEnabled() && ar.succeeded() && t[7] != 0) {
+                LOG.debug("batch of {} stored {}: subjects {} locks {} store {} reporting {} derive {} evaluate {}"
+                        + " alerts {} commit {} (µs)", ar.result().accepted(), ar.result().stored(),
+                        (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000, (t[4] - t[3]) / 1000,
+                        (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000, (t[7] - t[6]) / 1000, (t[8] - t[7]) / 1000);
+            }
             if (ar.succeeded()) {
                 telemetry.received(ar.result().accepted());
                 telemetry.stored(ar.result().stored());
             }
+        });
+    }
+
+    /** Takes the advisory locks of districts not yet held by this transaction (see {@link #ingest}). */
+    @FunctionalInterface
+    interface DistrictLocks {
+        DistrictLocks NONE = districts -> Future.succeededFuture();
+
+        Future<Void> lock(Set<String> districts);
+    }
+
+    /** Rows written by {@link #storeNew}: new readings and corrections, and how many of them are corrections. */
+    private record Written(List<Reading> stored, int corrections) {
+    }
+
+    /**
+     * Writes the inputs under their subjects' locks: first revision 1 of every key never stored (one statement;
+     * the common case needs no other), then, only for keys stored already, the revision in force is read and a
+     * different value is stored as the next revision (a correction); an equal value is an idempotent repeat.
+     */
+    private Future<Written> storeNew(SqlConnection conn, List<ReadingInput> inputs, Long submittedBy) {
+        return readings.insertNew(conn, inputs, submittedBy).compose(fresh -> {
+            if (fresh.size() == inputs.size()) {
+                return Future.succeededFuture(new Written(fresh, 0));
+            }
+            Set<ReadingInput.Key> freshKeys = new java.util.HashSet<>();
+            fresh.forEach(r -> freshKeys.add(new ReadingInput.Key(r.indicator(), r.subject(), r.observedAt())));
+            List<ReadingInput> existing = inputs.stream().filter(in -> !freshKeys.contains(in.key())).toList();
+            return readings.latestRevisions(conn, existing.stream().map(ReadingInput::key).toList())
+                    .compose(latest -> {
+                        List<ReadingInput> toStore = new ArrayList<>();
+                        List<Integer> revisions = new ArrayList<>();
+                        int corrections = classify(existing, latest, toStore, revisions);
+                        if (toStore.isEmpty()) {
+                            return Future.succeededFuture(new Written(fresh, 0));
+                        }
+                        return readings.insert(conn, toStore, revisions, submittedBy).map(more -> {
+                            List<Reading> all = new ArrayList<>(fresh);
+                            all.addAll(more);
+                            return new Written(all, corrections);
+                        });
+                    });
         });
     }
 
@@ -206,8 +277,13 @@ public final class IngestService {
      */
     public Future<List<Object>> deriveFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
                                             RuleSet ruleSet) {
+        return deriveFacts(conn, stored, known, ruleSet, DistrictLocks.NONE);
+    }
+
+    private Future<List<Object>> deriveFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
+                                             RuleSet ruleSet, DistrictLocks districtLocks) {
         List<Object> facts = new ArrayList<>(stored);
-        return airFacts(conn, stored, known, ruleSet).map(a -> facts.addAll(a))
+        return airFacts(conn, stored, known, ruleSet, districtLocks).map(a -> facts.addAll(a))
                 .compose(x -> waterFacts(conn, stored, known, ruleSet)).map(w -> facts.addAll(w))
                 .compose(x -> targetFacts(conn, stored, ruleSet)).map(t -> facts.addAll(t))
                 .compose(x -> safetyAndDebtFacts(conn, stored, ruleSet)).map(d -> {
@@ -223,7 +299,7 @@ public final class IngestService {
      * statistics of every touched station and district year.
      */
     private Future<List<Object>> airFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                          RuleSet ruleSet) {
+                                          RuleSet ruleSet, DistrictLocks districtLocks) {
         Set<AirStore.SubjectDay> stationDays = new LinkedHashSet<>();
         for (Reading r : stored) {
             if (catalog.find(r.indicator()).map(Indicator::hourly).orElse(false)) {
@@ -261,7 +337,8 @@ public final class IngestService {
                 ds.add(d);
                 dd.add(date);
             }));
-            return air.stationDays(conn, ds, dd).compose(byDistrict -> {
+            return districtLocks.lock(districtDates.keySet()).compose(v -> air.stationDays(conn, ds, dd))
+                    .compose(byDistrict -> {
                 List<AirDay> districtDays = new ArrayList<>();
                 byDistrict.forEach((district, byDate) -> byDate.forEach((date, list) ->
                         districtDays.add(AirDays.district(district, date, list))));

@@ -42,12 +42,19 @@ public final class ReadingStore {
             JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator AND r.observed_at = k.observed_at
             ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
 
-    static final String INSERT = """
+    private static final String INSERT_ROWS = """
             INSERT INTO readings (indicator, subject, observed_at, value, unit, source, revision, submitted_by)
             SELECT u.indicator, u.subject, u.observed_at, u.value, u.unit, u.source, u.revision, $8
             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::int[])
                  AS u(indicator, subject, observed_at, value, unit, source, revision)
-            RETURNING id, indicator, subject, observed_at, value, unit, revision""";
+            """;
+    private static final String RETURNING = " RETURNING id, indicator, subject, observed_at, value, unit, revision";
+
+    static final String INSERT = INSERT_ROWS + RETURNING;
+
+    /** First revisions of keys never stored; a key already stored has its revision 1 and is skipped. */
+    static final String INSERT_NEW = INSERT_ROWS
+            + " ON CONFLICT ON CONSTRAINT readings_key DO NOTHING" + RETURNING;
 
     /** The latest observation (revision in force) of each (subject, indicator) within a time range. */
     static final String LATEST_IN_RANGE = """
@@ -156,6 +163,20 @@ public final class ReadingStore {
     /** Inserts the rows (each with its revision) in one statement and returns them as facts. */
     public Future<List<Reading>> insert(SqlConnection conn, List<ReadingInput> inputs, List<Integer> revisions,
                                         Long submittedBy) {
+        return insert(conn, INSERT, inputs, revisions, submittedBy);
+    }
+
+    /**
+     * Inserts revision 1 of every input whose key was never stored, in one statement, and returns those rows as
+     * facts; inputs whose key is stored already (repeats and corrections) are absent from the result. The caller
+     * holds the subjects' locks, so "never stored" cannot change before commit.
+     */
+    public Future<List<Reading>> insertNew(SqlConnection conn, List<ReadingInput> inputs, Long submittedBy) {
+        return insert(conn, INSERT_NEW, inputs, java.util.Collections.nCopies(inputs.size(), 1), submittedBy);
+    }
+
+    private Future<List<Reading>> insert(SqlConnection conn, String sql, List<ReadingInput> inputs,
+                                         List<Integer> revisions, Long submittedBy) {
         int n = inputs.size();
         String[] indicators = new String[n];
         String[] subjects = new String[n];
@@ -175,7 +196,7 @@ public final class ReadingStore {
         }
         Tuple params = Tuple.tuple(Arrays.asList(indicators, subjects, times, values, units, sources, revs,
                 submittedBy));
-        return conn.preparedQuery(INSERT).execute(params).map(rows -> {
+        return conn.preparedQuery(sql).execute(params).map(rows -> {
             List<Reading> out = new ArrayList<>(n);
             rows.forEach(r -> out.add(toReading(r)));
             return out;

@@ -42,7 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * prints every figure with the machine's core count; the figures are also written to
  * {@code target/bench/results.json}. Options: {@code --bulk-readings N} (200000), {@code --single-seconds S} (60),
  * {@code --single-rate R} (1000 requests/s), {@code --single-warmup-seconds W} (10, not measured),
- * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false}.
+ * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false},
+ * {@code --bulk-warmup-readings N} (50000, not measured),
+ * {@code --only start,reload,bulk,single,size,jmh} (a subset of the phases; default all), {@code --server-jvm
+ * "ARGS"} (extra JVM options of the server, e.g. a flight recording), {@code --pg-statements true} (prints the
+ * statements that took most of PostgreSQL's time during bulk ingest and during single readings, from
+ * pg_stat_statements).
  */
 public final class LoadDriver {
     private static final String ADMIN = "bench-admin-token-0123456789";
@@ -61,6 +66,12 @@ public final class LoadDriver {
         d.run();
     }
 
+    /** {@code --only bulk,single} runs only the named phases (start, reload, bulk, single, size, jmh); default all. */
+    private boolean phase(String name) {
+        String only = options.get("only");
+        return only == null || java.util.Arrays.asList(only.split(",")).contains(name);
+    }
+
     private long opt(String name, long def) {
         return Long.parseLong(options.getOrDefault(name, String.valueOf(def)));
     }
@@ -70,31 +81,56 @@ public final class LoadDriver {
         results.put("cores", cores).put("java", System.getProperty("java.version"))
                 .put("date", OffsetDateTime.now(ZoneOffset.UTC).toString());
         say("TargetWatch benchmarks on " + cores + " cores, Java " + System.getProperty("java.version"));
-        coldStart();
-        buildTime();
+        if (phase("start")) {
+            coldStart();
+        }
+        if (phase("reload")) {
+            buildTime();
+        }
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200");
         if (options.containsKey("pg-synchronous-commit")) {
             // experiment only: durability is what a 201 promises; off shows how much of the latency is WAL flush
             builder.setServerConfig("synchronous_commit", options.get("pg-synchronous-commit"));
         }
+        boolean statements = Boolean.parseBoolean(options.getOrDefault("pg-statements", "false"));
+        if (statements) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
         try (EmbeddedPostgres pg = builder.start()) {
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE bench");
+            }
+            if (statements) {
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + pg.getPort()
+                        + "/bench", "postgres", ""); Statement s = c.createStatement()) {
+                    s.execute("CREATE EXTENSION pg_stat_statements");
+                }
             }
             String url = "postgresql://postgres@localhost:" + pg.getPort() + "/bench";
             String jdbc = "jdbc:postgresql://localhost:" + pg.getPort() + "/bench";
             startServer(Map.of("TARGETWATCH_DB_URL", url));
             try {
                 setUp();
-                reload();
-                bulk(jdbc);
-                single();
-                size(jdbc);
+                if (phase("reload")) {
+                    reload();
+                }
+                if (phase("bulk")) {
+                    bulk(jdbc);
+                }
+                if (phase("single")) {
+                    single();
+                    if (statements) {
+                        printStatements(jdbc);
+                    }
+                }
+                if (phase("size")) {
+                    size(jdbc);
+                }
             } finally {
                 stopServer();
             }
         }
-        if (Boolean.parseBoolean(options.getOrDefault("jmh", "true"))) {
+        if (phase("jmh") && Boolean.parseBoolean(options.getOrDefault("jmh", "true"))) {
             jmh();
         }
         Path out = Path.of("target/bench/results.json");
@@ -172,11 +208,25 @@ public final class LoadDriver {
 
     // ---- 1. bulk ingest ----
 
-    /** Hourly readings of all stations and pollutants, hour by hour from 2023-01-01, in requests of 1,000. */
+    private static final int BULK_BATCH = 1000;
+    private static final int BULK_CONNECTIONS = 4;
+
+    /**
+     * Hourly readings of all stations and pollutants, hour by hour from 2023-01-01, in requests of 1,000, after a
+     * warm-up of {@code bulk-warmup-readings} (50,000; not measured: JIT, connections) of 2022.
+     */
     private void bulk(String jdbc) throws Exception {
-        long total = opt("bulk-readings", 200_000);
-        int batch = 1000;
-        int connections = 4;
+        long warmup = opt("bulk-warmup-readings", 50_000);
+        if (warmup > 0) {
+            say("bulk ingest: warming up with " + warmup + " readings (not measured: JIT, connections)");
+            bulk(jdbc, OffsetDateTime.parse("2022-01-01T00:00:00+08:00"), warmup, false);
+        }
+        bulk(jdbc, OffsetDateTime.parse("2023-01-01T00:00:00+08:00"), opt("bulk-readings", 200_000), true);
+    }
+
+    private void bulk(String jdbc, OffsetDateTime start, long total, boolean report) throws Exception {
+        int batch = BULK_BATCH;
+        int connections = BULK_CONNECTIONS;
         // each connection posts the readings of its own stations (station % connections), as officers of different
         // stations would: requests for one station serialise on its subject lock by design
         List<List<String>> lanes = new ArrayList<>();
@@ -186,7 +236,6 @@ public final class LoadDriver {
             current.add(new JsonArray());
         }
         List<String[]> rows = new ArrayList<>();
-        OffsetDateTime start = OffsetDateTime.parse("2023-01-01T00:00:00+08:00");
         long n = 0;
         for (int hour = 0; n < total; hour++) {
             String at = start.plusHours(hour).toString();
@@ -246,7 +295,12 @@ public final class LoadDriver {
         pool.shutdown();
         rss.stop();
         double rate = total / seconds;
-
+        if (!report) {
+            return;
+        }
+        if (Boolean.parseBoolean(options.getOrDefault("pg-statements", "false"))) {
+            printStatements(jdbc);
+        }
         double copyRate = copy(jdbc, rows);
         List<Double> sorted = new ArrayList<>(latencies);
         sorted.sort(Double::compare);
@@ -261,6 +315,24 @@ public final class LoadDriver {
         say(String.format("bulk ingest: PostgreSQL COPY of the same rows into a bare table: %.0f rows/s;"
                 + " ratio %.3f (goal ≥ 0.25)", copyRate, rate / copyRate));
         say(String.format("size: peak RSS of the server during bulk ingest: %d MB (goal ≤ 768 MB)", rss.peakMb()));
+    }
+
+    /** Diagnostic ({@code --pg-statements true}): the statements that took most of PostgreSQL's time. */
+    private void printStatements(String jdbc) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT calls, round(total_exec_time) AS total_ms,"
+                     + " round((total_exec_time / calls)::numeric, 3) AS mean_ms, rows,"
+                     + " left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q"
+                     + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20")) {
+            say("PostgreSQL statements by total time (calls, total ms, mean ms, rows, statement):");
+            while (rs.next()) {
+                say(String.format("  %6d %8d %9.3f %9d  %s", rs.getLong(1), rs.getLong(2), rs.getDouble(3),
+                        rs.getLong(4), rs.getString(5)));
+            }
+        }
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_statements_reset()");
+        }
     }
 
     private static double copy(String jdbc, List<String[]> rows) throws Exception {
@@ -466,8 +538,14 @@ public final class LoadDriver {
     private void startServer(Map<String, String> env) throws Exception {
         Path jar = Path.of("target/targetwatch.jar");
         port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m"));
+        if (options.containsKey("server-jvm")) {
+            // e.g. --server-jvm -XX:StartFlightRecording=filename=target/server.jfr to profile the server
+            command.addAll(List.of(options.get("server-jvm").split(" ")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("TARGETWATCH_"));
         pb.environment().putAll(env);
         pb.environment().put("TARGETWATCH_HTTP_PORT", String.valueOf(port));
