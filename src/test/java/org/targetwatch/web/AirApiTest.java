@@ -28,14 +28,14 @@ class AirApiTest {
         server = new TestServer();
         officer = server.token("officer");
         risk = server.token("risk-office");
-        for (String district : List.of("zd", "zd-year", "zd-heavy", "zd-race")) {
+        for (String district : List.of("zd", "zd-year", "zd-heavy", "zd-race", "zx-1", "zx-2")) {
             server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, new JsonObject().put("id", district)
                     .put("kind", "district").put("name", "曾都区 " + district).encode());
         }
         JsonArray stations = new JsonArray();
         for (String[] s : new String[][] {{"zd-a", "zd"}, {"zd-b", "zd"}, {"zy-1", "zd-year"}, {"zh-1", "zd-heavy"},
                 {"zr-0", "zd-race"}, {"zr-1", "zd-race"}, {"zr-2", "zd-race"}, {"zr-3", "zd-race"},
-                {"zr-4", "zd-race"}, {"zr-5", "zd-race"}}) {
+                {"zr-4", "zd-race"}, {"zr-5", "zd-race"}, {"zx-1a", "zx-1"}, {"zx-2a", "zx-2"}}) {
             stations.add(new JsonObject().put("id", s[0]).put("kind", "air-station").put("name", s[0])
                     .put("settings", new JsonObject().put("district", s[1])));
         }
@@ -120,6 +120,35 @@ class AirApiTest {
         JsonObject district = server.get("/api/v1/air/daily?subject=zd-race&date=2023-08-01", risk).json();
         assertThat(district.getJsonObject("values").getDouble("PM2_5")).isEqualTo(55.0);
         assertThat(district.getJsonObject("hours").getInteger("PM2_5")).isEqualTo(6);
+    }
+
+    /**
+     * Batches that hold one district's own reading and a station of the other district, crossing each other: a
+     * lock order that took a batch's subjects first and its stations' districts later would deadlock here (each
+     * would hold one district and wait for the other). Every request succeeds and both district days count.
+     */
+    @Test
+    void crossingBatchesOfDistrictsAndStationsNeverDeadlock() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Response>> futures = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String own = i % 2 == 0 ? "zx-1" : "zx-2";
+            String station = i % 2 == 0 ? "zx-2a" : "zx-1a";
+            LocalDate d = LocalDate.of(2023, 9, 1 + i / 2);
+            List<JsonObject> batch = new ArrayList<>(day(station, d, 40, 50, 10, 20, 0.5, 60));
+            batch.add(reading("DEBT_RATIO", own, d + "T00:00:00+08:00", 90 + i, "%"));
+            futures.add(pool.submit(() -> server.post("/api/v1/readings", officer,
+                    new JsonArray(new ArrayList<>(batch)).encode())));
+        }
+        for (var f : futures) {
+            Response r = f.get();
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+        }
+        pool.shutdown();
+        for (String district : List.of("zx-1", "zx-2")) {
+            JsonObject day = server.get("/api/v1/air/daily?subject=" + district + "&date=2023-09-08", risk).json();
+            assertThat(day.getJsonObject("values").getDouble("PM2_5")).isEqualTo(40.0);
+        }
     }
 
     @Test
