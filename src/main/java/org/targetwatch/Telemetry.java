@@ -22,6 +22,8 @@ public final class Telemetry {
     private final Counter readingsStored;
     private final Counter factsEvaluated;
     private final Timer evaluation;
+    private final io.micrometer.core.instrument.DistributionSummary ingestGroup;
+    private final Counter ingestGroupRetries;
     private final Map<String, AtomicLong> alertsByState = new ConcurrentHashMap<>();
     private final AtomicLong outboxBacklog = new AtomicLong();
 
@@ -31,6 +33,11 @@ public final class Telemetry {
         factsEvaluated = Counter.builder("targetwatch_facts_evaluated").description("facts given to Drools").register(registry);
         evaluation = Timer.builder("targetwatch_rule_evaluation").description("one Drools evaluation of a batch")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        ingestGroup = io.micrometer.core.instrument.DistributionSummary.builder("targetwatch_ingest_group_requests")
+                .description("requests committed by one ingest transaction (group commit)").register(registry);
+        ingestGroupRetries = Counter.builder("targetwatch_ingest_group_retries")
+                .description("group-commit transactions that failed and whose requests were retried one by one")
+                .register(registry);
         for (String state : new String[] {"pending", "open", "acknowledged"}) {
             AtomicLong v = new AtomicLong();
             alertsByState.put(state, v);
@@ -51,6 +58,16 @@ public final class Telemetry {
 
     public void stored(int n) {
         readingsStored.increment(n);
+    }
+
+    /** A group-commit transaction failed; its requests are retried one by one. */
+    public void ingestGroupRetried() {
+        ingestGroupRetries.increment();
+    }
+
+    /** One ingest transaction committed the given number of requests. */
+    public void ingestGroup(int requests) {
+        ingestGroup.record(requests);
     }
 
     public Timer.Sample startEvaluation(int facts) {

@@ -35,6 +35,10 @@ import java.util.Optional;
  * @param watchPollMillis  how often escalation deadlines and missing data are checked
  * @param maxAlertsPerRule guardrail: a rule opening more alerts than this in one evaluation is cut off with one
  *                         summary alert
+ * @param ingestConcurrency reading transactions in flight at once per server; requests beyond wait and are
+ *                          committed together (group commit, see {@code ingest.IngestQueue})
+ * @param ingestGroupReadings most readings one group-commit transaction takes from waiting requests (a larger
+ *                            request still runs, alone)
  */
 public record AppConfig(
         String httpHost,
@@ -52,7 +56,9 @@ public record AppConfig(
         int deliveryPollMillis,
         int deliveryBackoffMillis,
         int watchPollMillis,
-        int maxAlertsPerRule) {
+        int maxAlertsPerRule,
+        int ingestConcurrency,
+        int ingestGroupReadings) {
 
     /** Configuration keys: JSON key in the file, environment variable that overrides it, default. */
     public enum Key {
@@ -71,7 +77,9 @@ public record AppConfig(
         DELIVERY_POLL_MILLIS("deliveryPollMillis", "TARGETWATCH_DELIVERY_POLL_MILLIS", "500"),
         DELIVERY_BACKOFF_MILLIS("deliveryBackoffMillis", "TARGETWATCH_DELIVERY_BACKOFF_MILLIS", "1000"),
         WATCH_POLL_MILLIS("watchPollMillis", "TARGETWATCH_WATCH_POLL_MILLIS", "15000"),
-        MAX_ALERTS_PER_RULE("maxAlertsPerRule", "TARGETWATCH_MAX_ALERTS_PER_RULE", "500");
+        MAX_ALERTS_PER_RULE("maxAlertsPerRule", "TARGETWATCH_MAX_ALERTS_PER_RULE", "500"),
+        INGEST_CONCURRENCY("ingestConcurrency", "TARGETWATCH_INGEST_CONCURRENCY", "4"),
+        INGEST_GROUP_READINGS("ingestGroupReadings", "TARGETWATCH_INGEST_GROUP_READINGS", "1000");
 
         public final String jsonKey;
         public final String envVar;
@@ -156,7 +164,9 @@ public record AppConfig(
                 intIn(raw, Key.DELIVERY_POLL_MILLIS, 10, 600_000),
                 intIn(raw, Key.DELIVERY_BACKOFF_MILLIS, 1, 3_600_000),
                 intIn(raw, Key.WATCH_POLL_MILLIS, 10, 3_600_000),
-                intIn(raw, Key.MAX_ALERTS_PER_RULE, 1, 1_000_000));
+                intIn(raw, Key.MAX_ALERTS_PER_RULE, 1, 1_000_000),
+                intIn(raw, Key.INGEST_CONCURRENCY, 1, 200),
+                intIn(raw, Key.INGEST_GROUP_READINGS, 1, 1_000_000));
     }
 
     private static String nonEmpty(Map<Key, String> raw, Key key) {
@@ -203,6 +213,6 @@ public record AppConfig(
     public AppConfig withHttpPort(int port) {
         return new AppConfig(httpHost, port, dbUrl, dataDir, rulesDir, indicatorsFile, adminToken, dbPoolSize,
                 maxBodyBytes, maxBatchReadings, futureToleranceSeconds, routingFile, deliveryPollMillis,
-                deliveryBackoffMillis, watchPollMillis, maxAlertsPerRule);
+                deliveryBackoffMillis, watchPollMillis, maxAlertsPerRule, ingestConcurrency, ingestGroupReadings);
     }
 }

@@ -33,6 +33,7 @@ import org.targetwatch.store.ReadingStore;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +53,23 @@ public final class IngestService {
      *
      * @param accepted readings in the request (all accepted: repeats are accepted and change nothing)
      * @param stored   rows written (new readings and corrections)
-     * @param alerts   alerts this request opened, updated, reopened, resolved or withdrawn
-     * @param eventIds alert events written (for notification)
+     * @param alerts   alerts this request's readings opened, updated, reopened, resolved or withdrawn: those about
+     *                 its subjects, their districts or regions (an alert of a group-commit transaction that is
+     *                 about none of its requests' subjects is reported to all of them)
      */
-    public record Result(int accepted, int stored, int corrections, List<JsonObject> alerts, List<Long> eventIds) {
+    public record Result(int accepted, int stored, int corrections, List<JsonObject> alerts) {
         public JsonObject toJson() {
             return new JsonObject().put("accepted", accepted).put("stored", stored).put("corrections", corrections)
                     .put("unchanged", accepted - stored).put("alerts", alerts);
         }
+    }
+
+    /** One parsed request and the token that sent it. */
+    public record Request(ReadingParser.ParsedBatch batch, Long submittedBy) {
+    }
+
+    /** What became of one request of a group: its result, or its own rejection (then nothing of it is stored). */
+    public record Outcome(Result result, RuntimeException rejection) {
     }
 
     private final Pool pool;
@@ -86,20 +96,61 @@ public final class IngestService {
         this.clock = clock;
     }
 
+    /** Stores and evaluates one request in its own transaction; a rejection fails the future. */
     public Future<Result> ingest(ReadingParser.ParsedBatch batch, Long submittedBy) {
+        return ingest(List.of(new Request(batch, submittedBy))).map(outcomes -> {
+            Outcome o = outcomes.get(0);
+            if (o.rejection() != null) {
+                throw o.rejection();
+            }
+            return o.result();
+        });
+    }
+
+    /**
+     * Stores and evaluates several requests in one transaction (group commit). The requests' subjects must be
+     * disjoint (the caller, {@link IngestQueue}, ensures it), so every stored reading belongs to exactly one
+     * request. A request about unknown subjects, or subjects of the wrong kind, is rejected on its own (422) before
+     * anything is written; the others go on. Any other failure fails the whole transaction, and so every request.
+     *
+     * @return one outcome per request, in order
+     */
+    public Future<List<Outcome>> ingest(List<Request> requests) {
         RuleSet ruleSet = engine.current();
-        List<ReadingInput> inputs = batch.readings();
         Set<String> subjectIds = new LinkedHashSet<>();
-        for (ReadingInput in : inputs) {
-            subjectIds.add(in.subject());
+        for (Request r : requests) {
+            Set<String> own = IngestQueue.subjectsOf(r.batch());
+            if (!java.util.Collections.disjoint(subjectIds, own)) {
+                throw new IllegalArgumentException("requests of one group must not share subjects");
+            }
+            subjectIds.addAll(own);
         }
         // stage times for the debug log: begin, subjects, locks, store, reporting state, derive, evaluate, alerts,
         // commit
         long[] t = new long[9];
         t[0] = System.nanoTime();
-        return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(known -> {
+        return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(found -> {
             t[1] = System.nanoTime();
-            checkSubjects(inputs, known, batch.array());
+            Outcome[] outcomes = new Outcome[requests.size()];
+            List<ReadingInput> inputs = new ArrayList<>();
+            Map<String, Integer> requestOf = new java.util.HashMap<>();
+            Map<String, Long> submitterOf = new java.util.HashMap<>();
+            for (int i = 0; i < requests.size(); i++) {
+                Request r = requests.get(i);
+                try {
+                    checkSubjects(r.batch().readings(), found, r.batch().array());
+                } catch (InvalidReadingException e) {
+                    outcomes[i] = new Outcome(null, e);
+                    continue;
+                }
+                for (ReadingInput in : r.batch().readings()) {
+                    inputs.add(in);
+                    requestOf.put(in.subject(), i);
+                    submitterOf.put(in.subject(), r.submittedBy());
+                }
+            }
+            Map<String, Subject> known = new java.util.HashMap<>();
+            requestOf.keySet().forEach(id -> known.put(id, found.get(id)));
             // Locks, in one global order so that no two batches deadlock: first the subjects that are not
             // districts, then districts. A station's batch also rewrites its district's daily and yearly
             // statistics and alerts, so it must hold the district's lock from before it reads the district's
@@ -127,50 +178,121 @@ public final class IngestService {
                     }
                 });
             }
+            if (inputs.isEmpty()) {
+                return Future.succeededFuture(Arrays.asList(outcomes));
+            }
             return readings.lockSubjects(conn, stationLevel)
                     .compose(v -> districtLocks.lock(districtLevel))
                     .compose(v -> {
                         t[2] = System.nanoTime();
-                        return storeNew(conn, inputs, submittedBy);
+                        return storeNew(conn, inputs, in -> submitterOf.get(in.subject()));
                     })
-                    .compose(written -> {
+                    .compose(stored -> {
                         t[3] = System.nanoTime();
-                        List<Reading> stored = written.stored();
                         if (stored.isEmpty()) {
-                            return Future.succeededFuture(new Result(batch.items(), 0, 0, List.of(), List.of()));
+                            return Future.succeededFuture(new AlertService.Changes(List.of(), List.of()));
                         }
                         return readings.touchReportingState(conn, stored, clock.instant())
                                 .compose(v -> {
                                     t[4] = System.nanoTime();
-                                    return deriveFacts(conn, stored, known, ruleSet, districtLocks)
-                                        .compose(facts -> {
-                                            t[5] = System.nanoTime();
-                                            return engine.evaluate(ruleSet, facts).compose(breaches -> {
-                                                t[6] = System.nanoTime();
-                                                return alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
-                                                        correctedSubjects(stored));
-                                            });
-                                        })
-                                        .map(changes -> {
-                                            t[7] = System.nanoTime();
-                                            return new Result(batch.items(), stored.size(), written.corrections(),
-                                                changes.alerts(), changes.eventIds());
-                                        });
+                                    return deriveFacts(conn, stored, known, ruleSet, districtLocks);
+                                })
+                                .compose(facts -> {
+                                    t[5] = System.nanoTime();
+                                    return engine.evaluate(ruleSet, facts).compose(breaches -> {
+                                        t[6] = System.nanoTime();
+                                        return alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
+                                                correctedSubjects(stored));
+                                    });
+                                })
+                                .map(changes -> {
+                                    t[7] = System.nanoTime();
+                                    split(requests, outcomes, stored, changes.alerts(), requestOf, known);
+                                    return changes;
                                 });
+                    })
+                    .map(changes -> {
+                        for (int i = 0; i < outcomes.length; i++) {
+                            if (outcomes[i] == null) {
+                                // nothing stored at all: every reading of the request was a repeat
+                                outcomes[i] = new Outcome(new Result(requests.get(i).batch().items(), 0, 0,
+                                        List.of()), null);
+                            }
+                        }
+                        return Arrays.asList(outcomes);
                     });
         })).andThen(ar -> {
             t[8] = System.nanoTime();
-            if (LOG.isDebugEnabled() && ar.succeeded() && t[7] != 0) {
-                LOG.debug("batch of {} stored {}: subjects {} locks {} store {} reporting {} derive {} evaluate {}"
-                        + " alerts {} commit {} (µs)", ar.result().accepted(), ar.result().stored(),
+            if (!ar.succeeded()) {
+                return;
+            }
+            int accepted = 0;
+            int stored = 0;
+            for (Outcome o : ar.result()) {
+                if (o.result() != null) {
+                    accepted += o.result().accepted();
+                    stored += o.result().stored();
+                }
+            }
+            if (LOG.isDebugEnabled() && t[7] != 0) {
+                LOG.debug("batch of {} in {} request(s), stored {}: subjects {} locks {} store {} reporting {}"
+                        + " derive {} evaluate {} alerts {} commit {} (µs)", accepted, requests.size(), stored,
                         (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000, (t[4] - t[3]) / 1000,
                         (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000, (t[7] - t[6]) / 1000, (t[8] - t[7]) / 1000);
             }
-            if (ar.succeeded()) {
-                telemetry.received(ar.result().accepted());
-                telemetry.stored(ar.result().stored());
+            telemetry.received(accepted);
+            telemetry.stored(stored);
+            telemetry.ingestGroup(requests.size());
+        });
+    }
+
+    /**
+     * Each accepted request's share of a transaction: the readings stored for its subjects, and the changed alerts
+     * about its subjects, their districts or regions; an alert about none of them goes to every request.
+     */
+    private static void split(List<Request> requests, Outcome[] outcomes, List<Reading> stored,
+                              List<JsonObject> changed, Map<String, Integer> requestOf, Map<String, Subject> known) {
+        int n = requests.size();
+        int[] storedOf = new int[n];
+        int[] correctionsOf = new int[n];
+        for (Reading r : stored) {
+            int i = requestOf.get(r.subject());
+            storedOf[i]++;
+            if (r.revision() > 1) {
+                correctionsOf[i]++;
+            }
+        }
+        Map<String, Set<Integer>> concerned = new java.util.HashMap<>();
+        requestOf.forEach((subject, i) -> {
+            Subject s = known.get(subject);
+            for (String scope : java.util.Arrays.asList(subject, s.district(), s.region())) {
+                if (scope != null) {
+                    concerned.computeIfAbsent(scope, k -> new java.util.TreeSet<>()).add(i);
+                }
             }
         });
+        List<List<JsonObject>> alertsOf = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            alertsOf.add(new ArrayList<>());
+        }
+        for (JsonObject a : changed) {
+            Set<Integer> to = concerned.get(a.getString("subject"));
+            if (to == null) {
+                for (int i = 0; i < n; i++) {
+                    if (outcomes[i] == null) {
+                        alertsOf.get(i).add(a);
+                    }
+                }
+            } else {
+                to.forEach(i -> alertsOf.get(i).add(a));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (outcomes[i] == null) {
+                outcomes[i] = new Outcome(new Result(requests.get(i).batch().items(), storedOf[i], correctionsOf[i],
+                        alertsOf.get(i)), null);
+            }
+        }
     }
 
     /** Takes the advisory locks of districts not yet held by this transaction (see {@link #ingest}). */
@@ -181,19 +303,18 @@ public final class IngestService {
         Future<Void> lock(Set<String> districts);
     }
 
-    /** Rows written by {@link #storeNew}: new readings and corrections, and how many of them are corrections. */
-    private record Written(List<Reading> stored, int corrections) {
-    }
-
     /**
      * Writes the inputs under their subjects' locks: first revision 1 of every key never stored (one statement;
      * the common case needs no other), then, only for keys stored already, the revision in force is read and a
      * different value is stored as the next revision (a correction); an equal value is an idempotent repeat.
+     *
+     * @return the rows written: new readings and corrections (revision above 1)
      */
-    private Future<Written> storeNew(SqlConnection conn, List<ReadingInput> inputs, Long submittedBy) {
-        return readings.insertNew(conn, inputs, submittedBy).compose(fresh -> {
+    private Future<List<Reading>> storeNew(SqlConnection conn, List<ReadingInput> inputs,
+                                           java.util.function.Function<ReadingInput, Long> submitter) {
+        return readings.insertNew(conn, inputs, submitter).compose(fresh -> {
             if (fresh.size() == inputs.size()) {
-                return Future.succeededFuture(new Written(fresh, 0));
+                return Future.succeededFuture(fresh);
             }
             Set<ReadingInput.Key> freshKeys = new java.util.HashSet<>();
             fresh.forEach(r -> freshKeys.add(new ReadingInput.Key(r.indicator(), r.subject(), r.observedAt())));
@@ -202,14 +323,14 @@ public final class IngestService {
                     .compose(latest -> {
                         List<ReadingInput> toStore = new ArrayList<>();
                         List<Integer> revisions = new ArrayList<>();
-                        int corrections = classify(existing, latest, toStore, revisions);
+                        classify(existing, latest, toStore, revisions);
                         if (toStore.isEmpty()) {
-                            return Future.succeededFuture(new Written(fresh, 0));
+                            return Future.succeededFuture(fresh);
                         }
-                        return readings.insert(conn, toStore, revisions, submittedBy).map(more -> {
+                        return readings.insert(conn, toStore, revisions, submitter).map(more -> {
                             List<Reading> all = new ArrayList<>(fresh);
                             all.addAll(more);
-                            return new Written(all, corrections);
+                            return all;
                         });
                     });
         });

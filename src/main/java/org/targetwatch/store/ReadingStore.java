@@ -44,9 +44,10 @@ public final class ReadingStore {
 
     private static final String INSERT_ROWS = """
             INSERT INTO readings (indicator, subject, observed_at, value, unit, source, revision, submitted_by)
-            SELECT u.indicator, u.subject, u.observed_at, u.value, u.unit, u.source, u.revision, $8
-            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::int[])
-                 AS u(indicator, subject, observed_at, value, unit, source, revision)
+            SELECT u.indicator, u.subject, u.observed_at, u.value, u.unit, u.source, u.revision, u.submitted_by
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::int[],
+                        $8::bigint[])
+                 AS u(indicator, subject, observed_at, value, unit, source, revision, submitted_by)
             """;
     private static final String RETURNING = " RETURNING id, indicator, subject, observed_at, value, unit, revision";
 
@@ -162,8 +163,8 @@ public final class ReadingStore {
 
     /** Inserts the rows (each with its revision) in one statement and returns them as facts. */
     public Future<List<Reading>> insert(SqlConnection conn, List<ReadingInput> inputs, List<Integer> revisions,
-                                        Long submittedBy) {
-        return insert(conn, INSERT, inputs, revisions, submittedBy);
+                                        java.util.function.Function<ReadingInput, Long> submitter) {
+        return insert(conn, INSERT, inputs, revisions, submitter);
     }
 
     /**
@@ -171,12 +172,15 @@ public final class ReadingStore {
      * facts; inputs whose key is stored already (repeats and corrections) are absent from the result. The caller
      * holds the subjects' locks, so "never stored" cannot change before commit.
      */
-    public Future<List<Reading>> insertNew(SqlConnection conn, List<ReadingInput> inputs, Long submittedBy) {
-        return insert(conn, INSERT_NEW, inputs, java.util.Collections.nCopies(inputs.size(), 1), submittedBy);
+    public Future<List<Reading>> insertNew(SqlConnection conn, List<ReadingInput> inputs,
+                                           java.util.function.Function<ReadingInput, Long> submitter) {
+        return insert(conn, INSERT_NEW, inputs, java.util.Collections.nCopies(inputs.size(), 1), submitter);
     }
 
+    /** @param submitter the token that sent each input (a group-commit transaction holds several requests) */
     private Future<List<Reading>> insert(SqlConnection conn, String sql, List<ReadingInput> inputs,
-                                         List<Integer> revisions, Long submittedBy) {
+                                         List<Integer> revisions,
+                                         java.util.function.Function<ReadingInput, Long> submitter) {
         int n = inputs.size();
         String[] indicators = new String[n];
         String[] subjects = new String[n];
@@ -184,9 +188,11 @@ public final class ReadingStore {
         Double[] values = new Double[n];
         String[] units = new String[n];
         String[] sources = new String[n];
+        Long[] submitters = new Long[n];
         Integer[] revs = revisions.toArray(new Integer[0]);
         for (int i = 0; i < n; i++) {
             ReadingInput in = inputs.get(i);
+            submitters[i] = submitter.apply(in);
             indicators[i] = in.indicator().code();
             subjects[i] = in.subject();
             times[i] = utc(in.observedAt());
@@ -195,7 +201,7 @@ public final class ReadingStore {
             sources[i] = in.source();
         }
         Tuple params = Tuple.tuple(Arrays.asList(indicators, subjects, times, values, units, sources, revs,
-                submittedBy));
+                submitters));
         return conn.preparedQuery(sql).execute(params).map(rows -> {
             List<Reading> out = new ArrayList<>(n);
             rows.forEach(r -> out.add(toReading(r)));

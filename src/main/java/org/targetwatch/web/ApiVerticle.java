@@ -57,6 +57,7 @@ public final class ApiVerticle extends VerticleBase {
     private final IndicatorCatalog catalog;
     private final RuleEngine engine;
     private final IngestService ingest;
+    private final org.targetwatch.ingest.IngestQueue ingestQueue;
     private final SubjectStore subjects;
     private final ReadingStore readings;
     private final AlertStore alerts;
@@ -91,6 +92,8 @@ public final class ApiVerticle extends VerticleBase {
         this.catalog = catalog;
         this.engine = engine;
         this.ingest = ingest;
+        this.ingestQueue = new org.targetwatch.ingest.IngestQueue(ingest, telemetry, config.ingestConcurrency(),
+                config.ingestGroupReadings());
         this.readings = readings;
         this.alerts = alerts;
         this.tokens = tokens;
@@ -332,7 +335,7 @@ public final class ApiVerticle extends VerticleBase {
             return;
         }
         TokenStore.Principal p = ctx.get(PRINCIPAL);
-        ingest.ingest(batch, p.id()).onComplete(ar -> {
+        ingestQueue.submit(batch, p.id()).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
             } else {
