@@ -32,6 +32,7 @@ import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.ReadingStore;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -125,8 +126,8 @@ public final class IngestService {
             }
             subjectIds.addAll(own);
         }
-        // stage times for the debug log: begin, subjects, locks, store, reporting state, derive, evaluate, alerts,
-        // commit
+        // stage times for the debug log: begin, subjects, locks, store (with reporting state), -, derive, evaluate,
+        // alerts, commit
         long[] t = new long[9];
         t[0] = System.nanoTime();
         return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(found -> {
@@ -185,18 +186,15 @@ public final class IngestService {
                     .compose(v -> districtLocks.lock(districtLevel))
                     .compose(v -> {
                         t[2] = System.nanoTime();
-                        return storeNew(conn, inputs, in -> submitterOf.get(in.subject()));
+                        return storeNew(conn, inputs, in -> submitterOf.get(in.subject()), clock.instant());
                     })
                     .compose(stored -> {
                         t[3] = System.nanoTime();
                         if (stored.isEmpty()) {
                             return Future.succeededFuture(new AlertService.Changes(List.of(), List.of()));
                         }
-                        return readings.touchReportingState(conn, stored, clock.instant())
-                                .compose(v -> {
-                                    t[4] = System.nanoTime();
-                                    return deriveFacts(conn, stored, known, ruleSet, districtLocks);
-                                })
+                        t[4] = t[3];
+                        return deriveFacts(conn, stored, known, ruleSet, districtLocks)
                                 .compose(facts -> {
                                     t[5] = System.nanoTime();
                                     return engine.evaluate(ruleSet, facts).compose(breaches -> {
@@ -235,9 +233,9 @@ public final class IngestService {
                 }
             }
             if (LOG.isDebugEnabled() && t[7] != 0) {
-                LOG.debug("batch of {} in {} request(s), stored {}: subjects {} locks {} store {} reporting {}"
+                LOG.debug("batch of {} in {} request(s), stored {}: subjects {} locks {} store {}"
                         + " derive {} evaluate {} alerts {} commit {} (µs)", accepted, requests.size(), stored,
-                        (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000, (t[4] - t[3]) / 1000,
+                        (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000,
                         (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000, (t[7] - t[6]) / 1000, (t[8] - t[7]) / 1000);
             }
             telemetry.received(accepted);
@@ -304,15 +302,15 @@ public final class IngestService {
     }
 
     /**
-     * Writes the inputs under their subjects' locks: first revision 1 of every key never stored (one statement;
+     * Writes the inputs under their subjects' locks (and records them in {@code reporting_state}): first revision 1 of every key never stored (one statement;
      * the common case needs no other), then, only for keys stored already, the revision in force is read and a
      * different value is stored as the next revision (a correction); an equal value is an idempotent repeat.
      *
      * @return the rows written: new readings and corrections (revision above 1)
      */
     private Future<List<Reading>> storeNew(SqlConnection conn, List<ReadingInput> inputs,
-                                           java.util.function.Function<ReadingInput, Long> submitter) {
-        return readings.insertNew(conn, inputs, submitter).compose(fresh -> {
+                                           java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+        return readings.insertNew(conn, inputs, submitter, now).compose(fresh -> {
             if (fresh.size() == inputs.size()) {
                 return Future.succeededFuture(fresh);
             }
@@ -327,7 +325,7 @@ public final class IngestService {
                         if (toStore.isEmpty()) {
                             return Future.succeededFuture(fresh);
                         }
-                        return readings.insert(conn, toStore, revisions, submitter).map(more -> {
+                        return readings.insert(conn, toStore, revisions, submitter, now).map(more -> {
                             List<Reading> all = new ArrayList<>(fresh);
                             all.addAll(more);
                             return all;

@@ -49,13 +49,29 @@ public final class ReadingStore {
                         $8::bigint[])
                  AS u(indicator, subject, observed_at, value, unit, source, revision, submitted_by)
             """;
-    private static final String RETURNING = " RETURNING id, indicator, subject, observed_at, value, unit, revision";
 
-    static final String INSERT = INSERT_ROWS + RETURNING;
+    /**
+     * The rows inserted (CTE {@code ins}) also record the latest observation of each (subject, indicator) in
+     * {@code reporting_state} ($9 = now), in the same statement.
+     */
+    private static String withReportingState(String insert) {
+        return "WITH ins AS (" + insert + """
+                 RETURNING id, indicator, subject, observed_at, value, unit, revision
+                ), reported AS (
+                    INSERT INTO reporting_state (subject, indicator, last_observed_at, last_received_at)
+                    SELECT subject, indicator, max(observed_at), $9::timestamptz FROM ins GROUP BY subject, indicator
+                    ON CONFLICT (subject, indicator) DO UPDATE SET
+                        last_observed_at = GREATEST(reporting_state.last_observed_at, EXCLUDED.last_observed_at),
+                        last_received_at = EXCLUDED.last_received_at
+                )
+                SELECT * FROM ins""";
+    }
+
+    static final String INSERT = withReportingState(INSERT_ROWS);
 
     /** First revisions of keys never stored; a key already stored has its revision 1 and is skipped. */
-    static final String INSERT_NEW = INSERT_ROWS
-            + " ON CONFLICT ON CONSTRAINT readings_key DO NOTHING" + RETURNING;
+    static final String INSERT_NEW = withReportingState(INSERT_ROWS
+            + " ON CONFLICT ON CONSTRAINT readings_key DO NOTHING");
 
     /** The latest observation (revision in force) of each (subject, indicator) within a time range. */
     static final String LATEST_IN_RANGE = """
@@ -65,15 +81,6 @@ public final class ReadingStore {
             JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator
              AND r.observed_at >= k.from_t AND r.observed_at < k.to_t
             ORDER BY k.subject, k.indicator, r.observed_at DESC, r.revision DESC""";
-
-    static final String TOUCH_REPORTING = """
-            INSERT INTO reporting_state (subject, indicator, last_observed_at, last_received_at)
-            SELECT subject, indicator, max(observed_at), $4
-            FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(subject, indicator, observed_at)
-            GROUP BY subject, indicator
-            ON CONFLICT (subject, indicator) DO UPDATE SET
-                last_observed_at = GREATEST(reporting_state.last_observed_at, EXCLUDED.last_observed_at),
-                last_received_at = EXCLUDED.last_received_at""";
 
     /**
      * (subject, indicator) whose latest observation is older than the indicator's allowance and which sent nothing
@@ -161,26 +168,30 @@ public final class ReadingStore {
         });
     }
 
-    /** Inserts the rows (each with its revision) in one statement and returns them as facts. */
+    /**
+     * Inserts the rows (each with its revision) in one statement, recording them in {@code reporting_state} as
+     * received at {@code now}, and returns them as facts.
+     */
     public Future<List<Reading>> insert(SqlConnection conn, List<ReadingInput> inputs, List<Integer> revisions,
-                                        java.util.function.Function<ReadingInput, Long> submitter) {
-        return insert(conn, INSERT, inputs, revisions, submitter);
+                                        java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+        return insert(conn, INSERT, inputs, revisions, submitter, now);
     }
 
     /**
      * Inserts revision 1 of every input whose key was never stored, in one statement, and returns those rows as
-     * facts; inputs whose key is stored already (repeats and corrections) are absent from the result. The caller
-     * holds the subjects' locks, so "never stored" cannot change before commit.
+     * facts (recorded in {@code reporting_state} as received at {@code now}); inputs whose key is stored already
+     * (repeats and corrections) are absent from the result. The caller holds the subjects' locks, so "never
+     * stored" cannot change before commit.
      */
     public Future<List<Reading>> insertNew(SqlConnection conn, List<ReadingInput> inputs,
-                                           java.util.function.Function<ReadingInput, Long> submitter) {
-        return insert(conn, INSERT_NEW, inputs, java.util.Collections.nCopies(inputs.size(), 1), submitter);
+                                           java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+        return insert(conn, INSERT_NEW, inputs, java.util.Collections.nCopies(inputs.size(), 1), submitter, now);
     }
 
     /** @param submitter the token that sent each input (a group-commit transaction holds several requests) */
     private Future<List<Reading>> insert(SqlConnection conn, String sql, List<ReadingInput> inputs,
                                          List<Integer> revisions,
-                                         java.util.function.Function<ReadingInput, Long> submitter) {
+                                         java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
         int n = inputs.size();
         String[] indicators = new String[n];
         String[] subjects = new String[n];
@@ -201,21 +212,12 @@ public final class ReadingStore {
             sources[i] = in.source();
         }
         Tuple params = Tuple.tuple(Arrays.asList(indicators, subjects, times, values, units, sources, revs,
-                submitters));
+                submitters, utc(now)));
         return conn.preparedQuery(sql).execute(params).map(rows -> {
             List<Reading> out = new ArrayList<>(n);
             rows.forEach(r -> out.add(toReading(r)));
             return out;
         });
-    }
-
-    /** Records the latest observation of each (subject, indicator) of the batch, in one statement. */
-    public Future<Void> touchReportingState(SqlConnection conn, List<Reading> stored, Instant now) {
-        String[] subjects = stored.stream().map(Reading::subject).toArray(String[]::new);
-        String[] indicators = stored.stream().map(Reading::indicator).toArray(String[]::new);
-        OffsetDateTime[] at = stored.stream().map(r -> utc(r.observedAt())).toArray(OffsetDateTime[]::new);
-        return conn.preparedQuery(TOUCH_REPORTING).execute(Tuple.tuple(List.of(subjects, indicators, at, utc(now))))
-                .mapEmpty();
     }
 
     /** A subject overdue for an indicator: its latest observation and the allowance in minutes. */

@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false},
  * {@code --bulk-warmup-readings N} (50000, not measured),
  * {@code --only start,reload,bulk,single,size,jmh} (a subset of the phases; default all), {@code --server-jvm
- * "ARGS"} (extra JVM options of the server, e.g. a flight recording), {@code --pg-statements true} (prints the
+ * "ARGS"} (extra JVM options of the server, e.g. a flight recording), {@code --server-env NAME=VALUE,...}
+ * (server settings), {@code --pg-statements true} (prints the
  * statements that took most of PostgreSQL's time during bulk ingest and during single readings, from
  * pg_stat_statements), {@code --pg-config name=value,...} (PostgreSQL settings, for experiments).
  */
@@ -95,6 +96,7 @@ public final class LoadDriver {
         boolean statements = Boolean.parseBoolean(options.getOrDefault("pg-statements", "false"));
         if (statements) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            builder.setServerConfig("pg_stat_statements.track_planning", "on");
         }
         if (options.containsKey("pg-config")) {
             // experiment only: PostgreSQL settings as name=value,name=value
@@ -328,11 +330,11 @@ public final class LoadDriver {
     /** Diagnostic ({@code --pg-statements true}): the statements that took most of PostgreSQL's time. */
     private void printStatements(String jdbc) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT calls, round(total_exec_time) AS total_ms,"
-                     + " round((total_exec_time / calls)::numeric, 3) AS mean_ms, rows,"
+             java.sql.ResultSet rs = s.executeQuery("SELECT calls, round(total_exec_time + total_plan_time) AS total_ms,"
+                     + " round(((total_exec_time + total_plan_time) / NULLIF(calls, 0))::numeric, 3) AS mean_ms, rows,"
                      + " left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q"
-                     + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20")) {
-            say("PostgreSQL statements by total time (calls, total ms, mean ms, rows, statement):");
+                     + " FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time + total_plan_time DESC LIMIT 20")) {
+            say("PostgreSQL statements by total time (calls, total ms, mean ms, rows, statement; plan time included):");
             while (rs.next()) {
                 say(String.format("  %6d %8d %9.3f %9d  %s", rs.getLong(1), rs.getLong(2), rs.getDouble(3),
                         rs.getLong(4), rs.getString(5)));
@@ -377,6 +379,9 @@ public final class LoadDriver {
     private void analyze(String jdbc) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("ANALYZE");
+            if (Boolean.parseBoolean(options.getOrDefault("pg-statements", "false"))) {
+                s.execute("SELECT pg_stat_statements_reset()");   // statements of the measured run only
+            }
         }
     }
 
@@ -386,6 +391,9 @@ public final class LoadDriver {
             say("single readings: warming up for " + warmup + " s (not measured: JIT, connections)");
             single(OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup, (int) opt("single-rate", 1000), false);
             analyze(jdbc);
+        }
+        if (options.containsKey("trace-slow")) {
+            say("single readings: measuring from " + java.time.Instant.now());
         }
         single(OffsetDateTime.parse("2024-01-01T00:00:00+08:00"), opt("single-seconds", 60),
                 (int) opt("single-rate", 1000), true);
@@ -449,7 +457,7 @@ public final class LoadDriver {
                         }
                         double ms = (System.nanoTime() - s0) / 1e6;
                         latencies.add(ms);
-                        if (ms > 100 && options.containsKey("trace-slow")) {
+                        if (options.containsKey("trace-slow") && ms > Double.parseDouble(options.get("trace-slow"))) {
                             System.out.printf("slow request %d (%s) at %s: %.0f ms%n", i, debt ? "debt" : "PM10",
                                     java.time.Instant.now(), ms);
                         }
@@ -581,6 +589,13 @@ public final class LoadDriver {
         pb.environment().put("TARGETWATCH_ADMIN_TOKEN", ADMIN);
         pb.environment().put("TARGETWATCH_DB_POOL_SIZE", "16");
         pb.environment().put("TARGETWATCH_INGEST_LOG_LEVEL", options.getOrDefault("ingest-log", "INFO"));
+        if (options.containsKey("server-env")) {
+            // e.g. --server-env TARGETWATCH_INGEST_CONCURRENCY=2,TARGETWATCH_DB_POOL_SIZE=8
+            for (String kv : options.get("server-env").split(",")) {
+                String[] p = kv.split("=", 2);
+                pb.environment().put(p[0], p[1]);
+            }
+        }
         pb.redirectErrorStream(true).redirectOutput(Path.of("target/bench-server.log").toFile());
         Files.createDirectories(Path.of("target"));
         server = pb.start();
