@@ -33,7 +33,21 @@ public final class TokenStore {
     public record Created(long id, String name, String role, String secret) {
     }
 
+    /**
+     * How long a successful lookup is trusted without asking the database again. A token revoked through this
+     * server is refused at once; one revoked through another server sharing the database, within this time.
+     */
+    public static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(5);
+    private static final int CACHE_MAX = 10_000;
+
+    private record Cached(Principal principal, long expiresNanos) {
+    }
+
     private final Pool pool;
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bumped by every revocation: a lookup that overlapped one is not cached (it may have read the old row). */
+    private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
 
     public TokenStore(Pool pool) {
         this.pool = pool;
@@ -47,20 +61,41 @@ public final class TokenStore {
                 .map(rs -> new Created(rs.iterator().next().getLong("id"), name, role, secret));
     }
 
+    /** The active token with this secret, from the cache when looked up less than {@link #CACHE_TTL} ago. */
     public Future<Optional<Principal>> find(String secret) {
-        return pool.preparedQuery(FIND_ACTIVE).execute(Tuple.of(Buffer.buffer(hash(secret)))).map(rs -> {
+        byte[] hash = hash(secret);
+        String key = Base64.getEncoder().encodeToString(hash);
+        long now = System.nanoTime();
+        Cached cached = cache.get(key);
+        if (cached != null && cached.expiresNanos() - now > 0) {
+            return Future.succeededFuture(Optional.of(cached.principal()));
+        }
+        long generation = revocations.get();
+        return pool.preparedQuery(FIND_ACTIVE).execute(Tuple.of(Buffer.buffer(hash))).map(rs -> {
             var it = rs.iterator();
             if (!it.hasNext()) {
+                cache.remove(key);
                 return Optional.empty();
             }
             Row r = it.next();
-            return Optional.of(new Principal(r.getLong("id"), r.getString("name"), r.getString("role")));
+            Principal p = new Principal(r.getLong("id"), r.getString("name"), r.getString("role"));
+            if (cache.size() >= CACHE_MAX) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(p, now + CACHE_TTL.toNanos()));
+            if (revocations.get() != generation) {
+                cache.remove(key);
+            }
+            return Optional.of(p);
         });
     }
 
     /** Revokes the token; the result says whether it existed (revoking twice is not an error). */
     public Future<Boolean> revoke(long id) {
-        return pool.preparedQuery(REVOKE).execute(Tuple.of(id)).compose(rs -> rs.size() > 0
+        return pool.preparedQuery(REVOKE).execute(Tuple.of(id)).andThen(ar -> {
+            revocations.incrementAndGet();
+            cache.values().removeIf(c -> Long.valueOf(id).equals(c.principal().id()));
+        }).compose(rs -> rs.size() > 0
                 ? Future.succeededFuture(true)
                 : pool.preparedQuery(EXISTS).execute(Tuple.of(id)).map(e -> e.size() > 0));
     }

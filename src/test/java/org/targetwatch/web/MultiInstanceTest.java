@@ -85,4 +85,31 @@ class MultiInstanceTest {
             }
         }
     }
+
+    /**
+     * Servers trust a token lookup for TokenStore.CACHE_TTL: a token revoked through one server is refused by it at
+     * once and by another server (which had just used it) within that time, never later.
+     */
+    @Test
+    void tokenRevokedOnOneInstanceIsRefusedByTheOtherWithinTheCacheTime() throws Exception {
+        String db = TestDatabase.newDatabaseUrl();
+        try (TestServer a = new TestServer(db, Map.of()); TestServer b = new TestServer(db, Map.of())) {
+            io.vertx.core.json.JsonObject created = a.post("/api/v1/tokens", TestServer.ADMIN_TOKEN,
+                    new JsonObject().put("name", "revoked elsewhere").put("role", "risk-office").encode()).json();
+            String secret = created.getString("token");
+            assertThat(b.get("/api/v1/alerts", secret).status()).isEqualTo(200);
+            assertThat(a.get("/api/v1/alerts", secret).status()).isEqualTo(200);
+            assertThat(a.delete("/api/v1/tokens/" + created.getLong("id"), TestServer.ADMIN_TOKEN).status())
+                    .isEqualTo(204);
+            long revokedAt = System.nanoTime();
+            assertThat(a.get("/api/v1/alerts", secret).status()).isEqualTo(401);
+            long deadline = revokedAt + org.targetwatch.store.TokenStore.CACHE_TTL.toNanos() + 1_000_000_000L;
+            int status;
+            do {
+                Thread.sleep(200);
+                status = b.get("/api/v1/alerts", secret).status();
+            } while (status == 200 && System.nanoTime() < deadline);
+            assertThat(status).isEqualTo(401);
+        }
+    }
 }
