@@ -386,20 +386,34 @@ public final class LoadDriver {
     }
 
     private void single(String jdbc) throws Exception {
-        long warmup = opt("single-warmup-seconds", 10);
-        if (warmup > 0) {
-            say("single readings: warming up for " + warmup + " s (not measured: JIT, connections)");
-            single(OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup, (int) opt("single-rate", 1000), false);
-            analyze(jdbc);
+        // an asynchronous client on one event loop, kept from the warm-up to the measured run (its connections
+        // too): the driver shares the machine's two cores with the server and PostgreSQL, and a thread per request
+        // in flight (java.net.http) cost it about as much CPU as PostgreSQL
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+        io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                        .setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
+                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+        try {
+            long warmup = opt("single-warmup-seconds", 10);
+            if (warmup > 0) {
+                say("single readings: warming up for " + warmup + " s (not measured: JIT, connections)");
+                single(client, OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup,
+                        (int) opt("single-rate", 1000), false);
+                analyze(jdbc);
+            }
+            if (options.containsKey("trace-slow")) {
+                say("single readings: measuring from " + java.time.Instant.now());
+            }
+            single(client, OffsetDateTime.parse("2024-01-01T00:00:00+08:00"), opt("single-seconds", 60),
+                    (int) opt("single-rate", 1000), true);
+        } finally {
+            client.close().await();
+            vertx.close().await();
         }
-        if (options.containsKey("trace-slow")) {
-            say("single readings: measuring from " + java.time.Instant.now());
-        }
-        single(OffsetDateTime.parse("2024-01-01T00:00:00+08:00"), opt("single-seconds", 60),
-                (int) opt("single-rate", 1000), true);
     }
 
-    private void single(OffsetDateTime base, long seconds, int rate, boolean report) throws Exception {
+    private void single(io.vertx.core.http.HttpClient client, OffsetDateTime base, long seconds, int rate,
+                        boolean report) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         java.util.Queue<Double> sseLatency = new java.util.concurrent.ConcurrentLinkedQueue<>();
         SseListener sse = new SseListener(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/stream?category=debt"),
@@ -412,12 +426,6 @@ public final class LoadDriver {
         Thread.sleep(500);
         java.util.Queue<Double> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
         AtomicLong failed = new AtomicLong();
-        // an asynchronous client on one event loop: the driver shares the machine's two cores with the server and
-        // PostgreSQL, and a thread per request in flight (java.net.http) cost it about as much CPU as PostgreSQL
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
-        io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-                        .setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
-                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         ScheduledExecutorService ticker = Executors.newScheduledThreadPool(1);
         long count = seconds * rate;
         AtomicLong issued = new AtomicLong();
@@ -468,8 +476,6 @@ public final class LoadDriver {
         ticker.shutdownNow();
         Thread.sleep(1000);
         sse.close();
-        client.close();
-        vertx.close();
         if (!report) {
             return;
         }
