@@ -35,8 +35,9 @@ import java.util.Optional;
  * @param watchPollMillis  how often escalation deadlines and missing data are checked
  * @param maxAlertsPerRule guardrail: a rule opening more alerts than this in one evaluation is cut off with one
  *                         summary alert
- * @param ingestConcurrency reading transactions in flight at once per server; requests beyond wait and are
- *                          committed together (group commit, see {@code ingest.IngestQueue})
+ * @param ingestConcurrency reading transactions in flight at once per server, 0 = one per CPU core (at least 2);
+ *                          requests beyond wait and are committed together (group commit, see
+ *                          {@code ingest.IngestQueue})
  * @param ingestGroupReadings most readings one group-commit transaction takes from waiting requests (a larger
  *                            request still runs, alone)
  */
@@ -78,7 +79,7 @@ public record AppConfig(
         DELIVERY_BACKOFF_MILLIS("deliveryBackoffMillis", "TARGETWATCH_DELIVERY_BACKOFF_MILLIS", "1000"),
         WATCH_POLL_MILLIS("watchPollMillis", "TARGETWATCH_WATCH_POLL_MILLIS", "15000"),
         MAX_ALERTS_PER_RULE("maxAlertsPerRule", "TARGETWATCH_MAX_ALERTS_PER_RULE", "500"),
-        INGEST_CONCURRENCY("ingestConcurrency", "TARGETWATCH_INGEST_CONCURRENCY", "4"),
+        INGEST_CONCURRENCY("ingestConcurrency", "TARGETWATCH_INGEST_CONCURRENCY", "0"),
         INGEST_GROUP_READINGS("ingestGroupReadings", "TARGETWATCH_INGEST_GROUP_READINGS", "1000");
 
         public final String jsonKey;
@@ -165,7 +166,7 @@ public record AppConfig(
                 intIn(raw, Key.DELIVERY_BACKOFF_MILLIS, 1, 3_600_000),
                 intIn(raw, Key.WATCH_POLL_MILLIS, 10, 3_600_000),
                 intIn(raw, Key.MAX_ALERTS_PER_RULE, 1, 1_000_000),
-                intIn(raw, Key.INGEST_CONCURRENCY, 1, 200),
+                intIn(raw, Key.INGEST_CONCURRENCY, 0, 200),
                 intIn(raw, Key.INGEST_GROUP_READINGS, 1, 1_000_000));
     }
 
@@ -207,6 +208,11 @@ public record AppConfig(
             throw new InvalidConfigException(Key.DB_URL.envVar,
                     "host and database are required, expected postgresql://user:pass@host:port/db");
         }
+    }
+
+    /** {@link #ingestConcurrency} with 0 resolved to one per CPU core, at least 2. */
+    public int effectiveIngestConcurrency() {
+        return ingestConcurrency > 0 ? ingestConcurrency : Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     /** A copy with another HTTP port (tests bind port 0). */

@@ -92,7 +92,8 @@ public final class ApiVerticle extends VerticleBase {
         this.catalog = catalog;
         this.engine = engine;
         this.ingest = ingest;
-        this.ingestQueue = new org.targetwatch.ingest.IngestQueue(ingest, telemetry, config.ingestConcurrency(),
+        this.ingestQueue = new org.targetwatch.ingest.IngestQueue(ingest, telemetry,
+                config.effectiveIngestConcurrency(),
                 config.ingestGroupReadings());
         this.readings = readings;
         this.alerts = alerts;
