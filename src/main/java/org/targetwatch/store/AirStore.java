@@ -34,15 +34,23 @@ public final class AirStore {
         COLUMNS.put("PM2_5", "pm25");
     }
 
-    /** Revisions in force of the hourly air readings of whole station-days. */
+    /**
+     * Revisions in force of the hourly air readings of whole station-days. One range scan of the readings key
+     * (subject, indicator, observed_at) per station-day and indicator, forced by LATERAL: a join the planner is
+     * free to shape may (with a cached generic plan) scan every reading of the station instead, which grows with
+     * its history.
+     */
     static final String HOURLY = """
-            SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
-                   r.id, r.subject, r.indicator, r.observed_at, r.value, k.day
+            SELECT r.id, k.subject, i.indicator, r.observed_at, r.value, k.day
             FROM unnest($1::text[], $2::date[]) AS k(subject, day)
-            JOIN readings r ON r.subject = k.subject AND r.indicator = ANY($3::text[])
-             AND r.observed_at >= (k.day::timestamp AT TIME ZONE 'Asia/Shanghai')
-             AND r.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-            ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
+            CROSS JOIN unnest($3::text[]) AS i(indicator)
+            CROSS JOIN LATERAL (
+                SELECT DISTINCT ON (x.observed_at) x.id, x.observed_at, x.value
+                FROM readings x
+                WHERE x.subject = k.subject AND x.indicator = i.indicator
+                  AND x.observed_at >= (k.day::timestamp AT TIME ZONE 'Asia/Shanghai')
+                  AND x.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+                ORDER BY x.observed_at, x.revision DESC) AS r""";
 
     /**
      * Inserts or replaces the days and returns those whose values, validity or AQI changed (or are new): only

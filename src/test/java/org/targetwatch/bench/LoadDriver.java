@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the real server as a separate process on it with the real rules/, drives it over HTTP from this process, and
  * prints every figure with the machine's core count; the figures are also written to
  * {@code target/bench/results.json}. Options: {@code --bulk-readings N} (200000), {@code --single-seconds S} (60),
- * {@code --single-rate R} (1000 requests/s), {@code --single-warmup-seconds W} (10, not measured),
+ * {@code --single-rate R} (1000 requests/s), {@code --single-warmup-seconds W} (20, not measured),
  * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false},
  * {@code --bulk-warmup-readings N} (50000, not measured),
  * {@code --only start,reload,bulk,single,size,jmh} (a subset of the phases; default all), {@code --server-jvm
@@ -441,7 +441,7 @@ public final class LoadDriver {
                         .setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         try {
-            long warmup = opt("single-warmup-seconds", 10);
+            long warmup = opt("single-warmup-seconds", 20);
             if (warmup > 0) {
                 say("single readings: warming up for " + warmup + " s (not measured: JIT, connections)");
                 single(client, OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup,
@@ -531,7 +531,7 @@ public final class LoadDriver {
         List<Double> sseSorted = new ArrayList<>(sseLatency);
         sseSorted.sort(Double::compare);
         results.put("single", new JsonObject().put("requests", sorted.size()).put("ratePerSecond", rate)
-                .put("warmupSeconds", opt("single-warmup-seconds", 10))
+                .put("warmupSeconds", opt("single-warmup-seconds", 20))
                 .put("failedRequests", failed.get()).put("p50Millis", round(pct(sorted, 50)))
                 .put("p99Millis", round(pct(sorted, 99))).put("maxMillis", round(sorted.get(sorted.size() - 1)))
                 .put("sseEvents", sseSorted.size()).put("sseP99Millis", sseSorted.isEmpty() ? null : round(pct(sseSorted, 99))));
