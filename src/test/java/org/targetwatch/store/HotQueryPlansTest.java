@@ -1,0 +1,76 @@
+package org.targetwatch.store;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The plans of the ingest hot path's lookups stay bounded by what they return, not by a subject's history: checked
+ * on the cached generic plan (what a server connection runs after five executions), with two months of hourly
+ * history per station and a year of resolved alerts.
+ */
+class HotQueryPlansTest {
+    private static String jdbc;
+
+    @BeforeAll
+    static void fill() throws SQLException {
+        String url = TestDatabase.newDatabaseUrl();
+        jdbc = "jdbc:" + url.replace("postgres@", "");
+        Flyway.configure().dataSource(jdbc, "postgres", "").locations("classpath:db/migration").load().migrate();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO readings (indicator, subject, observed_at, value, unit, revision)
+                    SELECT (ARRAY['PM2_5','PM10','SO2','NO2','CO','O3'])[1 + g % 6], 'hq-' || (g / 6 % 20),
+                           timestamptz '2024-01-01 00:00+08' + (g / 120) * interval '1 hour', 40, 'ug/m3', 1
+                    FROM generate_series(0, 120 * 24 * 60 - 1) g""");
+            s.execute("""
+                    INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, status,
+                        observed_value, threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,
+                        source, reading_ids, ruleset_version, resolved_at, resolution)
+                    SELECT md5(g::text), 'air.daily-mean-over-grade-ii', 'air', 'warning', 'hq-' || (g % 20), 'PM10',
+                           to_char(date '2023-01-01' + g / 20, 'YYYY-MM-DD'), 'resolved', 160, 't', '>', 150,
+                           'ug/m3', 'CONFIRMED', 'test', '{}', 'test', now(), 'auto'
+                    FROM generate_series(0, 20 * 365 - 1) g""");
+            s.execute("ANALYZE");
+        }
+    }
+
+    private static String genericPlan(String sql, String types, String args) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("PREPARE q(" + types + ") AS " + sql);
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE q(" + args + ")")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            return plan.toString();
+        }
+    }
+
+    @Test
+    void hourlyValuesOfAStationDayAreOneKeyRangePerIndicator() throws SQLException {
+        String plan = genericPlan(AirStore.HOURLY, "text[], date[], text[]",
+                "'{hq-1,hq-2}', '{2024-02-01,2024-02-01}', '{PM2_5,PM10,SO2,NO2,CO,O3}'");
+        assertThat(plan).doesNotContain("Seq Scan on readings");
+        assertThat(plan).contains("readings_key")
+                .contains("(subject = k.subject) AND (indicator = i.indicator) AND (observed_at >=");
+    }
+
+    @Test
+    void activeAlertsOfEvaluatedScopesUseTheActiveScopeIndex() throws SQLException {
+        String plan = genericPlan(AlertStore.ACTIVE_IN_SCOPES, "text[], text[], text[]",
+                "'{hq-1}', '{PM10}', '{2024-02-01}'");
+        assertThat(plan).doesNotContain("Seq Scan on alerts").contains("alerts_active_scope");
+    }
+}
