@@ -319,8 +319,10 @@ public final class LoadDriver {
                 .put("batch", batch).put("connections", connections).put("failedRequests", failed.get())
                 .put("readingsPerSecond", round(rate)).put("p50Millis", round(pct(sorted, 50)))
                 .put("p99Millis", round(pct(sorted, 99))).put("copyRowsPerSecond", round(copyRate))
-                .put("ratioToCopy", round(rate / copyRate)).put("insertOnlyRowsPerSecond", round(insertRate))
-                .put("insertOnlyRatioToCopy", round(insertRate / copyRate)).put("serverPeakRssMB", rss.peakMb()));
+                .put("ratioToCopy", Math.round(rate / copyRate * 1000) / 1000.0)
+                .put("insertOnlyRowsPerSecond", round(insertRate))
+                .put("insertOnlyRatioToCopy", Math.round(insertRate / copyRate * 1000) / 1000.0)
+                .put("serverPeakRssMB", rss.peakMb()));
         say(String.format("bulk ingest: %d readings in %d requests of %d over %d connections: %.0f readings/s,"
                         + " p50 %.0f ms, p99 %.0f ms, %d failed", total, requests, batch, connections, rate,
                 pct(sorted, 50), pct(sorted, 99), failed.get()));
