@@ -95,6 +95,9 @@ public final class ApiVerticle extends VerticleBase {
         this.ingestQueue = new org.targetwatch.ingest.IngestQueue(ingest, telemetry,
                 config.effectiveIngestConcurrency(),
                 config.ingestGroupReadings());
+        io.micrometer.core.instrument.Gauge.builder("targetwatch_ingest_waiting", ingestQueue,
+                        org.targetwatch.ingest.IngestQueue::waiting)
+                .description("reading requests waiting for an ingest transaction").register(telemetry.registry());
         this.readings = readings;
         this.alerts = alerts;
         this.tokens = tokens;

@@ -98,6 +98,7 @@ class GroupCommitTest {
         double requests = metric(metrics, "targetwatch_ingest_group_requests_sum");
         assertThat(requests).isGreaterThanOrEqualTo(30);
         assertThat(transactions).as("some transaction committed several requests").isLessThan(requests);
+        assertThat(metric(metrics, "targetwatch_ingest_waiting")).as("nothing left waiting").isZero();
     }
 
     /**
