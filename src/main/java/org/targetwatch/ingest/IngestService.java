@@ -153,7 +153,7 @@ public final class IngestService {
             Map<String, Subject> known = new java.util.HashMap<>();
             requestOf.keySet().forEach(id -> known.put(id, found.get(id)));
             // Locks, in one global order so that no two batches deadlock: first the subjects that are not
-            // districts, then districts. A station's batch also rewrites its district's daily and yearly
+            // districts, then districts, then regions (see LateLocks). A station's batch also rewrites its district's daily and yearly
             // statistics and alerts, so it must hold the district's lock from before it reads the district's
             // station days until commit (or concurrent batches of one district's stations would each recompute it
             // from a snapshot missing the other's station). A batch with readings of districts themselves takes
@@ -162,16 +162,7 @@ public final class IngestService {
             Set<String> stationLevel = new LinkedHashSet<>();
             Set<String> districtLevel = new LinkedHashSet<>();
             known.values().forEach(s -> (s.kind().equals("district") ? districtLevel : stationLevel).add(s.id()));
-            Set<String> held = new java.util.HashSet<>();
-            DistrictLocks districtLocks = districts -> {
-                Set<String> missing = new java.util.TreeSet<>(districts);
-                missing.removeAll(held);
-                if (missing.isEmpty()) {
-                    return Future.succeededFuture();
-                }
-                held.addAll(missing);
-                return readings.lockSubjects(conn, missing);
-            };
+            LateLocks lateLocks = new LateLocks(conn);
             if (!districtLevel.isEmpty()) {
                 known.values().forEach(s -> {
                     if (s.district() != null) {
@@ -183,7 +174,7 @@ public final class IngestService {
                 return Future.succeededFuture(Arrays.asList(outcomes));
             }
             return readings.lockSubjects(conn, stationLevel)
-                    .compose(v -> districtLocks.lock(districtLevel))
+                    .compose(v -> lateLocks.districts(districtLevel))
                     .compose(v -> {
                         t[2] = System.nanoTime();
                         return storeNew(conn, inputs, in -> submitterOf.get(in.subject()), clock.instant());
@@ -194,7 +185,7 @@ public final class IngestService {
                             return Future.succeededFuture(new AlertService.Changes(List.of(), List.of()));
                         }
                         t[4] = t[3];
-                        return deriveFacts(conn, stored, known, ruleSet, districtLocks)
+                        return deriveFacts(conn, stored, known, ruleSet, lateLocks)
                                 .compose(facts -> {
                                     t[5] = System.nanoTime();
                                     return engine.evaluate(ruleSet, facts).compose(breaches -> {
@@ -293,12 +284,39 @@ public final class IngestService {
         }
     }
 
-    /** Takes the advisory locks of districts not yet held by this transaction (see {@link #ingest}). */
-    @FunctionalInterface
-    interface DistrictLocks {
-        DistrictLocks NONE = districts -> Future.succeededFuture();
+    /**
+     * The locks a transaction takes after its subjects', in one global order: districts (whose daily and yearly
+     * statistics and alerts a station's readings rewrite), then regions (whose drinking-water compliance a source's
+     * samples change). Every transaction takes districts only before regions (air statistics are derived before
+     * water's, see {@link #deriveFacts}), so none waits for a district while holding a region. A lock already held
+     * is not taken again. {@code conn} null: no locks (a backtest's rolled-back transaction).
+     */
+    private final class LateLocks {
+        private final SqlConnection conn;
+        private final Set<String> districts = new java.util.HashSet<>();
+        private final Set<String> regions = new java.util.HashSet<>();
 
-        Future<Void> lock(Set<String> districts);
+        LateLocks(SqlConnection conn) {
+            this.conn = conn;
+        }
+
+        Future<Void> districts(Set<String> wanted) {
+            return take(wanted, districts, false);
+        }
+
+        Future<Void> regions(Set<String> wanted) {
+            return take(wanted, regions, true);
+        }
+
+        private Future<Void> take(Set<String> wanted, Set<String> held, boolean region) {
+            Set<String> missing = new java.util.TreeSet<>(wanted);
+            missing.removeAll(held);
+            if (conn == null || missing.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            held.addAll(missing);
+            return region ? readings.lockRegions(conn, missing) : readings.lockSubjects(conn, missing);
+        }
     }
 
     /**
@@ -396,14 +414,14 @@ public final class IngestService {
      */
     public Future<List<Object>> deriveFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
                                             RuleSet ruleSet) {
-        return deriveFacts(conn, stored, known, ruleSet, DistrictLocks.NONE);
+        return deriveFacts(conn, stored, known, ruleSet, new LateLocks(null));
     }
 
     private Future<List<Object>> deriveFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                             RuleSet ruleSet, DistrictLocks districtLocks) {
+                                             RuleSet ruleSet, LateLocks locks) {
         List<Object> facts = new ArrayList<>(stored);
-        return airFacts(conn, stored, known, ruleSet, districtLocks).map(a -> facts.addAll(a))
-                .compose(x -> waterFacts(conn, stored, known, ruleSet)).map(w -> facts.addAll(w))
+        return airFacts(conn, stored, known, ruleSet, locks).map(a -> facts.addAll(a))
+                .compose(x -> waterFacts(conn, stored, known, ruleSet, locks)).map(w -> facts.addAll(w))
                 .compose(x -> targetFacts(conn, stored, ruleSet)).map(t -> facts.addAll(t))
                 .compose(x -> safetyAndDebtFacts(conn, stored, ruleSet)).map(d -> {
                     facts.addAll(d);
@@ -418,7 +436,7 @@ public final class IngestService {
      * statistics of every touched station and district year.
      */
     private Future<List<Object>> airFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                          RuleSet ruleSet, DistrictLocks districtLocks) {
+                                          RuleSet ruleSet, LateLocks locks) {
         Set<AirStore.SubjectDay> stationDays = new LinkedHashSet<>();
         for (Reading r : stored) {
             if (catalog.find(r.indicator()).map(Indicator::hourly).orElse(false)) {
@@ -456,7 +474,7 @@ public final class IngestService {
                 ds.add(d);
                 dd.add(date);
             }));
-            return districtLocks.lock(districtDates.keySet()).compose(v -> air.stationDays(conn, ds, dd))
+            return locks.districts(districtDates.keySet()).compose(v -> air.stationDays(conn, ds, dd))
                     .compose(byDistrict -> {
                 List<AirDay> districtDays = new ArrayList<>();
                 byDistrict.forEach((district, byDate) -> byDate.forEach((date, list) ->
@@ -504,7 +522,7 @@ public final class IngestService {
      * subject, and the drinking-water compliance rate of each touched region and month.
      */
     private Future<List<Object>> waterFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                            RuleSet ruleSet) {
+                                            RuleSet ruleSet, LateLocks locks) {
         WaterClasses table = ruleSet.waterClasses();
         List<Reading> touched = new ArrayList<>();
         for (Reading r : stored) {
@@ -557,7 +575,9 @@ public final class IngestService {
                     regionMonths.computeIfAbsent(s.region(), k -> new TreeSet<>()).add(YearMonth.from(r.date()));
                 }
             }
-            Future<Void> chain = Future.succeededFuture();
+            // the compliance of a region's month reads every source of the region: its lock keeps concurrent
+            // batches of two sources from each judging it from a snapshot missing the other's samples
+            Future<Void> chain = locks.regions(regionMonths.keySet());
             for (Map.Entry<String, Set<YearMonth>> e : regionMonths.entrySet()) {
                 chain = chain.compose(x -> subjects.list(conn, "drinking-water-source", e.getKey()).compose(list -> {
                     List<Subject> sources = list.stream().filter(WaterStats::countyLevel).toList();

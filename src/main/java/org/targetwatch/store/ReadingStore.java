@@ -28,6 +28,8 @@ import java.util.TreeSet;
 public final class ReadingStore {
     /** Advisory-lock namespace for "one writer per subject" (first key of the two-int lock). */
     private static final int SUBJECT_LOCK_NAMESPACE = 0x54570001;
+    /** Advisory-lock namespace for "one writer per region's drinking-water compliance". */
+    private static final int REGION_LOCK_NAMESPACE = 0x54570002;
 
     /** Locks are taken in the order of their keys (the hashes), so two batches that share keys never deadlock, even
      *  when two subjects' names hash alike. */
@@ -140,8 +142,17 @@ public final class ReadingStore {
      * deadlock on each other). Held until commit or rollback.
      */
     public Future<Void> lockSubjects(SqlConnection conn, Collection<String> subjects) {
-        String[] sorted = new TreeSet<>(subjects).toArray(new String[0]);
-        return conn.preparedQuery(LOCK_SUBJECTS).execute(Tuple.tuple(List.of(SUBJECT_LOCK_NAMESPACE, sorted))).mapEmpty();
+        return lock(conn, SUBJECT_LOCK_NAMESPACE, subjects);
+    }
+
+    /** Like {@link #lockSubjects}, for regions (a namespace of their own: a region may share a subject's name). */
+    public Future<Void> lockRegions(SqlConnection conn, Collection<String> regions) {
+        return lock(conn, REGION_LOCK_NAMESPACE, regions);
+    }
+
+    private static Future<Void> lock(SqlConnection conn, int namespace, Collection<String> keys) {
+        String[] sorted = new TreeSet<>(keys).toArray(new String[0]);
+        return conn.preparedQuery(LOCK_SUBJECTS).execute(Tuple.tuple(List.of(namespace, sorted))).mapEmpty();
     }
 
     /** The revision in force for each key that is already stored; keys never seen are absent from the map. */
