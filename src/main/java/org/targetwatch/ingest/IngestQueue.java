@@ -140,7 +140,8 @@ public final class IngestQueue {
             telemetry.ingestGroupRetried();
             Future<Void> chain = Future.succeededFuture();
             for (Waiting w : group) {
-                chain = chain.compose(x -> service.ingest(w.request().batch(), w.request().submittedBy())
+                chain = chain.compose(x -> Future.succeededFuture()
+                        .compose(y -> service.ingest(w.request().batch(), w.request().submittedBy()))
                         .andThen(one -> {
                             if (one.succeeded()) {
                                 w.promise().complete(one.result());

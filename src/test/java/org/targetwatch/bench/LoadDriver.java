@@ -504,7 +504,9 @@ public final class LoadDriver {
                 sentAt.put(key, s0);
             }
             boolean debt = key != null;
-            client.request(io.vertx.core.http.HttpMethod.POST, "/api/v1/readings")
+            // a request without an answer for 5 s fails (and counts, with its latency): none is silently lost
+            client.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                            .setURI("/api/v1/readings").setConnectTimeout(5000).setIdleTimeout(5000))
                     .compose(req -> req.putHeader("Content-Type", "application/json")
                             .putHeader("Authorization", "Bearer " + officer).send(body))
                     .compose(resp -> resp.body().map(b -> resp.statusCode()))
