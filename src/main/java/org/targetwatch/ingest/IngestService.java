@@ -153,12 +153,12 @@ public final class IngestService {
             Map<String, Subject> known = new java.util.HashMap<>();
             requestOf.keySet().forEach(id -> known.put(id, found.get(id)));
             // Locks, in one global order so that no two batches deadlock: first the subjects that are not
-            // districts, then districts, then regions (see LateLocks). A station's batch also rewrites its district's daily and yearly
-            // statistics and alerts, so it must hold the district's lock from before it reads the district's
-            // station days until commit (or concurrent batches of one district's stations would each recompute it
-            // from a snapshot missing the other's station). A batch with readings of districts themselves takes
-            // every district lock now; any other batch takes them later, only when a station day changed (see
-            // airFacts), so batches of different stations run in parallel until then.
+            // districts, then districts, then regions (see LateLocks). A station's batch also rewrites its
+            // district's daily and yearly statistics and alerts, so it must hold the district's lock from before
+            // it reads the district's station days until commit (or concurrent batches of one district's stations
+            // would each recompute it from a snapshot missing the other's station). A batch with readings of
+            // districts themselves takes every district lock now; any other batch takes them later, only when a
+            // station day changed (see airFacts), so batches of different stations run in parallel until then.
             Set<String> stationLevel = new LinkedHashSet<>();
             Set<String> districtLevel = new LinkedHashSet<>();
             known.values().forEach(s -> (s.kind().equals("district") ? districtLevel : stationLevel).add(s.id()));
@@ -320,9 +320,10 @@ public final class IngestService {
     }
 
     /**
-     * Writes the inputs under their subjects' locks (and records them in {@code reporting_state}): first revision 1 of every key never stored (one statement;
-     * the common case needs no other), then, only for keys stored already, the revision in force is read and a
-     * different value is stored as the next revision (a correction); an equal value is an idempotent repeat.
+     * Writes the inputs under their subjects' locks (and records them in {@code reporting_state}): first revision
+     * 1 of every key never stored (one statement; the common case needs no other), then, only for keys stored
+     * already, the revision in force is read and a different value is stored as the next revision (a correction);
+     * an equal value is an idempotent repeat.
      *
      * @return the rows written: new readings and corrections (revision above 1)
      */
