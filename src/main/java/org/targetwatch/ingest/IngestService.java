@@ -126,9 +126,9 @@ public final class IngestService {
             }
             subjectIds.addAll(own);
         }
-        // stage times for the debug log: begin, subjects, locks, store (with reporting state), -, derive, evaluate,
+        // stage times for the debug log: begin, subjects, locks, store (with reporting state), derive, evaluate,
         // alerts, commit
-        long[] t = new long[9];
+        long[] t = new long[8];
         t[0] = System.nanoTime();
         return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(found -> {
             t[1] = System.nanoTime();
@@ -184,18 +184,17 @@ public final class IngestService {
                         if (stored.isEmpty()) {
                             return Future.succeededFuture(new AlertService.Changes(List.of(), List.of()));
                         }
-                        t[4] = t[3];
                         return deriveFacts(conn, stored, known, ruleSet, lateLocks)
                                 .compose(facts -> {
-                                    t[5] = System.nanoTime();
+                                    t[4] = System.nanoTime();
                                     return engine.evaluate(ruleSet, facts).compose(breaches -> {
-                                        t[6] = System.nanoTime();
+                                        t[5] = System.nanoTime();
                                         return alerts.apply(conn, breaches, facts, ruleSet, clock.instant(),
                                                 correctedSubjects(stored));
                                     });
                                 })
                                 .map(changes -> {
-                                    t[7] = System.nanoTime();
+                                    t[6] = System.nanoTime();
                                     split(requests, outcomes, stored, changes.alerts(), requestOf, known);
                                     return changes;
                                 });
@@ -211,7 +210,7 @@ public final class IngestService {
                         return Arrays.asList(outcomes);
                     });
         })).andThen(ar -> {
-            t[8] = System.nanoTime();
+            t[7] = System.nanoTime();
             if (!ar.succeeded()) {
                 return;
             }
@@ -223,11 +222,11 @@ public final class IngestService {
                     stored += o.result().stored();
                 }
             }
-            if (LOG.isDebugEnabled() && t[7] != 0) {
+            if (LOG.isDebugEnabled() && t[6] != 0) {
                 LOG.debug("batch of {} in {} request(s), stored {}: subjects {} locks {} store {}"
                         + " derive {} evaluate {} alerts {} commit {} (µs)", accepted, requests.size(), stored,
                         (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000,
-                        (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000, (t[7] - t[6]) / 1000, (t[8] - t[7]) / 1000);
+                        (t[4] - t[3]) / 1000, (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000, (t[7] - t[6]) / 1000);
             }
             telemetry.received(accepted);
             telemetry.stored(stored);
@@ -340,7 +339,7 @@ public final class IngestService {
                     .compose(latest -> {
                         List<ReadingInput> toStore = new ArrayList<>();
                         List<Integer> revisions = new ArrayList<>();
-                        classify(existing, latest, toStore, revisions);
+                        corrections(existing, latest, toStore, revisions);
                         if (toStore.isEmpty()) {
                             return Future.succeededFuture(fresh);
                         }
@@ -390,22 +389,20 @@ public final class IngestService {
         return out;
     }
 
-    /** Splits inputs into rows to store (with their revision); returns how many of those are corrections. */
-    private static int classify(List<ReadingInput> inputs, Map<ReadingInput.Key, ReadingStore.Latest> latest,
-                                List<ReadingInput> toStore, List<Integer> revisions) {
-        int corrections = 0;
-        for (ReadingInput in : inputs) {
+    /**
+     * The corrections among inputs whose keys are stored already (the insert of first revisions skipped them): an
+     * input whose value differs from the revision in force is stored as the next revision; an equal value is an
+     * idempotent repeat and is left out.
+     */
+    private static void corrections(List<ReadingInput> existing, Map<ReadingInput.Key, ReadingStore.Latest> latest,
+                                    List<ReadingInput> toStore, List<Integer> revisions) {
+        for (ReadingInput in : existing) {
             ReadingStore.Latest l = latest.get(in.key());
-            if (l == null) {
-                toStore.add(in);
-                revisions.add(1);
-            } else if (Double.compare(l.value(), in.value()) != 0) {
+            if (Double.compare(l.value(), in.value()) != 0) {
                 toStore.add(in);
                 revisions.add(l.revision() + 1);
-                corrections++;
             }
         }
-        return corrections;
     }
 
     /**
