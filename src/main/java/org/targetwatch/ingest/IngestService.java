@@ -130,7 +130,8 @@ public final class IngestService {
         // alerts, commit
         long[] t = new long[8];
         t[0] = System.nanoTime();
-        return pool.withTransaction(conn -> subjects.find(conn, subjectIds).compose(found -> {
+        // the lookup also locks the subjects that are not districts (the first step of the lock order below)
+        return pool.withTransaction(conn -> readings.findAndLockSubjects(conn, subjectIds).compose(found -> {
             t[1] = System.nanoTime();
             Outcome[] outcomes = new Outcome[requests.size()];
             List<ReadingInput> inputs = new ArrayList<>();
@@ -153,15 +154,19 @@ public final class IngestService {
             Map<String, Subject> known = new java.util.HashMap<>();
             requestOf.keySet().forEach(id -> known.put(id, found.get(id)));
             // Locks, in one global order so that no two batches deadlock: first the subjects that are not
-            // districts, then districts, then regions (see LateLocks). A station's batch also rewrites its
-            // district's daily and yearly statistics and alerts, so it must hold the district's lock from before
-            // it reads the district's station days until commit (or concurrent batches of one district's stations
-            // would each recompute it from a snapshot missing the other's station). A batch with readings of
-            // districts themselves takes every district lock now; any other batch takes them later, only when a
-            // station day changed (see airFacts), so batches of different stations run in parallel until then.
-            Set<String> stationLevel = new LinkedHashSet<>();
+            // districts (taken by the lookup above, for every registered subject of the group), then districts,
+            // then regions (see LateLocks). A station's batch also rewrites its district's daily and yearly
+            // statistics and alerts, so it must hold the district's lock from before it reads the district's
+            // station days until commit (or concurrent batches of one district's stations would each recompute it
+            // from a snapshot missing the other's station). A batch with readings of districts themselves takes
+            // every district lock now; any other batch takes them later, only when a station day changed (see
+            // airFacts), so batches of different stations run in parallel until then.
             Set<String> districtLevel = new LinkedHashSet<>();
-            known.values().forEach(s -> (s.kind().equals("district") ? districtLevel : stationLevel).add(s.id()));
+            known.values().forEach(s -> {
+                if (s.kind().equals("district")) {
+                    districtLevel.add(s.id());
+                }
+            });
             LateLocks lateLocks = new LateLocks(conn);
             if (!districtLevel.isEmpty()) {
                 known.values().forEach(s -> {
@@ -173,8 +178,7 @@ public final class IngestService {
             if (inputs.isEmpty()) {
                 return Future.succeededFuture(Arrays.asList(outcomes));
             }
-            return readings.lockSubjects(conn, stationLevel)
-                    .compose(v -> lateLocks.districts(districtLevel))
+            return lateLocks.districts(districtLevel)
                     .compose(v -> {
                         t[2] = System.nanoTime();
                         return storeNew(conn, inputs, in -> submitterOf.get(in.subject()), clock.instant());

@@ -37,6 +37,15 @@ public final class ReadingStore {
             SELECT count(pg_advisory_xact_lock($1, h))
             FROM (SELECT DISTINCT hashtext(s) AS h FROM unnest($2::text[]) AS s ORDER BY h) AS sorted""";
 
+    /** {@link SubjectStore#FIND} and the locks of the subjects found that are not districts, in key order as in
+     *  {@link #LOCK_SUBJECTS}: every lock is taken (the aggregate consumes the sorted keys) before a row returns. */
+    static final String FIND_AND_LOCK_SUBJECTS = """
+            WITH locked AS (
+                SELECT count(pg_advisory_xact_lock($2, h)) AS n
+                FROM (SELECT DISTINCT hashtext(id) AS h FROM subjects
+                      WHERE id = ANY($1::text[]) AND kind <> 'district' ORDER BY h) AS sorted)
+            SELECT s.* FROM locked, subjects s WHERE s.id = ANY($1::text[])""";
+
     static final String LATEST_REVISIONS = """
             SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
                    r.subject, r.indicator, r.observed_at, r.revision, r.value
@@ -143,6 +152,21 @@ public final class ReadingStore {
      */
     public Future<Void> lockSubjects(SqlConnection conn, Collection<String> subjects) {
         return lock(conn, SUBJECT_LOCK_NAMESPACE, subjects);
+    }
+
+    /**
+     * The registered subjects among {@code ids}, by id, with the lock of each of them that is not a district taken
+     * as {@link #lockSubjects} takes it: an ingest transaction's lookup and first locks in one round trip. Districts
+     * are locked later (see IngestService), so the global lock order holds.
+     */
+    public Future<Map<String, org.targetwatch.facts.Subject>> findAndLockSubjects(SqlConnection conn,
+                                                                                  Collection<String> ids) {
+        return conn.preparedQuery(FIND_AND_LOCK_SUBJECTS)
+                .execute(Tuple.of(ids.toArray(new String[0]), SUBJECT_LOCK_NAMESPACE)).map(rs -> {
+                    Map<String, org.targetwatch.facts.Subject> out = new java.util.HashMap<>();
+                    rs.forEach(r -> out.put(r.getString("id"), SubjectStore.toSubject(r)));
+                    return out;
+                });
     }
 
     /** Like {@link #lockSubjects}, for regions (a namespace of their own: a region may share a subject's name). */

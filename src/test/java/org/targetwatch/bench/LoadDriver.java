@@ -109,6 +109,10 @@ public final class LoadDriver {
         try (EmbeddedPostgres pg = builder.start()) {
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE bench");
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    postmasterPid = parentOf(rs.getLong(1));
+                }
             }
             if (statements) {
                 try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + pg.getPort()
@@ -497,6 +501,8 @@ public final class LoadDriver {
         java.util.Queue<Double> sendLag = new java.util.concurrent.ConcurrentLinkedQueue<>();
         io.vertx.core.Context loop = vertx.getOrCreateContext();
         ScheduledExecutorService ticker = Executors.newScheduledThreadPool(1);
+        long[] cpuBefore = cpuMillis();
+        Map<String, Long> threadsBefore = serverThreadCpu();
         long start = System.nanoTime();
         long period = 1_000_000_000L / rate;
         ticker.scheduleAtFixedRate(() -> {
@@ -512,6 +518,16 @@ public final class LoadDriver {
         }, 0, period, TimeUnit.NANOSECONDS);
         done.await(seconds + 120, TimeUnit.SECONDS);
         ticker.shutdownNow();
+        long[] cpuAfter = cpuMillis();
+        if (report && Boolean.parseBoolean(options.getOrDefault("server-threads", "false"))) {
+            // diagnostic: where the server's CPU went during the measured run, by thread
+            serverThreadCpu().forEach((name, ms) -> {
+                long used = ms - threadsBefore.getOrDefault(name, 0L);
+                if (used >= 50) {
+                    say(String.format("single readings: server threads %-24s %6d ms CPU", name, used));
+                }
+            });
+        }
         if (failed.get() > 0) {
             // did the server answer everything it was asked? (requests it still holds, requests it answered)
             for (String line : get("/metrics", null).body().split("\n")) {
@@ -538,6 +554,14 @@ public final class LoadDriver {
         say(String.format("single readings: %d requests at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed"
                         + " (goal at 1000/s: p99 ≤ 10 ms)", sorted.size(), rate, pct(sorted, 50), pct(sorted, 99),
                 sorted.get(sorted.size() - 1), failed.get()));
+        double[] cpu = new double[4];
+        for (int k = 0; k < 4; k++) {
+            cpu[k] = (double) (cpuAfter[k] - cpuBefore[k]) / count;
+        }
+        results.getJsonObject("single").put("serverCpuMillisPerRequest", round(cpu[0] + cpu[1]))
+                .put("postgresCpuMillisPerRequest", round(cpu[2] + cpu[3]));
+        say(String.format("single readings: CPU per request: server %.2f ms (system %.2f), PostgreSQL %.2f ms"
+                + " (system %.2f)", cpu[0] + cpu[1], cpu[1], cpu[2] + cpu[3], cpu[3]));
         List<Double> lag = new ArrayList<>(sendLag);
         lag.sort(Double::compare);
         say(String.format("single readings: driver lag (sent after due): p50 %.2f ms, p99 %.2f ms, max %.1f ms",
@@ -782,6 +806,70 @@ public final class LoadDriver {
 
     private static void say(String line) {
         System.out.println(line);
+    }
+
+    /** Process id of the PostgreSQL server (postmaster) the driver started; its children are the backends. */
+    private long postmasterPid = -1;
+
+    /** Parent process id, from Linux /proc; -1 if the process is gone. */
+    private static long parentOf(long pid) {
+        String[] f = procStat(pid);
+        return f == null ? -1 : Long.parseLong(f[1]);
+    }
+
+    /** The fields of /proc/PID/stat after the command name (state is [0], ppid [1]), or null. */
+    private static String[] procStat(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * CPU time (user + system, ms) used so far by the server process and by PostgreSQL (the postmaster and its
+     * children), from Linux /proc: {@code [server user, server system, postgres user, postgres system]}. Steadier than latency on a shared machine; a
+     * PostgreSQL process that has exited no longer counts.
+     */
+    private long[] cpuMillis() throws IOException {
+        long serverPid = server.pid();
+        long[] out = new long[4];
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            dirs.map(d -> d.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .forEach(n -> {
+                        long pid = Long.parseLong(n);
+                        String[] f = procStat(pid);
+                        if (f == null) {
+                            return;
+                        }
+                        long ppid = Long.parseLong(f[1]);
+                        int at = pid == serverPid ? 0 : pid == postmasterPid || ppid == postmasterPid ? 2 : -1;
+                        if (at >= 0) {
+                            out[at] += Long.parseLong(f[11]) * 10;       // utime, ticks of 10 ms (USER_HZ 100)
+                            out[at + 1] += Long.parseLong(f[12]) * 10;   // stime
+                        }
+                    });
+        }
+        return out;
+    }
+
+    /** CPU time (ms) of each of the server's threads so far, by thread name with digits folded (Linux /proc). */
+    private Map<String, Long> serverThreadCpu() throws IOException {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + server.pid() + "/task"))) {
+            tasks.forEach(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // thread ended meanwhile
+                }
+            });
+        }
+        return out;
     }
 
     /** Samples the server process's resident memory every 100 ms (Linux /proc). */

@@ -28,6 +28,15 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> tokens = new HashMap<>();
 
+    /**
+     * A server for races between ingest transactions: up to 16 at once, each with one request (group commit would
+     * put racing requests in one transaction, where there is no race to see).
+     */
+    public static TestServer oneRequestPerTransaction() {
+        return new TestServer(java.util.Map.of("TARGETWATCH_INGEST_CONCURRENCY", "16",
+                "TARGETWATCH_INGEST_GROUP_READINGS", "1"));
+    }
+
     public TestServer() {
         this(Map.of());
     }

@@ -28,10 +28,7 @@ class WaterComplianceRaceTest {
 
     @BeforeAll
     static void start() {
-        // many transactions at once, each with one request: group commit would put both sources of a month in
-        // one transaction, where there is no race to see
-        server = new TestServer(java.util.Map.of("TARGETWATCH_INGEST_CONCURRENCY", "16",
-                "TARGETWATCH_INGEST_GROUP_READINGS", "1"));
+        server = TestServer.oneRequestPerTransaction();
         officer = server.token("officer");
         risk = server.token("risk-office");
         JsonArray sources = new JsonArray();
