@@ -131,7 +131,7 @@ public final class IngestService {
         long[] t = new long[8];
         t[0] = System.nanoTime();
         // the lookup also locks the subjects that are not districts (the first step of the lock order below)
-        return pool.withTransaction(conn -> readings.findAndLockSubjects(conn, subjectIds).compose(found -> {
+        return inTransaction(conn -> readings.findAndLockSubjects(conn, subjectIds), (conn, found) -> {
             t[1] = System.nanoTime();
             Outcome[] outcomes = new Outcome[requests.size()];
             List<ReadingInput> inputs = new ArrayList<>();
@@ -213,7 +213,7 @@ public final class IngestService {
                         }
                         return Arrays.asList(outcomes);
                     });
-        })).andThen(ar -> {
+        }).andThen(ar -> {
             t[7] = System.nanoTime();
             if (!ar.succeeded()) {
                 return;
@@ -235,6 +235,36 @@ public final class IngestService {
             telemetry.received(accepted);
             telemetry.stored(stored);
             telemetry.ingestGroup(requests.size());
+        });
+    }
+
+    /**
+     * Like {@code Pool.withTransaction}, minus one round trip: BEGIN goes to PostgreSQL together with the first
+     * statement instead of being awaited on its own (the client pipelines them on the connection). Contract: the
+     * first statement only reads and takes transaction-scoped locks, because if BEGIN failed it ran on its own;
+     * nothing after it runs unless BEGIN succeeded. Commits if {@code rest} succeeds, rolls back otherwise, and
+     * always returns the connection to the pool.
+     */
+    private <F, T> Future<T> inTransaction(java.util.function.Function<SqlConnection, Future<F>> first,
+                                           java.util.function.BiFunction<SqlConnection, F, Future<T>> rest) {
+        return pool.getConnection().compose(conn -> {
+            Future<io.vertx.sqlclient.Transaction> begun = conn.begin();
+            Future<F> firstDone = first.apply(conn);
+            return Future.join(begun, firstDone).transform(settled -> {
+                if (begun.failed()) {
+                    return Future.<T>failedFuture(begun.cause());   // the first statement ran alone: it only read
+                }
+                io.vertx.sqlclient.Transaction tx = begun.result();
+                Future<T> work;
+                try {
+                    work = firstDone.failed() ? Future.failedFuture(firstDone.cause())
+                            : rest.apply(conn, firstDone.result());
+                } catch (RuntimeException e) {
+                    work = Future.failedFuture(e);
+                }
+                return work.compose(result -> tx.commit().map(result),
+                        failure -> tx.rollback().transform(ignored -> Future.<T>failedFuture(failure)));
+            }).eventually(conn::close);
         });
     }
 
