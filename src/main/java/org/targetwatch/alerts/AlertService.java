@@ -69,9 +69,13 @@ public final class AlertService {
      * is kept, and among equally severe ones the strictest.
      *
      * @param facts              every fact of the evaluation (those covering scopes decide resolutions)
+     * @param activeInScopes     {@link #lockActiveInScopes} of the same facts on the same connection, started before
+     *                           the evaluation so that the lookup overlaps it (the breaches' upserts leave every
+     *                           alert they do not touch as it found them, so looking up first changes nothing)
      * @param correctedSubjects  subjects of which the batch stored corrections
      */
-    public Future<Changes> apply(SqlConnection conn, List<Breach> breaches, List<?> facts, RuleSet ruleSet,
+    public Future<Changes> apply(SqlConnection conn, List<Breach> breaches, List<?> facts,
+                                 Future<List<io.vertx.sqlclient.Row>> activeInScopes, RuleSet ruleSet,
                                  Instant now, java.util.Set<String> correctedSubjects) {
         Map<String, Breach> byFingerprint = dedupe(breaches);
         List<AlertStore.Upsert> rows = new ArrayList<>(byFingerprint.size());
@@ -98,22 +102,7 @@ public final class AlertService {
         });
         Map<String, Scope> scopes = new LinkedHashMap<>();
         Map<String, Object> factOfScope = new java.util.HashMap<>();
-        for (Object f : facts) {
-            if (f instanceof Scope.Covered c && !(f instanceof org.targetwatch.facts.Reading)) {
-                c.scopes().forEach(sc -> {
-                    scopes.put(sc.key(), sc);
-                    factOfScope.put(sc.key(), f);
-                });
-            }
-        }
-        for (Object f : facts) {
-            if (f instanceof org.targetwatch.facts.Reading r) {
-                r.scopes().forEach(sc -> {
-                    scopes.putIfAbsent(sc.key(), sc);
-                    factOfScope.putIfAbsent(sc.key(), f);
-                });
-            }
-        }
+        scopesOf(facts, scopes, factOfScope);
         List<JsonObject> changed = new ArrayList<>();
         Map<String, JsonObject> alertByFingerprint = new java.util.HashMap<>();
         List<AlertStore.Event> events = new ArrayList<>();
@@ -135,8 +124,7 @@ public final class AlertService {
                 });
         upserted = upserted.compose(v -> hits.insert(conn, hitsOf(breaches, byFingerprint, guardrailed,
                 alertByFingerprint, factOfScope), ruleSet.version(), now));
-        return upserted.compose(v -> scopes.isEmpty() ? Future.succeededFuture(List.<io.vertx.sqlclient.Row>of())
-                        : store.activeInScopes(conn, new ArrayList<>(scopes.values())))
+        return upserted.compose(v -> activeInScopes)
                 .compose(active -> {
                     Future<Void> chain = Future.succeededFuture();
                     for (io.vertx.sqlclient.Row row : active) {
@@ -177,6 +165,37 @@ public final class AlertService {
                     }
                     return notifier.notify(conn, notify, now).map(new Changes(changed, eventIds));
                 });
+    }
+
+    /**
+     * Looks up and locks (FOR UPDATE) the active alerts of the scopes the facts cover: the alerts an evaluation of
+     * these facts may resolve. In the caller's transaction, after the locks of the facts' subjects.
+     */
+    public Future<List<io.vertx.sqlclient.Row>> lockActiveInScopes(SqlConnection conn, List<?> facts) {
+        Map<String, Scope> scopes = new LinkedHashMap<>();
+        scopesOf(facts, scopes, new java.util.HashMap<>());
+        return scopes.isEmpty() ? Future.succeededFuture(List.of())
+                : store.activeInScopes(conn, new ArrayList<>(scopes.values()));
+    }
+
+    /** The scopes the facts cover, by key, and the fact covering each (a derived fact before a reading). */
+    private static void scopesOf(List<?> facts, Map<String, Scope> scopes, Map<String, Object> factOfScope) {
+        for (Object f : facts) {
+            if (f instanceof Scope.Covered c && !(f instanceof org.targetwatch.facts.Reading)) {
+                c.scopes().forEach(sc -> {
+                    scopes.put(sc.key(), sc);
+                    factOfScope.put(sc.key(), f);
+                });
+            }
+        }
+        for (Object f : facts) {
+            if (f instanceof org.targetwatch.facts.Reading r) {
+                r.scopes().forEach(sc -> {
+                    scopes.putIfAbsent(sc.key(), sc);
+                    factOfScope.putIfAbsent(sc.key(), f);
+                });
+            }
+        }
     }
 
     /**
