@@ -490,7 +490,7 @@ public final class LoadDriver {
                     }
                 });
         Thread.sleep(500);
-        java.util.Queue<Double> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        double[] latencies = new double[(int) (seconds * rate)];   // by request number; written on the loop
         AtomicLong failed = new AtomicLong();
         long count = seconds * rate;
         AtomicLong issued = new AtomicLong();
@@ -542,7 +542,13 @@ public final class LoadDriver {
         if (!report) {
             return;
         }
-        List<Double> sorted = new ArrayList<>(latencies);
+        if (done.getCount() > 0) {
+            throw new IllegalStateException(done.getCount() + " single-reading requests never completed");
+        }
+        List<Double> sorted = new ArrayList<>();
+        for (double ms : latencies) {
+            sorted.add(ms);
+        }
         sorted.sort(Double::compare);
         List<Double> sseSorted = new ArrayList<>(sseLatency);
         sseSorted.sort(Double::compare);
@@ -562,6 +568,22 @@ public final class LoadDriver {
                 .put("postgresCpuMillisPerRequest", round(cpu[2] + cpu[3]));
         say(String.format("single readings: CPU per request: server %.2f ms (system %.2f), PostgreSQL %.2f ms"
                 + " (system %.2f)", cpu[0] + cpu[1], cpu[1], cpu[2] + cpu[3], cpu[3]));
+        // diagnostic: p99 of each 10 s of the run, by send time (a slow start after the ANALYZE that precedes the
+        // run shows here: every connection plans its statements again, and the run's dates are new)
+        StringBuilder slices = new StringBuilder();
+        io.vertx.core.json.JsonArray sliceP99 = new io.vertx.core.json.JsonArray();
+        int slice = 10 * rate;
+        for (int from = 0; from < latencies.length; from += slice) {
+            List<Double> part = new ArrayList<>();
+            for (int k = from; k < Math.min(latencies.length, from + slice); k++) {
+                part.add(latencies[k]);
+            }
+            part.sort(Double::compare);
+            slices.append(slices.length() == 0 ? "" : ", ").append(String.format("%.1f", pct(part, 99)));
+            sliceP99.add(round(pct(part, 99)));
+        }
+        results.getJsonObject("single").put("p99MillisPer10s", sliceP99);
+        say("single readings: p99 of each 10 s, in ms: " + slices);
         List<Double> lag = new ArrayList<>(sendLag);
         lag.sort(Double::compare);
         say(String.format("single readings: driver lag (sent after due): p50 %.2f ms, p99 %.2f ms, max %.1f ms",
@@ -572,7 +594,7 @@ public final class LoadDriver {
 
     /** Sends single-reading request {@code i}, due at {@code s0} (System.nanoTime), and records its outcome. */
     private void sendSingle(io.vertx.core.http.HttpClient client, io.vertx.core.Vertx vertx, OffsetDateTime base,
-                            long i, long s0, Map<String, Long> sentAt, java.util.Queue<Double> latencies,
+                            long i, long s0, Map<String, Long> sentAt, double[] latencies,
                             AtomicLong failed, java.util.concurrent.CountDownLatch done) {
         String body;
         String key = null;
@@ -620,7 +642,7 @@ public final class LoadDriver {
                 }
             }
             double ms = (System.nanoTime() - s0) / 1e6;
-            latencies.add(ms);
+            latencies[(int) i] = ms;
             if (options.containsKey("trace-slow") && ms > Double.parseDouble(options.get("trace-slow"))) {
                 System.out.printf("slow request %d (%s) at %s: %.0f ms%n", i, debt ? "debt" : "PM10",
                         java.time.Instant.now(), ms);
