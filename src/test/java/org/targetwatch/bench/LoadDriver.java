@@ -478,8 +478,8 @@ public final class LoadDriver {
         }
     }
 
-    private void single(io.vertx.core.Vertx vertx, io.vertx.core.http.HttpClient client, OffsetDateTime base, long seconds, int rate,
-                        boolean report) throws Exception {
+    private void single(io.vertx.core.Vertx vertx, io.vertx.core.http.HttpClient client, OffsetDateTime base,
+                        long seconds, int rate, boolean report) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         java.util.Queue<Double> sseLatency = new java.util.concurrent.ConcurrentLinkedQueue<>();
         SseListener sse = new SseListener(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/stream?category=debt"),
@@ -531,7 +531,8 @@ public final class LoadDriver {
         if (failed.get() > 0) {
             // did the server answer everything it was asked? (requests it still holds, requests it answered)
             for (String line : get("/metrics", null).body().split("\n")) {
-                if (line.startsWith("vertx_http_server_active_requests") || line.startsWith("targetwatch_ingest_waiting")
+                if (line.startsWith("vertx_http_server_active_requests")
+                        || line.startsWith("targetwatch_ingest_waiting")
                         || line.startsWith("vertx_http_server_requests_total") && line.contains("POST")) {
                     say("server after the run: " + line);
                 }
