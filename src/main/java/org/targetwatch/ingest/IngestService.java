@@ -178,17 +178,33 @@ public final class IngestService {
             if (inputs.isEmpty()) {
                 return Future.succeededFuture(Arrays.asList(outcomes));
             }
+            // the hourly values of the batch's station-days are asked for right behind the insert, pipelined on
+            // the connection; airFacts uses them only if the insert stored nothing but first revisions
+            List<Future<Map<AirStore.SubjectDay, AirDays.Hours>>> hourlyAhead = new ArrayList<>(1);
             return lateLocks.districts(districtLevel)
                     .compose(v -> {
                         t[2] = System.nanoTime();
-                        return storeNew(conn, inputs, in -> submitterOf.get(in.subject()), clock.instant());
+                        Future<List<Reading>> stored = storeNew(conn, inputs, in -> submitterOf.get(in.subject()),
+                                clock.instant());
+                        Set<AirStore.SubjectDay> days = new LinkedHashSet<>();
+                        for (ReadingInput in : inputs) {
+                            if (in.indicator().hourly()) {
+                                days.add(new AirStore.SubjectDay(in.subject(),
+                                        in.observedAt().atZone(ReadingParser.ZONE).toLocalDate()));
+                            }
+                        }
+                        if (!days.isEmpty()) {
+                            hourlyAhead.add(air.hourly(conn, days));
+                        }
+                        return stored;
                     })
                     .compose(stored -> {
                         t[3] = System.nanoTime();
                         if (stored.isEmpty()) {
                             return Future.succeededFuture(new AlertService.Changes(List.of(), List.of()));
                         }
-                        return deriveFacts(conn, stored, known, ruleSet, lateLocks)
+                        return deriveFacts(conn, stored, known, ruleSet, lateLocks,
+                                hourlyAhead.isEmpty() ? null : hourlyAhead.get(0))
                                 .compose(facts -> {
                                     t[4] = System.nanoTime();
                                     // the alerts the evaluation may resolve are looked up while it runs
@@ -449,13 +465,15 @@ public final class IngestService {
      */
     public Future<List<Object>> deriveFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
                                             RuleSet ruleSet) {
-        return deriveFacts(conn, stored, known, ruleSet, new LateLocks(null));
+        return deriveFacts(conn, stored, known, ruleSet, new LateLocks(null), null);
     }
 
+    /** @param hourlyAhead see {@link #airFacts}; null if none was asked for */
     private Future<List<Object>> deriveFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                             RuleSet ruleSet, LateLocks locks) {
+                                             RuleSet ruleSet, LateLocks locks,
+                                             Future<Map<AirStore.SubjectDay, AirDays.Hours>> hourlyAhead) {
         List<Object> facts = new ArrayList<>(stored);
-        return airFacts(conn, stored, known, ruleSet, locks).map(a -> facts.addAll(a))
+        return airFacts(conn, stored, known, ruleSet, locks, hourlyAhead).map(a -> facts.addAll(a))
                 .compose(x -> waterFacts(conn, stored, known, ruleSet, locks)).map(w -> facts.addAll(w))
                 .compose(x -> targetFacts(conn, stored, ruleSet)).map(t -> facts.addAll(t))
                 .compose(x -> safetyAndDebtFacts(conn, stored, ruleSet)).map(d -> {
@@ -470,8 +488,14 @@ public final class IngestService {
      * of every touched station-day and of the districts of those stations, then the year-to-date and annual
      * statistics of every touched station and district year.
      */
+    /**
+     * @param hourlyAhead null, or the hourly values of a superset of the stored readings' station-days, read in this
+     *                    transaction right after the insert of first revisions: the same values this method would
+     *                    read now, unless corrections (revisions above 1) were stored after that read
+     */
     private Future<List<Object>> airFacts(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                          RuleSet ruleSet, LateLocks locks) {
+                                          RuleSet ruleSet, LateLocks locks,
+                                          Future<Map<AirStore.SubjectDay, AirDays.Hours>> hourlyAhead) {
         Set<AirStore.SubjectDay> stationDays = new LinkedHashSet<>();
         for (Reading r : stored) {
             if (catalog.find(r.indicator()).map(Indicator::hourly).orElse(false)) {
@@ -483,7 +507,15 @@ public final class IngestService {
         }
         List<Object> facts = new ArrayList<>();
         List<AirDay> days = new ArrayList<>();
-        return air.hourly(conn, stationDays).compose(hourly -> {
+        boolean aheadHolds = hourlyAhead != null && stored.stream().allMatch(r -> r.revision() == 1);
+        Future<Map<AirStore.SubjectDay, AirDays.Hours>> hourlyValues = aheadHolds
+                ? hourlyAhead.map(all -> {
+                    Map<AirStore.SubjectDay, AirDays.Hours> mine = new LinkedHashMap<>(all);
+                    mine.keySet().retainAll(stationDays);
+                    return mine;
+                })
+                : air.hourly(conn, stationDays);
+        return hourlyValues.compose(hourly -> {
             hourly.forEach((key, hours) -> {
                 facts.addAll(AirDays.dailyStats(key.subject(), key.day(), hours));
                 days.add(AirDays.station(key.subject(), key.day(),
