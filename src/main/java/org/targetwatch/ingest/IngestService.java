@@ -126,8 +126,8 @@ public final class IngestService {
             }
             subjectIds.addAll(own);
         }
-        // stage times for the debug log: begin, subjects, locks, store (with reporting state), derive, evaluate,
-        // alerts, commit
+        // stage times for the debug log: begin, subjects (BEGIN, lookup and subject locks), district locks, store
+        // (with reporting state), derive, evaluate, alerts, commit
         long[] t = new long[8];
         t[0] = System.nanoTime();
         // the lookup also locks the subjects that are not districts (the first step of the lock order below)
@@ -246,7 +246,7 @@ public final class IngestService {
                 }
             }
             if (LOG.isDebugEnabled() && t[6] != 0) {
-                LOG.debug("batch of {} in {} request(s), stored {}: subjects {} locks {} store {}"
+                LOG.debug("batch of {} in {} request(s), stored {}: subjects {} district locks {} store {}"
                         + " derive {} evaluate {} alerts {} commit {} (µs)", accepted, requests.size(), stored,
                         (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000,
                         (t[4] - t[3]) / 1000, (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000, (t[7] - t[6]) / 1000);
@@ -487,8 +487,7 @@ public final class IngestService {
      * The derived air facts a batch needs, loaded once per station-day: recomputes and stores the daily statistics
      * of every touched station-day and of the districts of those stations, then the year-to-date and annual
      * statistics of every touched station and district year.
-     */
-    /**
+     *
      * @param hourlyAhead null, or the hourly values of a superset of the stored readings' station-days, read in this
      *                    transaction right after the insert of first revisions: the same values this method would
      *                    read now, unless corrections (revisions above 1) were stored after that read

@@ -162,11 +162,7 @@ public final class ReadingStore {
     public Future<Map<String, org.targetwatch.facts.Subject>> findAndLockSubjects(SqlConnection conn,
                                                                                   Collection<String> ids) {
         return conn.preparedQuery(FIND_AND_LOCK_SUBJECTS)
-                .execute(Tuple.of(ids.toArray(new String[0]), SUBJECT_LOCK_NAMESPACE)).map(rs -> {
-                    Map<String, org.targetwatch.facts.Subject> out = new java.util.HashMap<>();
-                    rs.forEach(r -> out.put(r.getString("id"), SubjectStore.toSubject(r)));
-                    return out;
-                });
+                .execute(Tuple.of(ids.toArray(new String[0]), SUBJECT_LOCK_NAMESPACE)).map(SubjectStore::byId);
     }
 
     /** Like {@link #lockSubjects}, for regions (a namespace of their own: a region may share a subject's name). */

@@ -60,11 +60,15 @@ public final class SubjectStore {
 
     /** The registered subjects among {@code ids}, by id. */
     public Future<Map<String, Subject>> find(SqlClient client, Collection<String> ids) {
-        return client.preparedQuery(FIND).execute(Tuple.of((Object) ids.toArray(new String[0]))).map(rs -> {
-            Map<String, Subject> out = new HashMap<>();
-            rs.forEach(r -> out.put(r.getString("id"), toSubject(r)));
-            return out;
-        });
+        return client.preparedQuery(FIND).execute(Tuple.of((Object) ids.toArray(new String[0])))
+                .map(SubjectStore::byId);
+    }
+
+    /** Rows of {@code subjects} as subjects, by id. */
+    static Map<String, Subject> byId(Iterable<Row> rows) {
+        Map<String, Subject> out = new HashMap<>();
+        rows.forEach(r -> out.put(r.getString("id"), toSubject(r)));
+        return out;
     }
 
     public Future<Map<String, Subject>> find(Collection<String> ids) {
