@@ -38,7 +38,8 @@ import java.util.stream.Stream;
 /**
  * A fully built, immutable ruleset: the KieBase compiled from every {@code .drl} file of the rules directory, the
  * thresholds of {@code thresholds.json}, and the version (content hash) of the directory. Thread-safe: the
- * KieBase is shared and every {@link #evaluate} call uses its own short-lived session.
+ * KieBase is shared and every {@link #evaluate} call has a session of its own for its duration (see there for
+ * when sessions are reused).
  */
 public final class RuleSet {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
@@ -58,6 +59,14 @@ public final class RuleSet {
     private final AccidentGrades accidentGrades;
     private final Map<String, String> files = new java.util.TreeMap<>();
     private final Map<String, TargetDefinition> targetsByIndicator = new LinkedHashMap<>();
+    /** The enabled thresholds, by identity: the facts a primed session holds before an evaluation. */
+    private final java.util.Set<Threshold> enabled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Primed sessions (enabled thresholds inserted, nothing else, no rule to fire), most recently used first. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<KieSession> idle =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** Whether evaluations reuse primed sessions; decided once per build by {@link #probeReuse}. */
+    private final boolean reuseSessions;
+    private final AtomicLong sessionsCreated = new AtomicLong();
 
     private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules,
                     WaterClasses waterClasses, List<TargetDefinition> targets, AccidentGrades accidentGrades) {
@@ -73,6 +82,12 @@ public final class RuleSet {
         this.version = version;
         this.thresholds = List.copyOf(thresholds);
         this.rules = rules;
+        for (Threshold t : this.thresholds) {
+            if (t.enabled()) {
+                enabled.add(t);
+            }
+        }
+        this.reuseSessions = probeReuse();
     }
 
     /**
@@ -259,29 +274,150 @@ public final class RuleSet {
     /**
      * Evaluates the facts with every rule and returns the breaches they created. Thresholds are inserted by this
      * method. Blocking and CPU-bound: call it from a worker thread, once per batch.
+     *
+     * <p>Contract: the result is the one a new session would give (thresholds inserted, then the facts, then every
+     * rule fired). When {@link #reusesSessions()}, the session is a primed one taken from a pool, and it goes back
+     * only once every fact but the thresholds has been deleted again and no rule is left to fire; any other
+     * outcome (an exception, the firing limit reached, a rule that deleted a threshold) disposes of it.
      */
     public List<Breach> evaluate(Collection<?> facts) {
-        KieSession session = kieBase.newKieSession();
+        KieSession session = reuseSessions ? idle.pollFirst() : null;
+        if (session == null) {
+            session = primedSession();
+        }
+        boolean keep = false;
         try {
-            for (Threshold t : thresholds) {
-                if (t.enabled()) {
-                    session.insert(t);
-                }
+            for (Object f : facts) {
+                session.insert(f);
             }
+            int fired = session.fireAllRules(MAX_FIRINGS);
+            List<Breach> out = breaches(session);
+            keep = reuseSessions && fired < MAX_FIRINGS && backToPrimed(session);
+            return out;
+        } finally {
+            if (keep) {
+                idle.offerFirst(session);
+            } else {
+                session.dispose();
+            }
+        }
+    }
+
+    /**
+     * The same evaluation in a new session that is disposed of afterwards: the reference {@link #evaluate} must
+     * equal whether or not it reuses a session (the rule tests compare the two on every evaluation).
+     */
+    public List<Breach> evaluateInNewSession(Collection<?> facts) {
+        KieSession session = primedSession();
+        try {
             for (Object f : facts) {
                 session.insert(f);
             }
             session.fireAllRules(MAX_FIRINGS);
-            List<Breach> out = new ArrayList<>();
-            for (Object o : session.getObjects(o -> o instanceof Breach)) {
-                out.add((Breach) o);
-            }
-            out.sort(Comparator.comparing(Breach::rule).thenComparing(Breach::subject)
-                    .thenComparing(Breach::indicator).thenComparing(Breach::period));
-            return out;
+            return breaches(session);
         } finally {
             session.dispose();
         }
+    }
+
+    /** True if evaluations reuse primed sessions (see {@link #probeReuse}). */
+    public boolean reusesSessions() {
+        return reuseSessions;
+    }
+
+    /** Sessions created so far, the probing one and those of {@link #evaluateInNewSession} included. */
+    long sessionsCreated() {
+        return sessionsCreated.get();
+    }
+
+    /** A new session holding the enabled thresholds, in file order, not yet fired. */
+    private KieSession primedSession() {
+        sessionsCreated.incrementAndGet();
+        KieSession session = kieBase.newKieSession();
+        for (Threshold t : thresholds) {
+            if (t.enabled()) {
+                session.insert(t);
+            }
+        }
+        return session;
+    }
+
+    /**
+     * A total order of breaches, so that the result does not depend on the order in which rules fired (which can
+     * differ between a new and a reused session): rule, subject, indicator, period, threshold, value, readings.
+     */
+    private static final Comparator<Breach> ORDER = Comparator.comparing(Breach::rule)
+            .thenComparing(Breach::subject).thenComparing(Breach::indicator).thenComparing(Breach::period)
+            .thenComparing(b -> b.threshold().id()).thenComparingDouble(Breach::value)
+            .thenComparing(Breach::readingIds, RuleSet::compareIds).thenComparing(Breach::note);
+
+    private static int compareIds(List<Long> a, List<Long> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = Long.compare(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    private static List<Breach> breaches(KieSession session) {
+        List<Breach> out = new ArrayList<>();
+        for (Object o : session.getObjects(o -> o instanceof Breach)) {
+            out.add((Breach) o);
+        }
+        out.sort(ORDER);
+        return out;
+    }
+
+    /**
+     * Deletes every fact of the session but the enabled thresholds, then checks that it is primed again: exactly
+     * those thresholds, and no match left to fire (the check fires nothing: its agenda filter refuses every match).
+     */
+    private boolean backToPrimed(KieSession session) {
+        // a copy: the collection is a live view of the session's store, which the deletes change
+        for (org.kie.api.runtime.rule.FactHandle h
+                : new ArrayList<org.kie.api.runtime.rule.FactHandle>(session.getFactHandles(o -> !enabled.contains(o)))) {
+            session.delete(h);
+        }
+        int[] pending = {0};
+        session.fireAllRules(match -> {
+            pending[0]++;
+            return false;
+        });
+        return pending[0] == 0 && session.getFactCount() == enabled.size();
+    }
+
+    /**
+     * Decides whether a session may serve evaluation after evaluation. It may if, in a primed session, no rule
+     * fires on the thresholds alone: then every match of an evaluation involves one of its facts, is gone once the
+     * facts are deleted, and a later evaluation fires exactly the matches a new session would (a rule such as
+     * "a threshold with no reading of its indicator" fires on thresholds alone and turns reuse off, as it would
+     * fire in every new session but only once in a reused one). Rules outside the main agenda group, with
+     * auto-focus, timers, lock-on-active or activation groups turn it off too: their state outlives the facts.
+     * The probing session becomes the first idle one.
+     */
+    private boolean probeReuse() {
+        for (KiePackage pkg : kieBase.getKiePackages()) {
+            for (Rule r : pkg.getRules()) {
+                if (!(r instanceof org.drools.base.definitions.rule.impl.RuleImpl rule)) {
+                    return false;
+                }
+                if (!rule.isMainAgendaGroup() || rule.getAutoFocus() || rule.getTimer() != null
+                        || rule.isLockOnActive() || rule.getRuleFlowGroup() != null
+                        || (rule.getActivationGroup() != null && !rule.getActivationGroup().isEmpty())) {
+                    return false;
+                }
+            }
+        }
+        KieSession session = primedSession();
+        int fired = session.fireAllRules(MAX_FIRINGS);
+        if (fired == 0 && session.getFactCount() == enabled.size()) {
+            idle.offerFirst(session);
+            return true;
+        }
+        session.dispose();
+        return false;
     }
 
     /** The accident grades of {@code accident-grades.json}. */

@@ -32,11 +32,20 @@ public final class Rules {
     }
 
     public static List<Breach> evaluate(Object... facts) {
-        return real().evaluate(List.of(facts));
+        return evaluate(List.of(facts));
     }
 
+    /**
+     * Evaluates with the shared ruleset, whose sessions are reused from one test to the next, and fails unless a
+     * new session gives the same breaches: every rule test is also a test of session reuse.
+     */
     public static List<Breach> evaluate(Collection<?> facts) {
-        return real().evaluate(facts);
+        List<Breach> reused = real().evaluate(facts);
+        List<Breach> fresh = real().evaluateInNewSession(facts);
+        if (!reused.equals(fresh)) {
+            throw new AssertionError("a reused session gave " + reused + " but a new one " + fresh);
+        }
+        return reused;
     }
 
     /** A reading of the given indicator observed at 10:00 Asia/Shanghai on the given day. */

@@ -1,0 +1,126 @@
+package org.targetwatch.rules;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.targetwatch.bench.BenchFacts;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.DailyStat;
+import org.targetwatch.support.Rules;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * RuleSet reuses primed Drools sessions between evaluations only where that gives the result of a new session.
+ * (Every rule test compares the two as well, see {@link Rules#evaluate}.)
+ */
+class RuleSessionReuseTest {
+    private static final LocalDate DAY = LocalDate.of(2023, 6, 1);
+    private static final String PM25_LIMIT = "GB3095-2012/PM2_5/24h/II";
+
+    @Test
+    void realRulebookReusesSessionsAndGivesWhatANewSessionGives() {
+        RuleSet rs = RuleSet.build(Rules.DIR);
+        assertThat(rs.reusesSessions()).isTrue();
+        // large and small batches in turn, so that small ones run in sessions that held a large one before
+        List<List<Object>> batches = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batches.add(BenchFacts.batch(i % 3 == 0 ? 1000 : 1 + i, i));
+        }
+        int breaches = 0;
+        for (int round = 0; round < 2; round++) {
+            for (List<Object> batch : batches) {
+                long created = rs.sessionsCreated();
+                List<Breach> reused = rs.evaluate(batch);
+                assertThat(rs.sessionsCreated()).as("no new session for a sequential evaluation").isEqualTo(created);
+                assertThat(reused).isEqualTo(rs.evaluateInNewSession(batch));
+                breaches += reused.size();
+            }
+        }
+        assertThat(breaches).as("the batches breach some thresholds").isGreaterThan(1000);
+        // a breach of one evaluation is not seen again by the next
+        assertThat(rs.evaluate(List.of(daily("PM2_5", 80)))).hasSize(1);
+        assertThat(rs.evaluate(List.of(daily("PM2_5", 75)))).isEmpty();
+        assertThat(rs.evaluate(List.of())).isEmpty();
+    }
+
+    /** A rule that fires on thresholds alone would fire in every new session but only once in a reused one. */
+    @Test
+    void ruleThatFiresOnThresholdsAloneTurnsReuseOff(@TempDir Path dir) throws IOException {
+        RuleSet rs = withRule(dir, """
+                rule "probe.no-pm25-day"
+                when
+                    $t : Threshold(id == "%s")
+                    not DailyStat(indicator == "PM2_5")
+                then
+                    insert(new Breach(drools.getRule().getName(), "none", "PM2_5", "-", 0, $t, java.util.List.of()));
+                end
+                """.formatted(PM25_LIMIT));
+        assertThat(rs.reusesSessions()).isFalse();
+        for (int i = 0; i < 3; i++) {
+            assertThat(rs.evaluate(List.of(daily("SO2", 10)))).extracting(Breach::rule)
+                    .containsExactly("probe.no-pm25-day");
+        }
+        assertThat(rs.evaluate(List.of(daily("PM2_5", 10)))).isEmpty();
+    }
+
+    /** A session whose rules deleted a threshold is not reused: the next evaluation still has every threshold. */
+    @Test
+    void sessionMissingAThresholdIsNotReused(@TempDir Path dir) throws IOException {
+        RuleSet rs = withRule(dir, """
+                rule "probe.delete-threshold"
+                when
+                    DailyStat(indicator == "SO2", mean > 1000)
+                    $t : Threshold(id == "%s")
+                then
+                    delete($t);
+                end
+                """.formatted(PM25_LIMIT));
+        assertThat(rs.reusesSessions()).isTrue();
+        assertThat(rs.evaluate(List.of(daily("SO2", 2000)))).extracting(b -> b.threshold().id())
+                .containsExactly("GB3095-2012/SO2/24h/II");
+        assertThat(rs.evaluate(List.of(daily("PM2_5", 80)))).extracting(b -> b.threshold().id())
+                .containsExactly(PM25_LIMIT);
+    }
+
+    @Test
+    void ruleOutsideTheMainAgendaGroupTurnsReuseOff(@TempDir Path dir) throws IOException {
+        RuleSet rs = withRule(dir, """
+                rule "probe.agenda-group"
+                    agenda-group "later"
+                when
+                    DailyStat(mean > 1000)
+                then
+                end
+                """);
+        assertThat(rs.reusesSessions()).isFalse();
+        assertThat(rs.evaluate(List.of(daily("PM2_5", 80)))).hasSize(1);
+    }
+
+    private static DailyStat daily(String indicator, double mean) {
+        return new DailyStat("s1", indicator, DAY, 24, mean, List.of(1L));
+    }
+
+    /** The real rules plus one file with the given rule. */
+    private static RuleSet withRule(Path dir, String rule) throws IOException {
+        try (Stream<Path> s = Files.list(Rules.DIR)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        Files.writeString(dir.resolve("probe.drl"), """
+                package org.targetwatch.rules.probe;
+                import org.targetwatch.facts.Breach;
+                import org.targetwatch.facts.DailyStat;
+                import org.targetwatch.facts.Threshold;
+                """ + rule);
+        return RuleSet.build(dir);
+    }
+}
