@@ -25,15 +25,19 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class RuleEvaluationBenchmark {
     public static final int BATCH = 1000;
+    /** About as many facts as one single reading's transaction evaluates. */
+    public static final int SMALL_BATCH = 10;
     private RuleSet ruleSet;
     private BenchFacts.HandWritten handWritten;
     private List<Object> facts;
+    private List<Object> small;
 
     @Setup(Level.Trial)
     public void setUp() {
         ruleSet = RuleSet.build(Path.of(System.getProperty("targetwatch.rules", "rules")));
         handWritten = new BenchFacts.HandWritten(ruleSet.thresholds());
         facts = BenchFacts.batch(BATCH, 42);
+        small = BenchFacts.batch(SMALL_BATCH, 7);
         int drools = ruleSet.evaluate(facts).size();
         int java = handWritten.evaluate(facts).size();
         if (drools != java) {
@@ -44,6 +48,18 @@ public class RuleEvaluationBenchmark {
     @Benchmark
     public List<Breach> drools() {
         return ruleSet.evaluate(facts);
+    }
+
+    /** A small batch in a reused primed session, as a single reading is evaluated. */
+    @Benchmark
+    public List<Breach> droolsSmallBatch() {
+        return ruleSet.evaluate(small);
+    }
+
+    /** The same small batch in a new session (thresholds inserted every time), for comparison. */
+    @Benchmark
+    public List<Breach> droolsSmallBatchNewSession() {
+        return ruleSet.evaluateInNewSession(small);
     }
 
     @Benchmark
