@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * "ARGS"} (extra JVM options of the server, e.g. a flight recording), {@code --server-env NAME=VALUE,...}
  * (server settings), {@code --pg-statements true} (prints the
  * statements that took most of PostgreSQL's time during bulk ingest and during single readings, from
- * pg_stat_statements), {@code --pg-config name=value,...} (PostgreSQL settings, for experiments).
+ * pg_stat_statements), {@code --pg-config name=value,...} (PostgreSQL settings, for experiments), {@code --single-analyze false} (experiment: no ANALYZE between the
+ * single-reading warm-up and run).
  */
 public final class LoadDriver {
     private static final String ADMIN = "bench-admin-token-0123456789";
@@ -485,7 +486,9 @@ public final class LoadDriver {
                 say("single readings: warming up for " + warmup + " s (not measured: JIT, connections)");
                 single(vertx, client, OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup,
                         (int) opt("single-rate", 1000), false);
-                analyze(jdbc);
+                if (Boolean.parseBoolean(options.getOrDefault("single-analyze", "true"))) {
+                    analyze(jdbc);   // --single-analyze false: an experiment, the run starts on the warm-up's plans
+                }
             }
             if (options.containsKey("trace-slow")) {
                 say("single readings: measuring from " + java.time.Instant.now());

@@ -112,6 +112,20 @@ class RuleSessionReuseTest {
         assertThat(rs.evaluate(List.of(daily("PM2_5", 80)))).hasSize(1);
     }
 
+    /** Idle sessions live as long as their ruleset: a ruleset replaced by a reload, and its sessions, are freed. */
+    @Test
+    void rulesetWithIdleSessionsCanBeCollected() throws InterruptedException {
+        RuleSet rs = RuleSet.build(Rules.DIR);
+        rs.evaluate(List.of(daily("PM2_5", 80)));
+        java.lang.ref.WeakReference<RuleSet> ref = new java.lang.ref.WeakReference<>(rs);
+        rs = null;
+        for (int i = 0; i < 20 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(ref.get()).isNull();
+    }
+
     private static DailyStat daily(String indicator, double mean) {
         return new DailyStat("s1", indicator, DAY, 24, mean, List.of(1L));
     }
