@@ -46,9 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --bulk-warmup-readings N} (50000, not measured),
  * {@code --only start,reload,bulk,single,size,jmh} (a subset of the phases; default all), {@code --server-jvm
  * "ARGS"} (extra JVM options of the server, e.g. a flight recording), {@code --server-env NAME=VALUE,...}
- * (server settings), {@code --pg-statements true} (prints the
- * statements that took most of PostgreSQL's time during bulk ingest and during single readings, from
- * pg_stat_statements), {@code --pg-config name=value,...} (PostgreSQL settings, for experiments), {@code --single-analyze false} (experiment: no ANALYZE between the
+ * (server settings), {@code --pg-statements true} (prints the statements that took most of PostgreSQL's time
+ * during bulk ingest and during single readings, from pg_stat_statements), {@code --pg-config name=value,...}
+ * (PostgreSQL settings, for experiments), {@code --single-analyze false} (experiment: no ANALYZE between the
  * single-reading warm-up and run).
  */
 public final class LoadDriver {
