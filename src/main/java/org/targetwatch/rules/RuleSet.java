@@ -60,7 +60,8 @@ public final class RuleSet {
     private final Map<String, String> files = new java.util.TreeMap<>();
     private final Map<String, TargetDefinition> targetsByIndicator = new LinkedHashMap<>();
     /** The enabled thresholds, by identity: the facts a primed session holds before an evaluation. */
-    private final java.util.Set<Threshold> enabled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final java.util.Set<Threshold> enabled =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Primed sessions (enabled thresholds inserted, nothing else, no rule to fire), most recently used first. */
     private final java.util.concurrent.ConcurrentLinkedDeque<KieSession> idle =
             new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -378,8 +379,9 @@ public final class RuleSet {
      */
     private boolean backToPrimed(KieSession session) {
         // a copy: the collection is a live view of the session's store, which the deletes change
-        for (org.kie.api.runtime.rule.FactHandle h
-                : new ArrayList<org.kie.api.runtime.rule.FactHandle>(session.getFactHandles(o -> !enabled.contains(o)))) {
+        List<org.kie.api.runtime.rule.FactHandle> added = new ArrayList<>(
+                session.<org.kie.api.runtime.rule.FactHandle>getFactHandles(o -> !enabled.contains(o)));
+        for (org.kie.api.runtime.rule.FactHandle h : added) {
             session.delete(h);
         }
         int[] pending = {0};

@@ -755,8 +755,8 @@ public final class LoadDriver {
                         + " hand-written Java %.1f ns/fact, ratio %.1f× (goal ≤ 20×)", RuleEvaluationBenchmark.BATCH,
                 nsDrools, nsJava, nsDrools / nsJava));
         say(String.format("rule evaluation (JMH, a batch of %d facts, as for a single reading): %.1f µs in a reused"
-                        + " primed session, %.1f µs in a new session", RuleEvaluationBenchmark.SMALL_BATCH, smallReused,
-                smallNew));
+                        + " primed session, %.1f µs in a new session", RuleEvaluationBenchmark.SMALL_BATCH,
+                smallReused, smallNew));
     }
 
     // ---- plumbing ----
