@@ -124,13 +124,6 @@ public final class AlertStore {
             UPDATE alerts SET resolve_requested_by = $2, resolve_requested_by_id = $3, resolve_requested_reason = $4,
                    resolve_requested_at = $5, version = version + 1 WHERE id = $1 RETURNING *""";
 
-    static final String LIST = """
-            SELECT * FROM alerts
-            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)
-              AND ($3::text IS NULL OR subject = $3)
-            ORDER BY id DESC
-            LIMIT $4""";
-
     static final String GET = "SELECT * FROM alerts WHERE id = $1";
 
     /** One alert to open or update; {@code readingIds} are the readings behind {@code observedValue}. */
@@ -331,12 +324,20 @@ public final class AlertStore {
         return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
+    /** The newest alerts first; a null filter does not filter. */
     public Future<List<JsonObject>> list(String status, String category, String subject, int limit) {
-        return pool.preparedQuery(LIST).execute(Tuple.of(status, category, subject, limit)).map(rs -> {
+        Filters.Query q = listQuery(status, category, subject, limit);
+        return pool.preparedQuery(q.sql()).execute(q.params()).map(rs -> {
             List<JsonObject> out = new ArrayList<>();
             rs.forEach(r -> out.add(toJson(r)));
             return out;
         });
+    }
+
+    static Filters.Query listQuery(String status, String category, String subject, int limit) {
+        Filters f = new Filters().add("status =", status).add("category =", category).add("subject =", subject);
+        return new Filters.Query("SELECT * FROM alerts " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit),
+                f.tuple());
     }
 
     public Future<Optional<JsonObject>> get(long id) {

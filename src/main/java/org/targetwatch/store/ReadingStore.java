@@ -113,24 +113,6 @@ public final class ReadingStore {
             FROM readings WHERE observed_at >= $1 AND observed_at < $2
             ORDER BY subject, indicator, observed_at, revision DESC""";
 
-    static final String LIST_LATEST = """
-            SELECT * FROM (
-                SELECT DISTINCT ON (subject, indicator, observed_at) *
-                FROM readings
-                WHERE ($1::text IS NULL OR indicator = $1) AND ($2::text IS NULL OR subject = $2)
-                  AND ($3::timestamptz IS NULL OR observed_at >= $3) AND ($4::timestamptz IS NULL OR observed_at < $4)
-                ORDER BY subject, indicator, observed_at, revision DESC
-            ) AS latest
-            ORDER BY observed_at, subject, indicator
-            LIMIT $5""";
-
-    static final String LIST_ALL_REVISIONS = """
-            SELECT * FROM readings
-            WHERE ($1::text IS NULL OR indicator = $1) AND ($2::text IS NULL OR subject = $2)
-              AND ($3::timestamptz IS NULL OR observed_at >= $3) AND ($4::timestamptz IS NULL OR observed_at < $4)
-            ORDER BY observed_at, subject, indicator, revision
-            LIMIT $5""";
-
     /** Revision in force of one stored observation. */
     public record Latest(int revision, double value) {
     }
@@ -312,14 +294,27 @@ public final class ReadingStore {
 
     /** Readings matching the filter, oldest first. */
     public Future<List<JsonObject>> list(Filter f) {
-        Tuple params = Tuple.tuple(Arrays.asList(f.indicator(), f.subject(),
-                f.from() == null ? null : utc(f.from()), f.to() == null ? null : utc(f.to()), f.limit()));
-        return pool.preparedQuery(f.allRevisions() ? LIST_ALL_REVISIONS : LIST_LATEST).execute(params)
+        Filters.Query q = listQuery(f);
+        return pool.preparedQuery(q.sql()).execute(q.params())
                 .map(rows -> {
                     List<JsonObject> out = new ArrayList<>();
                     rows.forEach(r -> out.add(toJson(r)));
                     return out;
                 });
+    }
+
+    /** Every revision, or only the revision in force of each observation, oldest first. */
+    static Filters.Query listQuery(Filter f) {
+        Filters where = new Filters().add("indicator =", f.indicator()).add("subject =", f.subject())
+                .add("observed_at >=", f.from() == null ? null : utc(f.from()))
+                .add("observed_at <", f.to() == null ? null : utc(f.to()));
+        String sql = f.allRevisions()
+                ? "SELECT * FROM readings " + where.where()
+                        + " ORDER BY observed_at, subject, indicator, revision LIMIT " + where.bind(f.limit())
+                : "SELECT * FROM (SELECT DISTINCT ON (subject, indicator, observed_at) * FROM readings " + where.where()
+                        + " ORDER BY subject, indicator, observed_at, revision DESC) AS latest"
+                        + " ORDER BY observed_at, subject, indicator LIMIT " + where.bind(f.limit());
+        return new Filters.Query(sql, where.tuple());
     }
 
     /** A row with id, indicator, subject, observed_at, value, unit and revision as a {@link Reading} fact. */

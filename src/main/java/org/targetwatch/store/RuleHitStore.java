@@ -25,19 +25,7 @@ public final class RuleHitStore {
                         $10::text[], $11::text[], $12::bigint[])
                  AS u(rule, subject, indicator, period, value, threshold, facts, reading_ids, caused, alert_id)""";
 
-    static final String LIST = """
-            SELECT * FROM rule_hits
-            WHERE ($1::text IS NULL OR rule = $1) AND ($2::text IS NULL OR subject = $2)
-              AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
-            ORDER BY id DESC LIMIT $5""";
-
     static final String GET = "SELECT * FROM rule_hits WHERE id = $1";
-
-    static final String COUNTS = """
-            SELECT rule, (at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS hits
-            FROM rule_hits
-            WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
-            GROUP BY rule, day ORDER BY day, rule""";
 
     static final String TOTALS = "SELECT rule, count(*) AS hits FROM rule_hits GROUP BY rule";
 
@@ -87,9 +75,11 @@ public final class RuleHitStore {
                 t[0], t[1], t[2], t[3], values, thresholds, facts, ids, caused, alerts))).mapEmpty();
     }
 
+    /** The newest hits first; a null filter does not filter ({@code from} inclusive, {@code to} exclusive). */
     public Future<List<JsonObject>> list(String rule, String subject, Instant from, Instant to, int limit) {
-        return pool.preparedQuery(LIST).execute(Tuple.tuple(Arrays.asList(rule, subject,
-                from == null ? null : ReadingStore.utc(from), to == null ? null : ReadingStore.utc(to), limit)))
+        Filters f = period(from, to).add("rule =", rule).add("subject =", subject);
+        String sql = "SELECT * FROM rule_hits " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit);
+        return pool.preparedQuery(sql).execute(f.tuple())
                 .map(rs -> {
                     List<JsonObject> out = new ArrayList<>();
                     rs.forEach(r -> out.add(toJson(r)));
@@ -107,9 +97,16 @@ public final class RuleHitStore {
         });
     }
 
+    private static Filters period(Instant from, Instant to) {
+        return new Filters().add("at >=", from == null ? null : ReadingStore.utc(from))
+                .add("at <", to == null ? null : ReadingStore.utc(to));
+    }
+
     public Future<List<JsonObject>> counts(Instant from, Instant to) {
-        return pool.preparedQuery(COUNTS).execute(Tuple.tuple(Arrays.asList(
-                from == null ? null : ReadingStore.utc(from), to == null ? null : ReadingStore.utc(to)))).map(rs -> {
+        Filters f = period(from, to);
+        String sql = "SELECT rule, (at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS hits FROM rule_hits "
+                + f.where() + " GROUP BY rule, day ORDER BY day, rule";
+        return pool.preparedQuery(sql).execute(f.tuple()).map(rs -> {
                     List<JsonObject> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new JsonObject().put("rule", r.getString("rule"))
                             .put("day", r.getLocalDate("day").toString()).put("hits", r.getLong("hits"))));

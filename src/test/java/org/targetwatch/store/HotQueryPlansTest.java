@@ -40,6 +40,15 @@ class HotQueryPlansTest {
                            to_char(date '2023-01-01' + g / 20, 'YYYY-MM-DD'), 'resolved', 160, 't', '>', 150,
                            'ug/m3', 'CONFIRMED', 'test', '{}', 'test', now(), 'auto'
                     FROM generate_series(0, 20 * 365 - 1) g""");
+            // and one alert of each of 2,000 other subjects: a subject filter is selective, as in a province
+            s.execute("""
+                    INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, status,
+                        observed_value, threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,
+                        source, reading_ids, ruleset_version, resolved_at, resolution)
+                    SELECT md5('o' || g), 'air.daily-mean-over-grade-ii', 'air', 'warning', 'other-' || g, 'PM10',
+                           '2023-01-01', 'resolved', 160, 't', '>', 150, 'ug/m3', 'CONFIRMED', 'test', '{}', 'test',
+                           now(), 'auto'
+                    FROM generate_series(1, 2000) g""");
             s.execute("ANALYZE");
         }
     }
@@ -65,6 +74,29 @@ class HotQueryPlansTest {
         assertThat(plan).doesNotContain("Seq Scan on readings");
         assertThat(plan).contains("readings_key")
                 .contains("(subject = k.subject) AND (indicator = i.indicator) AND (observed_at >=");
+    }
+
+    /**
+     * A list filter is a condition of its own statement, never {@code $n IS NULL OR ...}: with that form the generic
+     * plan walked the alerts' primary key through every row, whatever the filters.
+     */
+    @Test
+    void listFiltersUseTheIndexesOfTheirColumnsInGenericPlans() throws SQLException {
+        Filters.Query alerts = AlertStore.listQuery("resolved", null, "hq-1", 100);
+        assertThat(alerts.sql()).doesNotContain("IS NULL");
+        assertThat(genericPlan(alerts.sql(), "text, text, int", "'resolved', 'hq-1', 100"))
+                .contains("alerts_subject").doesNotContain("Seq Scan");
+        Filters.Query day = ReadingStore.listQuery(new ReadingStore.Filter(null, "hq-1",
+                java.time.Instant.parse("2024-01-02T00:00:00Z"), java.time.Instant.parse("2024-01-03T00:00:00Z"),
+                100, false));
+        assertThat(genericPlan(day.sql(), "text, timestamptz, timestamptz, int",
+                "'hq-1', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z', 100"))
+                .contains("readings_key").doesNotContain("Seq Scan");
+        Filters.Query indicator = ReadingStore.listQuery(new ReadingStore.Filter("PM10", null, null, null, 100, true));
+        assertThat(genericPlan(indicator.sql(), "text, int", "'PM10', 100"))
+                .contains("readings_indicator_time").doesNotContain("Seq Scan");
+        assertThat(ReadingStore.listQuery(new ReadingStore.Filter(null, null, null, null, 100, true)).sql())
+                .doesNotContain("WHERE");
     }
 
     @Test
