@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the real server as a separate process on it with the real rules/, drives it over HTTP from this process, and
  * prints every figure with the machine's core count; the figures are also written to
  * {@code target/bench/results.json}. Options: {@code --bulk-readings N} (200000), {@code --single-seconds S} (60),
- * {@code --single-rate R} (1000 requests/s), {@code --single-warmup-seconds W} (20, not measured),
+ * {@code --single-rate R} (1000 requests/s), {@code --single-warmup-seconds W} (40, not measured),
+ * {@code --single-settle-seconds S} (10: the last seconds of the warm-up, after its ANALYZE),
  * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false},
  * {@code --bulk-warmup-readings N} (50000, not measured),
  * {@code --only start,reload,bulk,single,size,jmh} (a subset of the phases; default all), {@code --server-jvm
@@ -481,14 +482,21 @@ public final class LoadDriver {
                         .setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         try {
-            long warmup = opt("single-warmup-seconds", 20);
+            // The ANALYZE comes before the last seconds of the warm-up, not right before the run: it invalidates
+            // every cached plan, and the connections' re-planning (and their first custom plans) stalled the first
+            // second of the run (100 to 300 slow requests), an event autovacuum causes every few minutes at most.
+            long warmup = opt("single-warmup-seconds", 40);
+            long settle = Math.min(opt("single-settle-seconds", 10), warmup);
             if (warmup > 0) {
-                say("single readings: warming up for " + warmup + " s (not measured: JIT, connections)");
-                single(vertx, client, OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup,
+                say("single readings: warming up for " + warmup + " s (not measured: JIT, connections; ANALYZE "
+                        + settle + " s before its end)");
+                single(vertx, client, OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup - settle,
                         (int) opt("single-rate", 1000), false);
                 if (Boolean.parseBoolean(options.getOrDefault("single-analyze", "true"))) {
                     analyze(jdbc);   // --single-analyze false: an experiment, the run starts on the warm-up's plans
                 }
+                single(vertx, client, OffsetDateTime.parse("2025-07-01T00:00:00+08:00"), settle,
+                        (int) opt("single-rate", 1000), false);
             }
             if (options.containsKey("trace-slow")) {
                 say("single readings: measuring from " + java.time.Instant.now());
@@ -577,7 +585,9 @@ public final class LoadDriver {
         List<Double> sseSorted = new ArrayList<>(sseLatency);
         sseSorted.sort(Double::compare);
         results.put("single", new JsonObject().put("requests", sorted.size()).put("ratePerSecond", rate)
-                .put("warmupSeconds", opt("single-warmup-seconds", 20))
+                .put("warmupSeconds", opt("single-warmup-seconds", 40))
+                .put("settleSecondsAfterAnalyze",
+                        Math.min(opt("single-settle-seconds", 10), opt("single-warmup-seconds", 40)))
                 .put("failedRequests", failed.get()).put("p50Millis", round(pct(sorted, 50)))
                 .put("p99Millis", round(pct(sorted, 99))).put("maxMillis", round(sorted.get(sorted.size() - 1)))
                 .put("sseEvents", sseSorted.size()).put("sseP99Millis", sseSorted.isEmpty() ? null : round(pct(sseSorted, 99))));
