@@ -106,6 +106,28 @@ public final class TestServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), token);
     }
 
+    /**
+     * Posts every body at once, each from a thread of its own (at most {@code threads} in flight), and returns the
+     * responses in the order of the bodies once all have come back.
+     */
+    public java.util.List<Response> postConcurrently(String path, String token, java.util.List<String> bodies,
+                                                     int threads) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<Response>> futures = new java.util.ArrayList<>();
+            for (String body : bodies) {
+                futures.add(pool.submit(() -> post(path, token, body)));
+            }
+            java.util.List<Response> out = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Response> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     public Response delete(String path, String token) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), token);
     }

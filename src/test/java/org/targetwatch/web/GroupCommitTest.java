@@ -11,9 +11,6 @@ import org.targetwatch.support.TestServer.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,40 +55,35 @@ class GroupCommitTest {
      */
     @Test
     void concurrentRequestsShareTransactionsButAreAnsweredAlone() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(30);
-        List<Future<Response>> futures = new ArrayList<>();
-        try {
-            for (int i = 0; i < 30; i++) {
-                String subject = i % 3 == 0 ? "gc-unknown-" + i : "gc-" + i;
-                double value = i % 2 == 0 ? 150 : 50;
-                String body = reading("DEBT_RATIO", subject, "2023-06-30T00:00:00+08:00", value, "%").encode();
-                futures.add(pool.submit(() -> server.post("/api/v1/readings", officer, body)));
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String subject = i % 3 == 0 ? "gc-unknown-" + i : "gc-" + i;
+            double value = i % 2 == 0 ? 150 : 50;
+            bodies.add(reading("DEBT_RATIO", subject, "2023-06-30T00:00:00+08:00", value, "%").encode());
+        }
+        List<Response> responses = server.postConcurrently("/api/v1/readings", officer, bodies, 30);
+        for (int i = 0; i < 30; i++) {
+            Response r = responses.get(i);
+            if (i % 3 == 0) {
+                assertThat(r.status()).as(r.body()).isEqualTo(422);
+                assertThat(r.json().getString("field")).isEqualTo("subject");
+                assertThat(r.json().getString("message")).contains("gc-unknown-" + i);
+                assertThat(server.get("/api/v1/readings?subject=gc-unknown-" + i, officer).array("readings"))
+                        .isEmpty();
+                continue;
             }
-            for (int i = 0; i < 30; i++) {
-                Response r = futures.get(i).get();
-                if (i % 3 == 0) {
-                    assertThat(r.status()).as(r.body()).isEqualTo(422);
-                    assertThat(r.json().getString("field")).isEqualTo("subject");
-                    assertThat(r.json().getString("message")).contains("gc-unknown-" + i);
-                    assertThat(server.get("/api/v1/readings?subject=gc-unknown-" + i, officer).array("readings"))
-                            .isEmpty();
-                    continue;
-                }
-                assertThat(r.status()).as(r.body()).isEqualTo(201);
-                JsonObject result = r.json();
-                assertThat(result.getInteger("accepted")).isEqualTo(1);
-                assertThat(result.getInteger("stored")).isEqualTo(1);
-                JsonArray alerts = result.getJsonArray("alerts");
-                if (i % 2 == 0) {
-                    assertThat(alerts).isNotEmpty();
-                    assertThat(alerts).extracting(o -> ((JsonObject) o).getString("subject")).containsOnly("gc-" + i);
-                } else {
-                    assertThat(alerts).isEmpty();
-                }
-                assertThat(server.get("/api/v1/readings?subject=gc-" + i, officer).array("readings")).hasSize(1);
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            JsonObject result = r.json();
+            assertThat(result.getInteger("accepted")).isEqualTo(1);
+            assertThat(result.getInteger("stored")).isEqualTo(1);
+            JsonArray alerts = result.getJsonArray("alerts");
+            if (i % 2 == 0) {
+                assertThat(alerts).isNotEmpty();
+                assertThat(alerts).extracting(o -> ((JsonObject) o).getString("subject")).containsOnly("gc-" + i);
+            } else {
+                assertThat(alerts).isEmpty();
             }
-        } finally {
-            pool.shutdown();
+            assertThat(server.get("/api/v1/readings?subject=gc-" + i, officer).array("readings")).hasSize(1);
         }
         String metrics = server.get("/metrics", null).body();
         double transactions = metric(metrics, "targetwatch_ingest_group_requests_count");
@@ -107,20 +99,13 @@ class GroupCommitTest {
      */
     @Test
     void requestsAboutOneSubjectAreNeverGrouped() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        List<Future<Response>> futures = new ArrayList<>();
-        try {
-            for (int i = 1; i <= 10; i++) {
-                String body = reading("DEBT_RATIO", "gc-same", "2023-06-30T00:00:00+08:00", 60 + i, "%").encode();
-                futures.add(pool.submit(() -> server.post("/api/v1/readings", officer, body)));
-            }
-            for (Future<Response> f : futures) {
-                Response r = f.get();
-                assertThat(r.status()).as(r.body()).isEqualTo(201);
-                assertThat(r.json().getInteger("stored")).isEqualTo(1);
-            }
-        } finally {
-            pool.shutdown();
+        List<String> bodies = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            bodies.add(reading("DEBT_RATIO", "gc-same", "2023-06-30T00:00:00+08:00", 60 + i, "%").encode());
+        }
+        for (Response r : server.postConcurrently("/api/v1/readings", officer, bodies, 10)) {
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            assertThat(r.json().getInteger("stored")).isEqualTo(1);
         }
         assertThat(metric(server.get("/metrics", null).body(), "targetwatch_ingest_group_retries_total"))
                 .as("no group failed (as one holding a key twice would) and was retried").isZero();

@@ -10,9 +10,6 @@ import org.targetwatch.support.TestServer.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.targetwatch.support.Readings.reading;
@@ -50,20 +47,13 @@ class SubjectLockRaceTest {
             String hour = at.replace("10:00", String.format("%02d:00", 10 + round));
             assertThat(server.post("/api/v1/readings", officer, reading("PM10", "lk-1", hour, 40, "ug/m3").encode())
                     .status()).isEqualTo(201);
-            ExecutorService pool = Executors.newFixedThreadPool(corrections);
-            List<Future<Response>> futures = new ArrayList<>();
-            try {
-                for (int i = 1; i <= corrections; i++) {
-                    String body = reading("PM10", "lk-1", hour, 40 + i, "ug/m3").encode();
-                    futures.add(pool.submit(() -> server.post("/api/v1/readings", officer, body)));
-                }
-                for (Future<Response> f : futures) {
-                    Response r = f.get();
-                    assertThat(r.status()).as(r.body()).isEqualTo(201);
-                    assertThat(r.json().getInteger("corrections")).as(r.body()).isEqualTo(1);
-                }
-            } finally {
-                pool.shutdown();
+            List<String> bodies = new ArrayList<>();
+            for (int i = 1; i <= corrections; i++) {
+                bodies.add(reading("PM10", "lk-1", hour, 40 + i, "ug/m3").encode());
+            }
+            for (Response r : server.postConcurrently("/api/v1/readings", officer, bodies, corrections)) {
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+                assertThat(r.json().getInteger("corrections")).as(r.body()).isEqualTo(1);
             }
         }
         java.util.Map<String, List<Integer>> revisions = new java.util.TreeMap<>();

@@ -10,9 +10,6 @@ import org.targetwatch.support.TestServer.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.targetwatch.support.Readings.reading;
@@ -52,22 +49,15 @@ class WaterComplianceRaceTest {
      */
     @Test
     void concurrentSamplesOfTwoSourcesBothCountInTheRegionsMonth() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        List<Future<Response>> futures = new ArrayList<>();
-        try {
-            for (int m = 0; m < 24; m++) {
-                String at = String.format("%d-%02d-10T09:00:00+08:00", 2023 + m / 12, 1 + m % 12);
-                for (String[] s : new String[][] {{"wr-bad", "10"}, {"wr-good", "2"}}) {
-                    String body = reading("WATER_CODMN", s[0], at, Double.parseDouble(s[1]), "mg/L").encode();
-                    futures.add(pool.submit(() -> server.post("/api/v1/readings", officer, body)));
-                }
+        List<String> bodies = new ArrayList<>();
+        for (int m = 0; m < 24; m++) {
+            String at = String.format("%d-%02d-10T09:00:00+08:00", 2023 + m / 12, 1 + m % 12);
+            for (String[] s : new String[][] {{"wr-bad", "10"}, {"wr-good", "2"}}) {
+                bodies.add(reading("WATER_CODMN", s[0], at, Double.parseDouble(s[1]), "mg/L").encode());
             }
-            for (Future<Response> f : futures) {
-                Response r = f.get();
-                assertThat(r.status()).as(r.body()).isEqualTo(201);
-            }
-        } finally {
-            pool.shutdown();
+        }
+        for (Response r : server.postConcurrently("/api/v1/readings", officer, bodies, 16)) {
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
         }
         List<String> openMonths = new ArrayList<>();
         for (Object o : server.get("/api/v1/alerts?subject=wr-region&limit=100", risk).array("alerts")) {
