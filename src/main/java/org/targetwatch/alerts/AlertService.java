@@ -68,14 +68,13 @@ public final class AlertService {
      * breaches share a fingerprint (several thresholds of one rule, such as debt-ratio bands), the most severe one
      * is kept, and among equally severe ones the strictest.
      *
-     * @param facts              every fact of the evaluation (those covering scopes decide resolutions)
-     * @param activeInScopes     {@link #lockActiveInScopes} of the same facts on the same connection, started before
-     *                           the evaluation so that the lookup overlaps it (the breaches' upserts leave every
-     *                           alert they do not touch as it found them, so looking up first changes nothing)
+     * @param evaluated          {@link #lockActiveInScopes} of every fact of the evaluation, on the same connection,
+     *                           started before the evaluation so that the lookup overlaps it (the breaches' upserts
+     *                           leave every alert they do not touch as it found them, so looking up first changes
+     *                           nothing); the facts covering scopes decide resolutions
      * @param correctedSubjects  subjects of which the batch stored corrections
      */
-    public Future<Changes> apply(SqlConnection conn, List<Breach> breaches, List<?> facts,
-                                 Future<List<io.vertx.sqlclient.Row>> activeInScopes, RuleSet ruleSet,
+    public Future<Changes> apply(SqlConnection conn, List<Breach> breaches, Evaluated evaluated, RuleSet ruleSet,
                                  Instant now, java.util.Set<String> correctedSubjects) {
         Map<String, Breach> byFingerprint = dedupe(breaches);
         List<AlertStore.Upsert> rows = new ArrayList<>(byFingerprint.size());
@@ -100,9 +99,8 @@ public final class AlertService {
                             + (t.description().isEmpty() ? info.description() : t.description()), b.readingIds(),
                     t.recovery(), t.pendingEvaluations(), t.pendingSeconds()));
         });
-        Map<String, Scope> scopes = new LinkedHashMap<>();
-        Map<String, Object> factOfScope = new java.util.HashMap<>();
-        scopesOf(facts, scopes, factOfScope);
+        Map<String, Scope> scopes = evaluated.scopes();
+        Map<String, Object> factOfScope = evaluated.factOfScope();
         List<JsonObject> changed = new ArrayList<>();
         Map<String, JsonObject> alertByFingerprint = new java.util.HashMap<>();
         List<AlertStore.Event> events = new ArrayList<>();
@@ -124,7 +122,7 @@ public final class AlertService {
                 });
         upserted = upserted.compose(v -> hits.insert(conn, hitsOf(breaches, byFingerprint, guardrailed,
                 alertByFingerprint, factOfScope), ruleSet.version(), now));
-        return upserted.compose(v -> activeInScopes)
+        return upserted.compose(v -> evaluated.active())
                 .compose(active -> {
                     Future<Void> chain = Future.succeededFuture();
                     for (io.vertx.sqlclient.Row row : active) {
@@ -168,14 +166,23 @@ public final class AlertService {
     }
 
     /**
+     * The scopes an evaluation's facts cover, by key, the fact covering each, and the active alerts of those scopes
+     * (looked up and locked).
+     */
+    public record Evaluated(Map<String, Scope> scopes, Map<String, Object> factOfScope,
+                            Future<List<io.vertx.sqlclient.Row>> active) {
+    }
+
+    /**
      * Looks up and locks (FOR UPDATE) the active alerts of the scopes the facts cover: the alerts an evaluation of
      * these facts may resolve. In the caller's transaction, after the locks of the facts' subjects.
      */
-    public Future<List<io.vertx.sqlclient.Row>> lockActiveInScopes(SqlConnection conn, List<?> facts) {
+    public Evaluated lockActiveInScopes(SqlConnection conn, List<?> facts) {
         Map<String, Scope> scopes = new LinkedHashMap<>();
-        scopesOf(facts, scopes, new java.util.HashMap<>());
-        return scopes.isEmpty() ? Future.succeededFuture(List.of())
-                : store.activeInScopes(conn, new ArrayList<>(scopes.values()));
+        Map<String, Object> factOfScope = new java.util.HashMap<>();
+        scopesOf(facts, scopes, factOfScope);
+        return new Evaluated(scopes, factOfScope, scopes.isEmpty() ? Future.succeededFuture(List.of())
+                : store.activeInScopes(conn, new ArrayList<>(scopes.values())));
     }
 
     /** The scopes the facts cover, by key, and the fact covering each (a derived fact before a reading). */

@@ -208,11 +208,10 @@ public final class IngestService {
                                 .compose(facts -> {
                                     t[4] = System.nanoTime();
                                     // the alerts the evaluation may resolve are looked up while it runs
-                                    Future<List<io.vertx.sqlclient.Row>> active =
-                                            alerts.lockActiveInScopes(conn, facts);
+                                    AlertService.Evaluated evaluated = alerts.lockActiveInScopes(conn, facts);
                                     return engine.evaluate(ruleSet, facts).compose(breaches -> {
                                         t[5] = System.nanoTime();
-                                        return alerts.apply(conn, breaches, facts, active, ruleSet, clock.instant(),
+                                        return alerts.apply(conn, breaches, evaluated, ruleSet, clock.instant(),
                                                 correctedSubjects(stored));
                                     });
                                 })
