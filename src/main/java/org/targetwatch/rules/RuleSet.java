@@ -43,6 +43,12 @@ import java.util.stream.Stream;
  */
 public final class RuleSet {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
+    /** The package every rules file must declare: {@code org.targetwatch.rules.<domain>}. */
+    private static final Pattern RULES_PACKAGE = Pattern.compile("org\\.targetwatch\\.rules\\.[a-z][a-z0-9_]*");
+    private static final Pattern RULE_DECLARATION = Pattern.compile("^\\s*rule\\s+\"((?:[^\"\\\\]|\\\\.)*)\"",
+            Pattern.MULTILINE);
+    /** The metadata every rule must carry (README, "Adding a rule"); alerts and routing read them. */
+    static final List<String> REQUIRED_METADATA = List.of("category", "severity", "description", "source");
     private static final Pattern LINE_IN_TEXT = Pattern.compile("\\[\\s*(\\d+)\\s*,\\s*\\d+\\s*]|Line (\\d+):");
     private static final AtomicLong BUILDS = new AtomicLong();
     /** Safety net against a rule that loops: a session never fires more rules than this. */
@@ -146,7 +152,14 @@ public final class RuleSet {
             }
             String text = new String(e.getValue(), StandardCharsets.UTF_8);
             Matcher m = PACKAGE.matcher(text);
-            String folder = m.find() ? m.group(1).replace('.', '/') + "/" : "";
+            boolean declared = m.find();
+            if (!declared || !RULES_PACKAGE.matcher(m.group(1)).matches()) {
+                problems.add(new RuleBuildException.Problem(e.getKey(), declared ? lineAt(text, m.start(1)) : 1,
+                        (declared ? "package " + m.group(1) : "no package declaration")
+                                + ": a rules file must declare package org.targetwatch.rules.<domain>"
+                                + " (lower-case domain, e.g. org.targetwatch.rules.air)"));
+            }
+            String folder = declared ? m.group(1).replace('.', '/') + "/" : "";
             String kiePath = "src/main/resources/" + folder + e.getKey().replace('/', '_');
             kiePathToFile.put(kiePath, e.getKey());
             kiePathToFile.put(kiePath.substring("src/main/resources/".length()), e.getKey());
@@ -157,12 +170,13 @@ public final class RuleSet {
             throw new RuleBuildException(problems);
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-        for (Message msg : builder.getResults().getMessages(Message.Level.ERROR)) {
+        List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+        for (Message msg : errors) {
             String path = msg.getPath();
             String file = path == null ? "?" : kiePathToFile.getOrDefault(path, path);
             problems.add(new RuleBuildException.Problem(file, lineOf(msg), msg.getText().strip()));
         }
-        if (!problems.isEmpty()) {
+        if (!errors.isEmpty()) {
             ks.getRepository().removeKieModule(releaseId);
             throw new RuleBuildException(problems);
         }
@@ -183,9 +197,65 @@ public final class RuleSet {
                         meta(meta, "severity"), meta(meta, "description"), meta(meta, "source")));
             }
         }
+        checkMetadata(rules.values(), files, problems);
+        if (!problems.isEmpty()) {
+            throw new RuleBuildException(problems);
+        }
         RuleSet built = new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets, accidentGrades);
         files.forEach((name, bytes) -> built.files.put(name, new String(bytes, StandardCharsets.UTF_8)));
         return built;
+    }
+
+    /**
+     * Every rule must carry non-blank {@link #REQUIRED_METADATA}, with a severity alerts know; a problem names the
+     * file and the line of the rule's declaration.
+     */
+    private static void checkMetadata(Collection<RuleInfo> rules, Map<String, byte[]> files,
+                                      List<RuleBuildException.Problem> problems) {
+        Map<String, Map<String, Integer>> declarations = new java.util.HashMap<>();
+        for (RuleInfo r : rules) {
+            byte[] bytes = files.get(r.file());
+            Map<String, Integer> lines = declarations.computeIfAbsent(r.file(), f -> bytes == null ? Map.of()
+                    : ruleLines(new String(bytes, StandardCharsets.UTF_8)));
+            int line = lines.getOrDefault(r.name(), 0);
+            List<String> missing = new ArrayList<>();
+            Map<String, String> values = Map.of("category", r.category(), "severity", r.severity(),
+                    "description", r.description(), "source", r.source());
+            for (String key : REQUIRED_METADATA) {
+                if (values.get(key).isBlank()) {
+                    missing.add("@" + key);
+                }
+            }
+            if (!missing.isEmpty()) {
+                problems.add(new RuleBuildException.Problem(r.file(), line, "rule \"" + r.name() + "\" lacks "
+                        + String.join(", ", missing) + " (every rule needs @category, @severity, @description and"
+                        + " @source)"));
+            } else if (!ThresholdFile.SEVERITIES.contains(r.severity())) {
+                problems.add(new RuleBuildException.Problem(r.file(), line, "rule \"" + r.name() + "\": @severity must"
+                        + " be one of info, warning, major, critical; got " + r.severity()));
+            }
+        }
+    }
+
+    /** The 1-based line of each rule declaration in a DRL text, by rule name. */
+    private static Map<String, Integer> ruleLines(String text) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        Matcher m = RULE_DECLARATION.matcher(text);
+        while (m.find()) {
+            out.putIfAbsent(m.group(1), lineAt(text, m.start(1)));
+        }
+        return out;
+    }
+
+    /** The 1-based line of a character offset. */
+    private static int lineAt(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 
     /** Parses a required data table of the rules directory; a missing or invalid file is added to problems. */

@@ -16,7 +16,7 @@ final class ThresholdFile {
     static final String NAME = "thresholds.json";
     private static final Set<String> KINDS = Set.of("limit", "validity");
     private static final Set<String> OPS = Set.of(">", ">=", "<", "<=", "==", "!=");
-    private static final Set<String> SEVERITIES = Set.of("info", "warning", "major", "critical");
+    static final Set<String> SEVERITIES = Set.of("info", "warning", "major", "critical");
     private static final Set<String> STATUSES = Set.of("CONFIRMED", "PARTIAL", "UNCONFIRMED");
 
     private ThresholdFile() {

@@ -72,6 +72,11 @@ final class ReviewApi {
                 .handler(this::diff);
         router.post("/api/v1/rulesets/reload").handler(ApiVerticle.roles(ApiVerticle.ADMIN)).handler(this::reload);
         router.post("/api/v1/rulesets/backtest").handler(ApiVerticle.roles(sup)).handler(this::backtest);
+        router.put("/api/v1/rulesets/staged").handler(ApiVerticle.roles(ApiVerticle.ADMIN)).handler(this::stage);
+        router.get("/api/v1/rulesets/staged").handler(ApiVerticle.roles(sup, ApiVerticle.ADMIN))
+                .handler(this::getStaged);
+        router.delete("/api/v1/rulesets/staged").handler(ApiVerticle.roles(ApiVerticle.ADMIN))
+                .handler(this::unstage);
         router.get("/api/v1/jobs/:id").handler(ApiVerticle.roles(sup)).handler(this::job);
     }
 
@@ -120,10 +125,28 @@ final class ReviewApi {
         }));
     }
 
+    /**
+     * A line diff per changed file between two versions; {@code current} names the running version and
+     * {@code staged} the staged candidate.
+     */
     private void diff(RoutingContext ctx) {
-        String a = ctx.pathParam("a");
-        String b = ctx.pathParam("b");
-        reply(ctx, rulesets.files(a).compose(fa -> rulesets.files(b).map(fb -> {
+        reply(ctx, resolve(ctx.pathParam("a"), "a").compose(a -> resolve(ctx.pathParam("b"), "b")
+                .compose(b -> diff(a, b))));
+    }
+
+    /** A version named in a path: a hash, {@code current} or {@code staged} (404 when nothing is staged). */
+    private Future<String> resolve(String name, String field) {
+        if (CURRENT.equals(name)) {
+            return Future.succeededFuture(engine.current().version());
+        } else if (STAGED.equals(name)) {
+            return rulesets.staged().map(s -> s.orElseThrow(() -> new NotFoundException(field,
+                    "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)")).version());
+        }
+        return Future.succeededFuture(name);
+    }
+
+    private Future<JsonObject> diff(String a, String b) {
+        return rulesets.files(a).compose(fa -> rulesets.files(b).map(fb -> {
             Map<String, String> from = fa.orElseThrow(() -> new NotFoundException("a", "no ruleset version " + a));
             Map<String, String> to = fb.orElseThrow(() -> new NotFoundException("b", "no ruleset version " + b));
             JsonArray files = new JsonArray();
@@ -140,7 +163,7 @@ final class ReviewApi {
                         .put("diff", TextDiff.unified(x, y, 3)));
             }
             return new JsonObject().put("from", a).put("to", b).put("files", files);
-        })));
+        }));
     }
 
     /**
@@ -165,11 +188,18 @@ final class ReviewApi {
     }
 
     private static final int MAX_BACKTEST_DAYS = 400;
+    private static final String CURRENT = "current";
+    private static final String STAGED = "staged";
+    /** A file name in a ruleset upload: a plain name, no directory, no leading dot. */
+    private static final java.util.regex.Pattern FILE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}\\.(drl|json)");
 
     /**
-     * {@code {"from": "2023-01-01", "to": "2023-03-31", "files"?: {"thresholds.json": "...", "air.drl": "..."}}}:
-     * the candidate is the current rules directory with the uploaded files laid over it. Answers 202 with the job;
-     * with {@code ?wait=true}, waits and answers 200 with the result.
+     * {@code {"from": "2023-01-01", "to": "2023-03-31", "candidate"?: "current" | "staged",
+     * "files"?: {"thresholds.json": "..."}}}: the candidate is the current rules directory (or the ruleset an admin
+     * staged) with the uploaded data tables laid over it. Supervisors upload data only: a DRL file is code that
+     * would run inside the server, so it is refused with 403 and must be staged by an admin. Answers 202 with the
+     * job; with {@code ?wait=true}, waits and answers 200 with the result.
      */
     private void backtest(RoutingContext ctx) {
         JsonObject body = ApiVerticle.jsonBody(ctx);
@@ -179,26 +209,31 @@ final class ReviewApi {
             throw new InvalidReviewException("to", "to must not be before from, and the period at most "
                     + MAX_BACKTEST_DAYS + " days");
         }
-        Map<String, byte[]> uploads = new java.util.TreeMap<>();
-        Object files = body.getValue("files");
-        if (files != null) {
-            if (!(files instanceof JsonObject f)) {
-                throw new InvalidReviewException("files", "files must be an object {\"name.drl\": \"text\"}");
-            }
-            for (String name : f.fieldNames()) {
-                if (!name.matches("[A-Za-z0-9_.-]{1,100}\\.(drl|json)") || !(f.getValue(name) instanceof String)) {
-                    throw new InvalidReviewException("files." + name, "file names are plain .drl or .json names,"
-                            + " and contents are text");
-                }
-                uploads.put(name, f.getString(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
+        Object base = body.getValue("candidate", CURRENT);
+        if (!CURRENT.equals(base) && !STAGED.equals(base)) {
+            throw new InvalidReviewException("candidate", "candidate must be \"current\" (the rules directory) or"
+                    + " \"staged\" (the ruleset an admin staged)");
         }
+        Map<String, byte[]> uploads = files(body, false);
         boolean wait = "true".equals(ApiVerticle.param(ctx, "wait"));
-        Future<RuleSet> candidate = vertx.executeBlocking(() -> {
-            Map<String, byte[]> merged = new java.util.TreeMap<>(RuleSet.read(rulesDir));
-            merged.putAll(uploads);
-            return RuleSet.build(merged, rulesDir);
-        }, false);
+        Future<Map<String, byte[]>> baseFiles = STAGED.equals(base)
+                ? rulesets.staged().map(s -> bytes(s.orElseThrow(() -> new InvalidReviewException("candidate",
+                        "no ruleset is staged; an admin stages one with PUT /api/v1/rulesets/staged")).files()))
+                : vertx.executeBlocking(() -> RuleSet.read(rulesDir), false);
+        Future<RuleSet> candidate = baseFiles.compose(files -> {
+            for (String name : uploads.keySet()) {
+                if (!files.containsKey(name)) {
+                    return Future.failedFuture(new InvalidReviewException("files." + name, "files." + name
+                            + ": not a data table of the ruleset; supervisors may upload "
+                            + files.keySet().stream().filter(n -> n.endsWith(".json")).toList()));
+                }
+            }
+            return vertx.executeBlocking(() -> {
+                Map<String, byte[]> merged = new java.util.TreeMap<>(files);
+                merged.putAll(uploads);
+                return RuleSet.build(merged, rulesDir);
+            }, false);
+        });
         candidate.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
                         ? new InvalidRulesetException(rb) : e))
                 .onComplete(ar -> {
@@ -221,6 +256,109 @@ final class ReviewApi {
                     });
                     ctx.response().closeHandler(v -> vertx.cancelTimer(timer));
                 });
+    }
+
+    /**
+     * The {@code files} object of an upload: plain {@code .drl}/{@code .json} names with text contents. Unless
+     * {@code drlAllowed} (an admin staging), a DRL file is refused with 403: it is code.
+     */
+    private static Map<String, byte[]> files(JsonObject body, boolean drlAllowed) {
+        Map<String, byte[]> uploads = new java.util.TreeMap<>();
+        Object files = body.getValue("files");
+        if (files == null) {
+            return uploads;
+        }
+        if (!(files instanceof JsonObject f)) {
+            throw new InvalidReviewException("files", "files must be an object {\"name.json\": \"text\"}");
+        }
+        for (String name : f.fieldNames()) {
+            if (!FILE_NAME.matcher(name).matches() || !(f.getValue(name) instanceof String)) {
+                throw new InvalidReviewException("files." + name, "files." + name + ": file names are plain .drl or"
+                        + " .json names (letters, digits, '_', '-', '.'; no directories), and contents are text");
+            }
+            if (name.endsWith(".drl") && !drlAllowed) {
+                throw new ForbiddenException("files." + name, "files." + name + ": a DRL file is code that would run"
+                        + " inside the server, so only an admin may supply one (PUT /api/v1/rulesets/staged);"
+                        + " supervisors backtest data tables (.json) or the staged ruleset (\"candidate\": \"staged\")");
+            }
+            uploads.put(name, f.getString(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return uploads;
+    }
+
+    private static Map<String, byte[]> bytes(Map<String, String> files) {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        files.forEach((k, v) -> out.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    /**
+     * {@code PUT /api/v1/rulesets/staged} (admin) {@code {"files": {"air.drl": "...", ...}, "remove"?: ["x.drl"]}}:
+     * the current rules directory with these files laid over it (and those named in {@code remove} left out) is
+     * built with every check a live ruleset passes, then stored as the staged candidate (replacing any earlier
+     * one). It never runs live: supervisors review its diff and backtest it; an admin puts the files into
+     * {@code rules/} and reloads to make it live. 201 with the version; 422 {@code invalid_ruleset} if it does not
+     * build (nothing is staged).
+     */
+    private void stage(RoutingContext ctx) {
+        JsonObject body = ApiVerticle.jsonBody(ctx);
+        Map<String, byte[]> uploads = files(body, true);
+        Object remove = body.getValue("remove");
+        List<String> removed = new java.util.ArrayList<>();
+        if (remove != null) {
+            if (!(remove instanceof JsonArray a) || a.stream().anyMatch(n -> !(n instanceof String name)
+                    || !FILE_NAME.matcher(name).matches())) {
+                throw new InvalidReviewException("remove", "remove must be a list of file names of the ruleset");
+            }
+            a.forEach(n -> removed.add((String) n));
+        }
+        if (uploads.isEmpty() && removed.isEmpty()) {
+            throw new InvalidReviewException("files", "files (or remove) must name at least one file to stage");
+        }
+        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
+        String who = p.name() + " (" + p.role() + ")";
+        String baseVersion = engine.current().version();
+        Future<RuleSet> built = vertx.executeBlocking(() -> {
+            Map<String, byte[]> merged = new java.util.TreeMap<>(RuleSet.read(rulesDir));
+            for (String name : removed) {
+                if (merged.remove(name) == null) {
+                    throw new InvalidReviewException("remove", "remove: " + name + " is not a file of the ruleset");
+                }
+            }
+            merged.putAll(uploads);
+            return RuleSet.build(merged, rulesDir);
+        }, false);
+        Instant now = clock.instant();
+        reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
+                        ? new InvalidRulesetException(rb) : e))
+                .compose(rs -> rulesets.stage(rs.version(), baseVersion, rs.files(), who, now)
+                        .map(v -> stagedJson(new org.targetwatch.store.RulesetStore.Staged(rs.version(), baseVersion,
+                                who, now, rs.files())))), 201);
+    }
+
+    private void getStaged(RoutingContext ctx) {
+        reply(ctx, rulesets.staged().map(s -> stagedJson(s.orElseThrow(() -> new NotFoundException("staged",
+                "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)")))));
+    }
+
+    private void unstage(RoutingContext ctx) {
+        rulesets.unstage().onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (!ar.result()) {
+                ctx.fail(new NotFoundException("staged", "no ruleset is staged"));
+            } else {
+                ctx.response().setStatusCode(204).end();
+            }
+        });
+    }
+
+    private static JsonObject stagedJson(org.targetwatch.store.RulesetStore.Staged s) {
+        return new JsonObject().put("version", s.version()).put("baseVersion", s.baseVersion())
+                .put("stagedBy", s.stagedBy()).put("stagedAt", org.targetwatch.store.Times.format(
+                        s.stagedAt().atOffset(java.time.ZoneOffset.UTC)))
+                .put("files", new JsonArray(new java.util.ArrayList<>(s.files().keySet())))
+                .put("links", new JsonObject().put("diff", "/api/v1/rulesets/current/diff/staged"));
     }
 
     private void job(RoutingContext ctx) {

@@ -64,6 +64,7 @@ class RuleSessionReuseTest {
     void ruleThatFiresOnThresholdsAloneTurnsReuseOff(@TempDir Path dir) throws IOException {
         RuleSet rs = withRule(dir, """
                 rule "probe.no-pm25-day"
+                    @category("air") @severity("info") @description("probe") @source("test")
                 when
                     $t : Threshold(id == "%s")
                     not DailyStat(indicator == "PM2_5")
@@ -84,6 +85,7 @@ class RuleSessionReuseTest {
     void sessionMissingAThresholdIsNotReused(@TempDir Path dir) throws IOException {
         RuleSet rs = withRule(dir, """
                 rule "probe.delete-threshold"
+                    @category("air") @severity("info") @description("probe") @source("test")
                 when
                     DailyStat(indicator == "SO2", mean > 1000)
                     $t : Threshold(id == "%s")
@@ -102,6 +104,7 @@ class RuleSessionReuseTest {
     void ruleOutsideTheMainAgendaGroupTurnsReuseOff(@TempDir Path dir) throws IOException {
         RuleSet rs = withRule(dir, """
                 rule "probe.agenda-group"
+                    @category("air") @severity("info") @description("probe") @source("test")
                     agenda-group "later"
                 when
                     DailyStat(mean > 1000)

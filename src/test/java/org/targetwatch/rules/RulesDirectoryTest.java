@@ -65,6 +65,49 @@ class RulesDirectoryTest {
                 });
     }
 
+    /** README, "Adding a rule": package org.targetwatch.rules.<domain>, and every rule carries its metadata. */
+    @Test
+    void foreignPackageAndMissingMetadataAreRefusedWithFileAndLine(@TempDir Path dir) throws IOException {
+        copyRules(dir);
+        Files.writeString(dir.resolve("foreign.drl"), """
+                // a file in a foreign package
+                package com.example.rules;
+                import org.targetwatch.facts.DailyStat;
+
+                rule "foreign.rule"
+                    @category("air") @severity("info") @description("d") @source("s")
+                when
+                    DailyStat()
+                then
+                end
+                """);
+        Files.writeString(dir.resolve("bare.drl"), """
+                package org.targetwatch.rules.bare;
+                import org.targetwatch.facts.DailyStat;
+
+                rule "bare.no-metadata"
+                when
+                    DailyStat()
+                then
+                end
+
+                rule "bare.odd-severity"
+                    @category("air") @severity("urgent") @description("d") @source("s")
+                when
+                    DailyStat()
+                then
+                end
+                """);
+        assertThatThrownBy(() -> RuleSet.build(dir))
+                .isInstanceOfSatisfying(RuleBuildException.class, e -> assertThat(e.problems())
+                        .extracting(p -> p.file() + ":" + p.line())
+                        .containsExactlyInAnyOrder("foreign.drl:2", "bare.drl:4", "bare.drl:10"));
+        Files.delete(dir.resolve("foreign.drl"));
+        assertThatThrownBy(() -> RuleSet.build(dir)).isInstanceOfSatisfying(RuleBuildException.class,
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p.message())
+                        .contains("bare.no-metadata").contains("@category").contains("@source")));
+    }
+
     @Test
     void invalidThresholdEntryIsReportedWithItsIndex(@TempDir Path dir) throws IOException {
         copyRules(dir);

@@ -122,21 +122,167 @@ class BacktestTest {
         assertThat(result.getInteger("unchanged")).isEqualTo(2);
     }
 
+    /**
+     * DRL is Java: a supervisor's uploaded DRL must never be compiled, let alone run. This one's consequence would
+     * write the admin token to a file; it is refused with 403 naming the file, and nothing is written or stored.
+     */
     @Test
-    void brokenCandidateIsRefusedWithFileAndLine() {
-        Response r = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03")
-                .put("files", new JsonObject().put("extra.drl", "package x;\nrule \"a\"\nwhen\n  Nothing(\nthen\nend\n"))
-                .encode());
-        assertThat(r.status()).isEqualTo(422);
-        assertThat(r.json().getString("field")).startsWith("extra.drl:");
+    void supervisorsCannotUploadDrlCode(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path leak = tmp.resolve("leak.txt");
+        String evil = """
+                package org.targetwatch.rules.evil;
+                import org.targetwatch.facts.Threshold;
+                rule "evil"
+                    @category("air") @severity("info") @description("x") @source("x")
+                when
+                    Threshold()
+                then
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("%s"), "" + System.getenv());
+                end
+                """.formatted(leak.toString().replace("\\", "/"));
+        long jobsBefore = server.count("rulesets");
+        for (String path : new String[] {"/api/v1/rulesets/backtest", "/api/v1/rulesets/backtest?wait=true"}) {
+            Response r = server.post(path, supervisor, new JsonObject().put("from", "2023-07-01")
+                    .put("to", "2023-07-03").put("files", new JsonObject().put("evil.drl", evil)).encode());
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().getString("code")).isEqualTo("forbidden");
+            assertThat(r.json().getString("field")).isEqualTo("files.evil.drl");
+        }
+        // replacing a live DRL file is code too
+        Response over = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject().put("from", "2023-07-01")
+                .put("to", "2023-07-03").put("files", new JsonObject().put("air.drl", evil)).encode());
+        assertThat(over.status()).isEqualTo(403);
+        Thread.sleep(300);
+        assertThat(leak).doesNotExist();
+        assertThat(server.count("rulesets")).isEqualTo(jobsBefore);
+        // an admin may not smuggle it through the backtest either: backtest is the supervisor's
+        assertThat(server.post("/api/v1/rulesets/backtest", TestServer.ADMIN_TOKEN, new JsonObject()
+                .put("from", "2023-07-01").put("to", "2023-07-03").encode()).status()).isEqualTo(403);
+        // and a supervisor may not stage
+        Response staged = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/rulesets/staged"))
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        new JsonObject().put("files", new JsonObject().put("evil.drl", evil)).encode())), supervisor);
+        assertThat(staged.status()).isEqualTo(403);
+        assertThat(leak).doesNotExist();
+    }
+
+    @Test
+    void invalidUploadsAreRefusedWithTheField() {
         Response badName = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
                 .put("from", "2023-07-01").put("to", "2023-07-03")
                 .put("files", new JsonObject().put("../etc/passwd", "x")).encode());
         assertThat(badName.status()).isEqualTo(422);
+        assertThat(badName.json().getString("field")).isEqualTo("files.../etc/passwd");
+        Response unknownTable = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
+                .put("from", "2023-07-01").put("to", "2023-07-03")
+                .put("files", new JsonObject().put("extra.json", "{}")).encode());
+        assertThat(unknownTable.status()).isEqualTo(422);
+        assertThat(unknownTable.json().getString("field")).isEqualTo("files.extra.json");
+        Response brokenTable = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
+                .put("from", "2023-07-01").put("to", "2023-07-03")
+                .put("files", new JsonObject().put("thresholds.json", "{\"thresholds\": [{\"id\": 3}]}")).encode());
+        assertThat(brokenTable.status()).isEqualTo(422);
+        assertThat(brokenTable.json().getString("code")).isEqualTo("invalid_ruleset");
+        assertThat(brokenTable.json().getString("field")).startsWith("thresholds.json");
+        Response badCandidate = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
+                .put("from", "2023-07-01").put("to", "2023-07-03").put("candidate", "mine").encode());
+        assertThat(badCandidate.json().getString("field")).isEqualTo("candidate");
         Response badPeriod = server.post("/api/v1/rulesets/backtest", supervisor,
                 new JsonObject().put("from", "2023-07-03").put("to", "2023-07-01").encode());
         assertThat(badPeriod.json().getString("field")).isEqualTo("to");
         assertThat(server.get("/api/v1/jobs/nope", supervisor).status()).isEqualTo(404);
+    }
+
+    /**
+     * An admin stages a candidate DRL; it is checked like a live one (package, metadata, build errors with file and
+     * line), shown in the ruleset diff, and supervisors backtest it. It never runs live.
+     */
+    @Test
+    void adminStagesDrlAndSupervisorsBacktestIt() {
+        Response foreign = stage(new JsonObject().put("extra.drl", "package x;\nrule \"a\"\nwhen\n  Nothing(\nthen\nend\n"));
+        assertThat(foreign.status()).isEqualTo(422);
+        assertThat(foreign.json().getJsonArray("errors").stream().map(o -> ((JsonObject) o).getString("field")))
+                .contains("extra.drl:1").allMatch(f -> f.startsWith("extra.drl"));
+        Response noMeta = stage(new JsonObject().put("extra.drl", """
+                package org.targetwatch.rules.extra;
+                import org.targetwatch.facts.DailyStat;
+
+                rule "extra.no-metadata"
+                    @category("air")
+                when
+                    DailyStat()
+                then
+                end
+                """));
+        assertThat(noMeta.status()).isEqualTo(422);
+        assertThat(noMeta.json().getString("field")).isEqualTo("extra.drl:4");
+        assertThat(noMeta.json().getJsonArray("errors").getJsonObject(0).getString("message"))
+                .contains("@severity").contains("@description").contains("@source");
+        assertThat(server.get("/api/v1/rulesets/staged", supervisor).status()).isEqualTo(404);
+
+        // a stricter daily rule: PM2.5 daily mean above 73 (07-02 at 78 and 07-03 at 74)
+        String drl = """
+                package org.targetwatch.rules.extra;
+                import org.targetwatch.facts.Breach;
+                import org.targetwatch.facts.DailyStat;
+                import org.targetwatch.facts.Threshold;
+
+                // a staged trial rule
+                rule "extra.pm25-over-73"
+                    @category("air")
+                    @severity("info")
+                    @description("trial")
+                    @source("trial")
+                when
+                    $d : DailyStat(indicator == "PM2_5", mean > 73)
+                    $t : Threshold(id == "GB3095-2012/PM2_5/24h/II")
+                then
+                    insert(new Breach(drools.getRule().getName(), $d.subject(), $d.indicator(), $d.date().toString(),
+                                      $d.mean(), $t, $d.readingIds()));
+                end
+                """;
+        long alerts = server.count("alerts");
+        Response ok = stage(new JsonObject().put("extra.drl", drl));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+        String version = ok.json().getString("version");
+        assertThat(ok.json().getString("stagedBy")).contains("admin");
+        Response shown = server.get("/api/v1/rulesets/staged", supervisor);
+        assertThat(shown.json().getString("version")).isEqualTo(version);
+        Response diff = server.get("/api/v1/rulesets/current/diff/staged", supervisor);
+        assertThat(diff.status()).as(diff.body()).isEqualTo(200);
+        assertThat(diff.json().getJsonArray("files")).singleElement().satisfies(o -> {
+            assertThat(((JsonObject) o).getString("file")).isEqualTo("extra.drl");
+            assertThat(((JsonObject) o).getString("status")).isEqualTo("added");
+            assertThat(((JsonObject) o).getString("diff")).contains("+rule \"extra.pm25-over-73\"");
+        });
+        assertThat(server.get("/api/v1/rulesets", supervisor).json().getJsonArray("rulesets").stream()
+                .map(o -> (JsonObject) o).filter(o -> o.getString("version").equals(version)).findFirst().orElseThrow()
+                .getString("origin")).isEqualTo("staged");
+
+        Response bt = server.post("/api/v1/rulesets/backtest?wait=true", supervisor, new JsonObject()
+                .put("from", "2023-07-01").put("to", "2023-07-03").put("candidate", "staged").encode());
+        assertThat(bt.status()).as(bt.body()).isEqualTo(200);
+        JsonObject result = bt.json().getJsonObject("result");
+        assertThat(result.getString("candidateVersion")).isEqualTo(version);
+        assertThat(result.getJsonArray("added").stream().map(o -> ((JsonObject) o).getString("rule")
+                + "@" + ((JsonObject) o).getString("period")))
+                .containsExactlyInAnyOrder("extra.pm25-over-73@2023-07-02", "extra.pm25-over-73@2023-07-03");
+        // staged rules never run live
+        assertThat(server.count("alerts")).isEqualTo(alerts);
+        assertThat(server.get("/api/v1/rules", supervisor).body()).doesNotContain("extra.pm25-over-73");
+
+        assertThat(server.delete("/api/v1/rulesets/staged", supervisor).status()).isEqualTo(403);
+        assertThat(server.delete("/api/v1/rulesets/staged", TestServer.ADMIN_TOKEN).status()).isEqualTo(204);
+        assertThat(server.get("/api/v1/rulesets/staged", supervisor).status()).isEqualTo(404);
+        Response none = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
+                .put("from", "2023-07-01").put("to", "2023-07-03").put("candidate", "staged").encode());
+        assertThat(none.status()).isEqualTo(422);
+        assertThat(none.json().getString("field")).isEqualTo("candidate");
+    }
+
+    private static Response stage(JsonObject files) {
+        return server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/rulesets/staged"))
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        new JsonObject().put("files", files).encode())), TestServer.ADMIN_TOKEN);
     }
 }
