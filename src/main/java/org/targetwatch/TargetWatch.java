@@ -71,6 +71,9 @@ public final class TargetWatch implements AutoCloseable {
                         .setEnabled(true).setJvmMetricsEnabled(true)))
                 .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(telemetry.registry()))
                 .build();
+        // a connection that fails with no request on it (an idle pooled connection, the LISTEN connection when the
+        // database goes away) reports here: an outage is logged once by DatabaseHealth, anything else once each
+        vertx.exceptionHandler(org.targetwatch.store.DatabaseHealth::connectionFailed);
         Database database = null;
         try {
             database = Database.open(config, vertx);
@@ -91,8 +94,9 @@ public final class TargetWatch implements AutoCloseable {
                     telemetry);
             ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
                     alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, silences,
-                    ruleHits, rulesets, telemetry, clock);
+                    ruleHits, rulesets, telemetry, clock, database.health());
             vertx.deployVerticle(api).await();
+            database.supervise(vertx);
             io.vertx.pgclient.pubsub.PgSubscriber subscriber = listenForEvents(vertx, database);
             Database db = database;
             telemetry.refresh(db.pool());
@@ -125,8 +129,18 @@ public final class TargetWatch implements AutoCloseable {
         subscriber.reconnectPolicy(retries -> 1000L);
         subscriber.channel(org.targetwatch.store.AlertStore.EVENTS_CHANNEL)
                 .handler(payload -> vertx.eventBus().publish(org.targetwatch.web.AlertStream.WAKE_ADDRESS, null));
-        subscriber.connect().onFailure(e -> LOG.warn("cannot LISTEN for alert events ({}); streams poll every second",
-                e.toString()));
+        subscriber.connect().onSuccess(v -> subscriber.actualConnection()
+                        .exceptionHandler(org.targetwatch.store.DatabaseHealth::connectionFailed))
+                .onFailure(e -> LOG.warn("cannot LISTEN for alert events ({}); streams poll every second",
+                        e.toString()));
+        // the subscriber reconnects by itself with a new connection that has no exception handler (its failures
+        // would be printed as stack traces): give each one the handler that logs outages once
+        vertx.setPeriodic(1000, id -> {
+            io.vertx.pgclient.PgConnection c = subscriber.actualConnection();
+            if (c != null) {
+                c.exceptionHandler(org.targetwatch.store.DatabaseHealth::connectionFailed);
+            }
+        });
         return subscriber;
     }
 

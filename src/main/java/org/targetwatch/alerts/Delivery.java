@@ -79,7 +79,9 @@ public final class Delivery {
                 .onComplete(ar -> {
                     running = false;
                     if (ar.failed()) {
-                        LOG.warn("delivery round failed: {}", ar.cause().toString());
+                        if (!org.targetwatch.store.DatabaseHealth.isUnavailable(ar.cause())) {   // outages are logged once
+                            LOG.warn("delivery round failed: {}", ar.cause().toString());
+                        }
                     }
                 });
     }

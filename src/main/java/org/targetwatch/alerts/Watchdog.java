@@ -81,7 +81,9 @@ public final class Watchdog {
         return escalate().compose(v -> missingData()).onComplete(ar -> {
             running = false;
             if (ar.failed()) {
-                LOG.warn("watchdog round failed: {}", ar.cause().toString());
+                if (!org.targetwatch.store.DatabaseHealth.isUnavailable(ar.cause())) {   // outages are logged once
+                    LOG.warn("watchdog round failed: {}", ar.cause().toString());
+                }
             }
         });
     }

@@ -266,6 +266,7 @@ public final class IngestService {
     private <F, T> Future<T> inTransaction(java.util.function.Function<SqlConnection, Future<F>> first,
                                            java.util.function.BiFunction<SqlConnection, F, Future<T>> rest) {
         return pool.getConnection().compose(conn -> {
+            conn.exceptionHandler(org.targetwatch.store.DatabaseHealth::connectionFailed);
             Future<io.vertx.sqlclient.Transaction> begun = conn.begin();
             Future<F> firstDone = first.apply(conn);
             return Future.join(begun, firstDone).transform(settled -> {

