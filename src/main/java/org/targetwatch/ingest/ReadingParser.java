@@ -1,8 +1,6 @@
 package org.targetwatch.ingest;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.targetwatch.RejectedRequestException.FieldError;
@@ -51,58 +49,82 @@ public final class ReadingParser {
      * @throws InvalidReadingException   (422) listing every invalid item and field
      */
     public ParsedBatch parse(Buffer body, Instant now) {
-        Object decoded;
-        try {
-            decoded = body == null || body.length() == 0 ? null : Json.decodeValue(body);
-        } catch (DecodeException e) {
-            throw new MalformedRequestException("body is not valid JSON: " + firstLine(e.getMessage()));
+        if (body == null || body.length() == 0) {
+            throw new MalformedRequestException("body must be a JSON object (one reading) or a JSON array of readings");
         }
-        return validate(decoded, now);
+        return validate(StrictJson.decode(body, InvalidReadingException::new), now);
     }
 
     /** The CSV columns: a header row names them, in any order; {@code source} is optional. */
     static final List<String> CSV_COLUMNS = List.of("indicator", "subject", "observedAt", "value", "unit");
+    static final List<String> CSV_OPTIONAL = List.of("source");
+    /** A CSV number: decimal digits with an optional sign, fraction and exponent; no hex, no type suffix. */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
     /**
      * Parses CSV (RFC 4180, UTF-8, an optional byte-order mark): a header row naming the columns
-     * {@code indicator, subject, observedAt, value, unit[, source]} in any order, then one reading per row. Rows are
-     * validated exactly like JSON items; an error's {@code index} is the data row (0 = the first row after the
-     * header).
+     * {@code indicator, subject, observedAt, value, unit[, source]} in any order, each once, then one reading per
+     * row with no more fields than the header. Values are decimal numbers. Rows are validated exactly like JSON
+     * items; an error's {@code index} is the data row (0 = the first row after the header).
      *
-     * @throws MalformedRequestException (400) for text that is not CSV or a header that lacks a column
+     * @throws MalformedRequestException (400) for text that is not UTF-8 CSV, or a header that lacks a column, names
+     *                                   one twice or names an unknown one
      */
     public ParsedBatch parseCsv(Buffer body, Instant now) {
-        String text = body == null ? "" : body.toString(java.nio.charset.StandardCharsets.UTF_8);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
+        String text = Utf8.decodeCsv(body == null ? new byte[0] : body.getBytes());
         JsonArray items = new JsonArray();
+        List<FieldError> rowErrors = new ArrayList<>();
         try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180.builder()
-                .setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true).get()
+                .setTrim(true).setIgnoreEmptyLines(true).get()
                 .parse(new java.io.StringReader(text))) {
+            java.util.Iterator<org.apache.commons.csv.CSVRecord> records = csv.iterator();
+            if (!records.hasNext()) {
+                throw new MalformedRequestException("CSV is empty; the first row must name the columns "
+                        + String.join(",", CSV_COLUMNS) + "[,source]");
+            }
+            List<String> header = records.next().toList();
+            Map<String, Integer> columns = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                String name = header.get(i);
+                if (!CSV_COLUMNS.contains(name) && !CSV_OPTIONAL.contains(name)) {
+                    throw new MalformedRequestException("CSV header names an unknown column '" + name + "'; expected "
+                            + String.join(",", CSV_COLUMNS) + "[,source]",
+                            List.of(new FieldError(null, name, "unknown CSV column")));
+                }
+                if (columns.putIfAbsent(name, i) != null) {
+                    throw new MalformedRequestException("CSV header names the column '" + name + "' twice",
+                            List.of(new FieldError(null, name, "duplicate CSV column")));
+                }
+            }
             for (String column : CSV_COLUMNS) {
-                if (!csv.getHeaderMap().containsKey(column)) {
+                if (!columns.containsKey(column)) {
                     throw new MalformedRequestException("CSV header lacks the column '" + column + "'; expected "
                             + String.join(",", CSV_COLUMNS) + "[,source]",
                             List.of(new FieldError(null, column, "missing CSV column")));
                 }
             }
-            for (org.apache.commons.csv.CSVRecord r : csv) {
+            while (records.hasNext()) {
+                org.apache.commons.csv.CSVRecord r = records.next();
                 if (items.size() >= maxBatch) {
                     throw new BatchTooLargeException("CSV has more than " + maxBatch + " readings (maxBatchReadings)");
                 }
-                JsonObject item = new JsonObject();
-                for (String column : List.of("indicator", "subject", "observedAt", "unit", "source")) {
-                    if (r.isMapped(column) && r.isSet(column) && !r.get(column).isEmpty()) {
-                        item.put(column, r.get(column));
-                    }
+                int row = items.size();
+                if (r.size() > header.size()) {
+                    rowErrors.add(new FieldError(row, "", "row has " + r.size() + " fields, the header "
+                            + header.size() + "; nothing after the last column is dropped: quote a field that"
+                            + " holds a comma"));
                 }
-                if (r.isSet("value") && !r.get("value").isEmpty()) {
-                    String v = r.get("value");
-                    try {
-                        item.put("value", Double.parseDouble(v));
-                    } catch (NumberFormatException e) {
-                        item.put("value", v);
+                JsonObject item = new JsonObject();
+                for (Map.Entry<String, Integer> c : columns.entrySet()) {
+                    String v = c.getValue() < r.size() ? r.get(c.getValue()) : "";
+                    if (v.isEmpty()) {
+                        continue;
+                    }
+                    if (c.getKey().equals("value")) {
+                        item.put("value", DECIMAL.matcher(v).matches() ? (Object) Double.parseDouble(v) : v);
+                    } else {
+                        item.put(c.getKey(), v);
                     }
                 }
                 items.add(item);
@@ -110,6 +132,9 @@ public final class ReadingParser {
         } catch (java.io.IOException | java.io.UncheckedIOException | IllegalArgumentException
                  | IllegalStateException e) {
             throw new MalformedRequestException("body is not valid CSV: " + firstLine(e.getMessage()));
+        }
+        if (!rowErrors.isEmpty()) {
+            throw new InvalidReadingException(rowErrors);
         }
         return validate(items, now);
     }
@@ -165,6 +190,8 @@ public final class ReadingParser {
                 if (!(rawSource instanceof String s) || s.length() > MAX_SOURCE_LENGTH) {
                     errors.add(new FieldError(index, "source", "must be a string of at most "
                             + MAX_SOURCE_LENGTH + " characters"));
+                } else if (StrictJson.textProblem(s) != null) {
+                    errors.add(new FieldError(index, "source", StrictJson.textProblem(s)));
                 } else {
                     source = s;
                 }
@@ -216,8 +243,8 @@ public final class ReadingParser {
             errors.add(new FieldError(index, field, "must be at most " + maxLength + " characters"));
             return Optional.empty();
         }
-        if (trimmed.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError(index, field, "must not contain control characters"));
+        if (trimmed.chars().anyMatch(Character::isISOControl) || StrictJson.textProblem(trimmed) != null) {
+            errors.add(new FieldError(index, field, "must not contain control characters or lone surrogates"));
             return Optional.empty();
         }
         return Optional.of(trimmed);

@@ -26,6 +26,13 @@ public final class SubjectParser {
             "water-plant", Set.of(),
             "district", Set.of());
 
+    /**
+     * A subject id: a letter or digit (any script), then letters, digits and {@code . _ : -}, at most 128. It is
+     * used in URL paths ({@code /api/v1/subjects/{id}}), so {@code .}, {@code ..} and separators are excluded.
+     */
+    public static final java.util.regex.Pattern ID =
+            java.util.regex.Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}._:-]{0,127}");
+
     private SubjectParser() {
     }
 
@@ -33,8 +40,9 @@ public final class SubjectParser {
     public static Subject parse(JsonObject o, Integer index, List<FieldError> errors) {
         int before = errors.size();
         String id = text(o, "id", index, errors, true);
-        if (id != null && !id.matches("[\\p{L}\\p{N}._:-]{1,128}")) {
-            errors.add(new FieldError(index, "id", "id may hold letters, digits and . _ : - (at most 128)"));
+        if (id != null && !ID.matcher(id).matches()) {
+            errors.add(new FieldError(index, "id", "id must start with a letter or digit and may hold letters,"
+                    + " digits and . _ : - (at most 128 characters); '.', '..' and path separators are refused"));
         }
         String kind = text(o, "kind", index, errors, true);
         if (kind != null && !Subject.KINDS.contains(kind)) {
@@ -112,6 +120,10 @@ public final class SubjectParser {
         }
         if (!(v instanceof String s) || s.isBlank() || s.length() > 200) {
             errors.add(new FieldError(index, field, "must be a non-empty string of at most 200 characters"));
+            return null;
+        }
+        if (s.chars().anyMatch(Character::isISOControl) || StrictJson.textProblem(s) != null) {
+            errors.add(new FieldError(index, field, "must not contain control characters or lone surrogates"));
             return null;
         }
         return s.strip();

@@ -51,6 +51,10 @@ public final class ApiVerticle extends VerticleBase {
     static final Set<String> ROLES = Set.of(OFFICER, RISK_OFFICE, SUPERVISOR, ADMIN);
     static final String PRINCIPAL = "principal";
     private static final int MAX_LIST_LIMIT = 10_000;
+    /** Longest free text (a silence's reason, an annotation's comment; alert actions take 4,000 too). */
+    static final int MAX_TEXT = 4000;
+    /** Longest silence: its end at most this many days from now. */
+    static final int MAX_SILENCE_DAYS = 366;
 
     private final AppConfig config;
     private final Pool pool;
@@ -122,6 +126,8 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(telemetry.registry()));
         router.get("/health/ready").handler(this::ready);
 
+        router.route("/api/v1/*").method(io.vertx.core.http.HttpMethod.POST).method(io.vertx.core.http.HttpMethod.PUT)
+                .handler(BodyTypes::check);
         router.route("/api/v1/*").method(io.vertx.core.http.HttpMethod.POST).method(io.vertx.core.http.HttpMethod.PUT)
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         router.route("/api/v1/*").handler(this::authenticate);
@@ -330,13 +336,7 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void postReadings(RoutingContext ctx) {
-        String type = ctx.request().getHeader("Content-Type");
-        boolean csv = type != null && type.toLowerCase().startsWith("text/csv");
-        if (type != null && !csv && !isJsonLike(type)) {
-            ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json or text/csv, got '"
-                    + type + "'"));
-            return;
-        }
+        boolean csv = BodyTypes.isCsv(ctx);
         ReadingParser.ParsedBatch batch;
         try {
             batch = csv ? parser.parseCsv(ctx.body().buffer(), clock.instant())
@@ -369,6 +369,11 @@ public final class ApiVerticle extends VerticleBase {
 
     private void getSubject(RoutingContext ctx) {
         String id = ctx.pathParam("id");
+        if (!SubjectParser.ID.matcher(id).matches()) {
+            ctx.fail(new NotFoundException("id", "no subject with id '" + id.replaceAll("\\p{Cntrl}", "?")
+                    + "' (ids start with a letter or digit, then letters, digits and . _ : -)"));
+            return;
+        }
         subjects.find(List.of(id)).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
@@ -382,12 +387,7 @@ public final class ApiVerticle extends VerticleBase {
 
     /** One subject object or an array; all or nothing. 201 with the subjects, 409 if an id exists. */
     private void createSubjects(RoutingContext ctx) {
-        Object decoded;
-        try {
-            decoded = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-        } catch (RuntimeException e) {
-            throw new MalformedRequestException("body must be a subject object or an array of them");
-        }
+        Object decoded = org.targetwatch.ingest.StrictJson.decode(ctx.body().buffer(), InvalidSubjectException::new);
         List<Object> items = new ArrayList<>();
         boolean array = decoded instanceof JsonArray;
         if (decoded instanceof JsonObject o) {
@@ -661,12 +661,25 @@ public final class ApiVerticle extends VerticleBase {
         if (!(reason instanceof String r) || r.isBlank()) {
             throw new InvalidSilenceException("reason", "a silence needs a reason");
         }
+        if (r.length() > MAX_TEXT) {
+            throw new InvalidSilenceException("reason", "reason must be at most " + MAX_TEXT + " characters");
+        }
         Instant start = silenceTime(body, "startsAt", clock.instant());
         Instant end = silenceTime(body, "endsAt", null);
         if (!end.isAfter(start)) {
             throw new InvalidSilenceException("endsAt", "endsAt must be after startsAt");
         }
-        JsonObject recurrence = body.getJsonObject("recurrence");
+        Instant horizon = clock.instant().plus(java.time.Duration.ofDays(MAX_SILENCE_DAYS));
+        if (end.isAfter(horizon)) {
+            throw new InvalidSilenceException("endsAt", "endsAt must be within " + MAX_SILENCE_DAYS + " days from"
+                    + " now: a silence hides breaches, so a longer one is renewed on purpose");
+        }
+        Object rawRecurrence = body.getValue("recurrence");
+        if (rawRecurrence != null && !(rawRecurrence instanceof JsonObject)) {
+            throw new InvalidSilenceException("recurrence", "recurrence must be an object {\"daysOfWeek\": [1..7],"
+                    + " \"startTime\": \"HH:mm\", \"endTime\": \"HH:mm\"}");
+        }
+        JsonObject recurrence = (JsonObject) rawRecurrence;
         if (recurrence != null) {
             try {
                 java.time.LocalTime from = java.time.LocalTime.parse(recurrence.getString("startTime"));
@@ -765,33 +778,23 @@ public final class ApiVerticle extends VerticleBase {
         });
     }
 
-    /** The request body as a JSON object; 400 if it is not one. An empty body is an empty object. */
-    static JsonObject jsonBody(RoutingContext ctx) {
-        try {
-            JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
-            if (body != null) {
-                return body;
-            }
-        } catch (RuntimeException e) {
-            // reported below
-        }
-        throw new MalformedRequestException("body must be a JSON object");
-    }
-
     /**
-     * JSON is accepted as application/json (or any +json type), and also without a type or as curl's default
-     * application/x-www-form-urlencoded, since officers post with plain {@code curl -d}.
+     * The request body as a JSON object, read by {@link org.targetwatch.ingest.StrictJson}: 400 if it is not one
+     * (or has a key twice, or is not UTF-8), 422 naming the field for text that cannot be stored. An empty body is
+     * an empty object.
      */
-    private static boolean isJsonLike(String contentType) {
-        String t = contentType.toLowerCase();
-        return t.startsWith("application/json") || t.contains("+json")
-                || t.startsWith("application/x-www-form-urlencoded");
+    static JsonObject jsonBody(RoutingContext ctx) {
+        return org.targetwatch.ingest.StrictJson.decodeObject(ctx.body().buffer(), InvalidRequestException::new);
     }
 
     // ---- parameters ----
 
+    /** A query parameter, stripped; null if absent or blank; 400 naming it if it holds a control character. */
     static String param(RoutingContext ctx, String name) {
         String v = ctx.request().getParam(name);
+        if (v != null && org.targetwatch.ingest.StrictJson.textProblem(v) != null) {
+            throw new InvalidParameterException(name, name + " " + org.targetwatch.ingest.StrictJson.textProblem(v));
+        }
         return v == null || v.isBlank() ? null : v.strip();
     }
 

@@ -74,12 +74,13 @@ final class ErrorMapper {
             return 409;
         } else if (e instanceof BatchTooLargeException) {
             return 413;
-        } else if (e instanceof UnsupportedMediaTypeException) {
+        } else if (e instanceof UnsupportedMediaTypeException
+                || e instanceof org.targetwatch.ingest.Utf8.UnsupportedEncodingException) {
             return 415;
         } else if (e instanceof InvalidReadingException || e instanceof InvalidTokenRequestException
                 || e instanceof InvalidSubjectException || e instanceof AlertActions.InvalidActionException
                 || e instanceof InvalidSilenceException || e instanceof ReviewApi.InvalidReviewException
-                || e instanceof ReviewApi.InvalidRulesetException) {
+                || e instanceof ReviewApi.InvalidRulesetException || e instanceof InvalidRequestException) {
             return 422;
         }
         return 400;

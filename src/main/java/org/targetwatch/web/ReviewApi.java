@@ -105,8 +105,9 @@ final class ReviewApi {
             throw new InvalidReviewException("verdict", "verdict must be confirmed or false-positive");
         }
         Object comment = body.getValue("comment");
-        if (comment != null && !(comment instanceof String)) {
-            throw new InvalidReviewException("comment", "comment must be a string");
+        if (comment != null && (!(comment instanceof String c) || c.length() > ApiVerticle.MAX_TEXT)) {
+            throw new InvalidReviewException("comment", "comment must be a string of at most "
+                    + ApiVerticle.MAX_TEXT + " characters");
         }
         TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
         Future<Boolean> exists = target.equals("alert") ? alerts.get(id).map(Optional::isPresent)

@@ -75,7 +75,7 @@ class BadInputTest {
 
     @Test
     void malformedJsonIs400() {
-        assertRejected(post("[{\"indicator\": \"PM2_5\""), 400, "malformed_request", null, null);
+        assertRejected(post("[{\"indicator\": \"PM2_5\""), 400, "malformed_request", 0, "");
         assertRejected(post(""), 400, "malformed_request", null, null);
         assertRejected(post("42"), 400, "malformed_request", null, null);
         assertRejected(post("\"text\""), 400, "malformed_request", null, null);

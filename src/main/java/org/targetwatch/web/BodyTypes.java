@@ -1,0 +1,69 @@
+package org.targetwatch.web;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+
+/**
+ * Which request bodies are read, decided before the body is: JSON ({@code application/json} or any
+ * {@code +json} type), CSV ({@code text/csv}, on {@code POST /api/v1/readings} only), and curl's default
+ * {@code application/x-www-form-urlencoded}, which is read as the JSON it is (officers post with plain
+ * {@code curl -d}; the body is never form-decoded, so any size and any {@code %} are fine). A {@code charset}
+ * other than UTF-8, any other type, or a body without a type is refused with {@code 415}.
+ */
+final class BodyTypes {
+    static final String CSV_PATH = "/api/v1/readings";
+
+    private BodyTypes() {
+    }
+
+    /** Route handler for POST and PUT under /api/v1: passes or fails the request with 415. */
+    static void check(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || type.isBlank()) {
+            String length = ctx.request().getHeader("Content-Length");
+            boolean body = ctx.request().getHeader("Transfer-Encoding") != null
+                    || (length != null && !length.strip().equals("0"));
+            if (body) {
+                ctx.fail(new UnsupportedMediaTypeException("a body needs a Content-Type: application/json"
+                        + (ctx.request().path().equals(CSV_PATH) ? " or text/csv" : "")));
+                return;
+            }
+            ctx.next();
+            return;
+        }
+        String[] parts = type.split(";");
+        String media = parts[0].strip().toLowerCase(Locale.ROOT);
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=", 2);
+            if (kv[0].strip().equalsIgnoreCase("charset") && kv.length == 2) {
+                String cs = kv[1].strip().replace("\"", "");
+                if (!cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
+                    ctx.fail(new UnsupportedMediaTypeException("charset '" + cs + "' is not accepted; bodies are"
+                            + " UTF-8"));
+                    return;
+                }
+            }
+        }
+        boolean json = media.equals("application/json") || (media.startsWith("application/")
+                && media.endsWith("+json"));
+        boolean csv = media.equals("text/csv") && ctx.request().path().equals(CSV_PATH);
+        if (media.equals("application/x-www-form-urlencoded")) {
+            // read as JSON: never form-decoded (that fails on '%' and on bodies above the form attribute limit)
+            ctx.request().headers().set("Content-Type", "application/json");
+            json = true;
+        }
+        if (!json && !csv) {
+            ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json"
+                    + (ctx.request().path().equals(CSV_PATH) ? " or text/csv" : "") + ", got '" + type + "'"));
+            return;
+        }
+        ctx.next();
+    }
+
+    /** True if the request's body is CSV (after {@link #check} passed it). */
+    static boolean isCsv(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        return type != null && type.strip().toLowerCase(Locale.ROOT).startsWith("text/csv");
+    }
+}
