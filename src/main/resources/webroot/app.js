@@ -1,5 +1,8 @@
 // TargetWatch dashboard: a single page over the HTTP API. The token lives in sessionStorage; every view asks only
 // for what the signed-in role may read, and the navigation shows only those views.
+// Contract: every value interpolated into HTML goes through esc() (numbers included: they come from the server or
+// the address bar), every value put into an API path or query through encodeURIComponent or URLSearchParams, and
+// no markup carries inline script or style (the server's Content-Security-Policy forbids both).
 'use strict';
 
 const T = {
@@ -109,9 +112,9 @@ async function alertsView() {
   view().innerHTML = `<h2>${t('alerts')}</h2>
     <div class="filters">
       <label>${t('status')}<select id="f-status">${['', 'pending', 'open', 'acknowledged', 'resolved'].map((s) =>
-        `<option value="${s}" ${q.get('status') === s ? 'selected' : ''}>${s || t('all')}</option>`).join('')}</select></label>
+        `<option value="${esc(s)}" ${q.get('status') === s ? 'selected' : ''}>${esc(s) || t('all')}</option>`).join('')}</select></label>
       <label>${t('category')}<select id="f-category">${['', 'air', 'water', 'debt', 'safety', 'target'].map((s) =>
-        `<option value="${s}" ${q.get('category') === s ? 'selected' : ''}>${s || t('all')}</option>`).join('')}</select></label>
+        `<option value="${esc(s)}" ${q.get('category') === s ? 'selected' : ''}>${esc(s) || t('all')}</option>`).join('')}</select></label>
       <label>${t('subject')}<input id="f-subject" value="${esc(q.get('subject') || '')}"></label>
       <button id="f-go">${t('filter')}</button>
     </div><div class="cards" id="counts"></div><div id="list">${t('loading')}</div>`;
@@ -126,43 +129,46 @@ async function alertsView() {
     counts[a.category] = (counts[a.category] || 0) + 1;
     counts[a.severity] = (counts[a.severity] || 0) + 1;
   });
-  $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${data.alerts.length}</b></div>` +
-    Object.entries(counts).map(([k, v]) => `<div class="card">${esc(k)}<b>${v}</b></div>`).join('');
+  $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(data.alerts.length)}</b></div>` +
+    Object.entries(counts).map(([k, v]) => `<div class="card">${esc(k)}<b>${esc(v)}</b></div>`).join('');
   $('#list').innerHTML = `<table data-testid="alerts-table"><tr><th>#</th><th>${t('severity')}</th><th>${t('category')}</th>
     <th>${t('rule')}</th><th>${t('subject')}</th><th>${t('period')}</th><th>${t('value')}</th><th>${t('threshold')}</th>
-    <th>${t('status')}</th><th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${a.id}">
-    <td><a href="#/alert/${a.id}" data-testid="alert-link-${a.id}">${a.id}</a></td><td>${sev(a.severity)}</td>
+    <th>${t('status')}</th><th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${esc(a.id)}">
+    <td><a href="#/alert/${esc(a.id)}" data-testid="alert-link-${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td>
     <td>${esc(a.category)}</td><td>${esc(a.rule)}</td><td>${esc(a.subject)}</td><td>${esc(a.period)}</td>
     <td>${esc(a.value)}</td><td>${esc(a.threshold.op)} ${esc(a.threshold.value)} ${esc(a.threshold.unit)}</td>
-    <td class="status-${esc(a.status)}" data-testid="alert-status-${a.id}">${esc(a.status)}</td>
+    <td class="status-${esc(a.status)}" data-testid="alert-status-${esc(a.id)}">${esc(a.status)}</td>
     <td>${a.status === 'resolved' ? '' : actionBox(a)}</td></tr>`).join('') + '</table>';
   bindActions(() => alertsView());
 }
 
 function actionBox(a) {
-  return `<input placeholder="${t('comment')}" data-comment="${a.id}" data-testid="comment-${a.id}" size="12">
-    ${a.status === 'open' ? `<button data-act="ack" data-id="${a.id}" data-version="${a.version}" data-testid="ack-${a.id}">${t('ack')}</button>` : ''}
-    <button data-act="assign" data-id="${a.id}" data-version="${a.version}">${t('assign')}</button>
-    <button data-act="resolve" data-id="${a.id}" data-version="${a.version}" data-testid="resolve-${a.id}">${t('resolve')}</button>`;
+  const id = esc(a.id);
+  const v = esc(a.version);
+  return `<input placeholder="${t('comment')}" data-comment="${id}" data-testid="comment-${id}" size="12">
+    ${a.status === 'open' ? `<button data-act="ack" data-id="${id}" data-version="${v}" data-testid="ack-${id}">${t('ack')}</button>` : ''}
+    <button data-act="assign" data-id="${id}" data-version="${v}">${t('assign')}</button>
+    <button data-act="resolve" data-id="${id}" data-version="${v}" data-testid="resolve-${id}">${t('resolve')}</button>`;
 }
 
 function bindActions(refresh) {
   document.querySelectorAll('[data-act]').forEach((b) => {
     b.onclick = async () => {
       const id = b.dataset.id;
-      const comment = ($(`[data-comment="${id}"]`) || {}).value || '';
+      const comment = ($(`[data-comment="${CSS.escape(id)}"]`) || {}).value || '';
       const body = { comment, version: Number(b.dataset.version) };
       if (b.dataset.act === 'resolve') body.reason = comment;
       if (b.dataset.act === 'assign') body.assignee = comment;
       try {
-        await api(`/alerts/${id}/${b.dataset.act}`, { method: 'POST', body: JSON.stringify(body) });
+        await api(`/alerts/${encodeURIComponent(id)}/${encodeURIComponent(b.dataset.act)}`, { method: 'POST', body: JSON.stringify(body) });
         refresh();
       } catch (e) { showError(e); }
     };
   });
 }
 
-async function alertView(id) {
+async function alertView(rawId) {
+  const id = encodeURIComponent(rawId || '');
   const a = await api('/alerts/' + id);
   const role = sessionStorage.getItem('tw.role');
   const history = await api(`/alerts/${id}/history`);
@@ -173,7 +179,7 @@ async function alertView(id) {
       .ruleHits.filter((h) => h.alertId === a.id);
   }
   view().innerHTML = `<p><a href="#/alerts">← ${t('back')}</a></p>
-    <h2 data-testid="alert-title">#${a.id} ${esc(a.rule)} ${sev(a.severity)}
+    <h2 data-testid="alert-title">#${esc(a.id)} ${esc(a.rule)} ${sev(a.severity)}
       <span class="status-${esc(a.status)}" data-testid="alert-status">${esc(a.status)}</span></h2>
     <table><tr><th>${t('subject')}</th><td>${esc(a.subject)} ${esc(a.region)}</td></tr>
       <tr><th>${t('indicatorName')}</th><td>${esc(a.indicator)}</td></tr>
@@ -184,49 +190,51 @@ async function alertView(id) {
       <tr><th></th><td>${esc(a.description)}</td></tr></table>
     ${a.status === 'resolved' ? '' : `<p>${actionBox(a)}</p>`}
     ${a.resolveRequestedBy && a.status !== 'resolved' ? `<p>${esc(a.resolveRequestedBy)}: ${esc(a.resolveRequestedReason)}
-      ${role === 'supervisor' ? `<button data-act="approve-resolve" data-id="${a.id}" data-version="${a.version}" data-testid="approve-${a.id}">${t('approve')}</button>` : ''}</p>` : ''}
+      ${role === 'supervisor' ? `<button data-act="approve-resolve" data-id="${esc(a.id)}" data-version="${esc(a.version)}" data-testid="approve-${esc(a.id)}">${t('approve')}</button>` : ''}</p>` : ''}
     ${role === 'supervisor' ? `<p><button data-annotate="confirmed">${t('confirmed')}</button>
       <button data-annotate="false-positive">${t('falsePositive')}</button></p>` : ''}
-    <h3>${t('hits')}</h3>${hits.length ? `<table>${hits.map((h) => `<tr><td><a href="#/hit/${h.id}" data-testid="hit-link-${h.id}">#${h.id}</a></td>
+    <h3>${t('hits')}</h3>${hits.length ? `<table>${hits.map((h) => `<tr><td><a href="#/hit/${esc(h.id)}" data-testid="hit-link-${esc(h.id)}">#${esc(h.id)}</a></td>
       <td>${esc(h.at)}</td><td>${esc(h.caused)}</td><td>${esc(h.value)}</td></tr>`).join('')}</table>` : `<p>${t('none')}</p>`}
     <h3>${t('history')}</h3><table>${history.history.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td>
       <td>${esc(e.kind)}</td><td>${esc(e.from || '')} → ${esc(e.to)}</td><td>${esc(e.comment || '')}</td></tr>`).join('')}</table>
     <h3>${t('deliveries')}</h3><table>${deliveries.deliveries.map((d) => `<tr><td>${esc(d.event)}</td><td>${esc(d.receiver)}</td>
       <td>${esc(d.attempts)}</td><td>${esc(d.lastStatus || d.lastError || '')}</td><td>${esc(d.deliveredAt || d.nextAttemptAt)}</td></tr>`).join('')}</table>`;
-  bindActions(() => alertView(id));
+  bindActions(() => alertView(rawId));
   document.querySelectorAll('[data-annotate]').forEach((b) => {
     b.onclick = async () => {
       try {
         await api(`/alerts/${id}/annotate`, { method: 'POST', body: JSON.stringify({ verdict: b.dataset.annotate,
-          comment: ($(`[data-comment="${id}"]`) || {}).value || '' }) });
+          comment: ($(`[data-comment="${CSS.escape(String(a.id))}"]`) || {}).value || '' }) });
         b.insertAdjacentHTML('afterend', ' ✓');
       } catch (e) { showError(e); }
     };
   });
 }
 
-async function hitView(id) {
+async function hitView(rawId) {
+  const id = encodeURIComponent(rawId || '');
   const h = await api('/rule-hits/' + id);
   const day = String(h.period).length === 10 ? h.period : null;
   let readings = [];
   if (day && h.readingIds.length) {
-    readings = (await api(`/readings?subject=${encodeURIComponent(h.subject)}&from=${day}&to=${nextDay(day)}&limit=2000`))
+    readings = (await api('/readings?' + new URLSearchParams({ subject: h.subject, from: day, to: nextDay(day), limit: '2000' })))
       .readings.filter((r) => h.readingIds.includes(r.id));
   }
-  view().innerHTML = `<p><a href="javascript:history.back()">← ${t('back')}</a></p>
+  view().innerHTML = `<p><a href="#" id="back">← ${t('back')}</a></p>
     <h2 data-testid="hit-title">${t('why')}: ${esc(h.rule)}</h2>
     <table><tr><th>${t('version')}</th><td>${esc(h.rulesetVersion)}</td></tr>
       <tr><th>${t('subject')}</th><td>${esc(h.subject)} · ${esc(h.indicator)} · ${esc(h.period)}</td></tr>
       <tr><th>${t('value')}</th><td data-testid="hit-value">${esc(h.value)}</td></tr>
       <tr><th>${t('threshold')}</th><td data-testid="hit-threshold">${esc(h.threshold.id)}: ${esc(h.threshold.op)} ${esc(h.threshold.value)} ${esc(h.threshold.unit)} · ${esc(h.threshold.status)}</td></tr>
       <tr><th>${t('provenance')}</th><td>${esc(h.threshold.source)}</td></tr>
-      <tr><th>${t('status')}</th><td>${esc(h.caused)} ${h.alertId ? `<a href="#/alert/${h.alertId}">#${h.alertId}</a>` : ''}</td></tr></table>
-    <h3>${t('readings')} (${h.readingIds.length})</h3>
-    <table data-testid="hit-readings">${readings.map((r) => `<tr><td>${r.id}</td><td>${esc(r.observedAt)}</td><td>${esc(r.value)} ${esc(r.unit)}</td><td>rev ${r.revision}</td></tr>`).join('')}</table>
+      <tr><th>${t('status')}</th><td>${esc(h.caused)} ${h.alertId ? `<a href="#/alert/${esc(h.alertId)}">#${esc(h.alertId)}</a>` : ''}</td></tr></table>
+    <h3>${t('readings')} (${esc(h.readingIds.length)})</h3>
+    <table data-testid="hit-readings">${readings.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.observedAt)}</td><td>${esc(r.value)} ${esc(r.unit)}</td><td>rev ${esc(r.revision)}</td></tr>`).join('')}</table>
     <h3>${t('facts')}</h3><pre data-testid="hit-facts">${esc(JSON.stringify(h.facts, null, 2))}</pre>
     <p><button data-verdict="confirmed">${t('confirmed')}</button> <button data-verdict="false-positive">${t('falsePositive')}</button>
       <input id="verdict-comment" placeholder="${t('comment')}"></p>
     <ul>${(h.annotations || []).map((a) => `<li>${esc(a.verdict)} · ${esc(a.author)} · ${esc(a.comment || '')}</li>`).join('')}</ul>`;
+  $('#back').onclick = (ev) => { ev.preventDefault(); history.back(); };
   document.querySelectorAll('[data-verdict]').forEach((b) => {
     b.onclick = async () => {
       await api(`/rule-hits/${id}/annotate`, { method: 'POST', body: JSON.stringify({ verdict: b.dataset.verdict, comment: $('#verdict-comment').value }) });
@@ -252,14 +260,17 @@ async function indicatorView() {
   const indicators = (await api('/indicators')).indicators;
   const ind = q.get('indicator') || 'PM2_5';
   const range = q.get('range') || 'day';
-  const date = q.get('date') || new Date().toISOString().slice(0, 10);
+  // a date from the address bar is used only if it is one (it goes into the page and into API queries)
+  const asked = q.get('date') || '';
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(asked) && !Number.isNaN(Date.parse(asked)) ? asked
+    : new Date().toISOString().slice(0, 10);
   view().innerHTML = `<h2>${t('indicator')}</h2><div class="filters">
     <label>${t('subject')}<input id="i-subject" value="${esc(q.get('subject') || '')}" data-testid="i-subject"></label>
     <label>${t('indicatorName')}<select id="i-indicator">${indicators.map((i) =>
-      `<option value="${i.code}" ${i.code === ind ? 'selected' : ''}>${esc(i.code)} ${esc(lang === 'zh' ? i.nameZh : i.nameEn)}</option>`).join('')}</select></label>
+      `<option value="${esc(i.code)}" ${i.code === ind ? 'selected' : ''}>${esc(i.code)} ${esc(lang === 'zh' ? i.nameZh : i.nameEn)}</option>`).join('')}</select></label>
     <label>${t('range')}<select id="i-range">${['day', 'month', 'year'].map((r) =>
-      `<option value="${r}" ${r === range ? 'selected' : ''}>${t(r)}</option>`).join('')}</select></label>
-    <label>${t('date')}<input id="i-date" type="date" value="${date}" data-testid="i-date"></label>
+      `<option value="${esc(r)}" ${r === range ? 'selected' : ''}>${esc(t(r))}</option>`).join('')}</select></label>
+    <label>${t('date')}<input id="i-date" type="date" value="${esc(date)}" data-testid="i-date"></label>
     <button id="i-go" data-testid="i-go">${t('show')}</button></div>
     <div class="chart-box"><canvas id="chart" data-testid="chart"></canvas></div><p id="chart-note"></p>`;
   $('#i-go').onclick = () => {
@@ -280,13 +291,13 @@ async function indicatorView() {
     th.effectiveFrom <= start && (!th.effectiveTo || th.effectiveTo >= start));
   if (chart) chart.destroy();
   if (meta && meta.frequency === 'hourly' && range !== 'day') {
-    const days = (await api(`/air/days?subject=${encodeURIComponent(subject)}&from=${start}&to=${shift(to, -1)}`)).days;
+    const days = (await api('/air/days?' + new URLSearchParams({ subject, from: start, to: shift(to, -1) }))).days;
     chart = new Chart($('#chart'), { type: 'bar', data: { labels: days.map((d) => d.date), datasets: [
       { label: 'AQI', data: days.map((d) => d.aqi), backgroundColor: days.map((d) => aqiColor(d.aqi || 0)) }] },
       options: { animation: false, maintainAspectRatio: false, plugins: { annotation: {} } } });
     $('#chart-note').textContent = days.map((d) => `${d.date}: AQI ${d.aqi} ${d.category}`).slice(-5).join(' · ');
   } else {
-    const readings = (await api(`/readings?subject=${encodeURIComponent(subject)}&indicator=${ind}&from=${start}&to=${to}&limit=10000`)).readings;
+    const readings = (await api('/readings?' + new URLSearchParams({ subject, indicator: ind, from: start, to, limit: '10000' }))).readings;
     const labels = readings.map((r) => r.observedAt.slice(0, 16).replace('T', ' '));
     const datasets = [{ label: `${ind} (${meta ? meta.unit : ''})`, data: readings.map((r) => r.value), borderColor: '#1f3b63', tension: .2 }];
     limits.forEach((th, i) => datasets.push({ label: `${th.id} ${th.op} ${th.value}`, data: readings.map(() => th.value),
@@ -308,15 +319,15 @@ function shift(d, n) {
 async function complianceView() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const year = q.get('year') || '2023';
-  const c = await api('/compliance?year=' + year);
+  const c = await api('/compliance?' + new URLSearchParams({ year }));
   const pct = (v) => (v == null ? '—' : v.toFixed(1) + '%');
   view().innerHTML = `<h2>${t('compliance')} ${esc(year)}</h2>
     <div class="filters"><label>${t('year')}<input id="c-year" value="${esc(year)}" size="6"></label>
       <button id="c-go">${t('show')}</button></div>
     <h3>${t('goodDays')}</h3><table data-testid="compliance-air">${c.air.map((a) => `<tr><td>${esc(a.name)}</td>
-      <td>${pct(a.goodDayRatio)} (${a.goodDays}/${a.validDays})</td>
-      <td><div class="bar"><span style="width:${a.goodDayRatio || 0}%"></span><i style="left:${a.goodDayTarget || 86}%"></i></div></td>
-      <td>${t('target')} ${pct(a.goodDayTarget)}</td><td>${t('attained')}: ${a.attained == null ? '—' : a.attained}</td></tr>`).join('')}</table>
+      <td>${esc(pct(a.goodDayRatio))} (${esc(a.goodDays)}/${esc(a.validDays)})</td>
+      <td><div class="bar"><span data-width="${esc(a.goodDayRatio || 0)}"></span><i data-left="${esc(a.goodDayTarget || 86)}"></i></div></td>
+      <td>${t('target')} ${esc(pct(a.goodDayTarget))}</td><td>${t('attained')}: ${a.attained == null ? '—' : esc(a.attained)}</td></tr>`).join('')}</table>
     <h3>${t('targets')}</h3><table data-testid="compliance-targets"><tr><th>ID</th><th></th><th>${t('value')}</th>
       <th>${t('pace')}</th><th>${t('target')}</th><th>${t('status')}</th></tr>${c.targets.map((x) => `<tr><td>${esc(x.id)}</td>
       <td>${esc(x.phrase)} <small>${esc(x.strength)}</small></td><td>${esc(x.value)}</td><td>${esc(x.expected)} (${esc(x.share)}%)</td>
@@ -326,7 +337,10 @@ async function complianceView() {
       <td class="${w.meetsTarget ? 'ok' : 'error'}">${w.meetsTarget ? '✓' : '✗ ' + esc(w.worstParameters.join(', '))}</td></tr>`).join('')}</table>
     <h3>${t('debt')}</h3><table>${c.debt.map((d) => `<tr><td>${esc(d.subject)}</td><td>${esc(d.date)}</td><td>${esc(d.value)}%</td>
       <td>${t('band')}: ${esc(d.band)}</td></tr>`).join('')}</table>
-    <h3>${t('safety')}</h3><p>${t('activeCritical')}: <b class="${c.safety.activeCritical ? 'error' : 'ok'}">${c.safety.activeCritical}</b></p>`;
+    <h3>${t('safety')}</h3><p>${t('activeCritical')}: <b class="${c.safety.activeCritical ? 'error' : 'ok'}">${esc(c.safety.activeCritical)}</b></p>`;
+  // bar geometry set through the CSSOM: style attributes in markup are refused by the Content-Security-Policy
+  document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = Number(el.dataset.width) + '%'; });
+  document.querySelectorAll('[data-left]').forEach((el) => { el.style.left = Number(el.dataset.left) + '%'; });
   $('#c-go').onclick = () => { location.hash = '#/compliance?year=' + $('#c-year').value.trim(); };
 }
 
@@ -337,7 +351,7 @@ async function rulesView() {
   view().innerHTML = `<h2>${t('rules')} <small>${esc(r.rulesetVersion)}</small></h2>
     <table data-testid="rules-table"><tr><th>${t('rule')}</th><th>${t('category')}</th><th>${t('severity')}</th><th></th>
       <th>${t('source')}</th><th>${t('hits')}</th></tr>${r.rules.map((x) => `<tr><td>${esc(x.name)}<br><small>${esc(x.file)}</small></td>
-      <td>${esc(x.category)}</td><td>${sev(x.severity)}</td><td>${esc(x.description)}</td><td>${esc(x.source)}</td><td>${x.hits}</td></tr>`).join('')}</table>
+      <td>${esc(x.category)}</td><td>${sev(x.severity)}</td><td>${esc(x.description)}</td><td>${esc(x.source)}</td><td>${esc(x.hits)}</td></tr>`).join('')}</table>
     <h3>${t('threshold')}</h3><table><tr><th>ID</th><th>${t('indicatorName')}</th><th></th><th>${t('status')}</th>
       <th>${t('source')}</th></tr>${r.thresholds.map((x) => `<tr><td>${esc(x.id)}</td><td>${esc(x.indicator)}</td>
       <td>${esc(x.op)} ${esc(x.value)} ${esc(x.unit)}</td><td class="${x.status === 'CONFIRMED' ? 'ok' : 'error'}">${esc(x.status)}</td>
@@ -347,7 +361,7 @@ async function rulesView() {
 async function rulesetsView() {
   const role = sessionStorage.getItem('tw.role');
   const r = await api('/rulesets');
-  const options = r.rulesets.map((x) => `<option value="${x.version}">${x.version} ${esc(x.loadedAt)}</option>`).join('');
+  const options = r.rulesets.map((x) => `<option value="${esc(x.version)}">${esc(x.version)} ${esc(x.loadedAt)}</option>`).join('');
   view().innerHTML = `<h2>${t('rulesets')}</h2>
     <table data-testid="rulesets-table"><tr><th>${t('version')}</th><th>${t('loadedAt')}</th><th>${t('loadedBy')}</th></tr>
       ${r.rulesets.map((x) => `<tr><td>${esc(x.version)} ${x.current ? '✓' : ''}</td><td>${esc(x.loadedAt)}</td><td>${esc(x.loadedBy)}</td></tr>`).join('')}</table>
@@ -360,7 +374,7 @@ async function rulesetsView() {
       <label>${t('candidate')}<textarea id="b-file" rows="3" cols="50"></textarea></label>
       <button id="b-go" data-testid="backtest">${t('run')}</button></div><div id="backtest-result"></div>` : ''}`;
   $('#d-go').onclick = async () => {
-    const d = await api(`/rulesets/${$('#d-a').value}/diff/${$('#d-b').value}`);
+    const d = await api(`/rulesets/${encodeURIComponent($('#d-a').value)}/diff/${encodeURIComponent($('#d-b').value)}`);
     $('#diff').innerHTML = d.files.length ? d.files.map((f) => `<h4>${esc(f.file)} (${esc(f.status)})</h4><pre>${f.diff.split('\n').map((l) =>
       `<span class="${l.startsWith('+') ? 'diff-add' : l.startsWith('-') ? 'diff-del' : ''}">${esc(l)}</span>`).join('\n')}</pre>`).join('') : `<p>${t('none')}</p>`;
   };
@@ -380,7 +394,7 @@ async function rulesetsView() {
         const job = await api('/rulesets/backtest?wait=true', { method: 'POST', body: JSON.stringify(body) });
         const res = job.result;
         const rows = (list) => list.map((x) => `<li>${esc(x.rule)} · ${esc(x.subject)} · ${esc(x.period)} · ${esc(x.value)}</li>`).join('');
-        $('#backtest-result').innerHTML = `<p data-testid="backtest-summary">${t('added')}: ${res.added.length} · ${t('removed')}: ${res.removed.length} · ${t('changed')}: ${res.changed.length}</p>
+        $('#backtest-result').innerHTML = `<p data-testid="backtest-summary">${t('added')}: ${esc(res.added.length)} · ${t('removed')}: ${esc(res.removed.length)} · ${t('changed')}: ${esc(res.changed.length)}</p>
           <h4>${t('added')}</h4><ul>${rows(res.added)}</ul><h4>${t('removed')}</h4><ul>${rows(res.removed)}</ul>`;
       } catch (e) { showError(e); }
     };
