@@ -40,6 +40,11 @@ import java.util.Optional;
  *                          {@code ingest.IngestQueue})
  * @param ingestGroupReadings most readings one group-commit transaction takes from waiting requests (a larger
  *                            request still runs, alone)
+ * @param requestTimeoutSeconds how long a client has to send a request's headers (from the connection's opening
+ *                              or the end of the previous response) and, separately, its body; then the connection
+ *                              is closed
+ * @param idleTimeoutSeconds  a connection with no bytes either way for this long is closed
+ * @param maxConnectionsPerClient connections one client address may hold open at once; more are closed at once
  */
 public record AppConfig(
         String httpHost,
@@ -59,7 +64,10 @@ public record AppConfig(
         int watchPollMillis,
         int maxAlertsPerRule,
         int ingestConcurrency,
-        int ingestGroupReadings) {
+        int ingestGroupReadings,
+        int requestTimeoutSeconds,
+        int idleTimeoutSeconds,
+        int maxConnectionsPerClient) {
 
     /** Configuration keys: JSON key in the file, environment variable that overrides it, default. */
     public enum Key {
@@ -80,7 +88,10 @@ public record AppConfig(
         WATCH_POLL_MILLIS("watchPollMillis", "TARGETWATCH_WATCH_POLL_MILLIS", "15000"),
         MAX_ALERTS_PER_RULE("maxAlertsPerRule", "TARGETWATCH_MAX_ALERTS_PER_RULE", "500"),
         INGEST_CONCURRENCY("ingestConcurrency", "TARGETWATCH_INGEST_CONCURRENCY", "0"),
-        INGEST_GROUP_READINGS("ingestGroupReadings", "TARGETWATCH_INGEST_GROUP_READINGS", "1000");
+        INGEST_GROUP_READINGS("ingestGroupReadings", "TARGETWATCH_INGEST_GROUP_READINGS", "1000"),
+        REQUEST_TIMEOUT_SECONDS("requestTimeoutSeconds", "TARGETWATCH_REQUEST_TIMEOUT_SECONDS", "30"),
+        IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "TARGETWATCH_IDLE_TIMEOUT_SECONDS", "120"),
+        MAX_CONNECTIONS_PER_CLIENT("maxConnectionsPerClient", "TARGETWATCH_MAX_CONNECTIONS_PER_CLIENT", "256");
 
         public final String jsonKey;
         public final String envVar;
@@ -167,7 +178,10 @@ public record AppConfig(
                 intIn(raw, Key.WATCH_POLL_MILLIS, 10, 3_600_000),
                 intIn(raw, Key.MAX_ALERTS_PER_RULE, 1, 1_000_000),
                 intIn(raw, Key.INGEST_CONCURRENCY, 0, 200),
-                intIn(raw, Key.INGEST_GROUP_READINGS, 1, 1_000_000));
+                intIn(raw, Key.INGEST_GROUP_READINGS, 1, 1_000_000),
+                intIn(raw, Key.REQUEST_TIMEOUT_SECONDS, 1, 3600),
+                intIn(raw, Key.IDLE_TIMEOUT_SECONDS, 1, 86_400),
+                intIn(raw, Key.MAX_CONNECTIONS_PER_CLIENT, 1, 100_000));
     }
 
     private static String nonEmpty(Map<Key, String> raw, Key key) {
@@ -219,6 +233,7 @@ public record AppConfig(
     public AppConfig withHttpPort(int port) {
         return new AppConfig(httpHost, port, dbUrl, dataDir, rulesDir, indicatorsFile, adminToken, dbPoolSize,
                 maxBodyBytes, maxBatchReadings, futureToleranceSeconds, routingFile, deliveryPollMillis,
-                deliveryBackoffMillis, watchPollMillis, maxAlertsPerRule, ingestConcurrency, ingestGroupReadings);
+                deliveryBackoffMillis, watchPollMillis, maxAlertsPerRule, ingestConcurrency, ingestGroupReadings,
+                requestTimeoutSeconds, idleTimeoutSeconds, maxConnectionsPerClient);
     }
 }

@@ -78,6 +78,7 @@ public final class ApiVerticle extends VerticleBase {
     private final Clock clock;
     private final org.targetwatch.store.DatabaseHealth health;
     private HttpServer server;
+    private ConnectionGuard guard;
 
     public ApiVerticle(AppConfig config, Pool pool, IndicatorCatalog catalog, RuleEngine engine,
                        IngestService ingest, SubjectStore subjects, ReadingStore readings, AlertStore alerts,
@@ -116,6 +117,7 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> start() {
         compliance = new org.targetwatch.review.Compliance(pool, subjects, air, new org.targetwatch.store.WaterStore(),
                 engine);
+        guard = new ConnectionGuard(vertx, config.requestTimeoutSeconds(), config.maxConnectionsPerClient());
         Router router = Router.router(vertx);
         router.route().handler(this::track);
         router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, health));
@@ -176,8 +178,11 @@ public final class ApiVerticle extends VerticleBase {
                 .setIndexPage("index.html").setCachingEnabled(false));
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.httpHost()).setPort(config.httpPort())
-                .setCompressionSupported(true));
-        return server.requestHandler(router).listen();
+                .setCompressionSupported(true)
+                // HTTP/1.1 only: with h2c detection the connection (and its guard) would wait for the first bytes
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout(config.idleTimeoutSeconds()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
+        return server.connectionHandler(guard::opened).requestHandler(guard.requests(router)).listen();
     }
 
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -214,10 +219,12 @@ public final class ApiVerticle extends VerticleBase {
         }
         inFlight.incrementAndGet();
         boolean[] done = {false};
+        io.vertx.core.http.HttpConnection connection = ctx.request().connection();
         Runnable finish = () -> {
             if (!done[0]) {
                 done[0] = true;
                 inFlight.decrementAndGet();
+                guard.responded(connection);
             }
         };
         ctx.addEndHandler(v -> finish.run());

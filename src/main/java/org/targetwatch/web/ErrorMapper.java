@@ -37,6 +37,9 @@ final class ErrorMapper {
     static void handle(RoutingContext ctx, org.targetwatch.store.DatabaseHealth health) {
         Throwable failure = ctx.failure();
         HttpServerResponse response = ctx.response();
+        if (response.closed() || failure instanceof io.vertx.core.http.HttpClosedException) {
+            return;   // the client is gone (or was cut off by the connection guard): nobody to answer, nothing to log
+        }
         if (response.headWritten()) {
             LOG.warn("failure after response started: {}", String.valueOf(failure));
             response.reset();
