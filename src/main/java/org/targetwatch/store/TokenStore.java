@@ -21,6 +21,7 @@ public final class TokenStore {
     static final String FIND_ACTIVE = "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
     static final String REVOKE = "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id";
     static final String EXISTS = "SELECT 1 FROM api_tokens WHERE id = $1";
+    static final String ACTIVE_BY_ID = "SELECT 1 FROM api_tokens WHERE id = $1 AND revoked_at IS NULL";
     static final String ANY_ACTIVE_ADMIN = "SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1";
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -98,6 +99,11 @@ public final class TokenStore {
         }).compose(rs -> rs.size() > 0
                 ? Future.succeededFuture(true)
                 : pool.preparedQuery(EXISTS).execute(Tuple.of(id)).map(e -> e.size() > 0));
+    }
+
+    /** True if the token with this id exists and is not revoked (read from the database, never cached). */
+    public Future<Boolean> active(long id) {
+        return pool.preparedQuery(ACTIVE_BY_ID).execute(Tuple.of(id)).map(rs -> rs.size() > 0);
     }
 
     public Future<Boolean> anyActiveAdmin() {

@@ -33,6 +33,10 @@ public final class AlertStream {
     /** Local event-bus address published to when PostgreSQL notifies new alert events. */
     public static final String WAKE_ADDRESS = "targetwatch.alert-events";
     private static final long KEEPALIVE_MILLIS = 15_000;
+    /** Local event-bus address a revoked token's id is published to: its streams on this instance end at once. */
+    public static final String REVOKED_ADDRESS = "targetwatch.token-revoked";
+    /** How often a stream checks in the database that its token is still valid (revoked on another instance). */
+    static final long TOKEN_CHECK_MILLIS = 2000;
 
     static final String MAX_ID = "SELECT coalesce(max(id), 0) AS id FROM alert_events";
     static final String AFTER = """
@@ -45,7 +49,13 @@ public final class AlertStream {
     private AlertStream() {
     }
 
-    static void open(RoutingContext ctx, Vertx vertx, Pool pool) {
+    /**
+     * Opens a stream for the request's principal. The stream ends when its token is revoked: at once when revoked on
+     * this instance ({@link #REVOKED_ADDRESS}), within {@link #TOKEN_CHECK_MILLIS} when revoked on another. It ends
+     * with an event {@code revoked}; a client that reconnects with the same token gets 401.
+     */
+    static void open(RoutingContext ctx, Vertx vertx, Pool pool, org.targetwatch.store.TokenStore tokens) {
+        org.targetwatch.store.TokenStore.Principal principal = ctx.get(ApiVerticle.PRINCIPAL);
         Map<String, java.util.List<String>> match = new TreeMap<>();
         for (String key : new String[] {"category", "severity", "subject", "region"}) {
             String v = ctx.request().getParam(key);
@@ -71,7 +81,7 @@ public final class AlertStream {
         response.write(": TargetWatch alert stream\n\n");
         (start == null ? pool.query(MAX_ID).execute().map(rs -> rs.iterator().next().getLong("id"))
                 : io.vertx.core.Future.succeededFuture(start))
-                .onSuccess(cursor -> new Session(vertx, pool, response, match, cursor).start())
+                .onSuccess(cursor -> new Session(vertx, pool, response, match, cursor, principal.id(), tokens).start())
                 .onFailure(e -> response.end());
     }
 
@@ -89,8 +99,16 @@ public final class AlertStream {
         private boolean busy;
         private boolean closed;
 
+        /** The stream's token id; null for the configured admin token, which cannot be revoked. */
+        private final Long tokenId;
+        private final org.targetwatch.store.TokenStore tokens;
+        private long tokenTimer = -1;
+        private io.vertx.core.eventbus.MessageConsumer<Object> revoked;
+
         Session(Vertx vertx, Pool pool, HttpServerResponse response, Map<String, java.util.List<String>> match,
-                long cursor) {
+                long cursor, Long tokenId, org.targetwatch.store.TokenStore tokens) {
+            this.tokenId = tokenId;
+            this.tokens = tokens;
             this.vertx = vertx;
             this.pool = pool;
             this.response = response;
@@ -105,14 +123,43 @@ public final class AlertStream {
             response.exceptionHandler(e -> close());
             timer = vertx.setPeriodic(POLL_MILLIS, id -> poll());
             wake = vertx.eventBus().localConsumer(WAKE_ADDRESS, m -> poll());
+            if (tokenId != null) {
+                revoked = vertx.eventBus().localConsumer(REVOKED_ADDRESS, m -> {
+                    if (tokenId.equals(m.body())) {
+                        endRevoked();
+                    }
+                });
+                tokenTimer = vertx.setPeriodic(TOKEN_CHECK_MILLIS, id -> tokens.active(tokenId).onSuccess(active -> {
+                    if (!active) {
+                        endRevoked();
+                    }
+                }));
+            }
             poll();
+        }
+
+        /** The token was revoked: a last event says so, and the stream ends. */
+        private void endRevoked() {
+            if (closed) {
+                return;
+            }
+            close();
+            response.write("event: revoked\ndata: {\"code\":\"unauthenticated\",\"message\":\"the token of this"
+                    + " stream was revoked\"}\n\n");
+            response.end();
         }
 
         private void close() {
             closed = true;
             vertx.cancelTimer(timer);
+            if (tokenTimer >= 0) {
+                vertx.cancelTimer(tokenTimer);
+            }
             if (wake != null) {
                 wake.unregister();
+            }
+            if (revoked != null) {
+                revoked.unregister();
             }
         }
 

@@ -152,7 +152,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/readings").handler(roles(OFFICER, RISK_OFFICE, SUPERVISOR)).handler(this::listReadings);
         router.get("/api/v1/alerts").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listAlerts);
         router.get("/api/v1/alerts/stream").handler(roles(RISK_OFFICE, SUPERVISOR))
-                .handler(ctx -> AlertStream.open(ctx, vertx, pool));
+                .handler(ctx -> AlertStream.open(ctx, vertx, pool, tokens));
         router.get("/api/v1/alerts/:id").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::getAlert);
         router.get("/api/v1/alerts/:id/history").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::alertHistory);
         router.get("/api/v1/alerts/:id/deliveries").handler(roles(RISK_OFFICE, SUPERVISOR))
@@ -795,6 +795,7 @@ public final class ApiVerticle extends VerticleBase {
             } else if (!ar.result()) {
                 ctx.fail(new NotFoundException("id", "no token with id " + id));
             } else {
+                vertx.eventBus().publish(AlertStream.REVOKED_ADDRESS, id);   // its streams here end at once
                 ctx.response().setStatusCode(204).end();
             }
         });

@@ -18,6 +18,8 @@ public final class SseClient implements AutoCloseable {
     }
 
     public final List<Event> events = new CopyOnWriteArrayList<>();
+    /** Completes when the server ends the stream. */
+    public final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile int status;
 
@@ -49,6 +51,7 @@ public final class SseClient implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // the stream was closed
             }
+            ended.complete(null);
         });
     }
 
