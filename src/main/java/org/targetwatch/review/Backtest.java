@@ -52,8 +52,24 @@ public final class Backtest {
         }
     }
 
+    /**
+     * The job of kind {@code backtest}: {@code {"from", "to", "files": {path: text}}}, the candidate's complete
+     * files (resolved when the job was submitted, so that any instance runs the same candidate).
+     */
+    public Jobs.Work asJob(io.vertx.core.Vertx vertx, java.nio.file.Path rulesDir) {
+        return (params, progress) -> {
+            LocalDate from = LocalDate.parse(params.getString("from"));
+            LocalDate to = LocalDate.parse(params.getString("to"));
+            Map<String, byte[]> files = new TreeMap<>();
+            params.getJsonObject("files").forEach(e -> files.put(e.getKey(),
+                    ((String) e.getValue()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return vertx.executeBlocking(() -> RuleSet.build(files, rulesDir), false)
+                    .compose(candidate -> run(candidate, from, to, progress));
+        };
+    }
+
     /** Runs over [from, to] (days, Asia/Shanghai), reporting progress to {@code job}. */
-    public Future<JsonObject> run(RuleSet candidate, LocalDate from, LocalDate to, Jobs.Job job) {
+    public Future<JsonObject> run(RuleSet candidate, LocalDate from, LocalDate to, Jobs.Progress job) {
         RuleSet live = engine.current();
         Map<String, Outcome> liveOut = new TreeMap<>();
         Map<String, Outcome> candOut = new TreeMap<>();

@@ -1,85 +1,156 @@
 package org.targetwatch.review;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.targetwatch.store.JobStore;
 
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
- * Long-running review jobs (backtests) with progress. Kept in memory on the instance that runs them, for a day:
- * a restart loses running and finished jobs (run the backtest again).
+ * Long-running jobs (backtests; imports later) in PostgreSQL, so that any instance answers for any job and a
+ * restart loses none. A submitted job is queued; each instance claims one job at a time (oldest first) under a
+ * lease it renews every {@value #RENEW_MILLIS} ms with the job's progress. A job whose instance died (its lease
+ * ran out) is claimed again by another instance and run from the start (jobs are read-only or idempotent), at most
+ * {@link JobStore#MAX_ATTEMPTS} times; then it is failed with the reason. Finished jobs are kept for 30 days.
  */
 public final class Jobs {
-    private static final long KEEP_MILLIS = 24L * 3600 * 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
+    static final long POLL_MILLIS = 1000;
+    static final long RENEW_MILLIS = 5000;
 
-    /** One job: its state, progress and result. Thread-safe. */
-    public static final class Job {
-        final String id;
-        final String kind;
-        final long created;
-        volatile String status = "running";
-        volatile long done;
-        volatile long total;
-        volatile JsonObject result;
-        volatile JsonObject error;
-
-        Job(String id, String kind, long created) {
-            this.id = id;
-            this.kind = kind;
-            this.created = created;
-        }
-
-        public void progress(long done, long total) {
-            this.done = done;
-            this.total = total;
-        }
-
-        public JsonObject toJson() {
-            return new JsonObject().put("id", id).put("kind", kind).put("status", status)
-                    .put("progress", new JsonObject().put("done", done).put("total", total))
-                    .put("result", result).put("error", error);
-        }
-
-        public String id() {
-            return id;
-        }
-
-        public String status() {
-            return status;
-        }
+    /** Reports progress; thread-safe. */
+    public interface Progress {
+        void progress(long done, long total);
     }
 
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final Clock clock;
-
-    public Jobs(Clock clock) {
-        this.clock = clock;
+    /** What a kind of job does with its parameters. */
+    public interface Work {
+        Future<JsonObject> run(JsonObject params, Progress progress);
     }
 
-    /** Starts {@code work} as a job; failures are kept as the job's error with the exception's message. */
-    public Job start(String kind, Function<Job, Future<JsonObject>> work) {
-        long now = clock.millis();
-        jobs.values().removeIf(j -> now - j.created > KEEP_MILLIS);
-        Job job = new Job(UUID.randomUUID().toString(), kind, now);
-        jobs.put(job.id, job);
-        work.apply(job).onComplete(ar -> {
-            if (ar.succeeded()) {
-                job.result = ar.result();
-                job.status = "done";
-            } else {
-                job.error = new JsonObject().put("message", String.valueOf(ar.cause().getMessage()));
-                job.status = "failed";
-            }
+    private final Vertx vertx;
+    private final JobStore store;
+    private final String instance = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, Work> kinds = new ConcurrentHashMap<>();
+    private volatile boolean busy;
+    private volatile boolean claiming;
+    private long timer = -1;
+    private long purgeTimer = -1;
+
+    public Jobs(Vertx vertx, JobStore store) {
+        this.vertx = vertx;
+        this.store = store;
+    }
+
+    public void register(String kind, Work work) {
+        kinds.put(kind, work);
+    }
+
+    /** Starts claiming jobs on this instance. */
+    public void start() {
+        timer = vertx.setPeriodic(POLL_MILLIS, id -> claim());
+        purgeTimer = vertx.setPeriodic(3_600_000, id -> store.purge());
+    }
+
+    public void stop() {
+        vertx.cancelTimer(timer);
+        vertx.cancelTimer(purgeTimer);
+    }
+
+    /** Queues a job; this instance tries to claim it at once. Returns the job as {@link #get} shows it. */
+    public Future<JsonObject> submit(String kind, JsonObject params, String createdBy) {
+        return store.insert(kind, params, createdBy).compose(id -> {
+            claim();
+            return store.get(id).map(Optional::orElseThrow);
         });
-        return job;
     }
 
-    public Optional<Job> get(String id) {
-        return Optional.ofNullable(jobs.get(id));
+    public Future<Optional<JsonObject>> get(String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return store.get(uuid);
+    }
+
+    private void claim() {
+        if (busy || claiming) {
+            return;
+        }
+        claiming = true;
+        store.claim(instance).onComplete(ar -> {
+            claiming = false;
+            if (ar.failed() || ar.result().isEmpty()) {
+                return;
+            }
+            busy = true;
+            run(ar.result().get()).onComplete(done -> {
+                busy = false;
+                claim();
+            });
+        });
+    }
+
+    private Future<Void> run(JobStore.Claimed job) {
+        Work work = kinds.get(job.kind());
+        if (work == null) {
+            return store.finish(job.id(), instance, null, new JsonObject().put("message", "unknown job kind "
+                    + job.kind()));
+        }
+        if (job.attempts() > 1) {
+            LOG.info("job {} ({}) taken over after its instance stopped (attempt {})", job.id(), job.kind(),
+                    job.attempts());
+        }
+        long[] progress = {0, 0};
+        Progress p = (d, t) -> {
+            synchronized (progress) {
+                progress[0] = d;
+                progress[1] = t;
+            }
+        };
+        long renew = vertx.setPeriodic(RENEW_MILLIS, id -> {
+            long d;
+            long t;
+            synchronized (progress) {
+                d = progress[0];
+                t = progress[1];
+            }
+            store.renew(job.id(), instance, d, t);
+        });
+        Future<JsonObject> result;
+        try {
+            result = work.run(job.params(), p);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        return result.transform(ar -> {
+            vertx.cancelTimer(renew);
+            long d;
+            long t;
+            synchronized (progress) {
+                d = progress[0];
+                t = progress[1];
+            }
+            return store.renew(job.id(), instance, d, t).compose(x -> ar.succeeded()
+                    ? store.finish(job.id(), instance, ar.result(), null)
+                    : store.finish(job.id(), instance, null, new JsonObject().put("message",
+                            String.valueOf(ar.cause().getMessage()))));
+        });
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "instance";
+        }
     }
 }

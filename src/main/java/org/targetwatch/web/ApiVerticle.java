@@ -167,9 +167,14 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/silences").handler(roles(RISK_OFFICE, SUPERVISOR)).handler(this::listSilences);
         router.post("/api/v1/silences/:id/expire").handler(roles(SUPERVISOR)).handler(this::expireSilence);
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(this::createToken);
-        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock,
-                new org.targetwatch.review.Backtest(pool, readings, subjects, ingest, engine),
-                new org.targetwatch.review.Jobs(clock)).mount(router);
+        org.targetwatch.review.Backtest backtest = new org.targetwatch.review.Backtest(pool, readings, subjects,
+                ingest, engine);
+        org.targetwatch.review.Jobs jobs = new org.targetwatch.review.Jobs(vertx,
+                new org.targetwatch.store.JobStore(pool));
+        jobs.register("backtest", backtest.asJob(vertx, config.rulesDir()));
+        jobs.start();   // its timers end with this verticle
+        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock, backtest, jobs)
+                .mount(router);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
 
         router.route("/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars")

@@ -235,28 +235,47 @@ final class ReviewApi {
                 return RuleSet.build(merged, rulesDir);
             }, false);
         });
+        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
         candidate.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
                         ? new InvalidRulesetException(rb) : e))
+                .compose(rs -> {
+                    JsonObject files = new JsonObject();
+                    rs.files().forEach(files::put);
+                    return jobs.submit("backtest", new JsonObject().put("from", from.toString())
+                            .put("to", to.toString()).put("candidateVersion", rs.version()).put("files", files),
+                            p.name() + " (" + p.role() + ")");
+                })
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(ar.cause());
                         return;
                     }
-                    org.targetwatch.review.Jobs.Job job = jobs.start("backtest",
-                            j -> backtest.run(ar.result(), from, to, j));
+                    JsonObject job = ar.result();
+                    String id = job.getString("id");
                     if (!wait) {
-                        ErrorMapper.write(ctx, 202, job.toJson().put("links", new JsonObject()
-                                .put("job", "/api/v1/jobs/" + job.id())));
+                        ErrorMapper.write(ctx, 202, job.put("links", new JsonObject().put("job", "/api/v1/jobs/" + id)));
                         return;
                     }
-                    long timer = vertx.setPeriodic(100, id -> {
-                        if (!job.status().equals("running")) {
-                            vertx.cancelTimer(id);
-                            ErrorMapper.write(ctx, 200, job.toJson());
-                        }
-                    });
-                    ctx.response().closeHandler(v -> vertx.cancelTimer(timer));
+                    awaitJob(ctx, id);
                 });
+    }
+
+    /** Answers 200 with the job once it has finished (polling the jobs table: any instance may run it). */
+    private void awaitJob(RoutingContext ctx, String id) {
+        boolean[] gone = {false};
+        ctx.response().closeHandler(v -> gone[0] = true);
+        long[] timer = {0};
+        timer[0] = vertx.setPeriodic(200, t -> jobs.get(id).onSuccess(found -> {
+            if (gone[0]) {
+                vertx.cancelTimer(timer[0]);
+                return;
+            }
+            String status = found.map(j -> j.getString("status")).orElse("failed");
+            if ((status.equals("done") || status.equals("failed")) && !ctx.response().ended()) {
+                vertx.cancelTimer(timer[0]);
+                ErrorMapper.write(ctx, 200, found.orElseThrow());
+            }
+        }));
     }
 
     /**
@@ -364,8 +383,8 @@ final class ReviewApi {
 
     private void job(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        reply(ctx, Future.succeededFuture(jobs.get(id).map(org.targetwatch.review.Jobs.Job::toJson)
-                .orElseThrow(() -> new NotFoundException("id", "no job " + id + " (jobs are kept in memory for a day)"))));
+        reply(ctx, jobs.get(id).map(found -> found.orElseThrow(() -> new NotFoundException("id", "no job " + id
+                + " (finished jobs are kept for 30 days)"))));
     }
 
     private static java.time.LocalDate date(JsonObject body, String field) {

@@ -62,4 +62,14 @@ public final class TestDatabase {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Runs a statement (an insert or update a test needs to set up) against the database of the given URL. */
+    public static void execute(String dbUrl, String sql) {
+        String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

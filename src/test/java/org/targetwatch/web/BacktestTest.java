@@ -74,7 +74,7 @@ class BacktestTest {
         Instant until = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(until)) {
             job = server.get("/api/v1/jobs/" + jobId, supervisor).json();
-            if (!job.getString("status").equals("running")) {
+            if (job.getString("status").equals("done") || job.getString("status").equals("failed")) {
                 break;
             }
             Thread.sleep(50);
