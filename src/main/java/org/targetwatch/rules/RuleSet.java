@@ -122,8 +122,16 @@ public final class RuleSet {
      */
     public static RuleSet build(Map<String, byte[]> files, Path dir) {
         List<RuleBuildException.Problem> problems = new ArrayList<>();
+        // every data table is checked against its JSON Schema first; one that fails is not parsed
+        java.util.Set<String> invalidTables = new java.util.HashSet<>();
+        for (String table : TableSchemas.TABLES) {
+            byte[] text = files.get(table);
+            if (text != null && !TableSchemas.validate(table, new String(text, StandardCharsets.UTF_8), problems)) {
+                invalidTables.add(table);
+            }
+        }
         byte[] thresholdText = files.get(ThresholdFile.NAME);
-        List<Threshold> thresholds = thresholdText == null
+        List<Threshold> thresholds = thresholdText == null || invalidTables.contains(ThresholdFile.NAME)
                 ? List.of()
                 : ThresholdFile.parse(new String(thresholdText, StandardCharsets.UTF_8), problems);
         if (thresholdText == null) {
@@ -131,15 +139,17 @@ public final class RuleSet {
         }
         byte[] targetText = files.get(TargetFile.NAME);
         List<TargetDefinition> targets = List.of();
-        if (targetText != null) {
+        if (targetText != null && !invalidTables.contains(TargetFile.NAME)) {
             TargetFile.Parsed parsed = TargetFile.parse(new String(targetText, StandardCharsets.UTF_8), problems);
             targets = parsed.targets();
             List<Threshold> all = new ArrayList<>(thresholds);
             all.addAll(parsed.thresholds());
             thresholds = all;
         }
-        AccidentGrades accidentGrades = parseTable(files, AccidentGrades.FILE, AccidentGrades::parse, dir, problems);
-        WaterClasses waterClasses = parseTable(files, WaterClasses.FILE, WaterClasses::parse, dir, problems);
+        AccidentGrades accidentGrades = invalidTables.contains(AccidentGrades.FILE) ? null
+                : parseTable(files, AccidentGrades.FILE, AccidentGrades::parse, dir, problems);
+        WaterClasses waterClasses = invalidTables.contains(WaterClasses.FILE) ? null
+                : parseTable(files, WaterClasses.FILE, WaterClasses::parse, dir, problems);
 
         KieServices ks = KieServices.Factory.get();
         KieFileSystem kfs = ks.newKieFileSystem();
@@ -171,11 +181,21 @@ public final class RuleSet {
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+        Map<String, List<RuleBuildException.Problem>> consequences = new java.util.HashMap<>();
         for (Message msg : errors) {
             String path = msg.getPath();
             String file = path == null ? "?" : kiePathToFile.getOrDefault(path, path);
+            if (msg.getText().startsWith("Rule Compilation error") && files.containsKey(file)) {
+                // Drools reports a consequence's Java error at the rule's line: compile the file again to find it
+                List<RuleBuildException.Problem> exact = consequences.computeIfAbsent(file,
+                        f -> ConsequenceLines.problems(f, files.get(f)));
+                if (!exact.isEmpty()) {
+                    continue;
+                }
+            }
             problems.add(new RuleBuildException.Problem(file, lineOf(msg), msg.getText().strip()));
         }
+        consequences.values().forEach(problems::addAll);
         if (!errors.isEmpty()) {
             ks.getRepository().removeKieModule(releaseId);
             throw new RuleBuildException(problems);

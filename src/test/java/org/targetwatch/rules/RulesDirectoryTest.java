@@ -108,6 +108,45 @@ class RulesDirectoryTest {
                         .contains("bare.no-metadata").contains("@category").contains("@source")));
     }
 
+    /**
+     * A Java error in a consequence is reported at its own line, not at the rule's: every consequence line of every
+     * file in rules/ is broken in turn and the line reported is checked.
+     */
+    @Test
+    void consequenceErrorsNameTheirOwnLine() throws IOException {
+        java.util.Map<String, byte[]> real = RuleSet.read(Rules.DIR);
+        int checked = 0;
+        for (String file : real.keySet().stream().filter(f -> f.endsWith(".drl")).toList()) {
+            java.util.List<String> lines = new String(real.get(file), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().toList();
+            boolean inConsequence = false;
+            for (int n = 1; n <= lines.size(); n++) {
+                String l = lines.get(n - 1).strip();
+                if (l.equals("then")) {
+                    inConsequence = true;
+                    continue;
+                }
+                if (l.equals("end")) {
+                    inConsequence = false;
+                }
+                if (!inConsequence || !l.contains("(") || l.startsWith("//")) {
+                    continue;
+                }
+                java.util.List<String> broken = new java.util.ArrayList<>(lines);
+                broken.set(n - 1, lines.get(n - 1).replaceFirst("\\(", "(undefinedName ~~ "));
+                java.util.Map<String, byte[]> files = new java.util.TreeMap<>(real);
+                files.put(file, String.join("\n", broken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                int line = n;
+                assertThatThrownBy(() -> RuleSet.build(files, Rules.DIR)).as(file + ":" + n)
+                        .isInstanceOfSatisfying(RuleBuildException.class, e -> assertThat(e.problems())
+                                .as(file + ":" + line).extracting(p -> p.file() + ":" + p.line())
+                                .contains(file + ":" + line));
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(20);
+    }
+
     @Test
     void invalidThresholdEntryIsReportedWithItsIndex(@TempDir Path dir) throws IOException {
         copyRules(dir);
@@ -117,9 +156,28 @@ class RulesDirectoryTest {
                 .isInstanceOfSatisfying(RuleBuildException.class, e -> {
                     assertThat(e.problems()).singleElement().satisfies(p -> {
                         assertThat(p.file()).isEqualTo("thresholds.json");
-                        assertThat(p.message()).contains("thresholds[0]").contains("'op'");
+                        assertThat(p.message()).startsWith("thresholds[0].op:");
                     });
                 });
+    }
+
+    /** A wrong type or an unknown field in a data table names the entry and field (the JSON Schema's check). */
+    @Test
+    void wrongTypesInDataTablesNameTheEntryAndField(@TempDir Path dir) throws IOException {
+        copyRules(dir);
+        String text = Files.readString(dir.resolve("thresholds.json"));
+        Files.writeString(dir.resolve("thresholds.json"), text.replaceFirst("\"value\": 75,", "\"value\": \"75\",")
+                .replaceFirst("\"unit\": \"hours\",", "\"unit\": \"hours\", \"unti\": \"typo\","));
+        String targets = Files.readString(dir.resolve("targets.json"));
+        Files.writeString(dir.resolve("targets.json"), targets.replaceFirst("\"year\": 2023", "\"year\": \"2023\""));
+        assertThatThrownBy(() -> RuleSet.build(dir)).isInstanceOfSatisfying(RuleBuildException.class, e -> {
+            assertThat(e.problems()).extracting(p -> p.file() + " " + p.message())
+                    .anySatisfy(m -> assertThat(m).startsWith("thresholds.json thresholds[0].value:")
+                            .contains("string").contains("number"))
+                    .anySatisfy(m -> assertThat(m).startsWith("thresholds.json thresholds[1]").contains("unti"))
+                    .anySatisfy(m -> assertThat(m).startsWith("targets.json year:"))
+                    .noneSatisfy(m -> assertThat(m).contains("ClassCastException").contains("cannot be cast"));
+        });
     }
 
     @Test
