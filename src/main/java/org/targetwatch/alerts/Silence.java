@@ -53,13 +53,13 @@ public record Silence(long id, Map<String, List<String>> matchers, Instant start
     public JsonObject toJson(Instant now) {
         JsonObject m = new JsonObject();
         matchers.forEach((k, v) -> m.put(k, new JsonArray(List.copyOf(v))));
-        return new JsonObject().put("id", id).put("matchers", m).put("startsAt", startsAt.toString())
-                .put("endsAt", endsAt.toString())
+        return new JsonObject().put("id", id).put("matchers", m).put("startsAt", org.targetwatch.store.Times.format(startsAt))
+                .put("endsAt", org.targetwatch.store.Times.format(endsAt))
                 .put("recurrence", windowStart == null ? null : new JsonObject()
                         .put("daysOfWeek", new JsonArray(List.copyOf(new java.util.TreeSet<>(days))))
                         .put("startTime", windowStart.toString()).put("endTime", windowEnd.toString()))
                 .put("createdBy", createdBy).put("reason", reason)
-                .put("expiredAt", expiredAt == null ? null : expiredAt.toString())
+                .put("expiredAt", org.targetwatch.store.Times.format(expiredAt))
                 .put("activeNow", activeAt(now));
     }
 }

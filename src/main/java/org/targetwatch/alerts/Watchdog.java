@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.targetwatch.ingest.Indicator;
 import org.targetwatch.ingest.IndicatorCatalog;
 import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.Times;
 import org.targetwatch.store.ReadingStore;
 import org.targetwatch.store.SilenceStore;
 
@@ -165,7 +166,7 @@ public final class Watchdog {
                 o.allowanceMinutes(), "minutes", "CONFIGURED",
                 "报送日历 / reporting calendar: config/indicators.json missingAfterMinutes of " + o.indicator(),
                 "缺数: " + o.subject() + " 的 " + ind.nameZh() + " 已 " + minutes + " 分钟未报送 (最后观测 "
-                        + o.lastObservedAt() + ") / no " + o.indicator() + " data for " + minutes + " minutes",
+                        + Times.format(o.lastObservedAt()) + ") / no " + o.indicator() + " data for " + minutes + " minutes",
                 List.of(), null, 1, 0);
         return pool.withTransaction(conn -> alerts.upsert(conn, List.of(row), "reporting-calendar", now)
                 .compose(changed -> {
@@ -176,9 +177,9 @@ public final class Watchdog {
                     }
                     return alerts.insertEvents(conn, List.of(new AlertStore.Event(a.getLong("id"), "reporting-calendar",
                                     kind, kind.equals("reopened") ? "resolved" : null, a.getString("status"),
-                                    "no data since " + o.lastObservedAt(), (double) minutes, null)), now)
+                                    "no data since " + Times.format(o.lastObservedAt()), (double) minutes, null)), now)
                             .compose(ids -> notifier.notify(conn, List.of(new Notifier.Event(ids.get(0), kind, a,
-                                    "reporting-calendar", "no data since " + o.lastObservedAt(), null)), now));
+                                    "reporting-calendar", "no data since " + Times.format(o.lastObservedAt()), null)), now));
                 }));
     }
 }

@@ -10,6 +10,10 @@ public final class Times {
     private Times() {
     }
 
+    public static String format(java.time.Instant t) {
+        return t == null ? null : format(t.atOffset(java.time.ZoneOffset.UTC));
+    }
+
     public static String format(OffsetDateTime t) {
         return t == null ? null
                 : t.atZoneSameInstant(ReadingParser.ZONE).toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);

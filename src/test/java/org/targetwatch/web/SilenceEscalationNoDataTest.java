@@ -172,6 +172,8 @@ class SilenceEscalationNoDataTest {
         await(() -> !server.get("/api/v1/alerts?subject=nd-1", risk).array("alerts").isEmpty(), "the no-data alert");
         JsonObject noData = server.get("/api/v1/alerts?subject=nd-1", risk).array("alerts").getJsonObject(0);
         assertThat(noData.getString("rule")).isEqualTo("system.no-data");
+        assertThat(noData.getString("description")).as("local time, as every timestamp").contains("+08:00")
+                .doesNotContain("Z)");
         assertThat(noData.getString("indicator")).isEqualTo("PM2_5");
         assertThat(noData.getString("status")).isEqualTo("open");
         assertThat(server.get("/api/v1/alerts?subject=nd-maint", risk).array("alerts")).isEmpty();

@@ -100,8 +100,10 @@ class StrictInputTest {
             assertRefused(send("/api/v1/silences", supervisor, "application/json",
                     base.copy().put("reason", "a\u0000b").encode()), 422, "invalid_request", null, "reason");
             assertThat(server.count("silences")).isEqualTo(before);
-            assertThat(send("/api/v1/silences", supervisor, "application/json", base.encode()).status())
-                    .isEqualTo(201);
+            Response created = send("/api/v1/silences", supervisor, "application/json", base.encode());
+            assertThat(created.status()).isEqualTo(201);
+            assertThat(created.json().getString("endsAt")).isEqualTo("2030-01-01T00:00:00+08:00");
+            assertThat(created.json().getString("startsAt")).endsWith("+08:00");
         } finally {
             server.clock.set(java.time.Instant.now());
         }
