@@ -41,8 +41,8 @@ import java.util.Optional;
  * @param ingestGroupReadings most readings one group-commit transaction takes from waiting requests (a larger
  *                            request still runs, alone)
  * @param requestTimeoutSeconds how long a client has to send a request's headers (from the connection's opening
- *                              or the end of the previous response) and, separately, its body; then the connection
- *                              is closed
+ *                              or the end of the previous response), and how long its body may stall; then the
+ *                              connection is closed
  * @param idleTimeoutSeconds  a connection with no bytes either way for this long is closed
  * @param maxConnectionsPerClient connections one client address may hold open at once; more are closed at once
  */

@@ -27,11 +27,15 @@ public final class DatabaseHealth {
 
     /**
      * True if {@code failure} (or a cause of it) means the database could not be reached or went away mid-request:
-     * a refused or lost connection (any I/O error reaching a request comes from its database connection), a timeout waiting for one, or PostgreSQL shutting down or starting up
+     * a refused or lost connection (an I/O error reaching a request comes from its database connection, unless it is
+     * a file's), a timeout waiting for one, or PostgreSQL shutting down or starting up
      * (SQLSTATE class 08 and 57P01–57P03). Not a constraint violation, not a serialization failure.
      */
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.UncheckedIOException || t instanceof java.nio.file.FileSystemException) {
+                return false;   // a file (the rules directory, say), not the database
+            }
             // an I/O error on a database connection: refused, reset, broken pipe, closed channel
             if (t instanceof ClosedConnectionException || t instanceof java.io.IOException
                     || t instanceof java.util.concurrent.TimeoutException

@@ -17,27 +17,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>a connection must deliver a request's headers within the request timeout of opening, or of the end of the
  *       previous response on it (keep-alive); otherwise it is closed;</li>
- *   <li>a request's body must have arrived within the request timeout of its headers; otherwise the connection is
- *       closed (a handler may take longer to answer: an alert stream or a backtest waited for is not cut);</li>
+ *   <li>a request's body must keep arriving: a whole request timeout without a byte of it closes the connection
+ *       (a handler may take longer to answer: an alert stream or a backtest waited for is not cut);</li>
  *   <li>a client address holds at most {@code maxPerClient} connections; one more is closed at once.</li>
  * </ul>
- * Connections with no traffic at all are closed by the server's idle timeout. Event-loop confined per connection.
+ * Connections with no traffic at all are closed by the server's idle timeout. The deadlines are plain fields
+ * checked by one sweep a second, so a request costs no timer of its own. Thread-safe.
  */
 final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+    private static final long SWEEP_MILLIS = 1000;
 
-    private final Vertx vertx;
-    private final long timeoutMillis;
+    /** The deadlines of one open connection (nanoTime; 0 = none). */
+    private static final class State {
+        volatile long headersDue;
+        volatile HttpServerRequest body;
+        volatile long bodyBytes;
+        volatile long bodyDue;
+    }
+
+    private final long timeoutNanos;
     private final int maxPerClient;
     private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
-    /** The pending header deadline of each open connection (timer id), if one is armed. */
-    private final Map<HttpConnection, Long> headerTimers = new ConcurrentHashMap<>();
+    private final Map<HttpConnection, State> open = new ConcurrentHashMap<>();
     private volatile long lastRefusalLog;
 
     ConnectionGuard(Vertx vertx, int timeoutSeconds, int maxPerClient) {
-        this.vertx = vertx;
-        this.timeoutMillis = timeoutSeconds * 1000L;
+        this.timeoutNanos = timeoutSeconds * 1_000_000_000L;
         this.maxPerClient = maxPerClient;
+        vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     }
 
     /** The server's connection handler. */
@@ -46,7 +54,7 @@ final class ConnectionGuard {
         AtomicInteger held = perClient.computeIfAbsent(client, k -> new AtomicInteger());
         int n = held.incrementAndGet();
         conn.closeHandler(v -> {
-            disarm(conn);
+            open.remove(conn);
             if (held.decrementAndGet() <= 0) {
                 perClient.remove(client, held);
             }
@@ -61,23 +69,22 @@ final class ConnectionGuard {
             conn.close();
             return;
         }
-        arm(conn);
+        State s = new State();
+        s.headersDue = System.nanoTime() + timeoutNanos;
+        open.put(conn, s);
     }
 
-    /** Wraps the server's request handler: headers have arrived, the body (if any) must follow in time. */
+    /** Wraps the server's request handler: headers have arrived, the body (if any) must keep arriving. */
     Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
         return req -> {
-            HttpConnection conn = req.connection();
-            disarm(conn);
-            String length = req.getHeader("Content-Length");
-            boolean body = req.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
-            if (body && !req.isEnded()) {
-                // not cancelled: it fires once, finds the body complete and does nothing
-                vertx.setTimer(timeoutMillis, id -> {
-                    if (!req.isEnded()) {
-                        conn.close();
-                    }
-                });
+            State s = open.get(req.connection());
+            if (s != null) {
+                s.headersDue = 0;
+                if (!req.isEnded()) {
+                    s.bodyBytes = req.bytesRead();
+                    s.bodyDue = System.nanoTime() + timeoutNanos;
+                    s.body = req;
+                }
             }
             next.handle(req);
         };
@@ -85,25 +92,33 @@ final class ConnectionGuard {
 
     /** A response on {@code conn} has ended: the next request's headers are due within the timeout. */
     void responded(HttpConnection conn) {
-        arm(conn);
-    }
-
-    private void arm(HttpConnection conn) {
-        long id = vertx.setTimer(timeoutMillis, t -> {
-            if (headerTimers.remove(conn, t)) {
-                conn.close();
-            }
-        });
-        Long previous = headerTimers.put(conn, id);
-        if (previous != null) {
-            vertx.cancelTimer(previous);
+        State s = open.get(conn);
+        if (s != null) {
+            s.headersDue = System.nanoTime() + timeoutNanos;
         }
     }
 
-    private void disarm(HttpConnection conn) {
-        Long id = headerTimers.remove(conn);
-        if (id != null) {
-            vertx.cancelTimer(id);
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Map.Entry<HttpConnection, State> e : open.entrySet()) {
+            State s = e.getValue();
+            long headers = s.headersDue;
+            if (headers != 0 && now - headers > 0) {
+                e.getKey().close();
+                continue;
+            }
+            HttpServerRequest body = s.body;
+            if (body == null) {
+                continue;
+            }
+            if (body.isEnded()) {
+                s.body = null;
+            } else if (body.bytesRead() != s.bodyBytes) {
+                s.bodyBytes = body.bytesRead();   // moving: a new timeout from now
+                s.bodyDue = now + timeoutNanos;
+            } else if (now - s.bodyDue > 0) {
+                e.getKey().close();
+            }
         }
     }
 }
