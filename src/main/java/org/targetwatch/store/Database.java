@@ -107,7 +107,8 @@ public final class Database implements AutoCloseable {
     /**
      * Starts the supervisor: every second a probe ({@code SELECT 1}) on the pool and, for the embedded server, a
      * look at its postmaster. A dead postmaster is restarted on a worker thread; after {@value #MAX_RESTARTS}
-     * failed restarts in a row the server gives up ({@link DatabaseHealth#gaveUp()}) but keeps trying.
+     * failed restarts in a row the server gives up ({@link DatabaseHealth#gaveUp()}) but keeps trying, and a later
+     * success clears it.
      */
     public void supervise(Vertx vertx) {
         this.vertx = vertx;
@@ -131,6 +132,7 @@ public final class Database implements AutoCloseable {
                     try {
                         pg.restart();
                         failedRestarts = 0;
+                        health.recovered();
                         LOG.info("embedded PostgreSQL restarted on port {}", pg.port());
                     } catch (IOException | RuntimeException e) {
                         if (++failedRestarts >= MAX_RESTARTS) {

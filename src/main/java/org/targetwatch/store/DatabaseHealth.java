@@ -71,7 +71,10 @@ public final class DatabaseHealth {
         return up;
     }
 
-    /** True once the server has given up on its database (the embedded one could not be restarted). */
+    /**
+     * True while the server has given up on its database: the embedded one could not be restarted
+     * {@code Database.MAX_RESTARTS} times in a row (it keeps trying; a later success clears it).
+     */
     public boolean gaveUp() {
         return gaveUp;
     }
@@ -108,6 +111,15 @@ public final class DatabaseHealth {
             gaveUpReason = reason;
             LOG.error("giving up on the database: {}. /health/live now answers 503 so that the service manager"
                     + " restarts the server", reason);
+        }
+    }
+
+    /** The embedded database was restarted after all: the server serves again, /health/live turns 200. */
+    void recovered() {
+        if (gaveUp) {
+            gaveUp = false;
+            gaveUpReason = null;
+            LOG.info("the embedded PostgreSQL was restarted after the server had given up; serving again");
         }
     }
 

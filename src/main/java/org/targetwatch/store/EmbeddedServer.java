@@ -83,12 +83,48 @@ final class EmbeddedServer {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on");
         if (fixedPort > 0) {
-            b.setPort(fixedPort);
+            // a restart: a healthy one takes about a second; one that cannot start is given 5 s, then retried
+            b.setPort(fixedPort).setPGStartupWait(java.time.Duration.ofSeconds(5));
         }
-        EmbeddedPostgres started = b.start();
+        EmbeddedPostgres started;
+        try {
+            started = b.start();
+        } catch (IOException | RuntimeException e) {
+            releaseLeakedLock();
+            throw e;
+        }
         pg = started;
         port = started.getPort();
         postmasterPid = readPid(dir).orElse(-1L);
+    }
+
+    /**
+     * A failed start of the library leaves its lock on {@code epg-lock} held by an instance nobody can reach (it
+     * threw from its constructor); the lock goes when the collector closes that file. Without this, every later
+     * start in this JVM fails with OverlappingFileLockException and the database can never come back.
+     */
+    private void releaseLeakedLock() {
+        Path lockFile = dir.resolve("epg-lock");
+        for (int i = 0; i < 50; i++) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.CREATE)) {
+                java.nio.channels.FileLock lock = ch.tryLock();
+                if (lock != null) {
+                    lock.release();
+                    return;
+                }
+            } catch (java.nio.channels.OverlappingFileLockException | IOException e) {
+                // still held by the failed instance: collect it
+            }
+            System.gc();
+            try {
+                Thread.sleep(40);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("the lock {} of a failed start is still held; the next start may fail", lockFile);
     }
 
     private void closeLibraryInstance() {

@@ -16,7 +16,9 @@ import java.util.TreeMap;
 public final class RulesetStore {
     static final String RECORD = """
             INSERT INTO rulesets (version, loaded_at, loaded_by, files) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (version) DO UPDATE SET origin = 'loaded' WHERE rulesets.origin = 'staged'""";
+            ON CONFLICT (version) DO UPDATE SET origin = 'loaded', loaded_at = EXCLUDED.loaded_at,
+                loaded_by = EXCLUDED.loaded_by
+            WHERE rulesets.origin = 'staged'""";
     static final String RECORD_STAGED = """
             INSERT INTO rulesets (version, loaded_at, loaded_by, files, origin) VALUES ($1, $2, $3, $4, 'staged')
             ON CONFLICT (version) DO NOTHING""";

@@ -119,6 +119,53 @@ class DatabaseFaultTest {
                 .as("no stack traces").isLessThanOrEqualTo(2);
     }
 
+    /**
+     * An embedded database that cannot be restarted (its pg_control is gone) makes the server give up after three
+     * attempts: /health/live answers 503 so that the service manager restarts it. Once a restart succeeds again,
+     * it is live again.
+     */
+    @Test
+    void aDatabaseThatCannotBeRestartedMakesTheServerNotLive(@TempDir Path dataDir) throws Exception {
+        AppConfig config = AppConfig.load(Map.of(
+                "TARGETWATCH_DATA_DIR", dataDir.toString(),
+                "TARGETWATCH_HTTP_PORT", "0",
+                "TARGETWATCH_HTTP_HOST", "127.0.0.1",
+                "TARGETWATCH_ADMIN_TOKEN", ADMIN,
+                "TARGETWATCH_WATCH_POLL_MILLIS", "3600000",
+                "TARGETWATCH_CONFIG", "config/application.json"));
+        try (TargetWatch server = TargetWatch.start(config, new MutableClock())) {
+            int port = server.port();
+            Path control = dataDir.resolve("postgres/global/pg_control");
+            Path aside = dataDir.resolve("pg_control.aside");
+            Files.move(control, aside);
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).strip());
+            new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+            long until = System.nanoTime() + 60_000_000_000L;
+            int live = 200;
+            while (System.nanoTime() < until && live == 200) {
+                live = send(port, null, "GET", "/health/live", null).statusCode();
+                assertThat(send(port, ADMIN, "GET", "/api/v1/subjects", null).statusCode()).isEqualTo(503);
+                Thread.sleep(200);
+            }
+            assertThat(live).as("gave up after three failed restarts").isEqualTo(503);
+            assertThat(send(port, null, "GET", "/health/live", null).body()).contains("could not be restarted");
+            Files.move(aside, control);
+            until = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < until && live != 200) {
+                live = send(port, null, "GET", "/health/live", null).statusCode();
+                Thread.sleep(200);
+            }
+            assertThat(live).as("live again once the database is back").isEqualTo(200);
+            long ready = System.nanoTime() + 20_000_000_000L;
+            int status = 0;
+            while (System.nanoTime() < ready && status != 200) {
+                status = send(port, ADMIN, "GET", "/api/v1/subjects", null).statusCode();
+                Thread.sleep(200);
+            }
+            assertThat(status).isEqualTo(200);
+        }
+    }
+
     /** An external server that goes away answers 503 fast; once it is back, the server reconnects by itself. */
     @Test
     void externalDatabaseThatGoesAwayGives503AndIsReconnected(@TempDir Path pgDir) throws Exception {
