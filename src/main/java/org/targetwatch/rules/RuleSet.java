@@ -169,6 +169,7 @@ public final class RuleSet {
                                 + ": a rules file must declare package org.targetwatch.rules.<domain>"
                                 + " (lower-case domain, e.g. org.targetwatch.rules.air)"));
             }
+            DrlPositions.strayText(e.getKey(), text, problems);
             String folder = declared ? m.group(1).replace('.', '/') + "/" : "";
             String kiePath = "src/main/resources/" + folder + e.getKey().replace('/', '_');
             kiePathToFile.put(kiePath, e.getKey());
@@ -193,7 +194,12 @@ public final class RuleSet {
                     continue;
                 }
             }
-            problems.add(new RuleBuildException.Problem(file, lineOf(msg), msg.getText().strip()));
+            int line = lineOf(msg);
+            if (files.containsKey(file)) {
+                line = DrlPositions.expressionLine(msg.getText(), new String(files.get(file), StandardCharsets.UTF_8),
+                        line);
+            }
+            problems.add(new RuleBuildException.Problem(file, line, msg.getText().strip()));
         }
         consequences.values().forEach(problems::addAll);
         if (!errors.isEmpty()) {

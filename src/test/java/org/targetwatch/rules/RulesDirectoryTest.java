@@ -147,6 +147,41 @@ class RulesDirectoryTest {
         assertThat(checked).isGreaterThan(20);
     }
 
+    /**
+     * Errors Drools places elsewhere are reported at the broken line, first: a constraint on a later line of a
+     * pattern written over several lines (Drools: the pattern's line, or none), a misspelt {@code rule} keyword
+     * (Drools: the next rule's consequence, nine lines on), and a misspelt fact type.
+     */
+    @Test
+    void constraintAndKeywordErrorsNameTheBrokenLine() throws IOException {
+        java.util.Map<String, byte[]> real = RuleSet.read(Rules.DIR);
+        java.util.List<String> lines = new String(real.get("air.drl"), java.nio.charset.StandardCharsets.UTF_8)
+                .lines().toList();
+        String[][] cases = {
+                {"indicator == $d.indicator,", "indicator == $d.indicatr,"},   // second line of a pattern
+                {"inForceOn($d.date), test($d.count))", "inForceOn($d.dat), test($d.count))"},
+                {"rule \"air.heavy-pollution-day\"", "rul \"air.heavy-pollution-day\""},
+                {"$d : DailyStat()", "$d : DailyStt()"},
+                {"$d : AirDay(hasAqi)", "$d : AirDay(hasAqii)"}};
+        for (String[] c : cases) {
+            int n = 0;
+            for (int i = 0; i < lines.size() && n == 0; i++) {
+                if (lines.get(i).contains(c[0])) {
+                    n = i + 1;
+                }
+            }
+            assertThat(n).as(c[0]).isPositive();
+            java.util.List<String> broken = new java.util.ArrayList<>(lines);
+            broken.set(n - 1, lines.get(n - 1).replace(c[0], c[1]));
+            java.util.Map<String, byte[]> files = new java.util.TreeMap<>(real);
+            files.put("air.drl", String.join("\n", broken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            int line = n;
+            assertThatThrownBy(() -> RuleSet.build(files, Rules.DIR)).isInstanceOfSatisfying(RuleBuildException.class,
+                    e -> assertThat(e.problems().get(0).file() + ":" + e.problems().get(0).line()).as(c[1])
+                            .isEqualTo("air.drl:" + line));
+        }
+    }
+
     @Test
     void invalidThresholdEntryIsReportedWithItsIndex(@TempDir Path dir) throws IOException {
         copyRules(dir);
