@@ -173,8 +173,7 @@ public final class ApiVerticle extends VerticleBase {
                 new org.targetwatch.store.JobStore(pool));
         jobs.register("backtest", backtest.asJob(vertx, config.rulesDir()));
         jobs.start();   // its timers end with this verticle
-        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock, backtest, jobs)
-                .mount(router);
+        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock, jobs).mount(router);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(this::revokeToken);
 
         router.route("/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars")

@@ -42,12 +42,10 @@ final class ReviewApi {
     private final AlertStore alerts;
     private final Path rulesDir;
     private final Clock clock;
-    private final org.targetwatch.review.Backtest backtest;
     private final org.targetwatch.review.Jobs jobs;
 
     ReviewApi(Vertx vertx, RuleEngine engine, RuleHitStore hits, RulesetStore rulesets, AlertStore alerts,
-              Path rulesDir, Clock clock, org.targetwatch.review.Backtest backtest, org.targetwatch.review.Jobs jobs) {
-        this.backtest = backtest;
+              Path rulesDir, Clock clock, org.targetwatch.review.Jobs jobs) {
         this.jobs = jobs;
         this.vertx = vertx;
         this.engine = engine;
