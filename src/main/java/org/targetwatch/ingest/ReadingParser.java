@@ -243,7 +243,7 @@ public final class ReadingParser {
             errors.add(new FieldError(index, field, "must be at most " + maxLength + " characters"));
             return Optional.empty();
         }
-        if (trimmed.chars().anyMatch(Character::isISOControl) || StrictJson.textProblem(trimmed) != null) {
+        if (StrictJson.notPlainLine(trimmed)) {
             errors.add(new FieldError(index, field, "must not contain control characters or lone surrogates"));
             return Optional.empty();
         }

@@ -199,6 +199,14 @@ public final class StrictJson {
     }
 
     /**
+     * True if a one-line text (an id, a code, a name) is not plain: it holds any control character (tab and line
+     * breaks included) or a lone surrogate.
+     */
+    public static boolean notPlainLine(String s) {
+        return s.chars().anyMatch(Character::isISOControl) || textProblem(s) != null;
+    }
+
+    /**
      * Why a text may not be stored, or null: a lone surrogate, or a control character other than tab, line feed
      * and carriage return (NUL included, which PostgreSQL cannot store in text).
      */

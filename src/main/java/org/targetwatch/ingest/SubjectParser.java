@@ -122,7 +122,7 @@ public final class SubjectParser {
             errors.add(new FieldError(index, field, "must be a non-empty string of at most 200 characters"));
             return null;
         }
-        if (s.chars().anyMatch(Character::isISOControl) || StrictJson.textProblem(s) != null) {
+        if (StrictJson.notPlainLine(s)) {
             errors.add(new FieldError(index, field, "must not contain control characters or lone surrogates"));
             return null;
         }

@@ -35,13 +35,7 @@ class DatabaseFaultTest {
     @Test
     void embeddedDatabaseKilledUnderLoadIsRestartedAndNothingAcknowledgedIsLost(@TempDir Path dataDir)
             throws Exception {
-        AppConfig config = AppConfig.load(Map.of(
-                "TARGETWATCH_DATA_DIR", dataDir.toString(),
-                "TARGETWATCH_HTTP_PORT", "0",
-                "TARGETWATCH_HTTP_HOST", "127.0.0.1",
-                "TARGETWATCH_ADMIN_TOKEN", ADMIN,
-                "TARGETWATCH_WATCH_POLL_MILLIS", "3600000",
-                "TARGETWATCH_CONFIG", "config/application.json"));
+        AppConfig config = config("TARGETWATCH_DATA_DIR", dataDir.toString());
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -126,13 +120,7 @@ class DatabaseFaultTest {
      */
     @Test
     void aDatabaseThatCannotBeRestartedMakesTheServerNotLive(@TempDir Path dataDir) throws Exception {
-        AppConfig config = AppConfig.load(Map.of(
-                "TARGETWATCH_DATA_DIR", dataDir.toString(),
-                "TARGETWATCH_HTTP_PORT", "0",
-                "TARGETWATCH_HTTP_HOST", "127.0.0.1",
-                "TARGETWATCH_ADMIN_TOKEN", ADMIN,
-                "TARGETWATCH_WATCH_POLL_MILLIS", "3600000",
-                "TARGETWATCH_CONFIG", "config/application.json"));
+        AppConfig config = config("TARGETWATCH_DATA_DIR", dataDir.toString());
         try (TargetWatch server = TargetWatch.start(config, new MutableClock())) {
             int port = server.port();
             Path control = dataDir.resolve("postgres/global/pg_control");
@@ -171,13 +159,8 @@ class DatabaseFaultTest {
     void externalDatabaseThatGoesAwayGives503AndIsReconnected(@TempDir Path pgDir) throws Exception {
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres external = externalServer(pgDir, 0);
         int pgPort = external.getPort();
-        AppConfig config = AppConfig.load(Map.of(
-                "TARGETWATCH_DB_URL", "postgresql://postgres:postgres@localhost:" + pgPort + "/postgres",
-                "TARGETWATCH_HTTP_PORT", "0",
-                "TARGETWATCH_HTTP_HOST", "127.0.0.1",
-                "TARGETWATCH_ADMIN_TOKEN", ADMIN,
-                "TARGETWATCH_WATCH_POLL_MILLIS", "3600000",
-                "TARGETWATCH_CONFIG", "config/application.json"));
+        AppConfig config = config("TARGETWATCH_DB_URL",
+                "postgresql://postgres:postgres@localhost:" + pgPort + "/postgres");
         try (TargetWatch server = TargetWatch.start(config, new MutableClock())) {
             int port = server.port();
             assertThat(send(port, ADMIN, "POST", "/api/v1/subjects", new JsonObject().put("id", "st-x")
@@ -244,6 +227,17 @@ class DatabaseFaultTest {
         } finally {
             lib.setLevel(level);
         }
+    }
+
+    /** The server's configuration with its database named by one setting (a data directory or a URL). */
+    private static AppConfig config(String databaseKey, String databaseValue) {
+        return AppConfig.load(Map.of(
+                databaseKey, databaseValue,
+                "TARGETWATCH_HTTP_PORT", "0",
+                "TARGETWATCH_HTTP_HOST", "127.0.0.1",
+                "TARGETWATCH_ADMIN_TOKEN", ADMIN,
+                "TARGETWATCH_WATCH_POLL_MILLIS", "3600000",
+                "TARGETWATCH_CONFIG", "config/application.json"));
     }
 
     static boolean pidAlive(long pid) {
