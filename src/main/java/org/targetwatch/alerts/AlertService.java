@@ -225,6 +225,7 @@ public final class AlertService {
                     .put("strength", t.strength()).put("status", t.status()).put("source", t.source())
                     .put("effectiveFrom", t.effectiveFrom().toString())
                     .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
+                    .put("decimals", t.decimals()).put("fromSetting", t.fromSetting())
                     .put("recovery", t.recovery());
             Object fact = factOfScope.get(b.subject() + "\u0000" + b.indicator() + "\u0000" + b.period());
             JsonObject facts = new JsonObject().put("note", b.note())

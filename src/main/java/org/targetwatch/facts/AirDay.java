@@ -19,11 +19,13 @@ import java.util.Map;
  * @param aqi        the day's AQI, or -1 when no item is valid
  * @param valid      all seven daily items are valid, so the day counts as a valid monitoring day
  * @param readingIds readings behind the statistics (stations only)
+ * @param standardFrom the district's {@code airStandardFrom} the day was assessed under (null: the thresholds' own
+ *                   dates, or a day read back from the store), passed by rules to {@code Threshold.inForceOn}
  */
 public record AirDay(String subject, String kind, LocalDate date, Map<String, Double> values,
                      Map<String, Integer> hours, Map<String, Integer> iaqi, int aqi, String category,
                      List<String> primaryPollutants, List<String> overStandard, boolean valid,
-                     List<Long> readingIds) implements Scope.Covered {
+                     List<Long> readingIds, LocalDate standardFrom) implements Scope.Covered {
 
     public boolean hasAqi() {
         return aqi >= 0;

@@ -37,6 +37,41 @@ public record Subject(String id, String kind, String name, String region, Map<St
         return v == null ? null : v.toString();
     }
 
+    /** The nationwide date from which GB 3095-2012 / HJ 633-2012 apply (环发〔2012〕11号 schedule, last stage). */
+    public static final LocalDate NATIONWIDE_AIR_STANDARD_FROM = LocalDate.of(2016, 1, 1);
+
+    /**
+     * The day from which GB 3095-2012 / HJ 633-2012 / HJ 663-2013 apply to a district (setting
+     * {@code airStandardFrom}); default 2016-01-01. Its stations inherit it. Meaningful for districts.
+     */
+    public LocalDate airStandardFrom() {
+        Object v = settings.get("airStandardFrom");
+        return v == null ? NATIONWIDE_AIR_STANDARD_FROM : LocalDate.parse(v.toString());
+    }
+
+    /** How an air station labels its hourly values: {@code start} (default) or {@code end} of the hour. */
+    public String hourLabel() {
+        Object v = settings.get("hourLabel");
+        return v == null ? "start" : v.toString();
+    }
+
+    /**
+     * Monthly samples a year the monitoring plan of a water section or source requires (setting
+     * {@code samplesPerYear}): default 12 for national and provincial control sections and for drinking-water
+     * sources, 4 for other sections.
+     */
+    public int samplesPerYear() {
+        Object v = settings.get("samplesPerYear");
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        if (kind.equals("drinking-water-source")) {
+            return 12;
+        }
+        Object control = settings.get("control");
+        return "national".equals(control) || "provincial".equals(control) ? 12 : 4;
+    }
+
     /** A village's deadline for clearing its debt, or null. */
     public LocalDate debtClearanceDeadline() {
         Object v = settings.get("debtClearanceDeadline");

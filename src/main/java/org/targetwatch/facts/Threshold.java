@@ -21,14 +21,41 @@ import java.time.LocalDate;
  *                      hysteresis, it resolves as soon as the limit is no longer crossed)
  * @param pendingEvaluations an alert stays pending until this many consecutive breaching evaluations (1 = opens at once)
  * @param pendingSeconds     and until it has been breaching this long
+ * @param decimals      the precision the standard publishes for the judged statistic: before {@link #test(double)}
+ *                      compares, the value is rounded to this many decimal places by GB/T 8170 修约 (round half to
+ *                      even on its decimal value, see {@link org.targetwatch.stats.Decimals}); null: compared as is
+ * @param fromSetting   null, or the name of a subject setting (only {@code airStandardFrom}) that replaces
+ *                      {@code effectiveFrom} for the subjects that set it: the standard applies to them from that
+ *                      date (see {@link #inForceOn(LocalDate, LocalDate)})
  */
 public record Threshold(String id, String kind, String indicator, String statistic, String op, double value,
                         String unit, String severity, String strength, String source, String status,
                         LocalDate effectiveFrom, LocalDate effectiveTo, String description, boolean enabled,
-                        Double recovery, int pendingEvaluations, int pendingSeconds) {
+                        Double recovery, int pendingEvaluations, int pendingSeconds, Integer decimals,
+                        String fromSetting) {
 
-    /** {@code x op value}. */
+    /** The setting that moves the first day of the GB 3095-2012 / HJ 633-2012 / HJ 663-2013 entries. */
+    public static final String AIR_STANDARD_FROM = "airStandardFrom";
+
+    /** An entry without precision or moved start (targets, and tables written before those fields). */
+    public Threshold(String id, String kind, String indicator, String statistic, String op, double value,
+                     String unit, String severity, String strength, String source, String status,
+                     LocalDate effectiveFrom, LocalDate effectiveTo, String description, boolean enabled,
+                     Double recovery, int pendingEvaluations, int pendingSeconds) {
+        this(id, kind, indicator, statistic, op, value, unit, severity, strength, source, status, effectiveFrom,
+                effectiveTo, description, enabled, recovery, pendingEvaluations, pendingSeconds, null, null);
+    }
+
+    /** {@code x}, rounded to {@link #decimals} when set: the value this threshold judges and reports. */
+    public double round(double x) {
+        return decimals == null ? x : org.targetwatch.stats.Decimals.round(x, decimals);
+    }
+
+    /** {@code round(x) op value}. */
     public boolean test(double x) {
+        if (decimals != null && Double.isFinite(x)) {
+            x = round(x);
+        }
         return switch (op) {
             case ">" -> x > value;
             case ">=" -> x >= value;
@@ -48,11 +75,22 @@ public record Threshold(String id, String kind, String indicator, String statist
     /** A copy whose value is replaced, for limits that depend on the subject (a section's target class). */
     public Threshold withValue(double newValue) {
         return new Threshold(id, kind, indicator, statistic, op, newValue, unit, severity, strength, source, status,
-                effectiveFrom, effectiveTo, description, enabled, recovery, pendingEvaluations, pendingSeconds);
+                effectiveFrom, effectiveTo, description, enabled, recovery, pendingEvaluations, pendingSeconds,
+                decimals, fromSetting);
     }
 
-    /** Whether the threshold is in force on the given calendar day. */
+    /** Whether the threshold is in force on the given calendar day, from its own {@code effectiveFrom}. */
     public boolean inForceOn(LocalDate day) {
-        return !day.isBefore(effectiveFrom) && (effectiveTo == null || !day.isAfter(effectiveTo));
+        return inForceOn(day, null);
+    }
+
+    /**
+     * Whether the threshold is in force on {@code day} for a subject whose {@link #fromSetting} date is
+     * {@code settingFrom}: an entry with a {@code fromSetting} starts on {@code settingFrom} when that is given
+     * (earlier or later than {@code effectiveFrom}); {@code effectiveTo} is never moved.
+     */
+    public boolean inForceOn(LocalDate day, LocalDate settingFrom) {
+        LocalDate from = fromSetting != null && settingFrom != null ? settingFrom : effectiveFrom;
+        return !day.isBefore(from) && (effectiveTo == null || !day.isAfter(effectiveTo));
     }
 }

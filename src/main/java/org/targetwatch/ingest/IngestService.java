@@ -145,7 +145,8 @@ public final class IngestService {
                     outcomes[i] = new Outcome(null, e);
                     continue;
                 }
-                for (ReadingInput in : r.batch().readings()) {
+                for (ReadingInput given : r.batch().readings()) {
+                    ReadingInput in = HourLabels.toStart(given, r.batch().hourLabel(), found.get(given.subject()));
                     inputs.add(in);
                     requestOf.put(in.subject(), i);
                     submitterOf.put(in.subject(), r.submittedBy());
@@ -504,9 +505,40 @@ public final class IngestService {
         if (stationDays.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
+        // the districts of the stations, for their airStandardFrom (a station inherits its district's)
+        Set<String> districtIds = new TreeSet<>();
+        for (AirStore.SubjectDay sd : stationDays) {
+            Subject s = known.get(sd.subject());
+            String d = s == null ? null : s.kind().equals("district") ? s.id() : s.district();
+            if (d != null && !known.containsKey(d)) {
+                districtIds.add(d);
+            }
+        }
+        Future<Map<String, Subject>> districtsAhead = districtIds.isEmpty() ? Future.succeededFuture(Map.of())
+                : subjects.find(conn, districtIds);
+        return districtsAhead.compose(found -> {
+            Map<String, Subject> all = new java.util.HashMap<>(known);
+            all.putAll(found);
+            return airFacts(conn, stationDays, all, ruleSet, locks,
+                    hourlyAhead != null && stored.stream().allMatch(r -> r.revision() == 1) ? hourlyAhead : null);
+        });
+    }
+
+    /** The {@code airStandardFrom} of a station's or district's district, or null (the thresholds' own dates). */
+    private static LocalDate standardFrom(Subject s, Map<String, Subject> known) {
+        if (s == null) {
+            return null;
+        }
+        Subject district = s.kind().equals("district") ? s : s.district() == null ? null : known.get(s.district());
+        return district == null ? null : district.airStandardFrom();
+    }
+
+    private Future<List<Object>> airFacts(SqlConnection conn, Set<AirStore.SubjectDay> stationDays,
+                                          Map<String, Subject> known, RuleSet ruleSet, LateLocks locks,
+                                          Future<Map<AirStore.SubjectDay, AirDays.Hours>> hourlyAhead) {
         List<Object> facts = new ArrayList<>();
         List<AirDay> days = new ArrayList<>();
-        boolean aheadHolds = hourlyAhead != null && stored.stream().allMatch(r -> r.revision() == 1);
+        boolean aheadHolds = hourlyAhead != null;
         Future<Map<AirStore.SubjectDay, AirDays.Hours>> hourlyValues = aheadHolds
                 ? hourlyAhead.map(all -> {
                     Map<AirStore.SubjectDay, AirDays.Hours> mine = new LinkedHashMap<>(all);
@@ -516,9 +548,10 @@ public final class IngestService {
                 : air.hourly(conn, stationDays);
         return hourlyValues.compose(hourly -> {
             hourly.forEach((key, hours) -> {
-                facts.addAll(AirDays.dailyStats(key.subject(), key.day(), hours));
-                days.add(AirDays.station(key.subject(), key.day(),
-                        hours, AirDays.Validity.of(ruleSet.thresholds(), key.day())));
+                AirDays.Validity v = AirDays.Validity.of(ruleSet.thresholds(), key.day(),
+                        standardFrom(known.get(key.subject()), known));
+                facts.addAll(AirDays.dailyStats(key.subject(), key.day(), hours, v));
+                days.add(AirDays.station(key.subject(), key.day(), hours, v));
             });
             return air.upsert(conn, days);
         }).compose(changedStations -> {
@@ -544,7 +577,8 @@ public final class IngestService {
                     .compose(byDistrict -> {
                 List<AirDay> districtDays = new ArrayList<>();
                 byDistrict.forEach((district, byDate) -> byDate.forEach((date, list) ->
-                        districtDays.add(AirDays.district(district, date, list))));
+                        districtDays.add(AirDays.district(district, date, list, AirDays.Validity.of(
+                                ruleSet.thresholds(), date, standardFrom(known.get(district), known))))));
                 days.addAll(districtDays);
                 return air.upsert(conn, districtDays);
             });
@@ -575,7 +609,8 @@ public final class IngestService {
                         if (ytd != null) {
                             facts.add(ytd);
                         }
-                        facts.addAll(AirYear.annual(subject, "district", year, list));
+                        facts.addAll(AirYear.annual(subject, "district", year, list, ruleSet.thresholds(),
+                                standardFrom(known.get(subject), known)));
                     }
                 });
                 return facts;

@@ -217,10 +217,19 @@ public final class ReadingParser {
     }
 
     /**
-     * A valid request: {@code items} readings were sent ({@code array}: as a JSON array, so errors carry indexes); {@code readings} holds them without in-request repeats
-     * (same key and value), in request order.
+     * A valid request: {@code items} readings were sent ({@code array}: as a JSON array, so errors carry indexes);
+     * {@code readings} holds them without in-request repeats (same key and value), in request order.
+     * {@code hourLabel} is the import's convention for hourly values ({@code start} or {@code end} of the hour), or
+     * null to follow each station's {@code hourLabel} setting (see {@link HourLabels}).
      */
-    public record ParsedBatch(int items, boolean array, List<ReadingInput> readings) {
+    public record ParsedBatch(int items, boolean array, List<ReadingInput> readings, String hourLabel) {
+        public ParsedBatch(int items, boolean array, List<ReadingInput> readings) {
+            this(items, array, readings, null);
+        }
+
+        public ParsedBatch withHourLabel(String label) {
+            return new ParsedBatch(items, array, readings, label);
+        }
     }
 
     private static Optional<String> text(JsonObject item, String field, Integer index, List<FieldError> errors,

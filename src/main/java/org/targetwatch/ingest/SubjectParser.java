@@ -18,13 +18,16 @@ import java.util.Set;
  */
 public final class SubjectParser {
     private static final Map<String, Set<String>> SETTINGS = Map.of(
-            "air-station", Set.of("district"),
-            "water-section", Set.of("targetClass", "waterBody", "control"),
-            "drinking-water-source", Set.of("targetClass", "waterBody", "level"),
+            "air-station", Set.of("district", "hourLabel"),
+            "water-section", Set.of("targetClass", "waterBody", "control", "samplesPerYear"),
+            "drinking-water-source", Set.of("targetClass", "waterBody", "level", "samplesPerYear"),
             "village", Set.of("debtClearanceDeadline"),
             "township", Set.of(),
             "water-plant", Set.of(),
-            "district", Set.of());
+            "district", Set.of("airStandardFrom"));
+
+    /** Sampling plans whose required periods divide the year evenly (each period = 12 / n months). */
+    public static final List<Integer> SAMPLES_PER_YEAR = List.of(1, 2, 3, 4, 6, 12);
 
     /**
      * A subject id: a letter or digit (any script), then letters, digits and {@code . _ : -}, at most 128. It is
@@ -63,6 +66,12 @@ public final class SubjectParser {
                 if (!SETTINGS.get(kind).contains(key)) {
                     errors.add(new FieldError(index, field, "not a setting of kind " + kind + "; allowed: "
                             + SETTINGS.get(kind)));
+                } else if (key.equals("samplesPerYear")) {
+                    if (v instanceof Integer n && SAMPLES_PER_YEAR.contains(n)) {
+                        settings.put(key, n);
+                    } else {
+                        errors.add(new FieldError(index, field, allowedValues(key)));
+                    }
                 } else if (!(v instanceof String str) || str.isBlank()) {
                     errors.add(new FieldError(index, field, "must be a non-empty string"));
                 } else if (!validSetting(key, str)) {
@@ -84,7 +93,8 @@ public final class SubjectParser {
             case "waterBody" -> v.equals("river") || v.equals("lake");
             case "control" -> List.of("national", "provincial", "municipal", "other").contains(v);
             case "level" -> v.equals("county") || v.equals("township");
-            case "debtClearanceDeadline" -> isDate(v);
+            case "debtClearanceDeadline", "airStandardFrom" -> isDate(v);
+            case "hourLabel" -> v.equals("start") || v.equals("end");
             default -> true;
         };
     }
@@ -96,6 +106,12 @@ public final class SubjectParser {
             case "control" -> "must be national, provincial, municipal or other";
             case "level" -> "must be county (county level and above) or township";
             case "debtClearanceDeadline" -> "must be a date, e.g. 2023-12-31";
+            case "airStandardFrom" -> "must be a date, e.g. 2013-01-01 (the day GB 3095-2012 / HJ 633-2012 took"
+                    + " effect in the district; nationwide 2016-01-01)";
+            case "hourLabel" -> "must be start (an hourly value is labelled by the start of its hour) or end"
+                    + " (by its end: the value of 15:00-16:00 is labelled 16:00)";
+            case "samplesPerYear" -> "must be one of " + SAMPLES_PER_YEAR + " (an integer: monthly samples the"
+                    + " monitoring plan requires a year)";
             default -> "invalid value";
         };
     }

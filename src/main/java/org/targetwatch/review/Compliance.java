@@ -66,7 +66,8 @@ public final class Compliance {
             for (Subject d : districts) {
                 chain = chain.compose(x -> air.days(pool, d.id(), LocalDate.of(year - 1, 1, 1), LocalDate.of(year, 12, 31))
                         .map(days -> {
-                            JsonObject s = AirSummary.build(d.id(), d.kind(), year, days, rs.thresholds());
+                            JsonObject s = AirSummary.build(d.id(), d.kind(), year, days, rs.thresholds(),
+                                    d.airStandardFrom());
                             if (s.getString("asOf") != null) {
                                 airRows.add(s.put("name", d.name()).put("annual", (Object) null));
                             }

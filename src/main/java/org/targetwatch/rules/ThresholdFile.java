@@ -49,7 +49,10 @@ final class ThresholdFile {
                         oneOf(o, "status", STATUSES), LocalDate.parse(req(o, "effectiveFrom")),
                         to == null ? null : LocalDate.parse(to), o.getString("description", ""),
                         o.getBoolean("enabled", true), o.getDouble("recovery"), o.getInteger("pendingEvaluations", 1),
-                        o.getInteger("pendingSeconds", 0));
+                        o.getInteger("pendingSeconds", 0), o.getInteger("decimals"), o.getString("fromSetting"));
+                if (t.fromSetting() != null && !t.fromSetting().equals(Threshold.AIR_STANDARD_FROM)) {
+                    throw new IllegalArgumentException("'fromSetting' must be " + Threshold.AIR_STANDARD_FROM);
+                }
                 if (t.pendingEvaluations() < 1 || t.pendingSeconds() < 0) {
                     throw new IllegalArgumentException("pendingEvaluations must be at least 1, pendingSeconds at least 0");
                 }

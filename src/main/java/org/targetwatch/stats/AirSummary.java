@@ -10,18 +10,20 @@ import java.util.List;
 
 /**
  * The JSON of {@code GET /api/v1/air/summary}: good days and ratio so far, and every annual evaluation statistic
- * judged against the enabled Grade II thresholds in force at the end of the year. A statistic with fewer days
- * than its validity threshold is reported with {@code attained: null} (not yet assessable); annual attainment is
- * true only when every judged statistic is assessable and attained.
+ * judged against the enabled Grade II thresholds in force at the end of the year (for a district whose
+ * {@code airStandardFrom} is given). A statistic that is not determined (GB 3095-2012 表4: fewer than 324 valid
+ * days, or a month short of 27, February of 25) is reported with {@code attained: null}, {@code determined: false}
+ * and the reason; annual attainment is true only when every judged statistic is determined and attained.
  */
 public final class AirSummary {
     private AirSummary() {
     }
 
     public static JsonObject build(String subject, String kind, int year, List<AirYear.Day> days,
-                                   List<Threshold> thresholds) {
+                                   List<Threshold> thresholds, java.time.LocalDate standardFrom) {
         AirYearToDate y = AirYear.yearToDate(subject, kind, year, days);
-        JsonObject out = new JsonObject().put("subject", subject).put("year", year);
+        JsonObject out = new JsonObject().put("subject", subject).put("year", year)
+                .put("airStandardFrom", standardFrom == null ? null : standardFrom.toString());
         if (y == null) {
             return out.put("asOf", null).put("validDays", 0).put("goodDays", 0).put("goodDayRatio", null)
                     .put("annual", new JsonArray()).put("attained", null);
@@ -35,21 +37,21 @@ public final class AirSummary {
                 .put("previousYearPm25Mean", nan(y.prevPm25Mean())).put("previousYearPm10Mean", nan(y.prevPm10Mean()));
         JsonArray annual = new JsonArray();
         Boolean attainedAll = Boolean.TRUE;
-        for (AnnualStatistic a : AirYear.annual(subject, kind, year, days)) {
+        for (AnnualStatistic a : AirYear.annual(subject, kind, year, days, thresholds, standardFrom)) {
             Threshold limit = find(thresholds, "limit", a.indicator(), a.statistic(), a);
             if (limit == null) {
                 continue;
             }
-            Threshold validity = find(thresholds, "validity", a.indicator(), "annual-days", a);
-            boolean assessable = validity == null || validity.test(a.days());
-            Boolean attained = assessable ? !limit.test(a.value()) : null;
+            Boolean attained = a.determined() ? !limit.test(a.value()) : null;
             if (attained == null) {
                 attainedAll = attainedAll == Boolean.FALSE ? Boolean.FALSE : null;
             } else if (!attained) {
                 attainedAll = Boolean.FALSE;
             }
             annual.add(new JsonObject().put("indicator", a.indicator()).put("statistic", a.statistic())
-                    .put("value", round(a.value())).put("days", a.days())
+                    .put("value", a.value()).put("days", a.days())
+                    .put("monthDays", new JsonArray(a.monthDays())).put("determined", a.determined())
+                    .put("undetermined", a.undetermined()).put("decimals", limit.decimals())
                     .put("limit", limit.value()).put("unit", limit.unit()).put("thresholdId", limit.id())
                     .put("thresholdStatus", limit.status()).put("attained", attained));
         }
@@ -69,7 +71,7 @@ public final class AirSummary {
                                   AnnualStatistic a) {
         for (Threshold t : thresholds) {
             if (t.enabled() && t.kind().equals(kind) && t.indicator().equals(indicator)
-                    && t.statistic().equals(statistic) && t.inForceOn(a.yearEnd())) {
+                    && t.statistic().equals(statistic) && t.inForceOn(a.yearEnd(), a.standardFrom())) {
                 return t;
             }
         }

@@ -2,6 +2,9 @@ package org.targetwatch.stats;
 
 import org.targetwatch.facts.AirYearToDate;
 import org.targetwatch.facts.AnnualStatistic;
+import org.targetwatch.facts.Threshold;
+
+import java.math.BigDecimal;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,7 +23,9 @@ import java.util.Map;
  *       same calendar span of the previous year.</li>
  *   <li>Annual statistics (HJ 663-2013): annual means of SO2, NO2, PM10, PM2.5; 98th percentile of daily SO2 and
  *       NO2; 95th percentile of daily PM10, PM2.5 and CO; 90th percentile of O3 MDA8 — each over the days with a
- *       valid value, with {@link Percentile}.</li>
+ *       valid (already rounded) value, computed in decimal ({@link Percentile}) and rounded by GB/T 8170 to the
+ *       precision of its limit; determined only with GB 3095-2012 表4's ≥ 324 valid days and ≥ 27 in every month
+ *       (25 in February).</li>
  * </ul>
  */
 public final class AirYear {
@@ -74,41 +79,95 @@ public final class AirYear {
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    /** The HJ 663-2013 annual statistics of {@code year} (from the days of that year only). */
-    public static List<AnnualStatistic> annual(String subject, String kind, int year, List<Day> days) {
+    /**
+     * The HJ 663-2013 annual statistics of {@code year} (from the days of that year only), each rounded to the
+     * precision of its limit in force at the year's end and judged determined by the validity thresholds
+     * {@code annual-days}, {@code month-days} and {@code february-days} of its indicator in force then (for a
+     * district whose {@code airStandardFrom} is {@code standardFrom}); a missing rule leaves it undetermined.
+     */
+    public static List<AnnualStatistic> annual(String subject, String kind, int year, List<Day> days,
+                                               List<Threshold> thresholds, LocalDate standardFrom) {
         List<AnnualStatistic> out = new ArrayList<>();
+        Context c = new Context(subject, kind, year, days, thresholds, standardFrom);
         for (String ind : List.of("SO2", "NO2", "PM10", "PM2_5")) {
-            add(out, subject, kind, year, ind, "annual-mean", values(days, ind, year), -1);
+            c.add(out, ind, ind, "annual-mean", -1);
         }
-        add(out, subject, kind, year, "SO2", "p98-24h", values(days, "SO2", year), 98);
-        add(out, subject, kind, year, "NO2", "p98-24h", values(days, "NO2", year), 98);
-        add(out, subject, kind, year, "PM10", "p95-24h", values(days, "PM10", year), 95);
-        add(out, subject, kind, year, "PM2_5", "p95-24h", values(days, "PM2_5", year), 95);
-        add(out, subject, kind, year, "CO", "p95-24h", values(days, "CO", year), 95);
-        add(out, subject, kind, year, "O3", "p90-mda8", values(days, "O3_8H", year), 90);
+        c.add(out, "SO2", "SO2", "p98-24h", 98);
+        c.add(out, "NO2", "NO2", "p98-24h", 98);
+        c.add(out, "PM10", "PM10", "p95-24h", 95);
+        c.add(out, "PM2_5", "PM2_5", "p95-24h", 95);
+        c.add(out, "CO", "CO", "p95-24h", 95);
+        c.add(out, "O3", "O3_8H", "p90-mda8", 90);
         return out;
     }
 
-    private static void add(List<AnnualStatistic> out, String subject, String kind, int year, String indicator,
-                            String statistic, double[] values, double p) {
-        if (values.length == 0) {
-            return;
-        }
-        double v;
-        if (p < 0) {
-            double sum = 0;
-            for (double x : values) {
-                sum += x;
-            }
-            v = sum / values.length;
-        } else {
-            v = Percentile.of(values, p);
-        }
-        out.add(new AnnualStatistic(subject, kind, year, indicator, statistic, v, values.length));
-    }
+    private record Context(String subject, String kind, int year, List<Day> days, List<Threshold> thresholds,
+                           LocalDate standardFrom) {
 
-    private static double[] values(List<Day> days, String item, int year) {
-        return days.stream().filter(d -> d.date().getYear() == year && d.values().get(item) != null)
-                .mapToDouble(d -> d.values().get(item)).toArray();
+        void add(List<AnnualStatistic> out, String indicator, String item, String statistic, double p) {
+            List<BigDecimal> values = new ArrayList<>();
+            Integer[] months = new Integer[12];
+            java.util.Arrays.fill(months, 0);
+            for (Day d : days) {
+                Double v = d.values().get(item);
+                if (v != null && d.date().getYear() == year) {
+                    values.add(Decimals.of(v));
+                    months[d.date().getMonthValue() - 1]++;
+                }
+            }
+            if (values.isEmpty()) {
+                return;
+            }
+            LocalDate end = LocalDate.of(year, 12, 31);
+            Integer decimals = null;
+            for (Threshold t : thresholds) {
+                if (t.enabled() && t.kind().equals("limit") && t.indicator().equals(indicator)
+                        && t.statistic().equals(statistic) && t.inForceOn(end, standardFrom) && t.decimals() != null) {
+                    decimals = t.decimals();
+                    break;
+                }
+            }
+            BigDecimal exact = p < 0 ? Decimals.mean(values) : Percentile.of(values, p);
+            double v = Decimals.value(exact, decimals);
+            String why = undetermined(indicator, values.size(), months, end);
+            out.add(new AnnualStatistic(subject, kind, year, indicator, statistic, v, values.size(),
+                    List.of(months), why == null, why, standardFrom));
+        }
+
+        /** Why the year's values do not make a valid annual statistic (GB 3095-2012 表4), or null if they do. */
+        private String undetermined(String indicator, int total, Integer[] months, LocalDate end) {
+            Threshold annual = validity(indicator, "annual-days", end);
+            Threshold month = validity(indicator, "month-days", end);
+            Threshold february = validity(indicator, "february-days", end);
+            if (annual == null || month == null || february == null) {
+                return "无年评价数据有效性规定 / no validity rule for an annual statistic in force";
+            }
+            if (!annual.test(total)) {
+                return "有效日数" + total + "天, 不足" + fmt(annual.value()) + "天 / " + total + " valid days, fewer than "
+                        + fmt(annual.value());
+            }
+            for (int m = 0; m < 12; m++) {
+                Threshold rule = m == 1 ? february : month;
+                if (!rule.test(months[m])) {
+                    return (m + 1) + "月有效日数" + months[m] + "天, 不足" + fmt(rule.value()) + "天 / month " + (m + 1)
+                            + ": " + months[m] + " valid days, fewer than " + fmt(rule.value());
+                }
+            }
+            return null;
+        }
+
+        private Threshold validity(String indicator, String statistic, LocalDate end) {
+            for (Threshold t : thresholds) {
+                if (t.enabled() && t.kind().equals("validity") && t.indicator().equals(indicator)
+                        && t.statistic().equals(statistic) && t.inForceOn(end, standardFrom)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        private static String fmt(double v) {
+            return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+        }
     }
 }

@@ -25,4 +25,24 @@ public final class Percentile {
         }
         return x[s - 1] + (x[s] - x[s - 1]) * (k - s);
     }
+
+    /**
+     * The same percentile in exact decimal arithmetic (k − s is a decimal fraction, since p is given to at most a
+     * few places); null for no values.
+     */
+    public static java.math.BigDecimal of(java.util.List<java.math.BigDecimal> values, double p) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        java.math.BigDecimal[] x = values.toArray(new java.math.BigDecimal[0]);
+        Arrays.sort(x);
+        java.math.BigDecimal k = java.math.BigDecimal.ONE.add(java.math.BigDecimal.valueOf(x.length - 1)
+                .multiply(java.math.BigDecimal.valueOf(p)).divide(java.math.BigDecimal.valueOf(100)));
+        int s = k.intValue();
+        if (s >= x.length) {
+            return x[x.length - 1];
+        }
+        java.math.BigDecimal frac = k.subtract(java.math.BigDecimal.valueOf(s));
+        return x[s - 1].add(x[s].subtract(x[s - 1]).multiply(frac));
+    }
 }

@@ -177,7 +177,7 @@ public final class AirStore {
                                 .computeIfAbsent(r.getLocalDate("day"), k -> new ArrayList<>())
                                 .add(new AirDay(r.getString("subject"), r.getString("kind"), r.getLocalDate("day"),
                                         values(r), Map.of(), Map.of(), -1, null, List.of(), List.of(),
-                                        r.getBoolean("valid"), List.of()));
+                                        r.getBoolean("valid"), List.of(), null));
                     }
                     return out;
                 });

@@ -346,6 +346,7 @@ public final class ApiVerticle extends VerticleBase {
                     .put("enabled", t.enabled())
                     .put("effectiveFrom", t.effectiveFrom().toString())
                     .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
+                    .put("decimals", t.decimals()).put("fromSetting", t.fromSetting())
                     .put("description", t.description()));
         }
         JsonArray targets = new JsonArray();
@@ -365,8 +366,14 @@ public final class ApiVerticle extends VerticleBase {
         boolean csv = BodyTypes.isCsv(ctx);
         ReadingParser.ParsedBatch batch;
         try {
+            String label = param(ctx, "hourLabel");
+            if (label != null && !org.targetwatch.ingest.HourLabels.LABELS.contains(label)) {
+                throw new InvalidParameterException("hourLabel", "hourLabel must be start (an hourly value is"
+                        + " labelled by the start of its hour, the default) or end (by its end: 16:00 for 15:00-16:00)");
+            }
             batch = csv ? parser.parseCsv(ctx.body().buffer(), clock.instant())
                     : parser.parse(ctx.body().buffer(), clock.instant());
+            batch = batch.withHourLabel(label);
         } catch (RuntimeException e) {
             ctx.fail(e);
             return;
@@ -526,8 +533,13 @@ public final class ApiVerticle extends VerticleBase {
             if (s == null) {
                 return Future.failedFuture(new NotFoundException("subject", "no subject '" + subject + "'"));
             }
-            return air.days(pool, subject, LocalDate.of(year - 1, 1, 1), LocalDate.of(year, 12, 31))
-                    .map(days -> AirSummary.build(subject, s.kind(), year, days, rs.thresholds()));
+            // a station is judged under its district's airStandardFrom
+            Future<LocalDate> standardFrom = s.district() == null ? Future.succeededFuture(s.airStandardFrom())
+                    : subjects.find(List.of(s.district())).map(ds -> ds.containsKey(s.district())
+                            ? ds.get(s.district()).airStandardFrom() : Subject.NATIONWIDE_AIR_STANDARD_FROM);
+            return standardFrom.compose(from -> air.days(pool, subject, LocalDate.of(year - 1, 1, 1),
+                    LocalDate.of(year, 12, 31)).map(days -> AirSummary.build(subject, s.kind(), year, days,
+                    rs.thresholds(), from)));
         }).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());

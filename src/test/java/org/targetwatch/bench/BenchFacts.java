@@ -36,8 +36,9 @@ public final class BenchFacts {
             if (i % 4 == 3) {
                 String p = POLLUTANTS[rnd.nextInt(POLLUTANTS.length)];
                 double limit = p.equals("CO") ? 4 : p.equals("NO2") ? 80 : p.equals("PM2_5") ? 75 : 150;
-                out.add(new DailyStat("st-" + (i % 97), p, day, 18 + rnd.nextInt(7), limit * (0.6 + rnd.nextDouble() * 0.6),
-                        List.of((long) i)));
+                int hours = 18 + rnd.nextInt(7);
+                out.add(new DailyStat("st-" + (i % 97), p, day, hours, limit * (0.6 + rnd.nextDouble() * 0.6),
+                        List.of((long) i), null, hours >= 20));
             } else {
                 String[] r = PER_READING[rnd.nextInt(PER_READING.length)];
                 double v = switch (r[0]) {

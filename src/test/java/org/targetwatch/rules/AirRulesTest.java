@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.facts.DailyStat;
+import org.targetwatch.stats.Decimals;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -18,19 +19,22 @@ class AirRulesTest {
     private static final String RULE = "air.daily-mean-over-grade-ii";
     private static final LocalDate DAY_2023 = LocalDate.of(2023, 3, 1);
 
-    /** Below, at and above every GB 3095-2012 24-hour Grade II limit (at the limit complies). */
+    /**
+     * Below, at and above every GB 3095-2012 24-hour Grade II limit (at the limit complies), at the precision HJ
+     * 663-2013 publishes (whole µg/m³, CO 0.1 mg/m³): a mean that GB/T 8170 rounds to the limit is at it.
+     */
     @ParameterizedTest(name = "{0} limit {1}")
-    @CsvSource({"PM2_5, 75", "PM10, 150", "SO2, 150", "NO2, 80", "CO, 4"})
-    void dailyMeanBreachesOnlyAboveTheGradeTwoLimit(String indicator, double limit) {
-        assertThat(evaluate(daily(indicator, "s1", DAY_2023, 24, limit - 0.01))).isEmpty();
+    @CsvSource({"PM2_5, 75, 1", "PM10, 150, 1", "SO2, 150, 1", "NO2, 80, 1", "CO, 4, 0.1"})
+    void dailyMeanBreachesOnlyAboveTheGradeTwoLimit(String indicator, double limit, double step) {
+        assertThat(evaluate(daily(indicator, "s1", DAY_2023, 24, limit - step))).isEmpty();
         assertThat(evaluate(daily(indicator, "s1", DAY_2023, 24, limit))).isEmpty();
-        List<Breach> above = evaluate(daily(indicator, "s1", DAY_2023, 24, limit + 0.01));
+        List<Breach> above = evaluate(daily(indicator, "s1", DAY_2023, 24, limit + step));
         assertThat(above).hasSize(1);
         Breach b = above.get(0);
         assertThat(b.rule()).isEqualTo(RULE);
         assertThat(b.indicator()).isEqualTo(indicator);
         assertThat(b.period()).isEqualTo("2023-03-01");
-        assertThat(b.value()).isEqualTo(limit + 0.01);
+        assertThat(b.value()).isEqualTo(Decimals.round(limit + step, step == 1 ? 0 : 1));
         assertThat(b.threshold().id()).isEqualTo("GB3095-2012/" + indicator + "/24h/II");
         assertThat(b.threshold().value()).isEqualTo(limit);
         assertThat(b.threshold().source()).contains("GB 3095-2012");
@@ -75,14 +79,15 @@ class AirRulesTest {
         assertThat(after).hasSize(1);
         assertThat(after.get(0).threshold().id()).isEqualTo("GB3095-2026/PM2_5/24h/II/transition");
         assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60))).isEmpty();
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60.01))).hasSize(1);
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60.5))).isEmpty();   // 修约: 60
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60.51))).hasSize(1);
     }
 
     @Test
     void fullGb3095Of2026LimitAppliesFrom2031() {
         assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2030, 12, 31), 24, 55))).isEmpty();
         assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2031, 1, 1), 24, 50))).isEmpty();
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2031, 1, 1), 24, 50.5)))
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2031, 1, 1), 24, 51)))
                 .extracting(b -> b.threshold().id()).containsExactly("GB3095-2026/PM2_5/24h/II");
     }
 
@@ -91,6 +96,18 @@ class AirRulesTest {
         List<Breach> b = evaluate(daily("SO2", "s1", LocalDate.of(2026, 6, 1), 24, 151));
         assertThat(b).hasSize(1);
         assertThat(b.get(0).threshold().status()).isEqualTo("UNCONFIRMED");
+    }
+
+    /** GB/T 8170 进舍规则 at a half: the kept digit goes to even, so 75.5 exceeds 75 while 150.5 and 4.05 do not. */
+    @Test
+    void aHalfRoundsToTheEvenDigitBeforeTheComparison() {
+        assertThat(evaluate(daily("PM2_5", "s1", DAY_2023, 24, 75.5))).singleElement()
+                .satisfies(b -> assertThat(b.value()).isEqualTo(76.0));
+        assertThat(evaluate(daily("PM2_5", "s1", DAY_2023, 24, 75.49))).isEmpty();
+        assertThat(evaluate(daily("SO2", "s1", DAY_2023, 24, 150.5))).isEmpty();
+        assertThat(evaluate(daily("CO", "s1", DAY_2023, 24, 4.05))).isEmpty();
+        assertThat(evaluate(daily("CO", "s1", DAY_2023, 24, 4.15))).singleElement()
+                .satisfies(b -> assertThat(b.value()).isEqualTo(4.2));
     }
 
     @Test
@@ -102,7 +119,7 @@ class AirRulesTest {
 
     private static org.targetwatch.facts.AirDay airDay(String kind, int aqi) {
         return new org.targetwatch.facts.AirDay("zd", kind, DAY_2023, java.util.Map.of(), java.util.Map.of(),
-                java.util.Map.of(), aqi, "x", List.of(), List.of(), true, List.of(7L));
+                java.util.Map.of(), aqi, "x", List.of(), List.of(), true, List.of(7L), null);
     }
 
     @Test
@@ -159,25 +176,39 @@ class AirRulesTest {
     // ---- annual evaluation ----
 
     private static org.targetwatch.facts.AnnualStatistic annual(String ind, String stat, double v, int days) {
-        return new org.targetwatch.facts.AnnualStatistic("zd", "district", 2023, ind, stat, v, days);
+        return annual(2023, ind, stat, v, true);
     }
 
-    @ParameterizedTest(name = "{0} {1} limit {2}")
-    @CsvSource({"SO2, annual-mean, 60", "NO2, annual-mean, 40", "PM10, annual-mean, 70", "PM2_5, annual-mean, 35",
-            "CO, p95-24h, 4", "O3, p90-mda8, 160"})
-    void annualStatisticAboveGradeTwoIsABreach(String ind, String stat, double limit) {
-        assertThat(evaluate(annual(ind, stat, limit - 0.01, 365))).isEmpty();
-        assertThat(evaluate(annual(ind, stat, limit, 365))).isEmpty();
-        assertThat(evaluate(annual(ind, stat, limit + 0.01, 365))).singleElement().satisfies(b -> {
+    private static org.targetwatch.facts.AnnualStatistic annual(int year, String ind, String stat, double v,
+                                                                boolean determined) {
+        return new org.targetwatch.facts.AnnualStatistic("zd", "district", year, ind, stat, v, 365,
+                java.util.Collections.nCopies(12, 30), determined, determined ? null : "x", null);
+    }
+
+    /**
+     * GB 3095-2012 表1 limits compared at HJ 663-2013's precision (whole µg/m³, CO 0.1 mg/m³) after GB/T 8170
+     * rounding: below, at (a value that rounds to the limit, including a half that rounds to even) and above.
+     */
+    @ParameterizedTest(name = "{0} {1}: {2} attains, {3} attains, {4} exceeds")
+    @CsvSource({"SO2, annual-mean, 59.4, 60.5, 60.51", "NO2, annual-mean, 39.49, 40.4, 40.6",
+            "PM10, annual-mean, 69, 70.5, 71.5", "PM2_5, annual-mean, 34.5, 35.49, 35.5",
+            "CO, p95-24h, 3.94, 4.05, 4.06", "O3, p90-mda8, 159.49, 160.5, 161"})
+    void annualStatisticAboveGradeTwoIsABreach(String ind, String stat, double below, double at, double above) {
+        assertThat(evaluate(annual(ind, stat, below, 365))).isEmpty();
+        assertThat(evaluate(annual(ind, stat, at, 365))).isEmpty();
+        assertThat(evaluate(annual(ind, stat, above, 365))).singleElement().satisfies(b -> {
             assertThat(b.rule()).isEqualTo("air.annual-statistic-over-grade-ii");
             assertThat(b.period()).isEqualTo("2023:" + stat);
+            assertThat(b.value()).isEqualTo(b.threshold().round(above));
         });
     }
 
     @Test
-    void annualStatisticNeedsThreeHundredTwentyFourDays() {
-        assertThat(evaluate(annual("PM2_5", "annual-mean", 50, 323))).isEmpty();
-        assertThat(evaluate(annual("PM2_5", "annual-mean", 50, 324))).hasSize(1);
+    void anUndeterminedAnnualStatisticIsNeverJudgedAndCoversNoAlert() {
+        org.targetwatch.facts.AnnualStatistic a = annual(2023, "PM2_5", "annual-mean", 50, false);
+        assertThat(evaluate(a)).isEmpty();
+        assertThat(a.scopes()).isEmpty();
+        assertThat(annual(2023, "PM2_5", "annual-mean", 50, true).scopes()).hasSize(1);
     }
 
     @Test
@@ -190,8 +221,7 @@ class AirRulesTest {
 
     @Test
     void annualPm25LimitFollowsGb3095Of2026() {
-        org.targetwatch.facts.AnnualStatistic y2026 = new org.targetwatch.facts.AnnualStatistic("zd", "district",
-                2026, "PM2_5", "annual-mean", 31, 330);
+        org.targetwatch.facts.AnnualStatistic y2026 = annual(2026, "PM2_5", "annual-mean", 31, true);
         assertThat(evaluate(y2026)).extracting(b -> b.threshold().id())
                 .containsExactly("GB3095-2026/PM2_5/annual-mean/II/transition");
     }

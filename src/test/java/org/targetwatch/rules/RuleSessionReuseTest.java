@@ -130,7 +130,7 @@ class RuleSessionReuseTest {
     }
 
     private static DailyStat daily(String indicator, double mean) {
-        return new DailyStat("s1", indicator, DAY, 24, mean, List.of(1L));
+        return new DailyStat("s1", indicator, DAY, 24, mean, List.of(1L), null, true);
     }
 
     /** The real rules plus one file with the given rule. */

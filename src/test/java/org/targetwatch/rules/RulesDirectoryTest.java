@@ -159,7 +159,8 @@ class RulesDirectoryTest {
                 .lines().toList();
         String[][] cases = {
                 {"indicator == $d.indicator,", "indicator == $d.indicatr,"},   // second line of a pattern
-                {"inForceOn($d.date), test($d.count))", "inForceOn($d.dat), test($d.count))"},
+                {"inForceOn($d.date, $d.standardFrom), test($d.count))",
+                    "inForceOn($d.dat, $d.standardFrom), test($d.count))"},
                 {"rule \"air.heavy-pollution-day\"", "rul \"air.heavy-pollution-day\""},
                 {"$d : DailyStat()", "$d : DailyStt()"},
                 {"$d : AirDay(hasAqi)", "$d : AirDay(hasAqii)"}};

@@ -75,4 +75,95 @@ class AirYearTest {
         assertThat(y.prevPm25Mean()).isEqualTo(40.0);
         assertThat(y.change("PM2_5")).isEqualTo(-2.0);
     }
+
+    // ---- issue 13 item 2: GB 3095-2012 表4, the per-month rule of an annual statistic ----
+
+    private static final List<org.targetwatch.facts.Threshold> T = org.targetwatch.support.Rules.real().thresholds();
+
+    /** Every day of 2023 valid with SO2 {@code so2}, except {@code missing} days taken out of {@code month}. */
+    private static List<AirYear.Day> so2Year(double so2, int month, int missing) {
+        List<AirYear.Day> days = new ArrayList<>();
+        int dropped = 0;
+        for (LocalDate d = LocalDate.of(2023, 1, 1); d.getYear() == 2023; d = d.plusDays(1)) {
+            if (d.getMonthValue() == month && dropped < missing) {
+                dropped++;
+                continue;
+            }
+            days.add(new AirYear.Day(d, true, 60, Map.of("SO2", so2)));
+        }
+        return days;
+    }
+
+    private static org.targetwatch.facts.AnnualStatistic so2Mean(List<AirYear.Day> days) {
+        return AirYear.annual("zd", "district", 2023, days, T, null).stream()
+                .filter(a -> a.statistic().equals("annual-mean")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void twentySixValidDaysInMarchLeaveTheYearUndetermined() {
+        // March has 31 days: 5 missing leave 26, below 27; the year still has 360 valid days (≥ 324)
+        org.targetwatch.facts.AnnualStatistic a = so2Mean(so2Year(70, 3, 5));
+        assertThat(a.days()).isEqualTo(360);
+        assertThat(a.monthDays().get(2)).isEqualTo(26);
+        assertThat(a.determined()).isFalse();
+        assertThat(a.undetermined()).contains("3月有效日数26天");
+        assertThat(a.scopes()).isEmpty();
+        assertThat(evaluate(a)).isEmpty();
+        // 27 in March: determined, and 70 > 60 is a breach
+        org.targetwatch.facts.AnnualStatistic b = so2Mean(so2Year(70, 3, 4));
+        assertThat(b.determined()).isTrue();
+        assertThat(evaluate(b)).extracting(Breach::rule).containsExactly("air.annual-statistic-over-grade-ii");
+    }
+
+    @Test
+    void februaryNeedsTwentyFive() {
+        assertThat(so2Mean(so2Year(30, 2, 3)).determined()).isTrue();     // 25 of 28
+        assertThat(so2Mean(so2Year(30, 2, 4)).determined()).isFalse();    // 24 of 28
+    }
+
+    @Test
+    void fewerThan324DaysLeaveItUndeterminedEvenWithEveryMonthFull() {
+        List<AirYear.Day> days = new ArrayList<>();
+        for (AirYear.Day d : so2Year(30, 1, 0)) {
+            int limit = d.date().getMonthValue() == 2 ? 25 : 27;
+            if (d.date().getDayOfMonth() <= limit) {
+                days.add(d);    // 27 a month (February 25): 11 × 27 + 25 = 322 days
+            }
+        }
+        org.targetwatch.facts.AnnualStatistic a = so2Mean(days);
+        assertThat(a.days()).isEqualTo(322);
+        assertThat(a.determined()).isFalse();
+        assertThat(a.undetermined()).contains("322");
+    }
+
+    @Test
+    void annualMeanIsDecimalAndRoundedToWholeMicrograms() {
+        // 182 days at 60 and 183 at 61: 60.5013… → 61 (> 60); 183 at 60 and 182 at 61: 60.498… → 60 (attains)
+        List<AirYear.Day> days = new ArrayList<>();
+        int i = 0;
+        for (AirYear.Day d : so2Year(0, 1, 0)) {
+            days.add(new AirYear.Day(d.date(), true, 60, Map.of("SO2", i++ < 182 ? 60.0 : 61.0)));
+        }
+        assertThat(so2Mean(days).value()).isEqualTo(61.0);
+        List<AirYear.Day> lower = new ArrayList<>();
+        i = 0;
+        for (AirYear.Day d : so2Year(0, 1, 0)) {
+            lower.add(new AirYear.Day(d.date(), true, 60, Map.of("SO2", i++ < 183 ? 60.0 : 61.0)));
+        }
+        assertThat(so2Mean(lower).value()).isEqualTo(60.0);
+        assertThat(evaluate(so2Mean(lower))).isEmpty();
+    }
+
+    @Test
+    void beforeTheStandardNoAnnualStatisticIsDetermined() {
+        List<AirYear.Day> days = new ArrayList<>();
+        for (LocalDate d = LocalDate.of(2015, 1, 1); d.getYear() == 2015; d = d.plusDays(1)) {
+            days.add(new AirYear.Day(d, true, 60, Map.of("SO2", 90.0)));
+        }
+        assertThat(AirYear.annual("zd", "district", 2015, days, T, null))
+                .allSatisfy(a -> assertThat(a.determined()).isFalse());
+        assertThat(AirYear.annual("zd", "district", 2015, days, T, LocalDate.of(2013, 1, 1)))
+                .filteredOn(a -> a.statistic().equals("annual-mean")).singleElement()
+                .satisfies(a -> assertThat(evaluate(a)).hasSize(1));
+    }
 }

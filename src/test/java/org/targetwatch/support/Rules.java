@@ -60,6 +60,6 @@ public final class Rules {
         for (int i = 0; i < hours; i++) {
             ids.add(IDS.incrementAndGet());
         }
-        return new DailyStat(subject, indicator, day, hours, mean, ids);
+        return new DailyStat(subject, indicator, day, hours, mean, ids, null, hours >= 20);
     }
 }
