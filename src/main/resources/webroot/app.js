@@ -334,7 +334,9 @@ async function complianceView() {
       <td>${esc(x.target)} ${esc(x.unit)}</td><td class="${x.status === 'on-pace' || x.status === 'met' ? 'ok' : 'error'}">${esc(x.status)}</td></tr>`).join('')}</table>
     <h3>${t('water')}</h3><table><tr><th>${t('subject')}</th><th>${t('classNow')}</th><th>${t('targetClass')}</th><th></th></tr>
       ${c.water.map((w) => `<tr><td>${esc(w.name)}</td><td>${esc(w.class)}</td><td>${esc(w.targetClass)}</td>
-      <td class="${w.meetsTarget ? 'ok' : 'error'}">${w.meetsTarget ? '✓' : '✗ ' + esc(w.worstParameters.join(', '))}</td></tr>`).join('')}</table>
+      <td class="${w.meetsTarget == null ? '' : w.meetsTarget ? 'ok' : 'error'}">${w.meetsTarget == null
+        ? esc(w.status === 'insufficient-data' ? '数据不足 (年初至今) / insufficient data (year to date)' : '未评价 / not assessed')
+        : w.meetsTarget ? '✓' : '✗ ' + esc(w.worstParameters.join(', '))}</td></tr>`).join('')}</table>
     <h3>${t('debt')}</h3><table>${c.debt.map((d) => `<tr><td>${esc(d.subject)}</td><td>${esc(d.date)}</td><td>${esc(d.value)}%</td>
       <td>${t('band')}: ${esc(d.band)}</td></tr>`).join('')}</table>
     <h3>${t('safety')}</h3><p>${t('activeCritical')}: <b class="${c.safety.activeCritical ? 'error' : 'ok'}">${esc(c.safety.activeCritical)}</b></p>`;

@@ -11,9 +11,12 @@ import java.util.List;
 public record Accident(String subject, Instant observedAt, LocalDate date, double deaths, double seriousInjuries,
                        double directLossWan, int gradeRank, String gradeName, List<Long> readingIds) implements Scope.Covered {
 
-    /** Alert period: the accident's time, so that two accidents of one day are two alerts. */
+    /**
+     * Alert period: the accident's time in ISO-8601 with +08:00 (e.g. {@code 2023-08-02T14:30:00+08:00}), so that
+     * two accidents of one day are two alerts. Migration V12 moved periods stored in UTC onto this form.
+     */
     public String period() {
-        return observedAt.toString();
+        return org.targetwatch.store.Times.format(observedAt);
     }
 
     public String describe() {

@@ -10,12 +10,39 @@ import java.util.Map;
  *
  * @param classNumber     1 (I) .. 5 (V), 6 (劣V): the worst class of the assessed parameters; 0 if none assessed
  * @param targetClass     the subject's target class (1..5)
- * @param worstParameters up to three assessed parameters of the worst class (主要污染物 when worse than III)
+ * @param worstParameters the main pollutants (主要污染指标) of 环办〔2011〕22号: up to three assessed parameters worse
+ *                        than class III, worst class first, then by 超标倍数 over class III (empty when the class is
+ *                        III or better)
  * @param samples         number of samples behind the values (1 for a sample)
+ * @param separateClasses class of each separately evaluated parameter (湖库总氮, 粪大肠菌群), outside the class
+ * @param exceedances     超标倍数 over the target class limit of each assessed parameter above it (GB 3838 §5)
+ * @param judged          false for a year without the samples the monitoring plan requires: no alert, no clearing
+ * @param status          {@code assessed}, {@code not-assessed} (no classifiable parameter) or
+ *                        {@code insufficient-data} (a year short of its required samples: a year-to-date value)
+ * @param requiredSamples the samples a year requires (0 for samples and months)
  */
 public record WaterAssessment(String subject, String kind, String scope, String period, Map<String, Double> values,
                               Map<String, Integer> classes, int classNumber, int targetClass,
-                              List<String> worstParameters, int samples, List<Long> readingIds) implements Scope.Covered {
+                              List<String> worstParameters, int samples, List<Long> readingIds,
+                              Map<String, Integer> separateClasses, Map<String, Double> exceedances, boolean judged,
+                              String status, int requiredSamples) implements Scope.Covered {
+
+    /** The separately evaluated parameters of this assessment, for rules ({@code from $a.separateParameters}). */
+    public List<String> separateParameters() {
+        return List.copyOf(separateClasses.keySet());
+    }
+
+    /** The class of a separately evaluated parameter, 0 if it has none. */
+    public int separateClass(String indicator) {
+        return separateClasses.getOrDefault(indicator, 0);
+    }
+
+    /** A separate parameter's class in words, e.g. {@code WATER_TN IV类 (单独评价), 目标 III类}. */
+    public String describeSeparate(String indicator) {
+        return indicator + " " + org.targetwatch.stats.WaterClasses.name(separateClass(indicator))
+                + "类 (单独评价 / evaluated separately, 环办〔2011〕22号), 目标 / target "
+                + org.targetwatch.stats.WaterClasses.name(targetClass) + "类";
+    }
 
     public boolean worseThanTarget() {
         return classNumber > targetClass;
@@ -44,7 +71,12 @@ public record WaterAssessment(String subject, String kind, String scope, String 
     public String describe() {
         StringBuilder sb = new StringBuilder(org.targetwatch.stats.WaterClasses.name(classNumber)).append("类");
         if (!worstParameters.isEmpty()) {
-            sb.append(" (主要污染物 / main pollutants: ").append(String.join(", ", worstParameters)).append(")");
+            sb.append(" (主要污染指标 / main pollutants: ").append(String.join(", ", worstParameters)).append(")");
+        }
+        if (!exceedances.isEmpty()) {
+            List<String> parts = new java.util.ArrayList<>();
+            exceedances.forEach((k, v) -> parts.add(k + " " + v + "倍"));
+            sb.append(", 超标倍数 / times over the target class limit: ").append(String.join(", ", parts));
         }
         return sb.append(", 目标 / target ").append(org.targetwatch.stats.WaterClasses.name(targetClass))
                 .append("类").toString();
@@ -57,6 +89,14 @@ public record WaterAssessment(String subject, String kind, String scope, String 
 
     @Override
     public List<Scope> scopes() {
-        return classNumber == 0 ? List.of() : List.of(new Scope(subject, "WATER_CLASS", period, classNumber, readingIds));
+        if (!judged) {
+            return List.of();
+        }
+        List<Scope> out = new java.util.ArrayList<>();
+        if (classNumber > 0) {
+            out.add(new Scope(subject, "WATER_CLASS", period, classNumber, readingIds));
+        }
+        separateClasses.forEach((ind, c) -> out.add(new Scope(subject, ind, period, c, readingIds)));
+        return out;
     }
 }

@@ -109,13 +109,23 @@ public final class Compliance {
                                 continue;
                             }
                             WaterAssessment a = WaterStats.assess(rs.waterClasses(), w, "year", String.valueOf(year), mine);
+                            JsonObject separate = new JsonObject();
+                            a.separateClasses().forEach((k, c) -> separate.put(k,
+                                    org.targetwatch.stats.WaterClasses.name(c)));
                             waterRows.add(new JsonObject().put("subject", w.id()).put("name", w.name())
                                     .put("kind", w.kind()).put("classNumber", a.classNumber())
                                     .put("class", a.classNumber() == 0 ? null
                                             : org.targetwatch.stats.WaterClasses.name(a.classNumber()))
                                     .put("targetClass", org.targetwatch.stats.WaterClasses.name(a.targetClass()))
-                                    .put("meetsTarget", !a.worseThanTarget()).put("samples", a.samples())
-                                    .put("worstParameters", new JsonArray(a.worstParameters())));
+                                    .put("status", a.status())
+                                    .put("yearToDate", !a.judged())
+                                    .put("meetsTarget", a.classNumber() == 0 || !a.judged() ? null
+                                            : !a.worseThanTarget())
+                                    .put("samples", a.samples()).put("requiredSamples", a.requiredSamples())
+                                    .put("worstParameters", new JsonArray(a.worstParameters()))
+                                    .put("mainPollutants", new JsonArray(a.worstParameters()))
+                                    .put("exceedances", new JsonObject(new java.util.LinkedHashMap<>(a.exceedances())))
+                                    .put("separate", separate));
                         }
                         return null;
                     }));

@@ -16,7 +16,41 @@ class WaterRulesTest {
 
     private static WaterAssessment assessment(String scope, String period, int cls, int target) {
         return new WaterAssessment("sec-1", "water-section", scope, period, Map.of("WATER_NH3N", 1.2),
-                Map.of("WATER_NH3N", cls), cls, target, List.of("WATER_NH3N"), 1, List.of(11L));
+                Map.of("WATER_NH3N", cls), cls, target, List.of("WATER_NH3N"), 1, List.of(11L), Map.of(), Map.of(),
+                true, "assessed", 0);
+    }
+
+    private static WaterAssessment lakeTn(String scope, int tnClass, int target, boolean judged) {
+        return new WaterAssessment("lake-1", "water-section", scope, "2023", Map.of("WATER_TN", 1.2),
+                Map.of("WATER_TN", tnClass), 0, target, List.of(), 12, List.of(12L), Map.of("WATER_TN", tnClass),
+                Map.of(), judged, judged ? "not-assessed" : "insufficient-data", 12);
+    }
+
+    /** 环办〔2011〕22号: lake TN is evaluated on its own, below / at / above the target class. */
+    @Test
+    void aSeparateParameterIsAlertedOnItsOwnAgainstTheTargetClass() {
+        assertThat(evaluate(lakeTn("year", 2, 3, true))).isEmpty();
+        assertThat(evaluate(lakeTn("year", 3, 3, true))).isEmpty();
+        assertThat(evaluate(lakeTn("year", 4, 3, true))).singleElement().satisfies(b -> {
+            assertThat(b.rule()).isEqualTo("water.separate-parameter-worse-than-target");
+            assertThat(b.indicator()).isEqualTo("WATER_TN");
+            assertThat(b.value()).isEqualTo(4);
+            assertThat(b.threshold().id()).isEqualTo("GB3838-2002/SEPARATE/year-class");
+            assertThat(b.note()).contains("单独评价");
+        });
+        // and the section class rule never fires on a section classed by nothing else
+        assertThat(evaluate(lakeTn("year", 6, 3, true))).extracting(Breach::rule)
+                .containsExactly("water.separate-parameter-worse-than-target");
+    }
+
+    @Test
+    void aYearWithoutItsRequiredSamplesIsNeverJudged() {
+        WaterAssessment short1 = new WaterAssessment("sec-1", "water-section", "year", "2023",
+                Map.of("WATER_NH3N", 1.2), Map.of("WATER_NH3N", 4), 4, 3, List.of("WATER_NH3N"), 1, List.of(11L),
+                Map.of(), Map.of(), false, "insufficient-data", 12);
+        assertThat(evaluate(short1)).isEmpty();
+        assertThat(short1.scopes()).isEmpty();
+        assertThat(evaluate(lakeTn("year", 5, 3, false))).isEmpty();
     }
 
     @Test

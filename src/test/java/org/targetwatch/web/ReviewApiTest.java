@@ -132,8 +132,8 @@ class ReviewApiTest {
     void reloadRejectsABrokenRulesetKeepsServingAndSwapsAValidOneUnderLoad() throws Exception {
         String before = server.get("/api/v1/rulesets", supervisor).json().getString("current");
         String water = Files.readString(rules.resolve("water.drl"));
-        Files.writeString(rules.resolve("water.drl"), water.replace("$a : WaterAssessment(classNumber > 0)",
-                "$a : WaterAssessment(classNumbr > 0)"));
+        Files.writeString(rules.resolve("water.drl"), water.replace("$a : WaterAssessment(classNumber > 0, judged)",
+                "$a : WaterAssessment(classNumbr > 0, judged)"));
         Response broken = server.post("/api/v1/rulesets/reload", TestServer.ADMIN_TOKEN, "{}");
         assertThat(broken.status()).isEqualTo(422);
         assertThat(broken.json().getString("code")).isEqualTo("invalid_ruleset");
