@@ -723,12 +723,13 @@ public final class IngestService {
                 }
             });
         }
+        Future<List<Object>> inStep = incomeInStep(conn, stored);
         if (touched.isEmpty()) {
-            return Future.succeededFuture(List.of());
+            return inStep;
         }
         Future<Map<ReadingInput.Key, ReadingStore.Latest>> previous = previousKeys.isEmpty()
-                ? Future.succeededFuture(Map.of()) : readings.latestRevisions(conn, previousKeys);
-        return previous.map(prev -> {
+                ? Future.succeededFuture(Map.of()) : inStep.compose(x -> readings.latestRevisions(conn, previousKeys));
+        return previous.compose(p -> inStep.map(list -> p)).map(prev -> {
             List<Object> facts = new ArrayList<>();
             for (Reading r : touched) {
                 TargetDefinition def = ruleSet.targetOf(r.indicator()).orElseThrow();
@@ -736,7 +737,44 @@ public final class IngestService {
                         yearBefore(r.observedAt())));
                 facts.add(TargetProgress.of(def, r, p == null ? Double.NaN : p.value()));
             }
+            facts.addAll(inStep.result());
             return facts;
+        });
+    }
+
+    static final String GDP_GROWTH = "TARGET_T01";
+    static final List<String> INCOME_GROWTH = List.of("TARGET_T06", "TARGET_T06_URBAN", "TARGET_T06_RURAL");
+
+    /**
+     * T06: each stored income growth reading with the GDP growth of the same subject and observedAt, and each stored
+     * GDP growth reading with the income readings of that date (one statement for the batch; the batch's own
+     * readings are visible to it).
+     */
+    private Future<List<Object>> incomeInStep(SqlConnection conn, List<Reading> stored) {
+        Set<ReadingInput.Key> keys = new LinkedHashSet<>();
+        for (Reading r : stored) {
+            if (INCOME_GROWTH.contains(r.indicator()) || r.indicator().equals(GDP_GROWTH)) {
+                keys.add(new ReadingInput.Key(GDP_GROWTH, r.subject(), r.observedAt()));
+                INCOME_GROWTH.forEach(i -> keys.add(new ReadingInput.Key(i, r.subject(), r.observedAt())));
+            }
+        }
+        if (keys.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return readings.latestRevisions(conn, new ArrayList<>(keys)).map(found -> {
+            List<Object> out = new ArrayList<>();
+            for (ReadingInput.Key k : keys) {
+                if (!INCOME_GROWTH.contains(k.indicator()) || !found.containsKey(k)) {
+                    continue;
+                }
+                ReadingStore.Latest gdp = found.get(new ReadingInput.Key(GDP_GROWTH, k.subject(), k.observedAt()));
+                if (gdp != null) {
+                    out.add(new org.targetwatch.facts.IncomeInStep(k.subject(), k.indicator(),
+                            k.observedAt().atZone(ReadingParser.ZONE).toLocalDate(), found.get(k).value(),
+                            gdp.value(), List.of()));
+                }
+            }
+            return out;
         });
     }
 

@@ -11,11 +11,13 @@ import java.util.Map;
  *
  * @param profile cumulative share of the year's amount due by the end of each month (1..12), or empty for a
  *                linear pace
+ * @param role    {@code target} (a 2023 commitment of the report) or {@code baseline} (a 2022 result the report
+ *                quotes, S01/S02: checked only by its year-on-year reading, never shown as a 2023 target)
  */
 public record TargetDefinition(String id, String phrase, String metric, String section, String category,
                                String strength, String mode, String indicator, String unit, String op,
                                double target, Map<Integer, Double> profile, String status, String statusNote,
-                               String reason, String baseline2022) {
+                               String reason, String baseline2022, String role) {
 
     /** Elapsed share of the year on {@code day}: the profile's value for its month, else day of year ÷ days. */
     public double share(LocalDate day) {
@@ -34,6 +36,6 @@ public record TargetDefinition(String id, String phrase, String metric, String s
                                 Map.Entry::getValue))))
                 .put("status", status).put("statusNote", statusNote.isEmpty() ? null : statusNote)
                 .put("checkable", indicator != null).put("reason", reason.isEmpty() ? null : reason)
-                .put("baseline2022", baseline2022);
+                .put("baseline2022", baseline2022).put("role", role);
     }
 }

@@ -74,7 +74,7 @@ final class TargetFile {
                         checkable ? req(o, "indicator") : null, o.getString("unit"), o.getString("op"),
                         o.containsKey("target") ? ((Number) o.getValue("target")).doubleValue() : Double.NaN,
                         profile, o.getString("status", "CONFIRMED"), o.getString("statusNote", ""),
-                        o.getString("reason", ""), o.getString("baseline2022", ""));
+                        o.getString("reason", ""), o.getString("baseline2022", ""), o.getString("role", "target"));
                 targets.add(def);
                 if (checkable) {
                     if (def.op() == null || !Set.of(">", ">=", "<", "<=").contains(def.op())) {

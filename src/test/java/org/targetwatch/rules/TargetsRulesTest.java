@@ -185,4 +185,45 @@ class TargetsRulesTest {
     void targetsApplyOnlyToTheReportYear() {
         assertThat(fired(progress("T62", LocalDate.of(2024, 12, 31), 0, Double.NaN))).isEmpty();
     }
+
+    /** Issue 13 item 15: S01/S02 quote 2022 results; they are baselines, every report commitment a target. */
+    @Test
+    void quoted2022ResultsAreBaselinesNotTargets() {
+        List<TargetDefinition> all = Rules.real().targets();
+        assertThat(all).filteredOn(t -> t.id().startsWith("S0")).hasSize(2)
+                .allSatisfy(t -> assertThat(t.toJson().getString("role")).isEqualTo("baseline"));
+        assertThat(all).filteredOn(t -> t.id().startsWith("T"))
+                .allSatisfy(t -> assertThat(t.role()).isEqualTo("target"));
+    }
+
+    /** Issue 13 item 12: the sown area follows a sowing calendar, so a shortfall shows by early summer. */
+    @Test
+    void sownAreaIsPacedBySowingNotByHarvest() {
+        LocalDate june30 = LocalDate.of(2023, 6, 30);
+        // 60万亩 are due sown by the end of June: 59.9 is behind, 60 on pace (the harvest profile expected 15)
+        assertThat(fired(progress("T47a", june30, 59.9, Double.NaN))).contains("target.behind-pace");
+        assertThat(fired(progress("T47a", june30, 60, Double.NaN))).doesNotContain("target.behind-pace");
+        // grain output (T47b) keeps the harvest profile: 25% of 27万吨 by the end of June
+        assertThat(fired(progress("T47b", june30, 6.75, Double.NaN))).doesNotContain("target.behind-pace");
+        assertThat(fired(progress("T47b", june30, 6.7, Double.NaN))).contains("target.behind-pace");
+    }
+
+    /** Issue 13 item 11: T06 compares each income series with the GDP growth of the same period. */
+    @Test
+    void incomeGrowthIsJudgedAgainstTheGdpGrowthOfTheSamePeriod() {
+        LocalDate june30 = LocalDate.of(2023, 6, 30);
+        java.util.function.DoubleFunction<org.targetwatch.facts.IncomeInStep> urban = income ->
+                new org.targetwatch.facts.IncomeInStep("zd", "TARGET_T06_URBAN", june30, income, 7.1, List.of());
+        assertThat(evaluate(urban.apply(6.2))).isEmpty();     // 0.9 points below
+        assertThat(evaluate(urban.apply(6.1))).isEmpty();             // exactly 1 point below: still in step
+        assertThat(evaluate(urban.apply(6.0))).singleElement().satisfies(b -> {
+            assertThat(b.rule()).isEqualTo("target.income-not-in-step-with-gdp");
+            assertThat(b.indicator()).isEqualTo("TARGET_T06_URBAN");
+            assertThat(b.value()).isEqualTo(-1.1);
+            assertThat(b.threshold().status()).isEqualTo("UNCONFIRMED");
+        });
+        // a fast-growing economy: 6% income growth that a fixed 6% target would pass lags 8% GDP growth
+        assertThat(evaluate(new org.targetwatch.facts.IncomeInStep("zd", "TARGET_T06_RURAL", june30, 6.0, 8.0,
+                List.of()))).hasSize(1);
+    }
 }
