@@ -14,7 +14,7 @@ const T = {
     assign: '指派', assignee: '指派给', history: '处理记录', deliveries: '通知投递', hits: '规则命中', source: '依据',
     readings: '读数', facts: '匹配事实', why: '为何触发', back: '返回', indicatorName: '指标代码', range: '范围',
     day: '24小时', month: '30天', year: '全年', date: '日期', show: '显示', goodDays: '优良天数比例',
-    targets: '目标进度', water: '断面水质', debt: '债务率', safety: '安全底线', target: '目标', pace: '应达',
+    targets: '目标进度', water: '断面水质', debt: '债务率', safety: '安全底线', target: '目标', pace: '应达', due: '到期',
     provenance: '出处', confirmed: '确认', falsePositive: '误报', version: '版本', loadedAt: '加载时间', loadedBy: '加载人',
     diff: '比较', reload: '重新加载规则', backtest: '回测', from: '从', to: '到', run: '运行',
     candidate: '候选 thresholds.json (可选)', added: '新增', removed: '消失', changed: '变化', none: '无',
@@ -31,7 +31,7 @@ const T = {
     facts: 'Matched facts', why: 'Why it fired', back: 'Back', indicatorName: 'Indicator', range: 'Range',
     day: '24 hours', month: '30 days', year: 'Year', date: 'Date', show: 'Show', goodDays: 'Good-day ratio',
     targets: 'Targets', water: 'Water sections', debt: 'Debt ratio', safety: 'Safety bottom lines', target: 'Target',
-    pace: 'Due', provenance: 'Provenance', confirmed: 'Confirmed', falsePositive: 'False positive', version: 'Version',
+    pace: 'Due', due: 'due', provenance: 'Provenance', confirmed: 'Confirmed', falsePositive: 'False positive', version: 'Version',
     loadedAt: 'Loaded at', loadedBy: 'Loaded by', diff: 'Compare', reload: 'Reload rules', backtest: 'Backtest',
     from: 'From', to: 'To', run: 'Run', candidate: 'Candidate thresholds.json (optional)', added: 'Added',
     removed: 'Removed', changed: 'Changed', none: 'none', count: 'Count', open: 'Open', total: 'Total',
@@ -330,8 +330,8 @@ async function complianceView() {
       <td>${t('target')} ${esc(pct(a.goodDayTarget))}</td><td>${t('attained')}: ${a.attained == null ? '—' : esc(a.attained)}</td></tr>`).join('')}</table>
     <h3>${t('targets')}</h3><table data-testid="compliance-targets"><tr><th>ID</th><th></th><th>${t('value')}</th>
       <th>${t('pace')}</th><th>${t('target')}</th><th>${t('status')}</th></tr>${c.targets.map((x) => `<tr><td>${esc(x.id)}</td>
-      <td>${esc(x.phrase)} <small>${esc(x.strength)}</small></td><td>${esc(x.value)}</td><td>${esc(x.expected)} (${esc(x.share)}%)</td>
-      <td>${esc(x.target)} ${esc(x.unit)}</td><td class="${x.status === 'on-pace' || x.status === 'met' ? 'ok' : 'error'}">${esc(x.status)}</td></tr>`).join('')}</table>
+      <td>${esc(x.phrase)}${x.item ? ` <b>${esc(x.item)}</b>` : ''} <small>${esc(x.strength)}</small></td><td>${esc(x.value)}</td><td>${esc(x.expected)} (${esc(x.share)}%)</td>
+      <td>${esc(x.target)} ${esc(x.unit)}${x.milestone ? ` <small>${t('due')} ${esc(x.due)}</small>` : ''}</td><td class="${x.status === 'on-pace' || x.status === 'met' ? 'ok' : x.status === 'pending' ? '' : 'error'}">${esc(x.status)}</td></tr>`).join('')}</table>
     <h3>${t('water')}</h3><table><tr><th>${t('subject')}</th><th>${t('classNow')}</th><th>${t('targetClass')}</th><th></th></tr>
       ${c.water.map((w) => `<tr><td>${esc(w.name)}</td><td>${esc(w.class)}</td><td>${esc(w.targetClass)}</td>
       <td class="${w.meetsTarget == null ? '' : w.meetsTarget ? 'ok' : 'error'}">${w.meetsTarget == null

@@ -138,6 +138,11 @@ public final class Compliance {
         });
     }
 
+    /**
+     * A target's row: {@code met} or {@code missed} on its due date; before it {@code on-pace}, {@code behind-pace}
+     * or {@code at-risk} (the projection misses), and for a done/not-done milestone not yet done {@code pending}
+     * (nothing is due before its due date).
+     */
     private static JsonObject progress(TargetDefinition def, Reading r) {
         TargetProgress p = TargetProgress.of(def, r, Double.NaN);
         boolean meets = switch (def.op()) {
@@ -148,12 +153,15 @@ public final class Compliance {
         };
         boolean projectionMeets = !p.hasProjection() || !def.mode().equals("cumulative")
                 || (def.op().startsWith(">") ? p.projection() >= p.target() : p.projection() <= p.target());
-        String status = p.yearEnd() ? (meets ? "met" : "missed") : !meets ? (projectionMeets ? "behind-pace" : "at-risk")
-                : "on-pace";
+        String status = p.pastDue() ? (meets ? "met" : "missed")
+                : "done".equals(def.measure()) ? (meets ? "met" : "pending")
+                : !meets ? (projectionMeets ? "behind-pace" : "at-risk") : "on-pace";
         return new JsonObject().put("id", def.id()).put("phrase", def.phrase()).put("strength", def.strength())
+                .put("item", def.item().isEmpty() ? null : def.item()).put("milestone", def.milestone())
                 .put("subject", r.subject()).put("date", r.date().toString()).put("value", r.value())
                 .put("expected", Math.round(p.expected() * 100) / 100.0).put("target", def.target())
-                .put("unit", def.unit()).put("share", Math.round(p.share() * 1000) / 10.0).put("status", status);
+                .put("unit", def.unit()).put("share", Math.round(p.share() * 1000) / 10.0)
+                .put("due", def.due().toString()).put("status", status);
     }
 
     private static String band(double ratio) {

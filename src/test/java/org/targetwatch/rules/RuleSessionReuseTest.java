@@ -135,11 +135,7 @@ class RuleSessionReuseTest {
 
     /** The real rules plus one file with the given rule. */
     private static RuleSet withRule(Path dir, String rule) throws IOException {
-        try (Stream<Path> s = Files.list(Rules.DIR)) {
-            for (Path p : s.toList()) {
-                Files.copy(p, dir.resolve(p.getFileName()));
-            }
-        }
+        Rules.copyTo(dir);
         Files.writeString(dir.resolve("probe.drl"), """
                 package org.targetwatch.rules.probe;
                 import org.targetwatch.facts.Breach;

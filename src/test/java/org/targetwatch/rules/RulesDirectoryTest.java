@@ -45,7 +45,7 @@ class RulesDirectoryTest {
 
     @Test
     void brokenDrlIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
-        copyRules(dir);
+        Rules.copyTo(dir);
         Files.writeString(dir.resolve("broken.drl"), """
                 package org.targetwatch.rules.broken;
                 import org.targetwatch.facts.Reading;
@@ -68,7 +68,7 @@ class RulesDirectoryTest {
     /** README, "Adding a rule": package org.targetwatch.rules.<domain>, and every rule carries its metadata. */
     @Test
     void foreignPackageAndMissingMetadataAreRefusedWithFileAndLine(@TempDir Path dir) throws IOException {
-        copyRules(dir);
+        Rules.copyTo(dir);
         Files.writeString(dir.resolve("foreign.drl"), """
                 // a file in a foreign package
                 package com.example.rules;
@@ -185,7 +185,7 @@ class RulesDirectoryTest {
 
     @Test
     void invalidThresholdEntryIsReportedWithItsIndex(@TempDir Path dir) throws IOException {
-        copyRules(dir);
+        Rules.copyTo(dir);
         String text = Files.readString(dir.resolve("thresholds.json"));
         Files.writeString(dir.resolve("thresholds.json"), text.replaceFirst("\"op\": \">\"", "\"op\": \"~\""));
         assertThatThrownBy(() -> RuleSet.build(dir))
@@ -200,7 +200,7 @@ class RulesDirectoryTest {
     /** A wrong type or an unknown field in a data table names the entry and field (the JSON Schema's check). */
     @Test
     void wrongTypesInDataTablesNameTheEntryAndField(@TempDir Path dir) throws IOException {
-        copyRules(dir);
+        Rules.copyTo(dir);
         String text = Files.readString(dir.resolve("thresholds.json"));
         Files.writeString(dir.resolve("thresholds.json"), text.replaceFirst("\"value\": 75,", "\"value\": \"75\",")
                 .replaceFirst("\"unit\": \"hours\",", "\"unit\": \"hours\", \"unti\": \"typo\","));
@@ -218,18 +218,10 @@ class RulesDirectoryTest {
 
     @Test
     void versionChangesWhenAnyFileChanges(@TempDir Path dir) throws IOException {
-        copyRules(dir);
+        Rules.copyTo(dir);
         String before = RuleSet.build(dir).version();
         assertThat(before).isEqualTo(Rules.real().version());
         Files.writeString(dir.resolve("water.drl"), Files.readString(dir.resolve("water.drl")) + "\n// note\n");
         assertThat(RuleSet.build(dir).version()).isNotEqualTo(before);
-    }
-
-    private static void copyRules(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(Rules.DIR)) {
-            for (Path p : s.toList()) {
-                Files.copy(p, dir.resolve(p.getFileName()));
-            }
-        }
     }
 }

@@ -31,6 +31,16 @@ public final class Rules {
         return ruleSet;
     }
 
+    /** Copies every file of {@code rules/} into {@code dir}, for tests that build a changed ruleset. */
+    public static Path copyTo(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(DIR)) {
+            for (Path p : s.toList()) {
+                java.nio.file.Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        return dir;
+    }
+
     public static List<Breach> evaluate(Object... facts) {
         return evaluate(List.of(facts));
     }

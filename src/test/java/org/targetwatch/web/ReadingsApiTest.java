@@ -26,7 +26,7 @@ class ReadingsApiTest {
         server.register("air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list",
                 "st-csv");
         server.register("water-section", "sec-a", "sec-b", "sec-r", "sec-list");
-        server.register("district", "zengdu-debt", "zengdu-safety", "zengdu-acc", "debt-f", "clock-skew");
+        server.register("district", "zengdu-debt", "zengdu-safety", "zengdu-acc", "debt-f", "clock-skew", "zengdu-ms");
     }
 
     @AfterAll
@@ -259,6 +259,44 @@ class ReadingsApiTest {
             assertThat(a.getString("resolution")).isEqualTo("auto");
             assertThat(a.getDouble("clearingValue")).isEqualTo(4000.0);
         });
+    }
+
+    /** Issue 13 item 16: 「完成…」 milestones through the server, in the alerts and in the targets at a glance. */
+    @Test
+    void milestonesAreHeldToTheirScheduleAndShownWithTheirDueDate() {
+        Response behind = post(reading("TARGET_M02", "zengdu-ms", "2023-07-02T00:00:00+08:00", 30, "%"));
+        assertThat(behind.status()).as(behind.body()).isEqualTo(201);
+        assertThat(behind.array("alerts")).singleElement().satisfies(o -> {
+            JsonObject a = (JsonObject) o;
+            assertThat(a.getString("rule")).isEqualTo("target.behind-pace");
+            assertThat(a.getString("severity")).isEqualTo("info");
+            assertThat(a.getString("source")).contains("「完成氵厥水河东岸生态环境提升工程建设」");
+        });
+        Response pending = post(reading("TARGET_M06", "zengdu-ms", "2023-06-30T00:00:00+08:00", 0, "bool"));
+        assertThat(pending.array("alerts")).isEmpty();
+        JsonArray rows = server.get("/api/v1/compliance?year=2023", risk).json().getJsonArray("targets");
+        java.util.Map<String, JsonObject> mine = new java.util.HashMap<>();
+        rows.stream().map(JsonObject.class::cast).filter(o -> o.getString("subject").equals("zengdu-ms"))
+                .forEach(o -> mine.put(o.getString("id"), o));
+        assertThat(mine.get("M02").getString("status")).isEqualTo("behind-pace");
+        assertThat(mine.get("M02").getString("due")).isEqualTo("2023-12-31");
+        assertThat(mine.get("M02").getBoolean("milestone")).isTrue();
+        assertThat(mine.get("M06").getString("status")).isEqualTo("pending");
+        // the 万安生态陵园 part of T69 is listed with its item and the target it belongs to
+        JsonObject wanan = server.get("/api/v1/rules", risk).json().getJsonArray("targets").stream()
+                .map(JsonObject.class::cast).filter(t -> t.getString("id").equals("M07")).findFirst().orElseThrow();
+        assertThat(wanan.getString("item")).isEqualTo("万安生态陵园");
+        assertThat(wanan.getString("partOf")).isEqualTo("T69");
+        assertThat(wanan.getString("measure")).isEqualTo("share");
+        // done by the due date: the behind-schedule alert resolves, nothing is missed
+        Response done = post(reading("TARGET_M02", "zengdu-ms", "2023-12-31T00:00:00+08:00", 100, "%"));
+        assertThat(done.array("alerts")).singleElement().satisfies(o -> {
+            assertThat(((JsonObject) o).getString("rule")).isEqualTo("target.behind-pace");
+            assertThat(((JsonObject) o).getString("status")).isEqualTo("resolved");
+        });
+        Response notDone = post(reading("TARGET_M06", "zengdu-ms", "2023-12-31T00:00:00+08:00", 0, "bool"));
+        assertThat(notDone.array("alerts")).extracting(o -> ((JsonObject) o).getString("rule"))
+                .containsExactly("target.missed");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.targetwatch.support.Rules;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
 
@@ -33,11 +34,7 @@ class ReviewApiTest {
     @BeforeAll
     static void start() throws Exception {
         rules = Files.createTempDirectory("rules");
-        try (Stream<Path> s = Files.list(Path.of("rules"))) {
-            for (Path p : s.toList()) {
-                Files.copy(p, rules.resolve(p.getFileName()));
-            }
-        }
+        Rules.copyTo(rules);
         server = new TestServer(Map.of("TARGETWATCH_RULES_DIR", rules.toString()));
         officer = server.token("officer");
         supervisor = server.token("supervisor");
