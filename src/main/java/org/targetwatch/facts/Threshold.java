@@ -93,4 +93,15 @@ public record Threshold(String id, String kind, String indicator, String statist
         LocalDate from = fromSetting != null && settingFrom != null ? settingFrom : effectiveFrom;
         return !day.isBefore(from) && (effectiveTo == null || !day.isAfter(effectiveTo));
     }
+
+    /**
+     * The enabled thresholds of {@code kind}, {@code indicator} and {@code statistic} in force on {@code day} for a
+     * subject whose {@link #fromSetting} date is {@code settingFrom}, in table order.
+     */
+    public static java.util.stream.Stream<Threshold> inForce(java.util.List<Threshold> thresholds, String kind,
+                                                             String indicator, String statistic, LocalDate day,
+                                                             LocalDate settingFrom) {
+        return thresholds.stream().filter(t -> t.enabled() && t.kind().equals(kind) && t.indicator().equals(indicator)
+                && t.statistic().equals(statistic) && t.inForceOn(day, settingFrom));
+    }
 }

@@ -69,13 +69,8 @@ public final class AirSummary {
 
     private static Threshold find(List<Threshold> thresholds, String kind, String indicator, String statistic,
                                   AnnualStatistic a) {
-        for (Threshold t : thresholds) {
-            if (t.enabled() && t.kind().equals(kind) && t.indicator().equals(indicator)
-                    && t.statistic().equals(statistic) && t.inForceOn(a.yearEnd(), a.standardFrom())) {
-                return t;
-            }
-        }
-        return null;
+        return Threshold.inForce(thresholds, kind, indicator, statistic, a.yearEnd(), a.standardFrom()).findFirst()
+                .orElse(null);
     }
 
     private static Double nan(double v) {

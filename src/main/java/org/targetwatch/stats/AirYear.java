@@ -119,14 +119,8 @@ public final class AirYear {
                 return;
             }
             LocalDate end = LocalDate.of(year, 12, 31);
-            Integer decimals = null;
-            for (Threshold t : thresholds) {
-                if (t.enabled() && t.kind().equals("limit") && t.indicator().equals(indicator)
-                        && t.statistic().equals(statistic) && t.inForceOn(end, standardFrom) && t.decimals() != null) {
-                    decimals = t.decimals();
-                    break;
-                }
-            }
+            Integer decimals = Threshold.inForce(thresholds, "limit", indicator, statistic, end, standardFrom)
+                    .map(Threshold::decimals).filter(java.util.Objects::nonNull).findFirst().orElse(null);
             BigDecimal exact = p < 0 ? Decimals.mean(values) : Percentile.of(values, p);
             double v = Decimals.value(exact, decimals);
             String why = undetermined(indicator, values.size(), months, end);
@@ -157,13 +151,8 @@ public final class AirYear {
         }
 
         private Threshold validity(String indicator, String statistic, LocalDate end) {
-            for (Threshold t : thresholds) {
-                if (t.enabled() && t.kind().equals("validity") && t.indicator().equals(indicator)
-                        && t.statistic().equals(statistic) && t.inForceOn(end, standardFrom)) {
-                    return t;
-                }
-            }
-            return null;
+            return Threshold.inForce(thresholds, "validity", indicator, statistic, end, standardFrom).findFirst()
+                    .orElse(null);
         }
 
         private static String fmt(double v) {
