@@ -1,5 +1,15 @@
 package org.targetwatch;
 
+import org.targetwatch.domain.Domain;
+import org.targetwatch.domain.air.AirDomain;
+import org.targetwatch.domain.air.AirStore;
+import org.targetwatch.domain.water.WaterDomain;
+import org.targetwatch.domain.water.WaterStore;
+import org.targetwatch.domain.targets.TargetsDomain;
+import org.targetwatch.domain.safety.SafetyDomain;
+import org.targetwatch.domain.debt.DebtDomain;
+import org.targetwatch.common.TargetWatchException;
+import org.targetwatch.common.Telemetry;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +24,7 @@ import org.targetwatch.store.RuleHitStore;
 import org.targetwatch.store.RulesetStore;
 import org.targetwatch.store.SilenceStore;
 import org.targetwatch.config.AppConfig;
-import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.config.IndicatorCatalog;
 import org.targetwatch.ingest.IngestService;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
@@ -89,9 +99,12 @@ public final class TargetWatch implements AutoCloseable {
             rulesets.record(ruleSet.version(), ruleSet.files(), "startup", clock.instant()).await();
             SilenceStore silences = new SilenceStore(database.pool());
             Notifier notifier = new Notifier(routing, outbox, silences);
-            IngestService ingest = new IngestService(database.pool(), subjects, readings,
-                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()), engine, catalog, clock,
-                    telemetry);
+            // the domains, in the order they derive (air takes district locks, water region locks: see Locks)
+            List<Domain> domains = List.of(new AirDomain(subjects, catalog, new AirStore()),
+                    new WaterDomain(subjects, new WaterStore()), new TargetsDomain(readings),
+                    new SafetyDomain(readings), new DebtDomain(readings));
+            IngestService ingest = new IngestService(database.pool(), readings, domains,
+                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()), engine, clock, telemetry);
             ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
                     alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, silences,
                     ruleHits, rulesets, telemetry, clock, database.health());

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import org.targetwatch.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.store.AlertStore;
 
 import java.time.Clock;

@@ -240,7 +240,7 @@ public final class AlertService {
      * evaluation (a wrong rule or threshold must not flood the risk offices). Identified by rule and day.
      */
     private AlertStore.Upsert guardrail(String rule, int count, RuleSet ruleSet, Instant now) {
-        String day = now.atZone(org.targetwatch.ingest.ReadingParser.ZONE).toLocalDate().toString();
+        String day = now.atZone(org.targetwatch.common.Times.ZONE).toLocalDate().toString();
         RuleInfo info = ruleSet.rule(rule).orElse(new RuleInfo(rule, "?", "", "", "", ""));
         return new AlertStore.Upsert(fingerprint(rule, "*", "*", "guardrail:" + day), rule, info.category(), "major",
                 "*", "*", "guardrail:" + day, count, "GUARDRAIL/maxAlertsPerRule", ">", maxAlertsPerRule, "alerts",

@@ -1,5 +1,6 @@
 package org.targetwatch.alerts;
 
+import org.targetwatch.facts.Silence;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;

@@ -1,15 +1,16 @@
 package org.targetwatch.alerts;
 
+import org.targetwatch.facts.Silence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.targetwatch.ingest.Indicator;
-import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.config.Indicator;
+import org.targetwatch.config.IndicatorCatalog;
 import org.targetwatch.store.AlertStore;
-import org.targetwatch.store.Times;
+import org.targetwatch.common.Times;
 import org.targetwatch.store.ReadingStore;
 import org.targetwatch.store.SilenceStore;
 

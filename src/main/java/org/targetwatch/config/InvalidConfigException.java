@@ -1,6 +1,6 @@
 package org.targetwatch.config;
 
-import org.targetwatch.TargetWatchException;
+import org.targetwatch.common.TargetWatchException;
 
 /** A configuration value is missing, malformed or out of range. The message names the key. */
 public class InvalidConfigException extends TargetWatchException {

@@ -16,7 +16,7 @@ public record Accident(String subject, Instant observedAt, LocalDate date, doubl
      * two accidents of one day are two alerts. Migration V12 moved periods stored in UTC onto this form.
      */
     public String period() {
-        return org.targetwatch.store.Times.format(observedAt);
+        return org.targetwatch.common.Times.format(observedAt);
     }
 
     public String describe() {

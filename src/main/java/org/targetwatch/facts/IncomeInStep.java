@@ -18,7 +18,7 @@ public record IncomeInStep(String subject, String series, LocalDate date, double
 
     /** Income growth minus GDP growth, in percentage points (negative: income lags). */
     public double gap() {
-        return org.targetwatch.stats.Decimals.of(incomeGrowth).subtract(org.targetwatch.stats.Decimals.of(gdpGrowth))
+        return org.targetwatch.common.Decimals.of(incomeGrowth).subtract(org.targetwatch.common.Decimals.of(gdpGrowth))
                 .doubleValue();
     }
 

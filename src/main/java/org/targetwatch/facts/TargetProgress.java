@@ -23,17 +23,6 @@ public record TargetProgress(String subject, String targetId, String indicator, 
                              LocalDate due, boolean pastDue, double previous, long readingId)
         implements Scope.Covered {
 
-    /** Progress of the target {@code def} as of reading {@code r}; {@code previous} for decrease targets. */
-    public static TargetProgress of(org.targetwatch.rules.TargetDefinition def, Reading r, double previous) {
-        LocalDate day = r.date();
-        double share = def.share(day);
-        double target = Double.isNaN(def.target()) ? 0 : def.target();
-        double expected = def.paced() ? target * share : target;
-        double projection = def.mode().equals("cumulative") ? (share > 0 ? r.value() / share : Double.NaN)
-                : def.milestone() ? Double.NaN : r.value();
-        return new TargetProgress(r.subject(), def.id(), r.indicator(), def.mode(), day, r.value(), target, share,
-                expected, projection, def.due(), !day.isBefore(def.due()), previous, r.id());
-    }
 
     public boolean hasProjection() {
         return !Double.isNaN(projection);

@@ -23,7 +23,7 @@ import java.time.LocalDate;
  * @param pendingSeconds     and until it has been breaching this long
  * @param decimals      the precision the standard publishes for the judged statistic: before {@link #test(double)}
  *                      compares, the value is rounded to this many decimal places by GB/T 8170 修约 (round half to
- *                      even on its decimal value, see {@link org.targetwatch.stats.Decimals}); null: compared as is
+ *                      even on its decimal value, see {@link org.targetwatch.common.Decimals}); null: compared as is
  * @param fromSetting   null, or the name of a subject setting (only {@code airStandardFrom}) that replaces
  *                      {@code effectiveFrom} for the subjects that set it: the standard applies to them from that
  *                      date (see {@link #inForceOn(LocalDate, LocalDate)})
@@ -48,7 +48,7 @@ public record Threshold(String id, String kind, String indicator, String statist
 
     /** {@code x}, rounded to {@link #decimals} when set: the value this threshold judges and reports. */
     public double round(double x) {
-        return decimals == null ? x : org.targetwatch.stats.Decimals.round(x, decimals);
+        return decimals == null ? x : org.targetwatch.common.Decimals.round(x, decimals);
     }
 
     /** {@code round(x) op value}. */

@@ -39,9 +39,9 @@ public record WaterAssessment(String subject, String kind, String scope, String 
 
     /** A separate parameter's class in words, e.g. {@code WATER_TN IV类 (单独评价), 目标 III类}. */
     public String describeSeparate(String indicator) {
-        return indicator + " " + org.targetwatch.stats.WaterClasses.name(separateClass(indicator))
+        return indicator + " " + className(separateClass(indicator))
                 + "类 (单独评价 / evaluated separately, 环办〔2011〕22号), 目标 / target "
-                + org.targetwatch.stats.WaterClasses.name(targetClass) + "类";
+                + className(targetClass) + "类";
     }
 
     public boolean worseThanTarget() {
@@ -69,7 +69,7 @@ public record WaterAssessment(String subject, String kind, String scope, String 
 
     /** The class and its worst parameters in words, e.g. {@code IV类 (WATER_NH3N IV, WATER_TP IV)}. */
     public String describe() {
-        StringBuilder sb = new StringBuilder(org.targetwatch.stats.WaterClasses.name(classNumber)).append("类");
+        StringBuilder sb = new StringBuilder(className(classNumber)).append("类");
         if (!worstParameters.isEmpty()) {
             sb.append(" (主要污染指标 / main pollutants: ").append(String.join(", ", worstParameters)).append(")");
         }
@@ -78,7 +78,7 @@ public record WaterAssessment(String subject, String kind, String scope, String 
             exceedances.forEach((k, v) -> parts.add(k + " " + v + "倍"));
             sb.append(", 超标倍数 / times over the target class limit: ").append(String.join(", ", parts));
         }
-        return sb.append(", 目标 / target ").append(org.targetwatch.stats.WaterClasses.name(targetClass))
+        return sb.append(", 目标 / target ").append(className(targetClass))
                 .append("类").toString();
     }
 
@@ -98,5 +98,12 @@ public record WaterAssessment(String subject, String kind, String scope, String 
         }
         separateClasses.forEach((ind, c) -> out.add(new Scope(subject, ind, period, c, readingIds)));
         return out;
+    }
+
+    private static final String[] CLASS_NAMES = {"I", "II", "III", "IV", "V", "劣V"};
+
+    /** The name of GB 3838-2002 class 1..6: I, II, III, IV, V, 劣V. */
+    public static String className(int classNumber) {
+        return CLASS_NAMES[classNumber - 1];
     }
 }

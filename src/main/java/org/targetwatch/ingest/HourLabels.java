@@ -1,5 +1,6 @@
 package org.targetwatch.ingest;
 
+import org.targetwatch.store.ReadingInput;
 import org.targetwatch.facts.Subject;
 
 import java.time.Duration;

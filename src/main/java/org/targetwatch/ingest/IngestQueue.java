@@ -37,13 +37,13 @@ public final class IngestQueue {
     }
 
     private final IngestService service;
-    private final org.targetwatch.Telemetry telemetry;
+    private final org.targetwatch.common.Telemetry telemetry;
     private final int concurrency;
     private final int groupReadings;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();   // guarded by this
     private int running;                                             // guarded by this
 
-    public IngestQueue(IngestService service, org.targetwatch.Telemetry telemetry, int concurrency,
+    public IngestQueue(IngestService service, org.targetwatch.common.Telemetry telemetry, int concurrency,
                        int groupReadings) {
         this.service = service;
         this.telemetry = telemetry;

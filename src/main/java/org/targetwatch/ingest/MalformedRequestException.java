@@ -1,6 +1,6 @@
 package org.targetwatch.ingest;
 
-import org.targetwatch.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException;
 
 import java.util.List;
 

@@ -1,14 +1,17 @@
 package org.targetwatch.ingest;
 
+import org.targetwatch.common.Times;
+import org.targetwatch.config.Indicator;
+import org.targetwatch.config.IndicatorCatalog;
+import org.targetwatch.store.ReadingInput;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.RejectedRequestException.FieldError;
+import org.targetwatch.common.RejectedRequestException.FieldError;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,7 +26,6 @@ import java.util.Optional;
  * Pure and cheap: safe on the event loop.
  */
 public final class ReadingParser {
-    public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     static final int MAX_REPORTED = 100;
     static final int MAX_SUBJECT_LENGTH = 128;
     static final int MAX_SOURCE_LENGTH = 1000;
@@ -289,7 +291,7 @@ public final class ReadingParser {
             return Optional.empty();
         }
         if (indicator.isPresent() && indicator.get().hourly()) {
-            ZonedDateTime local = instant.atZone(ZONE);
+            ZonedDateTime local = instant.atZone(Times.ZONE);
             if (local.getMinute() != 0 || local.getSecond() != 0 || local.getNano() != 0) {
                 errors.add(new FieldError(index, "observedAt", indicator.get().code() + " is an hourly mean:"
                         + " observedAt must be the start of the hour (minutes and seconds 0), got '" + s + "'"));

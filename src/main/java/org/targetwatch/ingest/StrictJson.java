@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.RejectedRequestException;
-import org.targetwatch.RejectedRequestException.FieldError;
+import org.targetwatch.common.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException.FieldError;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package org.targetwatch.ingest;
 
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.RejectedRequestException.FieldError;
+import org.targetwatch.common.RejectedRequestException.FieldError;
 import org.targetwatch.facts.Subject;
 
 import java.time.LocalDate;

@@ -1,7 +1,7 @@
 package org.targetwatch.ingest;
 
-import org.targetwatch.RejectedRequestException;
-import org.targetwatch.RejectedRequestException.FieldError;
+import org.targetwatch.common.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException.FieldError;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

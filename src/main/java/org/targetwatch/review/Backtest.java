@@ -1,5 +1,6 @@
 package org.targetwatch.review;
 
+import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,9 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import org.targetwatch.alerts.AlertService;
 import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.Reading;
 import org.targetwatch.ingest.IngestService;
-import org.targetwatch.ingest.ReadingParser;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.ReadingStore;
@@ -96,8 +95,8 @@ public final class Backtest {
 
     private Future<Void> evaluateDay(SqlConnection conn, LocalDate day, RuleSet live, RuleSet candidate,
                                      Map<String, Outcome> liveOut, Map<String, Outcome> candOut) {
-        return readings.inForceBetween(conn, day.atStartOfDay(ReadingParser.ZONE).toInstant(),
-                        day.plusDays(1).atStartOfDay(ReadingParser.ZONE).toInstant())
+        return readings.inForceBetween(conn, day.atStartOfDay(Times.ZONE).toInstant(),
+                        day.plusDays(1).atStartOfDay(Times.ZONE).toInstant())
                 .compose(list -> {
                     if (list.isEmpty()) {
                         return Future.succeededFuture();
@@ -105,12 +104,12 @@ public final class Backtest {
                     LinkedHashSet<String> ids = new LinkedHashSet<>();
                     list.forEach(r -> ids.add(r.subject()));
                     // facts are derived with each ruleset's own validity thresholds (a candidate may change them)
-                    return subjects.find(conn, ids).compose(known -> ingest.deriveFacts(conn, list, known, live)
+                    return subjects.find(conn, ids).compose(known -> ingest.derivation().derive(conn, list, known, live)
                             .compose(facts -> engine.evaluate(live, facts)).map(lb -> {
                                 collect(lb, liveOut);
                                 return known;
                             }))
-                            .compose(known -> ingest.deriveFacts(conn, list, known, candidate))
+                            .compose(known -> ingest.derivation().derive(conn, list, known, candidate))
                             .compose(facts -> engine.evaluate(candidate, facts)).map(cb -> {
                                 collect(cb, candOut);
                                 return null;

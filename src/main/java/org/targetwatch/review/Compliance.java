@@ -1,5 +1,7 @@
 package org.targetwatch.review;
 
+import org.targetwatch.domain.targets.TargetsDomain;
+import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,15 +11,14 @@ import org.targetwatch.facts.Reading;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.facts.TargetProgress;
 import org.targetwatch.facts.WaterAssessment;
-import org.targetwatch.ingest.ReadingParser;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.rules.TargetDefinition;
-import org.targetwatch.stats.AirSummary;
-import org.targetwatch.stats.WaterStats;
-import org.targetwatch.store.AirStore;
+import org.targetwatch.domain.air.AirSummary;
+import org.targetwatch.domain.water.WaterStats;
+import org.targetwatch.domain.air.AirStore;
 import org.targetwatch.store.SubjectStore;
-import org.targetwatch.store.WaterStore;
+import org.targetwatch.domain.water.WaterStore;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -84,12 +85,12 @@ public final class Compliance {
             JsonArray targetRows = new JsonArray();
             JsonArray debtRows = new JsonArray();
             chain = chain.compose(x -> pool.preparedQuery(LATEST_OF_YEAR).execute(Tuple.of(
-                    targetIndicators.toArray(new String[0]), from.atStartOfDay(ReadingParser.ZONE).toOffsetDateTime(),
-                    to.atStartOfDay(ReadingParser.ZONE).toOffsetDateTime())).map(rows -> {
+                    targetIndicators.toArray(new String[0]), from.atStartOfDay(Times.ZONE).toOffsetDateTime(),
+                    to.atStartOfDay(Times.ZONE).toOffsetDateTime())).map(rows -> {
                         rows.forEach(row -> {
                             java.time.Instant at = row.getOffsetDateTime("observed_at").toInstant();
                             Reading r = new Reading(row.getLong("id"), row.getString("indicator"),
-                                    row.getString("subject"), at, at.atZone(ReadingParser.ZONE).toLocalDate(),
+                                    row.getString("subject"), at, at.atZone(Times.ZONE).toLocalDate(),
                                     row.getDouble("value"), row.getString("unit"), row.getInteger("revision"));
                             if (r.indicator().equals("DEBT_RATIO")) {
                                 debtRows.add(new JsonObject().put("subject", r.subject()).put("date", r.date().toString())
@@ -108,15 +109,15 @@ public final class Compliance {
                             if (mine.isEmpty()) {
                                 continue;
                             }
-                            WaterAssessment a = WaterStats.assess(rs.waterClasses(), w, "year", String.valueOf(year), mine);
+                            WaterAssessment a = WaterStats.assess(rs.table(org.targetwatch.domain.water.WaterClasses.class), w, "year", String.valueOf(year), mine);
                             JsonObject separate = new JsonObject();
                             a.separateClasses().forEach((k, c) -> separate.put(k,
-                                    org.targetwatch.stats.WaterClasses.name(c)));
+                                    org.targetwatch.domain.water.WaterClasses.name(c)));
                             waterRows.add(new JsonObject().put("subject", w.id()).put("name", w.name())
                                     .put("kind", w.kind()).put("classNumber", a.classNumber())
                                     .put("class", a.classNumber() == 0 ? null
-                                            : org.targetwatch.stats.WaterClasses.name(a.classNumber()))
-                                    .put("targetClass", org.targetwatch.stats.WaterClasses.name(a.targetClass()))
+                                            : org.targetwatch.domain.water.WaterClasses.name(a.classNumber()))
+                                    .put("targetClass", org.targetwatch.domain.water.WaterClasses.name(a.targetClass()))
                                     .put("status", a.status())
                                     .put("yearToDate", !a.judged())
                                     .put("meetsTarget", a.classNumber() == 0 || !a.judged() ? null
@@ -144,7 +145,7 @@ public final class Compliance {
      * (nothing is due before its due date).
      */
     private static JsonObject progress(TargetDefinition def, Reading r) {
-        TargetProgress p = TargetProgress.of(def, r, Double.NaN);
+        TargetProgress p = TargetsDomain.progress(def, r, Double.NaN);
         boolean meets = switch (def.op()) {
             case ">" -> p.value() > p.expected();
             case ">=" -> p.value() >= p.expected();

@@ -1,6 +1,6 @@
 package org.targetwatch.rules;
 
-import org.targetwatch.TargetWatchException;
+import org.targetwatch.common.TargetWatchException;
 
 import java.util.List;
 

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RuleEngine {
     private final Vertx vertx;
     private final AtomicReference<RuleSet> current;
-    private final org.targetwatch.Telemetry telemetry;
+    private final org.targetwatch.common.Telemetry telemetry;
 
-    public RuleEngine(Vertx vertx, RuleSet initial, org.targetwatch.Telemetry telemetry) {
+    public RuleEngine(Vertx vertx, RuleSet initial, org.targetwatch.common.Telemetry telemetry) {
         this.vertx = vertx;
         this.current = new AtomicReference<>(initial);
         this.telemetry = telemetry;

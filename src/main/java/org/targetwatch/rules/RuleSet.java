@@ -12,8 +12,6 @@ import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSession;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.facts.Threshold;
-import org.targetwatch.stats.WaterClasses;
-import org.targetwatch.stats.AccidentGrades;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,10 +57,9 @@ public final class RuleSet {
     private final List<Threshold> thresholds;
     private final Map<String, RuleInfo> rules;
 
-    private final WaterClasses waterClasses;
-
+    /** The parsed data tables of the domains ({@link RuleTable}), by type. */
+    private final Map<Class<?>, Object> tables;
     private final List<TargetDefinition> targets;
-    private final AccidentGrades accidentGrades;
     private final Map<String, String> files = new java.util.TreeMap<>();
     private final Map<String, TargetDefinition> targetsByIndicator = new LinkedHashMap<>();
     /** The enabled thresholds, by identity: the facts a primed session holds before an evaluation. */
@@ -76,16 +73,15 @@ public final class RuleSet {
     private final AtomicLong sessionsCreated = new AtomicLong();
 
     private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules,
-                    WaterClasses waterClasses, List<TargetDefinition> targets, AccidentGrades accidentGrades) {
+                    Map<Class<?>, Object> tables, List<TargetDefinition> targets) {
         this.kieBase = kieBase;
-        this.accidentGrades = accidentGrades;
+        this.tables = Map.copyOf(tables);
         this.targets = List.copyOf(targets);
         for (TargetDefinition t : targets) {
             if (t.indicator() != null) {
                 targetsByIndicator.put(t.indicator(), t);
             }
         }
-        this.waterClasses = waterClasses;
         this.version = version;
         this.thresholds = List.copyOf(thresholds);
         this.rules = rules;
@@ -146,10 +142,14 @@ public final class RuleSet {
             all.addAll(parsed.thresholds());
             thresholds = all;
         }
-        AccidentGrades accidentGrades = invalidTables.contains(AccidentGrades.FILE) ? null
-                : parseTable(files, AccidentGrades.FILE, AccidentGrades::parse, dir, problems);
-        WaterClasses waterClasses = invalidTables.contains(WaterClasses.FILE) ? null
-                : parseTable(files, WaterClasses.FILE, WaterClasses::parse, dir, problems);
+        Map<Class<?>, Object> tables = new java.util.HashMap<>();
+        for (RuleTable<?> table : RuleTable.registered()) {
+            Object parsed = invalidTables.contains(table.file()) ? null
+                    : parseTable(files, table.file(), table::parse, dir, problems);
+            if (parsed != null) {
+                tables.put(table.type(), parsed);
+            }
+        }
 
         KieServices ks = KieServices.Factory.get();
         KieFileSystem kfs = ks.newKieFileSystem();
@@ -227,7 +227,7 @@ public final class RuleSet {
         if (!problems.isEmpty()) {
             throw new RuleBuildException(problems);
         }
-        RuleSet built = new RuleSet(kieBase, versionOf(files), thresholds, rules, waterClasses, targets, accidentGrades);
+        RuleSet built = new RuleSet(kieBase, versionOf(files), thresholds, rules, tables, targets);
         files.forEach((name, bytes) -> built.files.put(name, new String(bytes, StandardCharsets.UTF_8)));
         return built;
     }
@@ -520,9 +520,17 @@ public final class RuleSet {
         return false;
     }
 
-    /** The accident grades of {@code accident-grades.json}. */
-    public AccidentGrades accidentGrades() {
-        return accidentGrades;
+    /**
+     * The parsed data table of the given type ({@link RuleTable}); a built ruleset has every registered table.
+     *
+     * @throws IllegalArgumentException if no registered table has that type
+     */
+    public <T> T table(Class<T> type) {
+        Object t = tables.get(type);
+        if (t == null) {
+            throw new IllegalArgumentException("no rules table of type " + type.getName());
+        }
+        return type.cast(t);
     }
 
     /** Every target of {@code targets.json}, checkable or not. */
@@ -533,11 +541,6 @@ public final class RuleSet {
     /** The target reported through the given indicator, if any. */
     public Optional<TargetDefinition> targetOf(String indicator) {
         return Optional.ofNullable(targetsByIndicator.get(indicator));
-    }
-
-    /** The GB 3838-2002 class table of {@code gb3838-2002.json}. */
-    public WaterClasses waterClasses() {
-        return waterClasses;
     }
 
     /** The text of every file the ruleset was built from, by relative path. */

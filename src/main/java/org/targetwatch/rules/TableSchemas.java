@@ -21,8 +21,9 @@ import java.util.Map;
  */
 final class TableSchemas {
     /** The tables, by file name. */
-    static final List<String> TABLES = List.of(ThresholdFile.NAME, TargetFile.NAME,
-            org.targetwatch.stats.WaterClasses.FILE, org.targetwatch.stats.AccidentGrades.FILE);
+    static final List<String> TABLES = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(ThresholdFile.NAME, TargetFile.NAME),
+            RuleTable.registered().stream().map(RuleTable::file)).toList();
     private static final Map<String, Schema> SCHEMAS = load();
 
     private TableSchemas() {

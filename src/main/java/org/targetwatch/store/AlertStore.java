@@ -1,5 +1,6 @@
 package org.targetwatch.store;
 
+import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

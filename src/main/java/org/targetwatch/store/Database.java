@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.targetwatch.config.AppConfig;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package org.targetwatch.store;
 
+import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -7,8 +8,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.targetwatch.facts.Reading;
-import org.targetwatch.ingest.ReadingInput;
-import org.targetwatch.ingest.ReadingParser;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -318,10 +317,10 @@ public final class ReadingStore {
     }
 
     /** A row with id, indicator, subject, observed_at, value, unit and revision as a {@link Reading} fact. */
-    static Reading toReading(Row r) {
+    public static Reading toReading(Row r) {
         Instant at = r.getOffsetDateTime("observed_at").toInstant();
         return new Reading(r.getLong("id"), r.getString("indicator"), r.getString("subject"), at,
-                at.atZone(ReadingParser.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
+                at.atZone(Times.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
                 r.getInteger("revision"));
     }
 

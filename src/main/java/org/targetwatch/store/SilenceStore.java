@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.alerts.Silence;
+import org.targetwatch.facts.Silence;
 
 import java.time.Instant;
 import java.time.LocalTime;

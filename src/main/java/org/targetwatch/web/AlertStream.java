@@ -231,7 +231,7 @@ public final class AlertStream {
 
         private void write(long id, Row r) {
             JsonObject event = new JsonObject().put("id", id).put("kind", r.getString("event_kind"))
-                    .put("at", org.targetwatch.store.Times.format(r.getOffsetDateTime("event_at")))
+                    .put("at", org.targetwatch.common.Times.format(r.getOffsetDateTime("event_at")))
                     .put("actor", r.getString("event_actor")).put("from", r.getString("event_from"))
                     .put("to", r.getString("event_to")).put("comment", r.getString("event_comment"))
                     .put("value", r.getDouble("event_value"));

@@ -1,5 +1,6 @@
 package org.targetwatch.web;
 
+import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -13,7 +14,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.facts.Threshold;
-import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.config.IndicatorCatalog;
 import org.targetwatch.ingest.IngestService;
 import org.targetwatch.ingest.MalformedRequestException;
 import org.targetwatch.ingest.ReadingParser;
@@ -21,12 +22,12 @@ import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.AlertStore;
 import org.targetwatch.store.ReadingStore;
-import org.targetwatch.store.AirStore;
-import org.targetwatch.stats.AirSummary;
+import org.targetwatch.domain.air.AirStore;
+import org.targetwatch.domain.air.AirSummary;
 import org.targetwatch.store.SubjectStore;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.ingest.SubjectParser;
-import org.targetwatch.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     private final org.targetwatch.store.SilenceStore silences;
     private final org.targetwatch.store.RuleHitStore ruleHits;
     private final org.targetwatch.store.RulesetStore rulesets;
-    private final org.targetwatch.Telemetry telemetry;
+    private final org.targetwatch.common.Telemetry telemetry;
     private final ReadingParser parser;
     private final Clock clock;
     private final org.targetwatch.store.DatabaseHealth health;
@@ -85,7 +86,7 @@ public final class ApiVerticle extends VerticleBase {
                        TokenStore tokens, org.targetwatch.alerts.AlertActions actions,
                        org.targetwatch.store.OutboxStore outbox, org.targetwatch.store.SilenceStore silences,
                        org.targetwatch.store.RuleHitStore ruleHits, org.targetwatch.store.RulesetStore rulesets,
-                       org.targetwatch.Telemetry telemetry, Clock clock, org.targetwatch.store.DatabaseHealth health) {
+                       org.targetwatch.common.Telemetry telemetry, Clock clock, org.targetwatch.store.DatabaseHealth health) {
         this.health = health;
         this.telemetry = telemetry;
         this.ruleHits = ruleHits;
@@ -115,7 +116,7 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        compliance = new org.targetwatch.review.Compliance(pool, subjects, air, new org.targetwatch.store.WaterStore(),
+        compliance = new org.targetwatch.review.Compliance(pool, subjects, air, new org.targetwatch.domain.water.WaterStore(),
                 engine);
         guard = new ConnectionGuard(vertx, config.requestTimeoutSeconds(), config.maxConnectionsPerClient());
         Router router = Router.router(vertx);
@@ -689,10 +690,10 @@ public final class ApiVerticle extends VerticleBase {
                     + " {\"subject\": [\"station-01\"]}; a silence matching everything is refused");
         }
         for (String k : matchers.fieldNames()) {
-            if (!org.targetwatch.alerts.Silence.KEYS.contains(k) || !(matchers.getValue(k) instanceof JsonArray a)
+            if (!org.targetwatch.facts.Silence.KEYS.contains(k) || !(matchers.getValue(k) instanceof JsonArray a)
                     || a.isEmpty() || a.stream().anyMatch(v -> !(v instanceof String))) {
                 throw new InvalidSilenceException("matchers." + k, "matchers." + k + ": must be one of "
-                        + org.targetwatch.alerts.Silence.KEYS + " with a non-empty list of strings");
+                        + org.targetwatch.facts.Silence.KEYS + " with a non-empty list of strings");
             }
         }
         Object reason = body.getValue("reason");
@@ -875,7 +876,7 @@ public final class ApiVerticle extends VerticleBase {
             return OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(v).atStartOfDay(ReadingParser.ZONE).toInstant();
+                return LocalDate.parse(v).atStartOfDay(Times.ZONE).toInstant();
             } catch (DateTimeParseException e2) {
                 throw new InvalidParameterException(name, name + " must be an ISO-8601 date-time with offset"
                         + " (2023-03-01T00:00:00+08:00) or a date (2023-03-01)");

@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.targetwatch.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.alerts.AlertActions;
 import org.targetwatch.ingest.BatchTooLargeException;
 import org.targetwatch.ingest.InvalidReadingException;

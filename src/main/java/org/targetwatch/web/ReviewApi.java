@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.targetwatch.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.rules.RuleBuildException;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
@@ -373,7 +373,7 @@ final class ReviewApi {
 
     private static JsonObject stagedJson(org.targetwatch.store.RulesetStore.Staged s) {
         return new JsonObject().put("version", s.version()).put("baseVersion", s.baseVersion())
-                .put("stagedBy", s.stagedBy()).put("stagedAt", org.targetwatch.store.Times.format(
+                .put("stagedBy", s.stagedBy()).put("stagedAt", org.targetwatch.common.Times.format(
                         s.stagedAt().atOffset(java.time.ZoneOffset.UTC)))
                 .put("files", new JsonArray(new java.util.ArrayList<>(s.files().keySet())))
                 .put("links", new JsonObject().put("diff", "/api/v1/rulesets/current/diff/staged"));

@@ -1,5 +1,6 @@
 package org.targetwatch.alerts;
 
+import org.targetwatch.facts.Silence;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.facts.DailyStat;
-import org.targetwatch.stats.Decimals;
+import org.targetwatch.common.Decimals;
 
 import java.time.LocalDate;
 import java.util.List;

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.targetwatch.facts.Accident;
-import org.targetwatch.stats.AccidentGrades;
+import org.targetwatch.domain.safety.AccidentGrades;
 import org.targetwatch.support.Rules;
 
 import java.time.Instant;
@@ -53,12 +53,12 @@ class SafetyRulesTest {
             "30, 0, 0, 特别重大", "0, 100, 0, 特别重大", "0, 0, 10000, 特别重大", "1, 1, 20000, 特别重大",
     })
     void accidentTakesTheHighestGradeAnyCriterionReaches(double deaths, double injuries, double loss, String grade) {
-        AccidentGrades.Grade g = Rules.real().accidentGrades().grade(deaths, injuries, loss);
+        AccidentGrades.Grade g = Rules.real().table(AccidentGrades.class).grade(deaths, injuries, loss);
         assertThat(g.name()).isEqualTo(grade);
     }
 
     private static Accident accident(double deaths, double injuries, double loss) {
-        AccidentGrades.Grade g = Rules.real().accidentGrades().grade(deaths, injuries, loss);
+        AccidentGrades.Grade g = Rules.real().table(AccidentGrades.class).grade(deaths, injuries, loss);
         return new Accident("zengdu", Instant.parse("2023-07-31T02:00:00Z"), DAY, deaths, injuries, loss, g.rank(),
                 g.name(), List.of(5L));
     }

@@ -1,10 +1,11 @@
 package org.targetwatch.rules;
 
+import org.targetwatch.domain.targets.TargetsDomain;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.facts.TargetProgress;
-import org.targetwatch.ingest.IndicatorCatalog;
+import org.targetwatch.config.IndicatorCatalog;
 import org.targetwatch.support.Rules;
 
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class TargetsRulesTest {
         TargetDefinition def = Rules.real().targets().stream().filter(t -> t.id().equals(targetId)).findFirst()
                 .orElseThrow();
         Reading r = Rules.reading(def.indicator(), "zengdu", day, value, def.unit());
-        return TargetProgress.of(def, new Reading(r.id(), r.indicator(), r.subject(), r.observedAt(), day, value,
+        return TargetsDomain.progress(def, new Reading(r.id(), r.indicator(), r.subject(), r.observedAt(), day, value,
                 r.unit(), 1), previous);
     }
 
@@ -309,7 +310,7 @@ class TargetsRulesTest {
         TargetDefinition def = rs.targets().stream().filter(t -> t.id().equals("M02")).findFirst().orElseThrow();
         java.util.function.BiFunction<LocalDate, Double, List<Breach>> at = (day, value) -> {
             Reading r = Rules.reading(def.indicator(), "zengdu", day, value, def.unit());
-            return rs.evaluateInNewSession(List.of(TargetProgress.of(def, r, Double.NaN)));
+            return rs.evaluateInNewSession(List.of(TargetsDomain.progress(def, r, Double.NaN)));
         };
         // 15 of the 30 days of June: 50% due; below, at and above the line
         LocalDate june15 = LocalDate.of(2023, 6, 15);

@@ -1,5 +1,6 @@
 package org.targetwatch.store;
 
+import org.targetwatch.domain.air.AirStore;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
 import static org.targetwatch.support.Readings.reading;
 
 /** Silences, escalation of unacknowledged alerts and missing-data alerts, with a controllable clock. */

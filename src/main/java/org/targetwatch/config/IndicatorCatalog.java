@@ -1,0 +1,102 @@
+package org.targetwatch.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.targetwatch.facts.Subject;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The indicators TargetWatch accepts, loaded once at startup from the catalog file. Immutable. */
+public final class IndicatorCatalog {
+    private static final Set<String> CATEGORIES = Set.of("air", "water", "debt", "safety", "target");
+    private static final Set<String> FREQUENCIES = Set.of("hourly", "sample", "period");
+
+    private final Map<String, Indicator> byCode;
+
+    private IndicatorCatalog(Map<String, Indicator> byCode) {
+        this.byCode = Collections.unmodifiableMap(byCode);
+    }
+
+    /** Reads and validates the catalog; any defect throws {@link InvalidConfigException} naming the entry. */
+    public static IndicatorCatalog load(Path file) {
+        String key = "indicatorsFile";
+        JsonObject root;
+        try {
+            root = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidConfigException(key, "cannot read indicator catalog " + file + ": " + e.getMessage());
+        }
+        JsonArray list = root.getJsonArray("indicators");
+        if (list == null || list.isEmpty()) {
+            throw new InvalidConfigException(key, file + " has no 'indicators' array");
+        }
+        Map<String, Indicator> map = new LinkedHashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonObject o = list.getJsonObject(i);
+            String where = file + " indicators[" + i + "]";
+            try {
+                Indicator ind = new Indicator(
+                        req(o, "code"), req(o, "nameZh"), req(o, "nameEn"), req(o, "unit"), req(o, "category"),
+                        req(o, "frequency"), o.getDouble("min"), o.getDouble("max"), o.getBoolean("integer", false),
+                        kinds(o), o.getInteger("missingAfterMinutes"));
+                if (!CATEGORIES.contains(ind.category())) {
+                    throw new IllegalArgumentException("category must be one of " + CATEGORIES);
+                }
+                if (!FREQUENCIES.contains(ind.frequency())) {
+                    throw new IllegalArgumentException("frequency must be one of " + FREQUENCIES);
+                }
+                if (!(ind.min() <= ind.max())) {
+                    throw new IllegalArgumentException("min must not exceed max");
+                }
+                if (map.put(ind.code(), ind) != null) {
+                    throw new IllegalArgumentException("duplicate code " + ind.code());
+                }
+            } catch (RuntimeException e) {
+                throw new InvalidConfigException(key, where + ": " + e.getMessage());
+            }
+        }
+        return new IndicatorCatalog(map);
+    }
+
+    private static List<String> kinds(JsonObject o) {
+        JsonArray a = o.getJsonArray("subjectKinds");
+        if (a == null || a.isEmpty()) {
+            throw new IllegalArgumentException("missing 'subjectKinds'");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object k : a) {
+            if (!(k instanceof String s) || !Subject.KINDS.contains(s)) {
+                throw new IllegalArgumentException("subjectKinds: unknown kind " + k + "; known: " + Subject.KINDS);
+            }
+            out.add(s);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String req(JsonObject o, String field) {
+        String v = o.getString(field);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing '" + field + "'");
+        }
+        return v;
+    }
+
+    public Optional<Indicator> find(String code) {
+        return Optional.ofNullable(byCode.get(code));
+    }
+
+    public Collection<Indicator> all() {
+        return byCode.values();
+    }
+}
