@@ -162,7 +162,7 @@ public final class TargetWatch implements AutoCloseable {
         if (config.adminToken().isPresent() || tokens.anyActiveAdmin().await()) {
             return Optional.empty();
         }
-        TokenStore.Created created = tokens.create("bootstrap-admin", ApiVerticle.ADMIN, null).await();
+        TokenStore.Created created = tokens.create("bootstrap-admin", org.targetwatch.web.Access.ADMIN, null).await();
         LOG.warn("""
 
                 ================================================================================

@@ -55,7 +55,7 @@ public final class AlertStream {
      * with an event {@code revoked}; a client that reconnects with the same token gets 401.
      */
     static void open(RoutingContext ctx, Vertx vertx, Pool pool, org.targetwatch.store.TokenStore tokens) {
-        org.targetwatch.store.TokenStore.Principal principal = ctx.get(ApiVerticle.PRINCIPAL);
+        org.targetwatch.store.TokenStore.Principal principal = ctx.get(Access.PRINCIPAL);
         Map<String, java.util.List<String>> match = new TreeMap<>();
         for (String key : new String[] {"category", "severity", "subject", "region"}) {
             String v = ctx.request().getParam(key);

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.rules.RuleBuildException;
@@ -56,69 +55,47 @@ final class ReviewApi {
         this.clock = clock;
     }
 
-    void mount(Router router) {
-        String sup = ApiVerticle.SUPERVISOR;
-        router.get("/api/v1/rule-hits").handler(ApiVerticle.roles(sup)).handler(this::listHits);
-        router.get("/api/v1/rule-hits/counts").handler(ApiVerticle.roles(sup)).handler(this::counts);
-        router.get("/api/v1/rule-hits/:id").handler(ApiVerticle.roles(sup)).handler(this::getHit);
-        router.post("/api/v1/rule-hits/:id/annotate").handler(ApiVerticle.roles(sup))
-                .handler(ctx -> annotate(ctx, "rule-hit"));
-        router.post("/api/v1/alerts/:id/annotate").handler(ApiVerticle.roles(sup))
-                .handler(ctx -> annotate(ctx, "alert"));
-        router.get("/api/v1/rulesets").handler(ApiVerticle.roles(sup, ApiVerticle.ADMIN)).handler(this::listRulesets);
-        router.get("/api/v1/rulesets/:a/diff/:b").handler(ApiVerticle.roles(sup, ApiVerticle.ADMIN))
-                .handler(this::diff);
-        router.post("/api/v1/rulesets/reload").handler(ApiVerticle.roles(ApiVerticle.ADMIN)).handler(this::reload);
-        router.post("/api/v1/rulesets/backtest").handler(ApiVerticle.roles(sup)).handler(this::backtest);
-        router.put("/api/v1/rulesets/staged").handler(ApiVerticle.roles(ApiVerticle.ADMIN)).handler(this::stage);
-        router.get("/api/v1/rulesets/staged").handler(ApiVerticle.roles(sup, ApiVerticle.ADMIN))
-                .handler(this::getStaged);
-        router.delete("/api/v1/rulesets/staged").handler(ApiVerticle.roles(ApiVerticle.ADMIN))
-                .handler(this::unstage);
-        router.get("/api/v1/jobs/:id").handler(ApiVerticle.roles(sup)).handler(this::job);
-    }
-
-    private void listHits(RoutingContext ctx) {
-        reply(ctx, hits.list(ApiVerticle.param(ctx, "rule"), ApiVerticle.param(ctx, "subject"),
-                ApiVerticle.instantParam(ctx, "from"), ApiVerticle.instantParam(ctx, "to"), ApiVerticle.limit(ctx))
+    void listHits(RoutingContext ctx) {
+        Http.reply(ctx, hits.list(Http.param(ctx, "rule"), Http.param(ctx, "subject"),
+                Http.instantParam(ctx, "from"), Http.instantParam(ctx, "to"), Http.limit(ctx))
                 .map(list -> new JsonObject().put("ruleHits", new JsonArray(list))));
     }
 
-    private void counts(RoutingContext ctx) {
-        reply(ctx, hits.counts(ApiVerticle.instantParam(ctx, "from"), ApiVerticle.instantParam(ctx, "to"))
+    void counts(RoutingContext ctx) {
+        Http.reply(ctx, hits.counts(Http.instantParam(ctx, "from"), Http.instantParam(ctx, "to"))
                 .map(list -> new JsonObject().put("counts", new JsonArray(list))));
     }
 
-    private void getHit(RoutingContext ctx) {
-        long id = ApiVerticle.idParam(ctx);
-        reply(ctx, hits.get(id).map(o -> o.orElseThrow(() -> new NotFoundException("id", "no rule hit with id " + id))));
+    void getHit(RoutingContext ctx) {
+        long id = Http.idParam(ctx);
+        Http.reply(ctx, hits.get(id).map(o -> o.orElseThrow(() -> new NotFoundException("id", "no rule hit with id " + id))));
     }
 
     /** {@code {"verdict": "confirmed" | "false-positive", "comment"}}. */
-    private void annotate(RoutingContext ctx, String target) {
-        long id = ApiVerticle.idParam(ctx);
-        JsonObject body = ApiVerticle.jsonBody(ctx);
+    void annotate(RoutingContext ctx, String target) {
+        long id = Http.idParam(ctx);
+        JsonObject body = Http.jsonBody(ctx);
         Object verdict = body.getValue("verdict");
         if (!"confirmed".equals(verdict) && !"false-positive".equals(verdict)) {
             throw new InvalidReviewException("verdict", "verdict must be confirmed or false-positive");
         }
         Object comment = body.getValue("comment");
-        if (comment != null && (!(comment instanceof String c) || c.length() > ApiVerticle.MAX_TEXT)) {
+        if (comment != null && (!(comment instanceof String c) || c.length() > Http.MAX_TEXT)) {
             throw new InvalidReviewException("comment", "comment must be a string of at most "
-                    + ApiVerticle.MAX_TEXT + " characters");
+                    + Http.MAX_TEXT + " characters");
         }
-        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
+        TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
         Future<Boolean> exists = target.equals("alert") ? alerts.get(id).map(Optional::isPresent)
                 : hits.get(id).map(Optional::isPresent);
-        reply(ctx, exists.compose(found -> found
+        Http.reply(ctx, exists.compose(found -> found
                 ? hits.annotate(target, id, (String) verdict, (String) comment, p.name() + " (" + p.role() + ")",
                         clock.instant())
                 : Future.failedFuture(new NotFoundException("id", "no " + target + " with id " + id))), 201);
     }
 
-    private void listRulesets(RoutingContext ctx) {
+    void listRulesets(RoutingContext ctx) {
         String current = engine.current().version();
-        reply(ctx, rulesets.list().map(list -> {
+        Http.reply(ctx, rulesets.list().map(list -> {
             list.forEach(r -> r.put("current", r.getString("version").equals(current)));
             return new JsonObject().put("current", current).put("rulesets", new JsonArray(list));
         }));
@@ -128,8 +105,8 @@ final class ReviewApi {
      * A line diff per changed file between two versions; {@code current} names the running version and
      * {@code staged} the staged candidate.
      */
-    private void diff(RoutingContext ctx) {
-        reply(ctx, resolve(ctx.pathParam("a"), "a").compose(a -> resolve(ctx.pathParam("b"), "b")
+    void diff(RoutingContext ctx) {
+        Http.reply(ctx, resolve(ctx.pathParam("a"), "a").compose(a -> resolve(ctx.pathParam("b"), "b")
                 .compose(b -> diff(a, b))));
     }
 
@@ -145,7 +122,8 @@ final class ReviewApi {
     }
 
     private Future<JsonObject> diff(String a, String b) {
-        return rulesets.files(a).compose(fa -> rulesets.files(b).map(fb -> {
+        // the diff itself runs on a worker thread: it grows with the files' size
+        return rulesets.files(a).compose(fa -> rulesets.files(b).compose(fb -> vertx.executeBlocking(() -> {
             Map<String, String> from = fa.orElseThrow(() -> new NotFoundException("a", "no ruleset version " + a));
             Map<String, String> to = fb.orElseThrow(() -> new NotFoundException("b", "no ruleset version " + b));
             JsonArray files = new JsonArray();
@@ -162,7 +140,7 @@ final class ReviewApi {
                         .put("diff", TextDiff.unified(x, y, 3)));
             }
             return new JsonObject().put("from", a).put("to", b).put("files", files);
-        }));
+        }, false)));
     }
 
     /**
@@ -170,11 +148,11 @@ final class ReviewApi {
      * the running one keeps serving; a valid one replaces it atomically (requests in flight finish with the
      * ruleset they started with) and is recorded with who loaded it.
      */
-    private void reload(RoutingContext ctx) {
-        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
+    void reload(RoutingContext ctx) {
+        TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
         String previous = engine.current().version();
         Future<RuleSet> built = vertx.executeBlocking(() -> RuleSet.build(rulesDir), false);
-        reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
+        Http.reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
                         ? new InvalidRulesetException(rb) : e))
                 .compose(rs -> rulesets.record(rs.version(), rs.files(), p.name() + " (" + p.role() + ")",
                         clock.instant()).map(rs))
@@ -200,8 +178,8 @@ final class ReviewApi {
      * would run inside the server, so it is refused with 403 and must be staged by an admin. Answers 202 with the
      * job; with {@code ?wait=true}, waits and answers 200 with the result.
      */
-    private void backtest(RoutingContext ctx) {
-        JsonObject body = ApiVerticle.jsonBody(ctx);
+    void backtest(RoutingContext ctx) {
+        JsonObject body = Http.jsonBody(ctx);
         java.time.LocalDate from = date(body, "from");
         java.time.LocalDate to = date(body, "to");
         if (to.isBefore(from) || to.toEpochDay() - from.toEpochDay() >= MAX_BACKTEST_DAYS) {
@@ -214,7 +192,7 @@ final class ReviewApi {
                     + " \"staged\" (the ruleset an admin staged)");
         }
         Map<String, byte[]> uploads = files(body, false);
-        boolean wait = "true".equals(ApiVerticle.param(ctx, "wait"));
+        boolean wait = "true".equals(Http.param(ctx, "wait"));
         Future<Map<String, byte[]>> baseFiles = STAGED.equals(base)
                 ? rulesets.staged().map(s -> bytes(s.orElseThrow(() -> new InvalidReviewException("candidate",
                         "no ruleset is staged; an admin stages one with PUT /api/v1/rulesets/staged")).files()))
@@ -233,7 +211,7 @@ final class ReviewApi {
                 return RuleSet.build(merged, rulesDir);
             }, false);
         });
-        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
+        TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
         candidate.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
                         ? new InvalidRulesetException(rb) : e))
                 .compose(rs -> {
@@ -318,8 +296,8 @@ final class ReviewApi {
      * {@code rules/} and reloads to make it live. 201 with the version; 422 {@code invalid_ruleset} if it does not
      * build (nothing is staged).
      */
-    private void stage(RoutingContext ctx) {
-        JsonObject body = ApiVerticle.jsonBody(ctx);
+    void stage(RoutingContext ctx) {
+        JsonObject body = Http.jsonBody(ctx);
         Map<String, byte[]> uploads = files(body, true);
         Object remove = body.getValue("remove");
         List<String> removed = new java.util.ArrayList<>();
@@ -333,7 +311,7 @@ final class ReviewApi {
         if (uploads.isEmpty() && removed.isEmpty()) {
             throw new InvalidReviewException("files", "files (or remove) must name at least one file to stage");
         }
-        TokenStore.Principal p = ctx.get(ApiVerticle.PRINCIPAL);
+        TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
         String who = p.name() + " (" + p.role() + ")";
         String baseVersion = engine.current().version();
         Future<RuleSet> built = vertx.executeBlocking(() -> {
@@ -347,19 +325,19 @@ final class ReviewApi {
             return RuleSet.build(merged, rulesDir);
         }, false);
         Instant now = clock.instant();
-        reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
+        Http.reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
                         ? new InvalidRulesetException(rb) : e))
                 .compose(rs -> rulesets.stage(rs.version(), baseVersion, rs.files(), who, now)
                         .map(v -> stagedJson(new org.targetwatch.store.RulesetStore.Staged(rs.version(), baseVersion,
                                 who, now, rs.files())))), 201);
     }
 
-    private void getStaged(RoutingContext ctx) {
-        reply(ctx, rulesets.staged().map(s -> stagedJson(s.orElseThrow(() -> new NotFoundException("staged",
+    void getStaged(RoutingContext ctx) {
+        Http.reply(ctx, rulesets.staged().map(s -> stagedJson(s.orElseThrow(() -> new NotFoundException("staged",
                 "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)")))));
     }
 
-    private void unstage(RoutingContext ctx) {
+    void unstage(RoutingContext ctx) {
         rulesets.unstage().onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
@@ -379,9 +357,9 @@ final class ReviewApi {
                 .put("links", new JsonObject().put("diff", "/api/v1/rulesets/current/diff/staged"));
     }
 
-    private void job(RoutingContext ctx) {
+    void job(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        reply(ctx, jobs.get(id).map(found -> found.orElseThrow(() -> new NotFoundException("id", "no job " + id
+        Http.reply(ctx, jobs.get(id).map(found -> found.orElseThrow(() -> new NotFoundException("id", "no job " + id
                 + " (finished jobs are kept for 30 days)"))));
     }
 
@@ -391,20 +369,6 @@ final class ReviewApi {
         } catch (RuntimeException e) {
             throw new InvalidReviewException(field, field + " must be a date, e.g. 2023-01-01");
         }
-    }
-
-    static void reply(RoutingContext ctx, Future<JsonObject> f) {
-        reply(ctx, f, 200);
-    }
-
-    static void reply(RoutingContext ctx, Future<JsonObject> f, int status) {
-        f.onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else {
-                ErrorMapper.write(ctx, status, ar.result());
-            }
-        });
     }
 
     /** A review request with an invalid field. HTTP 422. */

@@ -1,0 +1,106 @@
+package org.targetwatch.web;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.targetwatch.review.Compliance;
+
+import java.util.List;
+
+import static org.targetwatch.web.Access.ADMIN;
+import static org.targetwatch.web.Access.OFFICER;
+import static org.targetwatch.web.Access.RISK_OFFICE;
+import static org.targetwatch.web.Access.SUPERVISOR;
+import static org.targetwatch.web.Access.roles;
+import static org.targetwatch.web.Http.reply;
+import static org.targetwatch.web.Http.yearParam;
+
+/**
+ * The route table: every path of the API with the roles that may call it, and the handler class of its resource.
+ * Paths are matched in this order (so {@code /alerts/stream} comes before {@code /alerts/:id}). Below
+ * {@code /api/v1/} every request is authenticated first, and a POST or PUT body is checked for its type and size
+ * before it is read.
+ */
+final class Api {
+
+    /** The handlers of every resource. */
+    record Handlers(Access access, HealthHandler health, Handler<RoutingContext> metrics, RulesHandler rules,
+                    SubjectsHandler subjects, AirHandler air, Compliance compliance, ReadingsHandler readings,
+                    AlertsHandler alerts, Handler<RoutingContext> alertStream, SilencesHandler silences,
+                    TokensHandler tokens, ReviewApi review, long maxBodyBytes) {
+    }
+
+    private Api() {
+    }
+
+    static void routes(Router router, Handlers h) {
+        String[] readers = {OFFICER, RISK_OFFICE, SUPERVISOR};
+        String[] riskOffices = {RISK_OFFICE, SUPERVISOR};
+
+        router.get("/health/live").handler(h.health()::live);
+        router.get("/health/ready").handler(h.health()::ready);
+        router.get("/metrics").handler(h.metrics());
+
+        router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(BodyTypes::check);
+        router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT)
+                .handler(BodyHandler.create(false).setBodyLimit(h.maxBodyBytes()));
+        router.route("/api/v1/*").handler(h.access()::authenticate);
+
+        // any role
+        router.get("/api/v1/whoami").handler(h.tokens()::whoAmI);
+        router.get("/api/v1/indicators").handler(h.rules()::listIndicators);
+        router.get("/api/v1/rules").handler(h.rules()::listRules);
+        router.get("/api/v1/subjects").handler(h.subjects()::listSubjects);
+        router.get("/api/v1/subjects/:id").handler(h.subjects()::getSubject);
+
+        router.post("/api/v1/subjects").handler(roles(ADMIN)).handler(h.subjects()::createSubjects);
+        router.put("/api/v1/subjects/:id").handler(roles(ADMIN)).handler(h.subjects()::updateSubject);
+
+        router.get("/api/v1/air/daily").handler(roles(readers)).handler(h.air()::airDaily);
+        router.get("/api/v1/air/summary").handler(roles(readers)).handler(h.air()::airSummary);
+        router.get("/api/v1/air/days").handler(roles(readers)).handler(h.air()::airDays);
+        router.get("/api/v1/compliance").handler(roles(readers))
+                .handler(ctx -> reply(ctx, h.compliance().overview(yearParam(ctx))));
+
+        router.post("/api/v1/readings").handler(roles(OFFICER)).handler(h.readings()::postReadings);
+        router.get("/api/v1/readings").handler(roles(readers)).handler(h.readings()::listReadings);
+
+        router.get("/api/v1/alerts").handler(roles(riskOffices)).handler(h.alerts()::listAlerts);
+        router.get("/api/v1/alerts/stream").handler(roles(riskOffices)).handler(h.alertStream());
+        router.get("/api/v1/alerts/:id").handler(roles(riskOffices)).handler(h.alerts()::getAlert);
+        router.get("/api/v1/alerts/:id/history").handler(roles(riskOffices)).handler(h.alerts()::alertHistory);
+        router.get("/api/v1/alerts/:id/deliveries").handler(roles(riskOffices)).handler(h.alerts()::alertDeliveries);
+        router.post("/api/v1/alerts/:id/approve-resolve").handler(roles(SUPERVISOR))
+                .handler(ctx -> h.alerts().alertAction(ctx, "approve-resolve"));
+        for (String action : List.of("ack", "assign", "resolve", "comment")) {
+            router.post("/api/v1/alerts/:id/" + action).handler(roles(riskOffices))
+                    .handler(ctx -> h.alerts().alertAction(ctx, action));
+        }
+        router.post("/api/v1/alerts/:id/annotate").handler(roles(SUPERVISOR))
+                .handler(ctx -> h.review().annotate(ctx, "alert"));
+
+        router.post("/api/v1/silences").handler(roles(SUPERVISOR)).handler(h.silences()::createSilence);
+        router.get("/api/v1/silences").handler(roles(riskOffices)).handler(h.silences()::listSilences);
+        router.post("/api/v1/silences/:id/expire").handler(roles(SUPERVISOR)).handler(h.silences()::expireSilence);
+
+        router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(h.tokens()::createToken);
+        router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(h.tokens()::revokeToken);
+
+        router.get("/api/v1/rule-hits").handler(roles(SUPERVISOR)).handler(h.review()::listHits);
+        router.get("/api/v1/rule-hits/counts").handler(roles(SUPERVISOR)).handler(h.review()::counts);
+        router.get("/api/v1/rule-hits/:id").handler(roles(SUPERVISOR)).handler(h.review()::getHit);
+        router.post("/api/v1/rule-hits/:id/annotate").handler(roles(SUPERVISOR))
+                .handler(ctx -> h.review().annotate(ctx, "rule-hit"));
+
+        router.get("/api/v1/rulesets").handler(roles(SUPERVISOR, ADMIN)).handler(h.review()::listRulesets);
+        router.get("/api/v1/rulesets/:a/diff/:b").handler(roles(SUPERVISOR, ADMIN)).handler(h.review()::diff);
+        router.post("/api/v1/rulesets/reload").handler(roles(ADMIN)).handler(h.review()::reload);
+        router.post("/api/v1/rulesets/backtest").handler(roles(SUPERVISOR)).handler(h.review()::backtest);
+        router.put("/api/v1/rulesets/staged").handler(roles(ADMIN)).handler(h.review()::stage);
+        router.get("/api/v1/rulesets/staged").handler(roles(SUPERVISOR, ADMIN)).handler(h.review()::getStaged);
+        router.delete("/api/v1/rulesets/staged").handler(roles(ADMIN)).handler(h.review()::unstage);
+        router.get("/api/v1/jobs/:id").handler(roles(SUPERVISOR)).handler(h.review()::job);
+    }
+}

@@ -1,0 +1,42 @@
+package org.targetwatch.web;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import org.targetwatch.rules.RuleEngine;
+import org.targetwatch.store.DatabaseHealth;
+
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
+/** Liveness and readiness: /health/live, /health/ready. */
+final class HealthHandler {
+    private final Pool pool;
+    private final RuleEngine engine;
+    private final DatabaseHealth health;
+
+    HealthHandler(Pool pool, RuleEngine engine, DatabaseHealth health) {
+        this.pool = pool;
+        this.engine = engine;
+        this.health = health;
+    }
+
+    /** 200 while the server can serve; 503 once it has given up on its database, so that it is restarted. */
+    void live(RoutingContext ctx) {
+        if (health.gaveUp()) {
+            ErrorMapper.write(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", health.gaveUpReason()));
+            return;
+        }
+        ErrorMapper.write(ctx, 200, new JsonObject().put("status", "UP"));
+    }
+
+    void ready(RoutingContext ctx) {
+        pool.query("SELECT 1").execute().onComplete(ar -> {
+            JsonObject body = new JsonObject()
+                    .put("database", ar.succeeded() ? "UP" : "DOWN")
+                    .put("rulesetVersion", engine.current().version());
+            body.put("status", ar.succeeded() ? "UP" : "DOWN");
+            ErrorMapper.write(ctx, ar.succeeded() ? 200 : 503, body);
+        });
+    }
+}

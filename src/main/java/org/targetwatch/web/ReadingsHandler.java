@@ -1,0 +1,56 @@
+package org.targetwatch.web;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.targetwatch.ingest.IngestQueue;
+import org.targetwatch.ingest.ReadingParser;
+import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.TokenStore;
+
+import java.time.Clock;
+
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
+/** Readings: POST and GET /api/v1/readings. */
+final class ReadingsHandler {
+    private final ReadingParser parser;
+    private final IngestQueue ingestQueue;
+    private final ReadingStore readings;
+    private final Clock clock;
+
+    ReadingsHandler(ReadingParser parser, IngestQueue ingestQueue, ReadingStore readings, Clock clock) {
+        this.parser = parser;
+        this.ingestQueue = ingestQueue;
+        this.readings = readings;
+        this.clock = clock;
+    }
+
+    void postReadings(RoutingContext ctx) {
+        boolean csv = BodyTypes.isCsv(ctx);
+        ReadingParser.ParsedBatch batch;
+        try {
+            String label = param(ctx, "hourLabel");
+            if (label != null && !org.targetwatch.ingest.HourLabels.LABELS.contains(label)) {
+                throw new InvalidParameterException("hourLabel", "hourLabel must be start (an hourly value is"
+                        + " labelled by the start of its hour, the default) or end (by its end: 16:00 for 15:00-16:00)");
+            }
+            batch = csv ? parser.parseCsv(ctx.body().buffer(), clock.instant())
+                    : parser.parse(ctx.body().buffer(), clock.instant());
+            batch = batch.withHourLabel(label);
+        } catch (RuntimeException e) {
+            ctx.fail(e);
+            return;
+        }
+        TokenStore.Principal p = ctx.get(PRINCIPAL);
+        reply(ctx, ingestQueue.submit(batch, p.id()).map(result -> result.toJson()), 201);
+    }
+
+    void listReadings(RoutingContext ctx) {
+        ReadingStore.Filter filter = new ReadingStore.Filter(
+                param(ctx, "indicator"), param(ctx, "subject"), instantParam(ctx, "from"), instantParam(ctx, "to"),
+                limit(ctx), "all".equals(param(ctx, "revisions")));
+        reply(ctx, readings.list(filter).map(result -> new JsonObject().put("readings", new JsonArray(result))));
+    }
+}
