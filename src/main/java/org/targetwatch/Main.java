@@ -1,19 +1,17 @@
 package org.targetwatch;
 
+import java.time.Clock;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.config.InvalidConfigException;
 import org.targetwatch.rules.RuleBuildException;
 import org.targetwatch.store.StoreUnavailableException;
-
-import java.time.Clock;
 
 /**
  * Entry point. Exit codes: 0 after a clean shutdown, 2 invalid configuration, 3 rules do not build, 4 database
  * unavailable, 1 anything else. Each failure prints one message saying what to fix.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         TargetWatch server;

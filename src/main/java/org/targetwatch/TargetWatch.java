@@ -1,16 +1,9 @@
 package org.targetwatch;
 
-import org.targetwatch.domain.Domain;
-import org.targetwatch.domain.air.AirDomain;
-import org.targetwatch.domain.air.AirStore;
-import org.targetwatch.domain.water.WaterDomain;
-import org.targetwatch.domain.water.WaterStore;
-import org.targetwatch.domain.targets.TargetsDomain;
-import org.targetwatch.domain.safety.SafetyDomain;
-import org.targetwatch.domain.debt.DebtDomain;
-import org.targetwatch.common.TargetWatchException;
-import org.targetwatch.common.Telemetry;
 import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.targetwatch.alerts.AlertActions;
@@ -19,25 +12,31 @@ import org.targetwatch.alerts.Delivery;
 import org.targetwatch.alerts.Notifier;
 import org.targetwatch.alerts.Routing;
 import org.targetwatch.alerts.Watchdog;
-import org.targetwatch.store.OutboxStore;
-import org.targetwatch.store.RuleHitStore;
-import org.targetwatch.store.RulesetStore;
-import org.targetwatch.store.SilenceStore;
+import org.targetwatch.common.TargetWatchException;
+import org.targetwatch.common.Telemetry;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.config.IndicatorCatalog;
+import org.targetwatch.domain.Domain;
+import org.targetwatch.domain.air.AirDomain;
+import org.targetwatch.domain.air.AirStore;
+import org.targetwatch.domain.debt.DebtDomain;
+import org.targetwatch.domain.safety.SafetyDomain;
+import org.targetwatch.domain.targets.TargetsDomain;
+import org.targetwatch.domain.water.WaterDomain;
+import org.targetwatch.domain.water.WaterStore;
 import org.targetwatch.ingest.IngestService;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.AlertStore;
 import org.targetwatch.store.Database;
+import org.targetwatch.store.OutboxStore;
 import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.RuleHitStore;
+import org.targetwatch.store.RulesetStore;
+import org.targetwatch.store.SilenceStore;
 import org.targetwatch.store.SubjectStore;
 import org.targetwatch.store.TokenStore;
 import org.targetwatch.web.ApiVerticle;
-
-import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * One running server: configuration checked, rules built, database started and migrated, HTTP listening. Built
@@ -54,8 +53,8 @@ public final class TargetWatch implements AutoCloseable {
     private final Optional<String> bootstrapAdminToken;
     private List<Runnable> background = List.of();
 
-    private TargetWatch(Vertx vertx, Database database, ApiVerticle api, RuleEngine engine,
-                        Optional<String> bootstrapAdminToken) {
+    private TargetWatch(
+            Vertx vertx, Database database, ApiVerticle api, RuleEngine engine, Optional<String> bootstrapAdminToken) {
         this.vertx = vertx;
         this.database = database;
         this.api = api;
@@ -72,13 +71,19 @@ public final class TargetWatch implements AutoCloseable {
         Routing routing = Routing.load(config.routingFile(), System.getenv());
         long t0 = System.nanoTime();
         RuleSet ruleSet = RuleSet.build(config.rulesDir());
-        LOG.info("ruleset {} built from {}: {} rules, {} thresholds in {} ms", ruleSet.version(),
-                config.rulesDir().toAbsolutePath().normalize(), ruleSet.rules().size(), ruleSet.thresholds().size(),
+        LOG.info(
+                "ruleset {} built from {}: {} rules, {} thresholds in {} ms",
+                ruleSet.version(),
+                config.rulesDir().toAbsolutePath().normalize(),
+                ruleSet.rules().size(),
+                ruleSet.thresholds().size(),
                 (System.nanoTime() - t0) / 1_000_000);
         Telemetry telemetry = new Telemetry();
         Vertx vertx = Vertx.builder()
-                .with(new io.vertx.core.VertxOptions().setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions()
-                        .setEnabled(true).setJvmMetricsEnabled(true)))
+                .with(new io.vertx.core.VertxOptions()
+                        .setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions()
+                                .setEnabled(true)
+                                .setJvmMetricsEnabled(true)))
                 .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(telemetry.registry()))
                 .build();
         // a connection that fails with no request on it (an idle pooled connection, the LISTEN connection when the
@@ -96,18 +101,43 @@ public final class TargetWatch implements AutoCloseable {
             OutboxStore outbox = new OutboxStore(database.pool());
             RuleHitStore ruleHits = new RuleHitStore(database.pool());
             RulesetStore rulesets = new RulesetStore(database.pool());
-            rulesets.record(ruleSet.version(), ruleSet.files(), "startup", clock.instant()).await();
+            rulesets.record(ruleSet.version(), ruleSet.files(), "startup", clock.instant())
+                    .await();
             SilenceStore silences = new SilenceStore(database.pool());
             Notifier notifier = new Notifier(routing, outbox, silences);
             // the domains, in the order they derive (air takes district locks, water region locks: see Locks)
-            List<Domain> domains = List.of(new AirDomain(subjects, catalog, new AirStore()),
-                    new WaterDomain(subjects, new WaterStore()), new TargetsDomain(readings),
-                    new SafetyDomain(readings), new DebtDomain(readings));
-            IngestService ingest = new IngestService(database.pool(), readings, domains,
-                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()), engine, clock, telemetry);
-            ApiVerticle api = new ApiVerticle(config, database.pool(), catalog, engine, ingest, subjects, readings,
-                    alerts, tokens, new AlertActions(database.pool(), alerts, notifier, clock), outbox, silences,
-                    ruleHits, rulesets, telemetry, clock, database.health());
+            List<Domain> domains = List.of(
+                    new AirDomain(subjects, catalog, new AirStore()),
+                    new WaterDomain(subjects, new WaterStore()),
+                    new TargetsDomain(readings),
+                    new SafetyDomain(readings),
+                    new DebtDomain(readings));
+            IngestService ingest = new IngestService(
+                    database.pool(),
+                    readings,
+                    domains,
+                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()),
+                    engine,
+                    clock,
+                    telemetry);
+            ApiVerticle api = new ApiVerticle(
+                    config,
+                    database.pool(),
+                    catalog,
+                    engine,
+                    ingest,
+                    subjects,
+                    readings,
+                    alerts,
+                    tokens,
+                    new AlertActions(database.pool(), alerts, notifier, clock),
+                    outbox,
+                    silences,
+                    ruleHits,
+                    rulesets,
+                    telemetry,
+                    clock,
+                    database.health());
             vertx.deployVerticle(api).await();
             database.supervise(vertx);
             io.vertx.pgclient.pubsub.PgSubscriber subscriber = listenForEvents(vertx, database);
@@ -116,8 +146,8 @@ public final class TargetWatch implements AutoCloseable {
             vertx.setPeriodic(5000, id -> telemetry.refresh(db.pool()));
             Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
             delivery.start(config.deliveryPollMillis());
-            Watchdog watchdog = new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing,
-                    catalog, clock);
+            Watchdog watchdog =
+                    new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing, catalog, clock);
             watchdog.start(config.watchPollMillis());
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
             TargetWatch tw = new TargetWatch(vertx, database, api, engine, bootstrapToken);
@@ -137,15 +167,19 @@ public final class TargetWatch implements AutoCloseable {
      * alert streams at once (they also poll every second, so a lost connection only adds latency).
      */
     private static io.vertx.pgclient.pubsub.PgSubscriber listenForEvents(Vertx vertx, Database database) {
-        io.vertx.pgclient.pubsub.PgSubscriber subscriber = io.vertx.pgclient.pubsub.PgSubscriber.subscriber(vertx,
-                new io.vertx.pgclient.PgConnectOptions(database.connectOptions()));
+        io.vertx.pgclient.pubsub.PgSubscriber subscriber = io.vertx.pgclient.pubsub.PgSubscriber.subscriber(
+                vertx, new io.vertx.pgclient.PgConnectOptions(database.connectOptions()));
         subscriber.reconnectPolicy(retries -> 1000L);
-        subscriber.channel(org.targetwatch.store.AlertStore.EVENTS_CHANNEL)
+        subscriber
+                .channel(org.targetwatch.store.AlertStore.EVENTS_CHANNEL)
                 .handler(payload -> vertx.eventBus().publish(org.targetwatch.web.AlertStream.WAKE_ADDRESS, null));
-        subscriber.connect().onSuccess(v -> subscriber.actualConnection()
+        subscriber
+                .connect()
+                .onSuccess(v -> subscriber
+                        .actualConnection()
                         .exceptionHandler(org.targetwatch.store.DatabaseHealth::connectionFailed))
-                .onFailure(e -> LOG.warn("cannot LISTEN for alert events ({}); streams poll every second",
-                        e.toString()));
+                .onFailure(
+                        e -> LOG.warn("cannot LISTEN for alert events ({}); streams poll every second", e.toString()));
         // the subscriber reconnects by itself with a new connection that has no exception handler (its failures
         // would be printed as stack traces): give each one the handler that logs outages once
         vertx.setPeriodic(1000, id -> {
@@ -162,7 +196,8 @@ public final class TargetWatch implements AutoCloseable {
         if (config.adminToken().isPresent() || tokens.anyActiveAdmin().await()) {
             return Optional.empty();
         }
-        TokenStore.Created created = tokens.create("bootstrap-admin", org.targetwatch.web.Access.ADMIN, null).await();
+        TokenStore.Created created = tokens.create("bootstrap-admin", org.targetwatch.web.Access.ADMIN, null)
+                .await();
         LOG.warn("""
 
                 ================================================================================
@@ -172,8 +207,7 @@ public final class TargetWatch implements AutoCloseable {
 
                 Use it as 'Authorization: Bearer <token>' to create officer, risk-office and
                 supervisor tokens (POST /api/v1/tokens). Or set TARGETWATCH_ADMIN_TOKEN.
-                ================================================================================""",
-                created.secret());
+                ================================================================================""", created.secret());
         return Optional.of(created.secret());
     }
 

@@ -4,12 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import org.targetwatch.common.RejectedRequestException;
-import org.targetwatch.store.AlertStore;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import org.targetwatch.common.RejectedRequestException;
+import org.targetwatch.store.AlertStore;
 
 /**
  * What risk offices and supervisors do to an alert: acknowledge, assign, resolve by hand, comment. Each action runs
@@ -42,8 +41,7 @@ public final class AlertActions {
     }
 
     /** The outcome of an action: the alert after it and the event written. */
-    public record Outcome(JsonObject alert, long eventId) {
-    }
+    public record Outcome(JsonObject alert, long eventId) {}
 
     private final Pool pool;
     private final AlertStore store;
@@ -61,8 +59,8 @@ public final class AlertActions {
      * Applies {@code action} (ack, assign, resolve, comment) with the request body
      * {@code {"comment", "version"?, "assignee" (assign), "reason" (resolve)}} on behalf of {@code actor}.
      */
-    public Future<Outcome> act(long id, String action, JsonObject body, String actor, Long actorId,
-                               boolean supervisor) {
+    public Future<Outcome> act(
+            long id, String action, JsonObject body, String actor, Long actorId, boolean supervisor) {
         String comment = text(body, "comment");
         Integer expected = body.getValue("version") == null ? null : version(body);
         switch (action) {
@@ -72,14 +70,16 @@ public final class AlertActions {
                 String reason = text(body, "reason") != null ? text(body, "reason") : comment;
                 require(reason, "reason", "resolving by hand needs a reason");
             }
-            default -> { }
+            default -> {}
         }
         return pool.withTransaction(conn -> store.lock(conn, id).compose(found -> {
             Row row = found.orElseThrow(() -> new NoSuchAlertException(id));
             int current = row.getInteger("version");
             if (expected != null && expected != current) {
-                throw new AlertConflictException("version_conflict", "alert " + id + " is at version " + current
-                        + ", not " + expected + ": reload it and try again");
+                throw new AlertConflictException(
+                        "version_conflict",
+                        "alert " + id + " is at version " + current + ", not " + expected
+                                + ": reload it and try again");
             }
             String status = row.getString("status");
             var now = clock.instant();
@@ -89,8 +89,9 @@ public final class AlertActions {
             switch (action) {
                 case "ack" -> {
                     if (!status.equals("open")) {
-                        throw new AlertConflictException("invalid_transition", "only an open alert can be"
-                                + " acknowledged; alert " + id + " is " + status);
+                        throw new AlertConflictException(
+                                "invalid_transition",
+                                "only an open alert can be" + " acknowledged; alert " + id + " is " + status);
                     }
                     changed = store.acknowledge(conn, id, actor, now);
                     kind = "acknowledged";
@@ -107,8 +108,10 @@ public final class AlertActions {
                     if ("critical".equals(row.getString("severity"))) {
                         // four-eyes: a critical alert closes only when another supervisor approves
                         if (row.getString("resolve_requested_by") != null) {
-                            throw new AlertConflictException("awaiting_approval", "alert " + id + " already awaits"
-                                    + " approval of the resolution requested by " + row.getString("resolve_requested_by"));
+                            throw new AlertConflictException(
+                                    "awaiting_approval",
+                                    "alert " + id + " already awaits" + " approval of the resolution requested by "
+                                            + row.getString("resolve_requested_by"));
                         }
                         changed = store.requestResolve(conn, id, actor, actorId, reason, now);
                         kind = "resolve-requested";
@@ -123,19 +126,29 @@ public final class AlertActions {
                     requireActive(id, status);
                     String requester = row.getString("resolve_requested_by");
                     if (requester == null) {
-                        throw new AlertConflictException("invalid_transition", "alert " + id
-                                + " has no resolution awaiting approval");
+                        throw new AlertConflictException(
+                                "invalid_transition", "alert " + id + " has no resolution awaiting approval");
                     }
                     if (!supervisor) {
                         throw new AlertConflictException("four_eyes", "only a supervisor may approve a resolution");
                     }
                     Long requesterId = row.getLong("resolve_requested_by_id");
                     if (requesterId == null || requesterId.equals(actorId)) {
-                        throw new AlertConflictException("four_eyes", "the resolution was requested by " + requester
-                                + "; another supervisor must approve it");
+                        throw new AlertConflictException(
+                                "four_eyes",
+                                "the resolution was requested by " + requester
+                                        + "; another supervisor must approve it");
                     }
-                    changed = store.resolve(conn, id, "manual", requester + "; approved by " + actor,
-                            row.getString("resolve_requested_reason"), null, null, now).map(o -> o.orElseThrow());
+                    changed = store.resolve(
+                                    conn,
+                                    id,
+                                    "manual",
+                                    requester + "; approved by " + actor,
+                                    row.getString("resolve_requested_reason"),
+                                    null,
+                                    null,
+                                    now)
+                            .map(o -> o.orElseThrow());
                     kind = "resolved";
                     to = "resolved";
                 }
@@ -145,17 +158,24 @@ public final class AlertActions {
                 }
                 default -> throw new InvalidActionException("action", "unknown action " + action);
             }
-            String eventComment = action.equals("assign") ? "assigned to " + text(body, "assignee")
-                    + (comment == null ? "" : ": " + comment)
-                    : action.equals("resolve") ? (text(body, "reason") != null ? text(body, "reason") : comment)
-                    : action.equals("approve-resolve") ? "approved: " + row.getString("resolve_requested_reason")
-                            + (comment == null ? "" : " — " + comment)
-                    : comment;
+            String eventComment = action.equals("assign")
+                    ? "assigned to " + text(body, "assignee") + (comment == null ? "" : ": " + comment)
+                    : action.equals("resolve")
+                            ? (text(body, "reason") != null ? text(body, "reason") : comment)
+                            : action.equals("approve-resolve")
+                                    ? "approved: " + row.getString("resolve_requested_reason")
+                                            + (comment == null ? "" : " — " + comment)
+                                    : comment;
             String toStatus = to;
-            return changed.compose(alert -> store.insertEvents(conn, List.of(new AlertStore.Event(id, actor, kind,
-                            status, toStatus, eventComment, null, null)), now)
-                    .compose(ids -> notifier.notify(conn, List.of(new Notifier.Event(ids.get(0), kind, alert, actor,
-                            eventComment, null)), now).map(new Outcome(alert, ids.get(0)))));
+            return changed.compose(alert -> store.insertEvents(
+                            conn,
+                            List.of(new AlertStore.Event(id, actor, kind, status, toStatus, eventComment, null, null)),
+                            now)
+                    .compose(ids -> notifier.notify(
+                                    conn,
+                                    List.of(new Notifier.Event(ids.get(0), kind, alert, actor, eventComment, null)),
+                                    now)
+                            .map(new Outcome(alert, ids.get(0)))));
         }));
     }
 

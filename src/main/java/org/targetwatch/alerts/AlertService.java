@@ -3,14 +3,6 @@ package org.targetwatch.alerts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.Scope;
-import org.targetwatch.facts.Threshold;
-import org.targetwatch.rules.RuleInfo;
-import org.targetwatch.rules.RuleSet;
-import org.targetwatch.store.AlertStore;
-import org.targetwatch.store.RuleHitStore;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +12,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.Scope;
+import org.targetwatch.facts.Threshold;
+import org.targetwatch.rules.RuleInfo;
+import org.targetwatch.rules.RuleSet;
+import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.RuleHitStore;
 
 /**
  * Turns breaches into alerts. An alert's identity is its fingerprint: rule + subject + indicator + period (the
@@ -57,8 +56,7 @@ public final class AlertService {
     }
 
     /** What one evaluation changed: the alerts (each with {@code change}) and the events written. */
-    public record Changes(List<JsonObject> alerts, List<Long> eventIds) {
-    }
+    public record Changes(List<JsonObject> alerts, List<Long> eventIds) {}
 
     /**
      * Applies one evaluation inside the caller's transaction: opens, updates or reopens an alert per breached
@@ -74,8 +72,13 @@ public final class AlertService {
      *                           nothing); the facts covering scopes decide resolutions
      * @param correctedSubjects  subjects of which the batch stored corrections
      */
-    public Future<Changes> apply(SqlConnection conn, List<Breach> breaches, Evaluated evaluated, RuleSet ruleSet,
-                                 Instant now, java.util.Set<String> correctedSubjects) {
+    public Future<Changes> apply(
+            SqlConnection conn,
+            List<Breach> breaches,
+            Evaluated evaluated,
+            RuleSet ruleSet,
+            Instant now,
+            java.util.Set<String> correctedSubjects) {
         Map<String, Breach> byFingerprint = dedupe(breaches);
         List<AlertStore.Upsert> rows = new ArrayList<>(byFingerprint.size());
         Map<String, Integer> perRule = new LinkedHashMap<>();
@@ -91,28 +94,52 @@ public final class AlertService {
         byFingerprint.forEach((fp, b) -> {
             Threshold t = b.threshold();
             RuleInfo info = ruleSet.rule(b.rule()).orElse(new RuleInfo(b.rule(), "?", "", "", "", ""));
-            String source = t.source() + (info.source().isEmpty() || info.source().equals(t.source())
-                    ? "" : " | rule: " + info.source());
-            rows.add(new AlertStore.Upsert(fp, b.rule(), info.category(), t.severity(), b.subject(),
-                    b.indicator(), b.period(), b.value(), t.id(), t.op(), t.value(), t.unit(), t.status(), source,
+            String source = t.source()
+                    + (info.source().isEmpty() || info.source().equals(t.source()) ? "" : " | rule: " + info.source());
+            rows.add(new AlertStore.Upsert(
+                    fp,
+                    b.rule(),
+                    info.category(),
+                    t.severity(),
+                    b.subject(),
+                    b.indicator(),
+                    b.period(),
+                    b.value(),
+                    t.id(),
+                    t.op(),
+                    t.value(),
+                    t.unit(),
+                    t.status(),
+                    source,
                     (b.note().isEmpty() ? "" : b.note() + " — ")
-                            + (t.description().isEmpty() ? info.description() : t.description()), b.readingIds(),
-                    t.recovery(), t.pendingEvaluations(), t.pendingSeconds()));
+                            + (t.description().isEmpty() ? info.description() : t.description()),
+                    b.readingIds(),
+                    t.recovery(),
+                    t.pendingEvaluations(),
+                    t.pendingSeconds()));
         });
         Map<String, Scope> scopes = evaluated.scopes();
         Map<String, Object> factOfScope = evaluated.factOfScope();
         List<JsonObject> changed = new ArrayList<>();
         Map<String, JsonObject> alertByFingerprint = new java.util.HashMap<>();
         List<AlertStore.Event> events = new ArrayList<>();
-        Future<Void> upserted = rows.isEmpty() ? Future.succeededFuture()
+        Future<Void> upserted = rows.isEmpty()
+                ? Future.succeededFuture()
                 : store.upsert(conn, rows, ruleSet.version(), now).map(alerts -> {
                     for (JsonObject a : alerts) {
                         String change = a.getString("change");
                         if (!change.equals("updated")) {
-                            String from = change.equals("opened") && a.getInteger("count") > 1 ? "pending"
+                            String from = change.equals("opened") && a.getInteger("count") > 1
+                                    ? "pending"
                                     : change.equals("reopened") ? "resolved" : null;
-                            events.add(new AlertStore.Event(a.getLong("id"), "rules", change, from,
-                                    a.getString("status"), a.getString("rule"), a.getDouble("value"),
+                            events.add(new AlertStore.Event(
+                                    a.getLong("id"),
+                                    "rules",
+                                    change,
+                                    from,
+                                    a.getString("status"),
+                                    a.getString("rule"),
+                                    a.getDouble("value"),
                                     ids(a.getJsonArray("readingIds"))));
                         }
                         changed.add(a);
@@ -120,8 +147,11 @@ public final class AlertService {
                     }
                     return null;
                 });
-        upserted = upserted.compose(v -> hits.insert(conn, hitsOf(breaches, byFingerprint, guardrailed,
-                alertByFingerprint, factOfScope), ruleSet.version(), now));
+        upserted = upserted.compose(v -> hits.insert(
+                conn,
+                hitsOf(breaches, byFingerprint, guardrailed, alertByFingerprint, factOfScope),
+                ruleSet.version(),
+                now));
         return upserted.compose(v -> evaluated.active())
                 .compose(active -> {
                     Future<Void> chain = Future.succeededFuture();
@@ -137,14 +167,23 @@ public final class AlertService {
                         String resolution = correctedSubjects.contains(row.getString("subject")) ? "withdrawn" : "auto";
                         long id = row.getLong("id");
                         String from = row.getString("status");
-                        chain = chain.compose(x -> store.resolve(conn, id, resolution, "rules", null, sc.value(),
-                                sc.readingIds(), now).map(resolved -> {
+                        chain = chain.compose(x -> store.resolve(
+                                        conn, id, resolution, "rules", null, sc.value(), sc.readingIds(), now)
+                                .map(resolved -> {
                                     resolved.ifPresent(a -> {
-                                        changed.add(a.put("change", resolution.equals("auto") ? "resolved" : "withdrawn"));
-                                        events.add(new AlertStore.Event(id, "rules",
-                                                resolution.equals("auto") ? "resolved" : "withdrawn", from, "resolved",
-                                                resolution.equals("auto") ? "condition cleared" : "a correction removed the cause",
-                                                sc.value(), sc.readingIds()));
+                                        changed.add(
+                                                a.put("change", resolution.equals("auto") ? "resolved" : "withdrawn"));
+                                        events.add(new AlertStore.Event(
+                                                id,
+                                                "rules",
+                                                resolution.equals("auto") ? "resolved" : "withdrawn",
+                                                from,
+                                                "resolved",
+                                                resolution.equals("auto")
+                                                        ? "condition cleared"
+                                                        : "a correction removed the cause",
+                                                sc.value(),
+                                                sc.readingIds()));
                                     });
                                     return null;
                                 }));
@@ -158,8 +197,8 @@ public final class AlertService {
                     List<Notifier.Event> notify = new ArrayList<>();
                     for (int i = 0; i < events.size(); i++) {
                         AlertStore.Event e = events.get(i);
-                        notify.add(new Notifier.Event(eventIds.get(i), e.kind(), byId.get(e.alertId()), e.actor(),
-                                e.comment(), null));
+                        notify.add(new Notifier.Event(
+                                eventIds.get(i), e.kind(), byId.get(e.alertId()), e.actor(), e.comment(), null));
                     }
                     return notifier.notify(conn, notify, now).map(new Changes(changed, eventIds));
                 });
@@ -169,9 +208,8 @@ public final class AlertService {
      * The scopes an evaluation's facts cover, by key, the fact covering each, and the active alerts of those scopes
      * (looked up and locked).
      */
-    public record Evaluated(Map<String, Scope> scopes, Map<String, Object> factOfScope,
-                            Future<List<io.vertx.sqlclient.Row>> active) {
-    }
+    public record Evaluated(
+            Map<String, Scope> scopes, Map<String, Object> factOfScope, Future<List<io.vertx.sqlclient.Row>> active) {}
 
     /**
      * Looks up and locks (FOR UPDATE) the active alerts of the scopes the facts cover: the alerts an evaluation of
@@ -181,8 +219,12 @@ public final class AlertService {
         Map<String, Scope> scopes = new LinkedHashMap<>();
         Map<String, Object> factOfScope = new java.util.HashMap<>();
         scopesOf(facts, scopes, factOfScope);
-        return new Evaluated(scopes, factOfScope, scopes.isEmpty() ? Future.succeededFuture(List.of())
-                : store.activeInScopes(conn, new ArrayList<>(scopes.values())));
+        return new Evaluated(
+                scopes,
+                factOfScope,
+                scopes.isEmpty()
+                        ? Future.succeededFuture(List.of())
+                        : store.activeInScopes(conn, new ArrayList<>(scopes.values())));
     }
 
     /** The scopes the facts cover, by key, and the fact covering each (a derived fact before a reading). */
@@ -210,29 +252,56 @@ public final class AlertService {
      * what it caused — the change of its alert, {@code superseded} when a more severe breach of the same
      * fingerprint was kept, or {@code guardrail} when the rule was cut off.
      */
-    private static List<RuleHitStore.Hit> hitsOf(List<Breach> breaches, Map<String, Breach> kept,
-                                                 java.util.Set<String> guardrailed, Map<String, JsonObject> alerts,
-                                                 Map<String, Object> factOfScope) {
-        return breaches.stream().map(b -> {
-            String fp = fingerprint(b.rule(), b.subject(), b.indicator(), b.period());
-            JsonObject alert = alerts.get(fp);
-            String caused = guardrailed.contains(b.rule()) ? "guardrail"
-                    : kept.get(fp) != b ? "superseded"
-                    : alert == null ? "none" : alert.getString("change");
-            Threshold t = b.threshold();
-            JsonObject threshold = new JsonObject().put("id", t.id()).put("kind", t.kind()).put("op", t.op())
-                    .put("value", t.value()).put("unit", t.unit()).put("severity", t.severity())
-                    .put("strength", t.strength()).put("status", t.status()).put("source", t.source())
-                    .put("effectiveFrom", t.effectiveFrom().toString())
-                    .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
-                    .put("decimals", t.decimals()).put("fromSetting", t.fromSetting())
-                    .put("recovery", t.recovery());
-            Object fact = factOfScope.get(b.subject() + "\u0000" + b.indicator() + "\u0000" + b.period());
-            JsonObject facts = new JsonObject().put("note", b.note())
-                    .put("matched", fact == null ? null : org.targetwatch.facts.FactJson.of(fact));
-            return new RuleHitStore.Hit(b.rule(), b.subject(), b.indicator(), b.period(), b.value(), threshold,
-                    facts, b.readingIds(), caused, alert == null ? null : alert.getLong("id"));
-        }).toList();
+    private static List<RuleHitStore.Hit> hitsOf(
+            List<Breach> breaches,
+            Map<String, Breach> kept,
+            java.util.Set<String> guardrailed,
+            Map<String, JsonObject> alerts,
+            Map<String, Object> factOfScope) {
+        return breaches.stream()
+                .map(b -> {
+                    String fp = fingerprint(b.rule(), b.subject(), b.indicator(), b.period());
+                    JsonObject alert = alerts.get(fp);
+                    String caused = guardrailed.contains(b.rule())
+                            ? "guardrail"
+                            : kept.get(fp) != b ? "superseded" : alert == null ? "none" : alert.getString("change");
+                    Threshold t = b.threshold();
+                    JsonObject threshold = new JsonObject()
+                            .put("id", t.id())
+                            .put("kind", t.kind())
+                            .put("op", t.op())
+                            .put("value", t.value())
+                            .put("unit", t.unit())
+                            .put("severity", t.severity())
+                            .put("strength", t.strength())
+                            .put("status", t.status())
+                            .put("source", t.source())
+                            .put("effectiveFrom", t.effectiveFrom().toString())
+                            .put(
+                                    "effectiveTo",
+                                    t.effectiveTo() == null
+                                            ? null
+                                            : t.effectiveTo().toString())
+                            .put("decimals", t.decimals())
+                            .put("fromSetting", t.fromSetting())
+                            .put("recovery", t.recovery());
+                    Object fact = factOfScope.get(b.subject() + "\u0000" + b.indicator() + "\u0000" + b.period());
+                    JsonObject facts = new JsonObject()
+                            .put("note", b.note())
+                            .put("matched", fact == null ? null : org.targetwatch.facts.FactJson.of(fact));
+                    return new RuleHitStore.Hit(
+                            b.rule(),
+                            b.subject(),
+                            b.indicator(),
+                            b.period(),
+                            b.value(),
+                            threshold,
+                            facts,
+                            b.readingIds(),
+                            caused,
+                            alert == null ? null : alert.getLong("id"));
+                })
+                .toList();
     }
 
     /**
@@ -242,13 +311,28 @@ public final class AlertService {
     private AlertStore.Upsert guardrail(String rule, int count, RuleSet ruleSet, Instant now) {
         String day = now.atZone(org.targetwatch.common.Times.ZONE).toLocalDate().toString();
         RuleInfo info = ruleSet.rule(rule).orElse(new RuleInfo(rule, "?", "", "", "", ""));
-        return new AlertStore.Upsert(fingerprint(rule, "*", "*", "guardrail:" + day), rule, info.category(), "major",
-                "*", "*", "guardrail:" + day, count, "GUARDRAIL/maxAlertsPerRule", ">", maxAlertsPerRule, "alerts",
-                "CONFIGURED", "TargetWatch guardrail (maxAlertsPerRule)",
+        return new AlertStore.Upsert(
+                fingerprint(rule, "*", "*", "guardrail:" + day),
+                rule,
+                info.category(),
+                "major",
+                "*",
+                "*",
+                "guardrail:" + day,
+                count,
+                "GUARDRAIL/maxAlertsPerRule",
+                ">",
+                maxAlertsPerRule,
+                "alerts",
+                "CONFIGURED",
+                "TargetWatch guardrail (maxAlertsPerRule)",
                 "规则 " + rule + " 一次评估产生 " + count + " 条告警, 超过上限 " + maxAlertsPerRule
                         + ", 已截断为本条汇总告警, 请检查规则与阈值 / rule produced " + count
                         + " alerts in one evaluation, more than maxAlertsPerRule; cut off to this summary",
-                List.of(), null, 1, 0);
+                List.of(),
+                null,
+                1,
+                0);
     }
 
     /** Hysteresis: the value still crosses the threshold's recovery line, so the alert stays active. */
@@ -278,7 +362,8 @@ public final class AlertService {
     public static Map<String, Breach> dedupe(List<Breach> breaches) {
         Map<String, Breach> byFingerprint = new LinkedHashMap<>();
         for (Breach b : breaches) {
-            byFingerprint.merge(fingerprint(b.rule(), b.subject(), b.indicator(), b.period()), b, AlertService::moreSevere);
+            byFingerprint.merge(
+                    fingerprint(b.rule(), b.subject(), b.indicator(), b.period()), b, AlertService::moreSevere);
         }
         return byFingerprint;
     }

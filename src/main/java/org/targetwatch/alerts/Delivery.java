@@ -7,12 +7,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.targetwatch.store.OutboxStore;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -21,6 +15,11 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.targetwatch.store.OutboxStore;
 
 /**
  * Delivers the outbox to webhooks after commit. Every {@code pollMillis} it leases due rows (so that several
@@ -78,7 +77,8 @@ public final class Delivery {
                 .onComplete(ar -> {
                     running = false;
                     if (ar.failed()) {
-                        if (!org.targetwatch.store.DatabaseHealth.isUnavailable(ar.cause())) {   // outages are logged once
+                        if (!org.targetwatch.store.DatabaseHealth.isUnavailable(
+                                ar.cause())) { // outages are logged once
                             LOG.warn("delivery round failed: {}", ar.cause().toString());
                         }
                     }
@@ -89,10 +89,15 @@ public final class Delivery {
         String secret = secrets.apply(row.receiver());
         Buffer body = Buffer.buffer(row.payload(), "UTF-8");
         if (secret == null) {
-            return outbox.failed(row.id(), null, "receiver " + row.receiver() + " is no longer configured",
+            return outbox.failed(
+                    row.id(),
+                    null,
+                    "receiver " + row.receiver() + " is no longer configured",
                     nextAttempt(row.attempts()));
         }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(row.url())
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(row.url())
                 .setTimeout(10_000)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .putHeader("X-TargetWatch-Signature", "sha256=" + sign(secret, body.getBytes()))
@@ -105,7 +110,9 @@ public final class Delivery {
                         return outbox.delivered(row.id(), clock.instant(), ar.result());
                     }
                     Integer status = ar.succeeded() ? ar.result() : null;
-                    String error = ar.succeeded() ? "HTTP " + ar.result() : String.valueOf(ar.cause().getMessage());
+                    String error = ar.succeeded()
+                            ? "HTTP " + ar.result()
+                            : String.valueOf(ar.cause().getMessage());
                     return outbox.failed(row.id(), status, error, nextAttempt(row.attempts()));
                 })
                 .recover(e -> {
@@ -135,5 +142,4 @@ public final class Delivery {
         stop();
         return http.close();
     }
-
 }

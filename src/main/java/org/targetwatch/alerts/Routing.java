@@ -2,8 +2,6 @@ package org.targetwatch.alerts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.config.InvalidConfigException;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.targetwatch.config.InvalidConfigException;
 
 /**
  * The risk offices of {@code config/routing.json}: which alerts each receives (matchers on category, severity,
@@ -24,15 +23,17 @@ public final class Routing {
     private static final Set<String> MATCH_KEYS = Set.of("category", "severity", "region", "subject");
 
     /** A webhook: where to POST and the HMAC-SHA256 secret to sign with. */
-    public record Receiver(String id, String url, String secret) {
-    }
+    public record Receiver(String id, String url, String secret) {}
 
     /** An office's escalation rule: alerts of {@code severity} unacknowledged after {@code afterMinutes}. */
-    public record Escalation(String severity, long afterMinutes, String to) {
-    }
+    public record Escalation(String severity, long afterMinutes, String to) {}
 
-    public record Office(String id, String name, Map<String, List<String>> match, List<Receiver> receivers,
-                         List<Escalation> escalation) {
+    public record Office(
+            String id,
+            String name,
+            Map<String, List<String>> match,
+            List<Receiver> receivers,
+            List<Escalation> escalation) {
         public boolean matches(JsonObject alert) {
             for (Map.Entry<String, List<String>> m : match.entrySet()) {
                 if (!m.getValue().isEmpty() && !m.getValue().contains(String.valueOf(alert.getValue(m.getKey())))) {
@@ -99,8 +100,8 @@ public final class Routing {
                     if (secretEnv != null) {
                         secret = env.get(secretEnv);
                         if (secret == null || secret.isBlank()) {
-                            throw new IllegalArgumentException("receivers[" + j + "]: environment variable "
-                                    + secretEnv + " (secretEnv) is not set");
+                            throw new IllegalArgumentException("receivers[" + j + "]: environment variable " + secretEnv
+                                    + " (secretEnv) is not set");
                         }
                     }
                     if (secret == null || secret.length() < 16) {
@@ -124,13 +125,16 @@ public final class Routing {
         for (Office o : out) {
             for (Receiver r : o.receivers()) {
                 if (!receiverIds.add(r.id())) {
-                    throw new InvalidConfigException(key, "receiver id " + r.id() + " is used twice; give each"
-                            + " receiver its own id (it identifies its secret and its deliveries)");
+                    throw new InvalidConfigException(
+                            key,
+                            "receiver id " + r.id() + " is used twice; give each"
+                                    + " receiver its own id (it identifies its secret and its deliveries)");
                 }
             }
             for (Escalation e : o.escalation()) {
                 if (out.stream().noneMatch(x -> x.id().equals(e.to()))) {
-                    throw new InvalidConfigException(key, "office " + o.id() + " escalates to unknown office " + e.to());
+                    throw new InvalidConfigException(
+                            key, "office " + o.id() + " escalates to unknown office " + e.to());
                 }
             }
         }

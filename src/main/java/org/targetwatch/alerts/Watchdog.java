@@ -1,25 +1,24 @@
 package org.targetwatch.alerts;
 
-import org.targetwatch.facts.Silence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.targetwatch.config.Indicator;
-import org.targetwatch.config.IndicatorCatalog;
-import org.targetwatch.store.AlertStore;
-import org.targetwatch.common.Times;
-import org.targetwatch.store.ReadingStore;
-import org.targetwatch.store.SilenceStore;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.targetwatch.common.Times;
+import org.targetwatch.config.Indicator;
+import org.targetwatch.config.IndicatorCatalog;
+import org.targetwatch.facts.Silence;
+import org.targetwatch.store.AlertStore;
+import org.targetwatch.store.ReadingStore;
+import org.targetwatch.store.SilenceStore;
 
 /**
  * Periodic checks that depend on "now" (the injected clock), every {@code watchPollMillis}:
@@ -51,8 +50,16 @@ public final class Watchdog {
     private long timer = -1;
     private boolean running;
 
-    public Watchdog(Vertx vertx, Pool pool, AlertStore alerts, ReadingStore readings, SilenceStore silences,
-                    Notifier notifier, Routing routing, IndicatorCatalog catalog, Clock clock) {
+    public Watchdog(
+            Vertx vertx,
+            Pool pool,
+            AlertStore alerts,
+            ReadingStore readings,
+            SilenceStore silences,
+            Notifier notifier,
+            Routing routing,
+            IndicatorCatalog catalog,
+            Clock clock) {
         this.vertx = vertx;
         this.pool = pool;
         this.alerts = alerts;
@@ -83,7 +90,7 @@ public final class Watchdog {
         return escalate().compose(v -> missingData()).onComplete(ar -> {
             running = false;
             if (ar.failed()) {
-                if (!org.targetwatch.store.DatabaseHealth.isUnavailable(ar.cause())) {   // outages are logged once
+                if (!org.targetwatch.store.DatabaseHealth.isUnavailable(ar.cause())) { // outages are logged once
                     LOG.warn("watchdog round failed: {}", ar.cause().toString());
                 }
             }
@@ -91,42 +98,57 @@ public final class Watchdog {
     }
 
     private Future<Void> escalate() {
-        long shortest = routing.offices().stream().flatMap(o -> o.escalation().stream())
-                .mapToLong(Routing.Escalation::afterMinutes).min().orElse(-1);
+        long shortest = routing.offices().stream()
+                .flatMap(o -> o.escalation().stream())
+                .mapToLong(Routing.Escalation::afterMinutes)
+                .min()
+                .orElse(-1);
         if (shortest < 0) {
             return Future.succeededFuture();
         }
         Instant now = clock.instant();
-        return alerts.escalationCandidates(now.minus(Duration.ofMinutes(shortest))).compose(candidates -> {
-            Future<Void> chain = Future.succeededFuture();
-            for (JsonObject a : candidates) {
-                Instant opened = java.time.OffsetDateTime.parse(a.getString("openedAt")).toInstant();
-                for (Routing.Office office : routing.officesFor(a)) {
-                    Routing.Escalation rule = office.escalation().stream()
-                            .filter(e -> e.severity().equals(a.getString("severity"))).findFirst().orElse(null);
-                    if (rule == null || opened.plus(Duration.ofMinutes(rule.afterMinutes())).isAfter(now)) {
-                        continue;
+        return alerts.escalationCandidates(now.minus(Duration.ofMinutes(shortest)))
+                .compose(candidates -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (JsonObject a : candidates) {
+                        Instant opened = java.time.OffsetDateTime.parse(a.getString("openedAt"))
+                                .toInstant();
+                        for (Routing.Office office : routing.officesFor(a)) {
+                            Routing.Escalation rule = office.escalation().stream()
+                                    .filter(e -> e.severity().equals(a.getString("severity")))
+                                    .findFirst()
+                                    .orElse(null);
+                            if (rule == null
+                                    || opened.plus(Duration.ofMinutes(rule.afterMinutes()))
+                                            .isAfter(now)) {
+                                continue;
+                            }
+                            chain = chain.compose(x -> escalateOne(a.getLong("id"), office, rule, now));
+                            break;
+                        }
                     }
-                    chain = chain.compose(x -> escalateOne(a.getLong("id"), office, rule, now));
-                    break;
-                }
-            }
-            return chain;
-        });
+                    return chain;
+                });
     }
 
     private Future<Void> escalateOne(long id, Routing.Office office, Routing.Escalation rule, Instant now) {
-        String comment = "not acknowledged within " + rule.afterMinutes() + " min (" + office.id()
-                + "); escalated to " + rule.to();
+        String comment = "not acknowledged within " + rule.afterMinutes() + " min (" + office.id() + "); escalated to "
+                + rule.to();
         return pool.withTransaction(conn -> alerts.escalate(conn, id, now).compose(done -> {
             if (done.isEmpty()) {
                 return Future.succeededFuture();
             }
             JsonObject alert = done.get();
-            return alerts.insertEvents(conn, List.of(new AlertStore.Event(id, "escalation", "escalated", "open",
-                            "open", comment, null, null)), now)
-                    .compose(ids -> notifier.notify(conn, List.of(new Notifier.Event(ids.get(0), "escalated", alert,
-                            "escalation", comment, rule.to())), now));
+            return alerts.insertEvents(
+                            conn,
+                            List.of(new AlertStore.Event(
+                                    id, "escalation", "escalated", "open", "open", comment, null, null)),
+                            now)
+                    .compose(ids -> notifier.notify(
+                            conn,
+                            List.of(new Notifier.Event(
+                                    ids.get(0), "escalated", alert, "escalation", comment, rule.to())),
+                            now));
         }));
     }
 
@@ -141,34 +163,54 @@ public final class Watchdog {
             return Future.succeededFuture();
         }
         Instant now = clock.instant();
-        return readings.overdue(allowances, now).compose(overdue -> overdue.isEmpty() ? Future.succeededFuture()
-                : silences.current(pool, now).compose(current -> {
-                    List<Silence> active = current.stream().filter(s -> s.activeAt(now)).toList();
-                    Future<Void> chain = Future.succeededFuture();
-                    for (ReadingStore.Overdue o : overdue) {
-                        Indicator ind = catalog.find(o.indicator()).orElseThrow();
-                        JsonObject probe = new JsonObject().put("subject", o.subject()).put("rule", NO_DATA_RULE)
-                                .put("category", ind.category()).put("severity", "warning");
-                        if (active.stream().anyMatch(s -> s.matches(probe))) {
-                            continue;
-                        }
-                        chain = chain.compose(x -> raiseNoData(o, ind, now));
-                    }
-                    return chain;
-                }));
+        return readings.overdue(allowances, now)
+                .compose(overdue -> overdue.isEmpty()
+                        ? Future.succeededFuture()
+                        : silences.current(pool, now).compose(current -> {
+                            List<Silence> active = current.stream()
+                                    .filter(s -> s.activeAt(now))
+                                    .toList();
+                            Future<Void> chain = Future.succeededFuture();
+                            for (ReadingStore.Overdue o : overdue) {
+                                Indicator ind = catalog.find(o.indicator()).orElseThrow();
+                                JsonObject probe = new JsonObject()
+                                        .put("subject", o.subject())
+                                        .put("rule", NO_DATA_RULE)
+                                        .put("category", ind.category())
+                                        .put("severity", "warning");
+                                if (active.stream().anyMatch(s -> s.matches(probe))) {
+                                    continue;
+                                }
+                                chain = chain.compose(x -> raiseNoData(o, ind, now));
+                            }
+                            return chain;
+                        }));
     }
 
     private Future<Void> raiseNoData(ReadingStore.Overdue o, Indicator ind, Instant now) {
         long minutes = Duration.between(o.lastObservedAt(), now).toMinutes();
         AlertStore.Upsert row = new AlertStore.Upsert(
                 AlertService.fingerprint(NO_DATA_RULE, o.subject(), o.indicator(), org.targetwatch.facts.Scope.NO_DATA),
-                NO_DATA_RULE, ind.category(), "warning", o.subject(), o.indicator(),
-                org.targetwatch.facts.Scope.NO_DATA, minutes, "REPORTING/" + o.indicator() + "/missing-after", ">",
-                o.allowanceMinutes(), "minutes", "CONFIGURED",
+                NO_DATA_RULE,
+                ind.category(),
+                "warning",
+                o.subject(),
+                o.indicator(),
+                org.targetwatch.facts.Scope.NO_DATA,
+                minutes,
+                "REPORTING/" + o.indicator() + "/missing-after",
+                ">",
+                o.allowanceMinutes(),
+                "minutes",
+                "CONFIGURED",
                 "报送日历 / reporting calendar: config/indicators.json missingAfterMinutes of " + o.indicator(),
                 "缺数: " + o.subject() + " 的 " + ind.nameZh() + " 已 " + minutes + " 分钟未报送 (最后观测 "
-                        + Times.format(o.lastObservedAt()) + ") / no " + o.indicator() + " data for " + minutes + " minutes",
-                List.of(), null, 1, 0);
+                        + Times.format(o.lastObservedAt()) + ") / no " + o.indicator() + " data for " + minutes
+                        + " minutes",
+                List.of(),
+                null,
+                1,
+                0);
         return pool.withTransaction(conn -> alerts.upsert(conn, List.of(row), "reporting-calendar", now)
                 .compose(changed -> {
                     JsonObject a = changed.get(0);
@@ -176,11 +218,28 @@ public final class Watchdog {
                     if (kind.equals("updated")) {
                         return Future.succeededFuture();
                     }
-                    return alerts.insertEvents(conn, List.of(new AlertStore.Event(a.getLong("id"), "reporting-calendar",
-                                    kind, kind.equals("reopened") ? "resolved" : null, a.getString("status"),
-                                    "no data since " + Times.format(o.lastObservedAt()), (double) minutes, null)), now)
-                            .compose(ids -> notifier.notify(conn, List.of(new Notifier.Event(ids.get(0), kind, a,
-                                    "reporting-calendar", "no data since " + Times.format(o.lastObservedAt()), null)), now));
+                    return alerts.insertEvents(
+                                    conn,
+                                    List.of(new AlertStore.Event(
+                                            a.getLong("id"),
+                                            "reporting-calendar",
+                                            kind,
+                                            kind.equals("reopened") ? "resolved" : null,
+                                            a.getString("status"),
+                                            "no data since " + Times.format(o.lastObservedAt()),
+                                            (double) minutes,
+                                            null)),
+                                    now)
+                            .compose(ids -> notifier.notify(
+                                    conn,
+                                    List.of(new Notifier.Event(
+                                            ids.get(0),
+                                            kind,
+                                            a,
+                                            "reporting-calendar",
+                                            "no data since " + Times.format(o.lastObservedAt()),
+                                            null)),
+                                    now));
                 }));
     }
 }

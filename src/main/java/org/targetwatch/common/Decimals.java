@@ -23,8 +23,7 @@ public final class Decimals {
     /** Exact enough for every intermediate quotient (34 significant digits). */
     private static final MathContext EXACT = MathContext.DECIMAL128;
 
-    private Decimals() {
-    }
+    private Decimals() {}
 
     /** The decimal a double value was written as. */
     public static BigDecimal of(double v) {

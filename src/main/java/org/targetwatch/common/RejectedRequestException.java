@@ -2,7 +2,6 @@ package org.targetwatch.common;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 
 /**

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,24 +27,36 @@ public final class Telemetry {
     private final AtomicLong outboxBacklog = new AtomicLong();
 
     public Telemetry() {
-        readingsReceived = Counter.builder("targetwatch_readings_received").description("readings accepted by POST /api/v1/readings (repeats included)").register(registry);
-        readingsStored = Counter.builder("targetwatch_readings_stored").description("readings stored (new and corrections)").register(registry);
-        factsEvaluated = Counter.builder("targetwatch_facts_evaluated").description("facts given to Drools").register(registry);
-        evaluation = Timer.builder("targetwatch_rule_evaluation").description("one Drools evaluation of a batch")
-                .publishPercentiles(0.5, 0.99).register(registry);
+        readingsReceived = Counter.builder("targetwatch_readings_received")
+                .description("readings accepted by POST /api/v1/readings (repeats included)")
+                .register(registry);
+        readingsStored = Counter.builder("targetwatch_readings_stored")
+                .description("readings stored (new and corrections)")
+                .register(registry);
+        factsEvaluated = Counter.builder("targetwatch_facts_evaluated")
+                .description("facts given to Drools")
+                .register(registry);
+        evaluation = Timer.builder("targetwatch_rule_evaluation")
+                .description("one Drools evaluation of a batch")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         ingestGroup = io.micrometer.core.instrument.DistributionSummary.builder("targetwatch_ingest_group_requests")
-                .description("requests committed by one ingest transaction (group commit)").register(registry);
+                .description("requests committed by one ingest transaction (group commit)")
+                .register(registry);
         ingestGroupRetries = Counter.builder("targetwatch_ingest_group_retries")
                 .description("group-commit transactions that failed and whose requests were retried one by one")
                 .register(registry);
         for (String state : new String[] {"pending", "open", "acknowledged"}) {
             AtomicLong v = new AtomicLong();
             alertsByState.put(state, v);
-            Gauge.builder("targetwatch_alerts_active", v, AtomicLong::get).tag("state", state)
-                    .description("active alerts by state").register(registry);
+            Gauge.builder("targetwatch_alerts_active", v, AtomicLong::get)
+                    .tag("state", state)
+                    .description("active alerts by state")
+                    .register(registry);
         }
         Gauge.builder("targetwatch_outbox_backlog", outboxBacklog, AtomicLong::get)
-                .description("notifications not yet delivered").register(registry);
+                .description("notifications not yet delivered")
+                .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -81,7 +92,8 @@ public final class Telemetry {
 
     /** Re-reads the database-backed gauges. */
     public void refresh(Pool pool) {
-        pool.query("SELECT status, count(*) AS n FROM alerts WHERE resolved_at IS NULL GROUP BY status").execute()
+        pool.query("SELECT status, count(*) AS n FROM alerts WHERE resolved_at IS NULL GROUP BY status")
+                .execute()
                 .onSuccess(rs -> {
                     alertsByState.values().forEach(v -> v.set(0));
                     rs.forEach(r -> {
@@ -91,7 +103,8 @@ public final class Telemetry {
                         }
                     });
                 });
-        pool.query("SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL").execute()
+        pool.query("SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL")
+                .execute()
                 .onSuccess(rs -> outboxBacklog.set(rs.iterator().next().getLong("n")));
     }
 }

@@ -8,15 +8,15 @@ public final class Times {
     /** The zone of every local date and time: dates of readings, periods, the reporting calendar. */
     public static final java.time.ZoneId ZONE = java.time.ZoneId.of("Asia/Shanghai");
 
-    private Times() {
-    }
+    private Times() {}
 
     public static String format(java.time.Instant t) {
         return t == null ? null : format(t.atOffset(java.time.ZoneOffset.UTC));
     }
 
     public static String format(OffsetDateTime t) {
-        return t == null ? null
+        return t == null
+                ? null
                 : t.atZoneSameInstant(ZONE).toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 }

@@ -2,7 +2,6 @@ package org.targetwatch.config;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -211,29 +210,49 @@ public record AppConfig(
         try {
             uri = new URI(url);
         } catch (Exception e) {
-            throw new InvalidConfigException(Key.DB_URL.envVar,
-                    "not a URL; expected postgresql://user:pass@host:port/db");
+            throw new InvalidConfigException(
+                    Key.DB_URL.envVar, "not a URL; expected postgresql://user:pass@host:port/db");
         }
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
-            throw new InvalidConfigException(Key.DB_URL.envVar,
-                    "scheme must be postgresql://, expected postgresql://user:pass@host:port/db");
+            throw new InvalidConfigException(
+                    Key.DB_URL.envVar, "scheme must be postgresql://, expected postgresql://user:pass@host:port/db");
         }
         if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-            throw new InvalidConfigException(Key.DB_URL.envVar,
-                    "host and database are required, expected postgresql://user:pass@host:port/db");
+            throw new InvalidConfigException(
+                    Key.DB_URL.envVar, "host and database are required, expected postgresql://user:pass@host:port/db");
         }
     }
 
     /** {@link #ingestConcurrency} with 0 resolved to one per CPU core, at least 2. */
     public int effectiveIngestConcurrency() {
-        return ingestConcurrency > 0 ? ingestConcurrency : Math.max(2, Runtime.getRuntime().availableProcessors());
+        return ingestConcurrency > 0
+                ? ingestConcurrency
+                : Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     /** A copy with another HTTP port (tests bind port 0). */
     public AppConfig withHttpPort(int port) {
-        return new AppConfig(httpHost, port, dbUrl, dataDir, rulesDir, indicatorsFile, adminToken, dbPoolSize,
-                maxBodyBytes, maxBatchReadings, futureToleranceSeconds, routingFile, deliveryPollMillis,
-                deliveryBackoffMillis, watchPollMillis, maxAlertsPerRule, ingestConcurrency, ingestGroupReadings,
-                requestTimeoutSeconds, idleTimeoutSeconds, maxConnectionsPerClient);
+        return new AppConfig(
+                httpHost,
+                port,
+                dbUrl,
+                dataDir,
+                rulesDir,
+                indicatorsFile,
+                adminToken,
+                dbPoolSize,
+                maxBodyBytes,
+                maxBatchReadings,
+                futureToleranceSeconds,
+                routingFile,
+                deliveryPollMillis,
+                deliveryBackoffMillis,
+                watchPollMillis,
+                maxAlertsPerRule,
+                ingestConcurrency,
+                ingestGroupReadings,
+                requestTimeoutSeconds,
+                idleTimeoutSeconds,
+                maxConnectionsPerClient);
     }
 }

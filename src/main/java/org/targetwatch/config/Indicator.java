@@ -2,7 +2,6 @@ package org.targetwatch.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 
 /**
@@ -14,9 +13,18 @@ import java.util.List;
  * @param frequency {@code hourly} (value is an hourly mean, observedAt on the hour, feeds daily statistics),
  *                  {@code sample} (one laboratory sample) or {@code period} (a statistic reported for a period)
  */
-public record Indicator(String code, String nameZh, String nameEn, String unit, String category, String frequency,
-                        double min, double max, boolean integer, List<String> subjectKinds,
-                        Integer missingAfterMinutes) {
+public record Indicator(
+        String code,
+        String nameZh,
+        String nameEn,
+        String unit,
+        String category,
+        String frequency,
+        double min,
+        double max,
+        boolean integer,
+        List<String> subjectKinds,
+        Integer missingAfterMinutes) {
 
     public boolean hourly() {
         return "hourly".equals(frequency);
@@ -24,9 +32,15 @@ public record Indicator(String code, String nameZh, String nameEn, String unit, 
 
     public JsonObject toJson() {
         return new JsonObject()
-                .put("code", code).put("nameZh", nameZh).put("nameEn", nameEn).put("unit", unit)
-                .put("category", category).put("frequency", frequency)
-                .put("min", min).put("max", max).put("integer", integer)
+                .put("code", code)
+                .put("nameZh", nameZh)
+                .put("nameEn", nameEn)
+                .put("unit", unit)
+                .put("category", category)
+                .put("frequency", frequency)
+                .put("min", min)
+                .put("max", max)
+                .put("integer", integer)
                 .put("subjectKinds", new JsonArray(List.copyOf(subjectKinds)))
                 .put("missingAfterMinutes", missingAfterMinutes);
     }

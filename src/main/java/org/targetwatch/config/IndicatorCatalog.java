@@ -2,20 +2,19 @@ package org.targetwatch.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import org.targetwatch.facts.Subject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.targetwatch.facts.Subject;
 
 /** The indicators TargetWatch accepts, loaded once at startup from the catalog file. Immutable. */
 public final class IndicatorCatalog {
@@ -47,9 +46,17 @@ public final class IndicatorCatalog {
             String where = file + " indicators[" + i + "]";
             try {
                 Indicator ind = new Indicator(
-                        req(o, "code"), req(o, "nameZh"), req(o, "nameEn"), req(o, "unit"), req(o, "category"),
-                        req(o, "frequency"), o.getDouble("min"), o.getDouble("max"), o.getBoolean("integer", false),
-                        kinds(o), o.getInteger("missingAfterMinutes"));
+                        req(o, "code"),
+                        req(o, "nameZh"),
+                        req(o, "nameEn"),
+                        req(o, "unit"),
+                        req(o, "category"),
+                        req(o, "frequency"),
+                        o.getDouble("min"),
+                        o.getDouble("max"),
+                        o.getBoolean("integer", false),
+                        kinds(o),
+                        o.getInteger("missingAfterMinutes"));
                 if (!CATEGORIES.contains(ind.category())) {
                     throw new IllegalArgumentException("category must be one of " + CATEGORIES);
                 }

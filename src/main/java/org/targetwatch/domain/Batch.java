@@ -2,12 +2,11 @@ package org.targetwatch.domain;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Map;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.rules.RuleSet;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * What a domain derives from: one transaction's stored readings.
@@ -19,8 +18,13 @@ import java.util.Map;
  * @param locks    the pipeline's lock order
  * @param ahead    what this domain's {@link Domain#ahead} asked for, or null
  */
-public record Batch(SqlConnection conn, List<Reading> stored, Map<String, Subject> subjects, RuleSet ruleSet,
-                    Locks locks, Future<?> ahead) {
+public record Batch(
+        SqlConnection conn,
+        List<Reading> stored,
+        Map<String, Subject> subjects,
+        RuleSet ruleSet,
+        Locks locks,
+        Future<?> ahead) {
 
     /** Whether every stored reading is a first revision (no correction was stored). */
     public boolean firstRevisionsOnly() {

@@ -2,9 +2,8 @@ package org.targetwatch.domain;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import org.targetwatch.store.ReadingInput;
-
 import java.util.List;
+import org.targetwatch.store.ReadingInput;
 
 /**
  * One domain's part in the path of a reading batch (air, water, targets, safety, debt). The ingest pipeline stores

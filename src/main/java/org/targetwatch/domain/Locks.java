@@ -1,7 +1,6 @@
 package org.targetwatch.domain;
 
 import io.vertx.core.Future;
-
 import java.util.Set;
 
 /**

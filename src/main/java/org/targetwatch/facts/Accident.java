@@ -8,8 +8,17 @@ import java.util.List;
  * One production-safety accident: the SAFETY_ACCIDENT_* readings of a subject with the same observedAt, graded
  * by 国务院令第493号 ({@code gradeRank} 1 一般 .. 4 特别重大). Missing criteria count as 0.
  */
-public record Accident(String subject, Instant observedAt, LocalDate date, double deaths, double seriousInjuries,
-                       double directLossWan, int gradeRank, String gradeName, List<Long> readingIds) implements Scope.Covered {
+public record Accident(
+        String subject,
+        Instant observedAt,
+        LocalDate date,
+        double deaths,
+        double seriousInjuries,
+        double directLossWan,
+        int gradeRank,
+        String gradeName,
+        List<Long> readingIds)
+        implements Scope.Covered {
 
     /**
      * Alert period: the accident's time in ISO-8601 with +08:00 (e.g. {@code 2023-08-02T14:30:00+08:00}), so that

@@ -2,7 +2,6 @@ package org.targetwatch.facts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +21,21 @@ import java.util.Map;
  * @param standardFrom the district's {@code airStandardFrom} the day was assessed under (null: the thresholds' own
  *                   dates, or a day read back from the store), passed by rules to {@code Threshold.inForceOn}
  */
-public record AirDay(String subject, String kind, LocalDate date, Map<String, Double> values,
-                     Map<String, Integer> hours, Map<String, Integer> iaqi, int aqi, String category,
-                     List<String> primaryPollutants, List<String> overStandard, boolean valid,
-                     List<Long> readingIds, LocalDate standardFrom) implements Scope.Covered {
+public record AirDay(
+        String subject,
+        String kind,
+        LocalDate date,
+        Map<String, Double> values,
+        Map<String, Integer> hours,
+        Map<String, Integer> iaqi,
+        int aqi,
+        String category,
+        List<String> primaryPollutants,
+        List<String> overStandard,
+        boolean valid,
+        List<Long> readingIds,
+        LocalDate standardFrom)
+        implements Scope.Covered {
 
     public boolean hasAqi() {
         return aqi >= 0;
@@ -42,7 +52,9 @@ public record AirDay(String subject, String kind, LocalDate date, Map<String, Do
 
     public JsonObject toJson() {
         return new JsonObject()
-                .put("subject", subject).put("kind", kind).put("date", date.toString())
+                .put("subject", subject)
+                .put("kind", kind)
+                .put("date", date.toString())
                 .put("values", new JsonObject(new LinkedHashMap<>(values)))
                 .put("hours", new JsonObject(new LinkedHashMap<>(hours)))
                 .put("iaqi", new JsonObject(new LinkedHashMap<>(iaqi)))

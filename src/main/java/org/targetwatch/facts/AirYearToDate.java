@@ -11,9 +11,21 @@ import java.time.LocalDate;
  * @param pm25Mean           mean of the valid daily PM2.5 means this year, or NaN
  * @param prevPm25Mean       the same over the same period (1 January to asOf's day) of the previous year, or NaN
  */
-public record AirYearToDate(String subject, String kind, int year, LocalDate asOf, int validDays, int goodDays,
-                            double ratio, int remainingDays, double bestPossibleRatio, double pm25Mean,
-                            double pm10Mean, double prevPm25Mean, double prevPm10Mean) implements Scope.Covered {
+public record AirYearToDate(
+        String subject,
+        String kind,
+        int year,
+        LocalDate asOf,
+        int validDays,
+        int goodDays,
+        double ratio,
+        int remainingDays,
+        double bestPossibleRatio,
+        double pm25Mean,
+        double pm10Mean,
+        double prevPm25Mean,
+        double prevPm10Mean)
+        implements Scope.Covered {
 
     /** This year's mean minus the previous year's over the same span ({@code PM2_5} or {@code PM10}); NaN if absent. */
     public double change(String indicator) {

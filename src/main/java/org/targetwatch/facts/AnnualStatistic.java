@@ -16,9 +16,19 @@ import java.util.List;
  * @param undetermined why not, in words (null when determined)
  * @param standardFrom the district's {@code airStandardFrom} (null: the thresholds' own dates)
  */
-public record AnnualStatistic(String subject, String kind, int year, String indicator, String statistic,
-                              double value, int days, List<Integer> monthDays, boolean determined,
-                              String undetermined, LocalDate standardFrom) implements Scope.Covered {
+public record AnnualStatistic(
+        String subject,
+        String kind,
+        int year,
+        String indicator,
+        String statistic,
+        double value,
+        int days,
+        List<Integer> monthDays,
+        boolean determined,
+        String undetermined,
+        LocalDate standardFrom)
+        implements Scope.Covered {
 
     /** The last day of the year: the statistic is judged by the thresholds in force on it. */
     public LocalDate yearEnd() {

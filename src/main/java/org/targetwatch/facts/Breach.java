@@ -12,11 +12,24 @@ import java.util.List;
  * @param readingIds the readings behind {@code value}
  * @param note       what the rule adds to the threshold's description (e.g. the worst parameters), or ""
  */
-public record Breach(String rule, String subject, String indicator, String period, double value,
-                     Threshold threshold, List<Long> readingIds, String note) {
+public record Breach(
+        String rule,
+        String subject,
+        String indicator,
+        String period,
+        double value,
+        Threshold threshold,
+        List<Long> readingIds,
+        String note) {
 
-    public Breach(String rule, String subject, String indicator, String period, double value, Threshold threshold,
-                  List<Long> readingIds) {
+    public Breach(
+            String rule,
+            String subject,
+            String indicator,
+            String period,
+            double value,
+            Threshold threshold,
+            List<Long> readingIds) {
         this(rule, subject, indicator, period, value, threshold, readingIds, "");
     }
 }

@@ -16,8 +16,16 @@ import java.util.List;
  * @param valid        a validity rule is in force and the day has enough hours: only then is the mean judged, and
  *                     only then does it cover (and so may clear) an alert of its day
  */
-public record DailyStat(String subject, String indicator, LocalDate date, int count, double mean,
-                        List<Long> readingIds, LocalDate standardFrom, boolean valid) implements Scope.Covered {
+public record DailyStat(
+        String subject,
+        String indicator,
+        LocalDate date,
+        int count,
+        double mean,
+        List<Long> readingIds,
+        LocalDate standardFrom,
+        boolean valid)
+        implements Scope.Covered {
 
     @Override
     public List<Scope> scopes() {

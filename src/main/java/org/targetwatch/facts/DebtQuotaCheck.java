@@ -4,8 +4,9 @@ import java.time.LocalDate;
 import java.util.List;
 
 /** New debt so far in a year against the quota issued for that year (the latest of each reported). */
-public record DebtQuotaCheck(String subject, int year, LocalDate date, double newDebt, double quota,
-                             List<Long> readingIds) implements Scope.Covered {
+public record DebtQuotaCheck(
+        String subject, int year, LocalDate date, double newDebt, double quota, List<Long> readingIds)
+        implements Scope.Covered {
     public String period() {
         return String.valueOf(year);
     }

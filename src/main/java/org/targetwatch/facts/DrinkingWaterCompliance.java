@@ -6,8 +6,9 @@ import java.util.List;
  * 县级以上集中式饮用水水源地水质达标率 of one region and month: county-level sources whose monthly mean meets its
  * target class, as a percentage of the county-level sources with samples that month.
  */
-public record DrinkingWaterCompliance(String region, String month, int sources, int compliant, double rate,
-                                      List<String> nonCompliant) implements Scope.Covered {
+public record DrinkingWaterCompliance(
+        String region, String month, int sources, int compliant, double rate, List<String> nonCompliant)
+        implements Scope.Covered {
 
     public java.time.LocalDate monthStart() {
         return java.time.YearMonth.parse(month).atDay(1);

@@ -2,15 +2,13 @@ package org.targetwatch.facts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.Map;
 
 /** JSON of a fact (any record) for the audit trail: every component, recursively; doubles NaN become null. */
 public final class FactJson {
-    private FactJson() {
-    }
+    private FactJson() {}
 
     public static JsonObject of(Object fact) {
         JsonObject o = new JsonObject().put("type", fact.getClass().getSimpleName());

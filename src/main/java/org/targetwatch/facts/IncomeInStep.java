@@ -13,18 +13,20 @@ import java.util.List;
  * @param incomeGrowth the income growth, %
  * @param gdpGrowth    the GDP growth of the same period, %
  */
-public record IncomeInStep(String subject, String series, LocalDate date, double incomeGrowth, double gdpGrowth,
-                           List<Long> readingIds) implements Scope.Covered {
+public record IncomeInStep(
+        String subject, String series, LocalDate date, double incomeGrowth, double gdpGrowth, List<Long> readingIds)
+        implements Scope.Covered {
 
     /** Income growth minus GDP growth, in percentage points (negative: income lags). */
     public double gap() {
-        return org.targetwatch.common.Decimals.of(incomeGrowth).subtract(org.targetwatch.common.Decimals.of(gdpGrowth))
+        return org.targetwatch.common.Decimals.of(incomeGrowth)
+                .subtract(org.targetwatch.common.Decimals.of(gdpGrowth))
                 .doubleValue();
     }
 
     public String describe() {
-        return series + " 增长 " + incomeGrowth + "%, 同期地区生产总值增长 " + gdpGrowth + "% / income growth "
-                + incomeGrowth + "%, GDP growth of the same period " + gdpGrowth + "%";
+        return series + " 增长 " + incomeGrowth + "%, 同期地区生产总值增长 " + gdpGrowth + "% / income growth " + incomeGrowth
+                + "%, GDP growth of the same period " + gdpGrowth + "%";
     }
 
     @Override

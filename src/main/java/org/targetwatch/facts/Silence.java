@@ -1,9 +1,7 @@
 package org.targetwatch.facts;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -11,6 +9,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.targetwatch.common.Times;
 
 /**
  * A silence: alerts matching {@code matchers} (category, severity, region, subject, rule; an empty or absent list
@@ -18,9 +17,17 @@ import java.util.Set;
  * {@code recurrence} is set, only inside its weekly window (days of week 1 = Monday .. 7, from {@code startTime} to
  * {@code endTime}, Asia/Shanghai): a recurring maintenance window.
  */
-public record Silence(long id, Map<String, List<String>> matchers, Instant startsAt, Instant endsAt,
-                      Set<Integer> days, LocalTime windowStart, LocalTime windowEnd, String createdBy, String reason,
-                      Instant expiredAt) {
+public record Silence(
+        long id,
+        Map<String, List<String>> matchers,
+        Instant startsAt,
+        Instant endsAt,
+        Set<Integer> days,
+        LocalTime windowStart,
+        LocalTime windowEnd,
+        String createdBy,
+        String reason,
+        Instant expiredAt) {
 
     public static final Set<String> KEYS = Set.of("category", "severity", "region", "subject", "rule");
 
@@ -53,12 +60,21 @@ public record Silence(long id, Map<String, List<String>> matchers, Instant start
     public JsonObject toJson(Instant now) {
         JsonObject m = new JsonObject();
         matchers.forEach((k, v) -> m.put(k, new JsonArray(List.copyOf(v))));
-        return new JsonObject().put("id", id).put("matchers", m).put("startsAt", org.targetwatch.common.Times.format(startsAt))
+        return new JsonObject()
+                .put("id", id)
+                .put("matchers", m)
+                .put("startsAt", org.targetwatch.common.Times.format(startsAt))
                 .put("endsAt", org.targetwatch.common.Times.format(endsAt))
-                .put("recurrence", windowStart == null ? null : new JsonObject()
-                        .put("daysOfWeek", new JsonArray(List.copyOf(new java.util.TreeSet<>(days))))
-                        .put("startTime", windowStart.toString()).put("endTime", windowEnd.toString()))
-                .put("createdBy", createdBy).put("reason", reason)
+                .put(
+                        "recurrence",
+                        windowStart == null
+                                ? null
+                                : new JsonObject()
+                                        .put("daysOfWeek", new JsonArray(List.copyOf(new java.util.TreeSet<>(days))))
+                                        .put("startTime", windowStart.toString())
+                                        .put("endTime", windowEnd.toString()))
+                .put("createdBy", createdBy)
+                .put("reason", reason)
                 .put("expiredAt", org.targetwatch.common.Times.format(expiredAt))
                 .put("activeNow", activeAt(now));
     }

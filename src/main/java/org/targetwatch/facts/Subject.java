@@ -1,7 +1,6 @@
 package org.targetwatch.facts;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,8 @@ import java.util.Map;
  * already validated (see {@code ingest.SubjectParser}); the typed accessors give their defaults.
  */
 public record Subject(String id, String kind, String name, String region, Map<String, Object> settings) {
-    public static final List<String> KINDS = List.of("air-station", "water-section", "drinking-water-source",
-            "village", "township", "district", "water-plant");
+    public static final List<String> KINDS = List.of(
+            "air-station", "water-section", "drinking-water-source", "village", "township", "district", "water-plant");
     public static final List<String> WATER_CLASSES = List.of("I", "II", "III", "IV", "V");
 
     public Subject {
@@ -79,7 +78,11 @@ public record Subject(String id, String kind, String name, String region, Map<St
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("id", id).put("kind", kind).put("name", name).put("region", region)
+        return new JsonObject()
+                .put("id", id)
+                .put("kind", kind)
+                .put("name", name)
+                .put("region", region)
                 .put("settings", new JsonObject(new java.util.LinkedHashMap<>(settings)));
     }
 }

@@ -18,11 +18,22 @@ import java.time.LocalDate;
  * @param pastDue    the reading is dated on or after {@code due}: the value decides met or missed
  * @param previous   for decrease targets the value reported for the same date a year earlier, else NaN
  */
-public record TargetProgress(String subject, String targetId, String indicator, String mode, LocalDate date,
-                             double value, double target, double share, double expected, double projection,
-                             LocalDate due, boolean pastDue, double previous, long readingId)
+public record TargetProgress(
+        String subject,
+        String targetId,
+        String indicator,
+        String mode,
+        LocalDate date,
+        double value,
+        double target,
+        double share,
+        double expected,
+        double projection,
+        LocalDate due,
+        boolean pastDue,
+        double previous,
+        long readingId)
         implements Scope.Covered {
-
 
     public boolean hasProjection() {
         return !Double.isNaN(projection);

@@ -28,22 +28,72 @@ import java.time.LocalDate;
  *                      {@code effectiveFrom} for the subjects that set it: the standard applies to them from that
  *                      date (see {@link #inForceOn(LocalDate, LocalDate)})
  */
-public record Threshold(String id, String kind, String indicator, String statistic, String op, double value,
-                        String unit, String severity, String strength, String source, String status,
-                        LocalDate effectiveFrom, LocalDate effectiveTo, String description, boolean enabled,
-                        Double recovery, int pendingEvaluations, int pendingSeconds, Integer decimals,
-                        String fromSetting) {
+public record Threshold(
+        String id,
+        String kind,
+        String indicator,
+        String statistic,
+        String op,
+        double value,
+        String unit,
+        String severity,
+        String strength,
+        String source,
+        String status,
+        LocalDate effectiveFrom,
+        LocalDate effectiveTo,
+        String description,
+        boolean enabled,
+        Double recovery,
+        int pendingEvaluations,
+        int pendingSeconds,
+        Integer decimals,
+        String fromSetting) {
 
     /** The setting that moves the first day of the GB 3095-2012 / HJ 633-2012 / HJ 663-2013 entries. */
     public static final String AIR_STANDARD_FROM = "airStandardFrom";
 
     /** An entry without precision or moved start (targets, and tables written before those fields). */
-    public Threshold(String id, String kind, String indicator, String statistic, String op, double value,
-                     String unit, String severity, String strength, String source, String status,
-                     LocalDate effectiveFrom, LocalDate effectiveTo, String description, boolean enabled,
-                     Double recovery, int pendingEvaluations, int pendingSeconds) {
-        this(id, kind, indicator, statistic, op, value, unit, severity, strength, source, status, effectiveFrom,
-                effectiveTo, description, enabled, recovery, pendingEvaluations, pendingSeconds, null, null);
+    public Threshold(
+            String id,
+            String kind,
+            String indicator,
+            String statistic,
+            String op,
+            double value,
+            String unit,
+            String severity,
+            String strength,
+            String source,
+            String status,
+            LocalDate effectiveFrom,
+            LocalDate effectiveTo,
+            String description,
+            boolean enabled,
+            Double recovery,
+            int pendingEvaluations,
+            int pendingSeconds) {
+        this(
+                id,
+                kind,
+                indicator,
+                statistic,
+                op,
+                value,
+                unit,
+                severity,
+                strength,
+                source,
+                status,
+                effectiveFrom,
+                effectiveTo,
+                description,
+                enabled,
+                recovery,
+                pendingEvaluations,
+                pendingSeconds,
+                null,
+                null);
     }
 
     /** {@code x}, rounded to {@link #decimals} when set: the value this threshold judges and reports. */
@@ -74,9 +124,27 @@ public record Threshold(String id, String kind, String indicator, String statist
 
     /** A copy whose value is replaced, for limits that depend on the subject (a section's target class). */
     public Threshold withValue(double newValue) {
-        return new Threshold(id, kind, indicator, statistic, op, newValue, unit, severity, strength, source, status,
-                effectiveFrom, effectiveTo, description, enabled, recovery, pendingEvaluations, pendingSeconds,
-                decimals, fromSetting);
+        return new Threshold(
+                id,
+                kind,
+                indicator,
+                statistic,
+                op,
+                newValue,
+                unit,
+                severity,
+                strength,
+                source,
+                status,
+                effectiveFrom,
+                effectiveTo,
+                description,
+                enabled,
+                recovery,
+                pendingEvaluations,
+                pendingSeconds,
+                decimals,
+                fromSetting);
     }
 
     /** Whether the threshold is in force on the given calendar day, from its own {@code effectiveFrom}. */
@@ -98,10 +166,18 @@ public record Threshold(String id, String kind, String indicator, String statist
      * The enabled thresholds of {@code kind}, {@code indicator} and {@code statistic} in force on {@code day} for a
      * subject whose {@link #fromSetting} date is {@code settingFrom}, in table order.
      */
-    public static java.util.stream.Stream<Threshold> inForce(java.util.List<Threshold> thresholds, String kind,
-                                                             String indicator, String statistic, LocalDate day,
-                                                             LocalDate settingFrom) {
-        return thresholds.stream().filter(t -> t.enabled() && t.kind().equals(kind) && t.indicator().equals(indicator)
-                && t.statistic().equals(statistic) && t.inForceOn(day, settingFrom));
+    public static java.util.stream.Stream<Threshold> inForce(
+            java.util.List<Threshold> thresholds,
+            String kind,
+            String indicator,
+            String statistic,
+            LocalDate day,
+            LocalDate settingFrom) {
+        return thresholds.stream()
+                .filter(t -> t.enabled()
+                        && t.kind().equals(kind)
+                        && t.indicator().equals(indicator)
+                        && t.statistic().equals(statistic)
+                        && t.inForceOn(day, settingFrom));
     }
 }

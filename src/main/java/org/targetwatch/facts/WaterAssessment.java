@@ -21,11 +21,24 @@ import java.util.Map;
  *                        {@code insufficient-data} (a year short of its required samples: a year-to-date value)
  * @param requiredSamples the samples a year requires (0 for samples and months)
  */
-public record WaterAssessment(String subject, String kind, String scope, String period, Map<String, Double> values,
-                              Map<String, Integer> classes, int classNumber, int targetClass,
-                              List<String> worstParameters, int samples, List<Long> readingIds,
-                              Map<String, Integer> separateClasses, Map<String, Double> exceedances, boolean judged,
-                              String status, int requiredSamples) implements Scope.Covered {
+public record WaterAssessment(
+        String subject,
+        String kind,
+        String scope,
+        String period,
+        Map<String, Double> values,
+        Map<String, Integer> classes,
+        int classNumber,
+        int targetClass,
+        List<String> worstParameters,
+        int samples,
+        List<Long> readingIds,
+        Map<String, Integer> separateClasses,
+        Map<String, Double> exceedances,
+        boolean judged,
+        String status,
+        int requiredSamples)
+        implements Scope.Covered {
 
     /** The separately evaluated parameters of this assessment, for rules ({@code from $a.separateParameters}). */
     public List<String> separateParameters() {
@@ -71,15 +84,19 @@ public record WaterAssessment(String subject, String kind, String scope, String 
     public String describe() {
         StringBuilder sb = new StringBuilder(className(classNumber)).append("类");
         if (!worstParameters.isEmpty()) {
-            sb.append(" (主要污染指标 / main pollutants: ").append(String.join(", ", worstParameters)).append(")");
+            sb.append(" (主要污染指标 / main pollutants: ")
+                    .append(String.join(", ", worstParameters))
+                    .append(")");
         }
         if (!exceedances.isEmpty()) {
             List<String> parts = new java.util.ArrayList<>();
             exceedances.forEach((k, v) -> parts.add(k + " " + v + "倍"));
             sb.append(", 超标倍数 / times over the target class limit: ").append(String.join(", ", parts));
         }
-        return sb.append(", 目标 / target ").append(className(targetClass))
-                .append("类").toString();
+        return sb.append(", 目标 / target ")
+                .append(className(targetClass))
+                .append("类")
+                .toString();
     }
 
     /** How many classes worse than the target (0 when the target is met). */

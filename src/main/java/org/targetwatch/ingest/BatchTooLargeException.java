@@ -1,8 +1,7 @@
 package org.targetwatch.ingest;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** More readings in one request than {@code maxBatchReadings}, or a body over {@code maxBodyBytes}. HTTP 413. */
 public class BatchTooLargeException extends RejectedRequestException {

@@ -2,6 +2,10 @@ package org.targetwatch.ingest;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import org.targetwatch.domain.Batch;
 import org.targetwatch.domain.Domain;
 import org.targetwatch.domain.Locks;
@@ -9,11 +13,6 @@ import org.targetwatch.facts.Reading;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.ReadingInput;
-
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The derive stage: every fact an evaluation of a transaction's stored readings needs. The readings themselves,
@@ -44,13 +43,18 @@ public final class Derivation {
      * The facts of {@code stored} for an evaluation outside the ingest path (a backtest in a transaction that is
      * rolled back): no locks, no reads ahead. Writes derived tables in the caller's transaction.
      */
-    public Future<List<Object>> derive(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                       RuleSet ruleSet) {
+    public Future<List<Object>> derive(
+            SqlConnection conn, List<Reading> stored, Map<String, Subject> known, RuleSet ruleSet) {
         return derive(conn, stored, known, ruleSet, new LockOrder(null, null), Map.of());
     }
 
-    Future<List<Object>> derive(SqlConnection conn, List<Reading> stored, Map<String, Subject> known,
-                                RuleSet ruleSet, Locks locks, Map<Domain, Future<?>> ahead) {
+    Future<List<Object>> derive(
+            SqlConnection conn,
+            List<Reading> stored,
+            Map<String, Subject> known,
+            RuleSet ruleSet,
+            Locks locks,
+            Map<Domain, Future<?>> ahead) {
         List<Object> facts = new ArrayList<>(stored);
         Future<Void> chain = Future.succeededFuture();
         for (Domain d : domains) {

@@ -1,10 +1,9 @@
 package org.targetwatch.ingest;
 
-import org.targetwatch.store.ReadingInput;
-import org.targetwatch.facts.Subject;
-
 import java.time.Duration;
 import java.util.List;
+import org.targetwatch.facts.Subject;
+import org.targetwatch.store.ReadingInput;
 
 /**
  * Hour labels of hourly values. TargetWatch keeps an hourly value at the <b>start</b> of its hour
@@ -18,8 +17,7 @@ import java.util.List;
 public final class HourLabels {
     public static final List<String> LABELS = List.of("start", "end");
 
-    private HourLabels() {
-    }
+    private HourLabels() {}
 
     /** The reading as TargetWatch stores it: its {@code observedAt} at the start of its hour. */
     public static ReadingInput toStart(ReadingInput in, String importLabel, Subject subject) {
@@ -27,7 +25,13 @@ public final class HourLabels {
         if (!label.equals("end") || !in.indicator().hourly()) {
             return in;
         }
-        return new ReadingInput(in.index(), in.indicator(), in.subject(), in.observedAt().minus(Duration.ofHours(1)),
-                in.value(), in.unit(), in.source());
+        return new ReadingInput(
+                in.index(),
+                in.indicator(),
+                in.subject(),
+                in.observedAt().minus(Duration.ofHours(1)),
+                in.value(),
+                in.unit(),
+                in.source());
     }
 }

@@ -2,7 +2,6 @@ package org.targetwatch.ingest;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,19 +31,21 @@ public final class IngestQueue {
      *                      {@link IngestService#ingest(List)}), so it is grouped only with its like, never with
      *                      requests of stations that would otherwise lock their districts only when needed
      */
-    private record Waiting(IngestService.Request request, Set<String> subjects, boolean districtLevel,
-                           Promise<IngestService.Result> promise) {
-    }
+    private record Waiting(
+            IngestService.Request request,
+            Set<String> subjects,
+            boolean districtLevel,
+            Promise<IngestService.Result> promise) {}
 
     private final IngestService service;
     private final org.targetwatch.common.Telemetry telemetry;
     private final int concurrency;
     private final int groupReadings;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();   // guarded by this
-    private int running;                                             // guarded by this
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by this
+    private int running; // guarded by this
 
-    public IngestQueue(IngestService service, org.targetwatch.common.Telemetry telemetry, int concurrency,
-                       int groupReadings) {
+    public IngestQueue(
+            IngestService service, org.targetwatch.common.Telemetry telemetry, int concurrency, int groupReadings) {
         this.service = service;
         this.telemetry = telemetry;
         this.concurrency = concurrency;
@@ -62,8 +63,11 @@ public final class IngestQueue {
     public Future<IngestService.Result> submit(ReadingParser.ParsedBatch batch, Long submittedBy) {
         Promise<IngestService.Result> promise = Promise.promise();
         synchronized (this) {
-            waiting.add(new Waiting(new IngestService.Request(batch, submittedBy), subjectsOf(batch),
-                    batch.readings().stream().anyMatch(in -> in.indicator().subjectKinds().contains("district")),
+            waiting.add(new Waiting(
+                    new IngestService.Request(batch, submittedBy),
+                    subjectsOf(batch),
+                    batch.readings().stream()
+                            .anyMatch(in -> in.indicator().subjectKinds().contains("district")),
                     promise));
         }
         drain();
@@ -104,8 +108,10 @@ public final class IngestQueue {
             int size = w.request().batch().readings().size();
             boolean disjoint = java.util.Collections.disjoint(seen, w.subjects());
             seen.addAll(w.subjects());
-            if (group.isEmpty() || (disjoint && readings + size <= groupReadings
-                    && w.districtLevel() == group.get(0).districtLevel())) {
+            if (group.isEmpty()
+                    || (disjoint
+                            && readings + size <= groupReadings
+                            && w.districtLevel() == group.get(0).districtLevel())) {
                 group.add(w);
                 readings += size;
                 it.remove();
@@ -118,7 +124,8 @@ public final class IngestQueue {
     }
 
     private Future<Void> run(List<Waiting> group) {
-        List<IngestService.Request> requests = group.stream().map(Waiting::request).toList();
+        List<IngestService.Request> requests =
+                group.stream().map(Waiting::request).toList();
         // an exception thrown by ingest becomes a failed future here, so the running count is always given back
         return Future.succeededFuture().compose(x -> service.ingest(requests)).transform(ar -> {
             if (ar.succeeded()) {
@@ -141,14 +148,16 @@ public final class IngestQueue {
             Future<Void> chain = Future.succeededFuture();
             for (Waiting w : group) {
                 chain = chain.compose(x -> Future.succeededFuture()
-                        .compose(y -> service.ingest(w.request().batch(), w.request().submittedBy()))
+                        .compose(y ->
+                                service.ingest(w.request().batch(), w.request().submittedBy()))
                         .andThen(one -> {
                             if (one.succeeded()) {
                                 w.promise().complete(one.result());
                             } else {
                                 w.promise().fail(one.cause());
                             }
-                        }).transform(one -> Future.succeededFuture()));
+                        })
+                        .transform(one -> Future.succeededFuture()));
             }
             return chain;
         });

@@ -4,6 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.targetwatch.alerts.AlertService;
 import org.targetwatch.common.Telemetry;
 import org.targetwatch.domain.Domain;
@@ -14,16 +23,6 @@ import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.ReadingInput;
 import org.targetwatch.store.ReadingStore;
 import org.targetwatch.store.Transactions;
-
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The path of a reading batch, generic over domains. Before it: parse and validate ({@link ReadingParser},
@@ -55,18 +54,20 @@ public final class IngestService {
      */
     public record Result(int accepted, int stored, int corrections, List<JsonObject> alerts) {
         public JsonObject toJson() {
-            return new JsonObject().put("accepted", accepted).put("stored", stored).put("corrections", corrections)
-                    .put("unchanged", accepted - stored).put("alerts", alerts);
+            return new JsonObject()
+                    .put("accepted", accepted)
+                    .put("stored", stored)
+                    .put("corrections", corrections)
+                    .put("unchanged", accepted - stored)
+                    .put("alerts", alerts);
         }
     }
 
     /** One parsed request and the token that sent it. */
-    public record Request(ReadingParser.ParsedBatch batch, Long submittedBy) {
-    }
+    public record Request(ReadingParser.ParsedBatch batch, Long submittedBy) {}
 
     /** A request's result, or the rejection of that request alone. */
-    public record Outcome(Result result, RuntimeException rejection) {
-    }
+    public record Outcome(Result result, RuntimeException rejection) {}
 
     private final Pool pool;
     private final ReadingStore readings;
@@ -77,8 +78,14 @@ public final class IngestService {
     private final Clock clock;
     private final Telemetry telemetry;
 
-    public IngestService(Pool pool, ReadingStore readings, List<Domain> domains, AlertService alerts,
-                         RuleEngine engine, Clock clock, Telemetry telemetry) {
+    public IngestService(
+            Pool pool,
+            ReadingStore readings,
+            List<Domain> domains,
+            AlertService alerts,
+            RuleEngine engine,
+            Clock clock,
+            Telemetry telemetry) {
         this.pool = pool;
         this.readings = readings;
         this.writer = new ReadingWriter(readings);
@@ -125,11 +132,12 @@ public final class IngestService {
         }
         Stages t = new Stages();
         // the lookup also locks the subjects that are not districts (the first step of the lock order)
-        return Transactions.inTransaction(pool, conn -> readings.findAndLockSubjects(conn, subjectIds),
-                (conn, found) -> {
-                    t.mark(1);
-                    return inTransaction(conn, requests, found, ruleSet, t);
-                }).andThen(ar -> {
+        return Transactions.inTransaction(
+                        pool, conn -> readings.findAndLockSubjects(conn, subjectIds), (conn, found) -> {
+                            t.mark(1);
+                            return inTransaction(conn, requests, found, ruleSet, t);
+                        })
+                .andThen(ar -> {
                     t.mark(7);
                     if (ar.succeeded()) {
                         t.log(requests.size(), ar.result());
@@ -137,8 +145,8 @@ public final class IngestService {
                 });
     }
 
-    private Future<List<Outcome>> inTransaction(SqlConnection conn, List<Request> requests, Map<String, Subject> found,
-                                                RuleSet ruleSet, Stages t) {
+    private Future<List<Outcome>> inTransaction(
+            SqlConnection conn, List<Request> requests, Map<String, Subject> found, RuleSet ruleSet, Stages t) {
         // 1. subjects
         Outcome[] outcomes = new Outcome[requests.size()];
         List<ReadingInput> inputs = new ArrayList<>();
@@ -187,8 +195,8 @@ public final class IngestService {
                 .compose(v -> {
                     // 2. store, with the domains' reads pipelined behind the insert
                     t.mark(2);
-                    Future<List<Reading>> stored = writer.store(conn, inputs, in -> submitterOf.get(in.subject()),
-                            clock.instant());
+                    Future<List<Reading>> stored =
+                            writer.store(conn, inputs, in -> submitterOf.get(in.subject()), clock.instant());
                     ahead.add(derivation.ahead(conn, inputs));
                     return stored;
                 })
@@ -198,30 +206,38 @@ public final class IngestService {
                         return Future.succeededFuture(List.<JsonObject>of());
                     }
                     // 3. derive
-                    return derivation.derive(conn, stored, known, ruleSet, locks, ahead.get(0)).compose(facts -> {
-                        t.mark(4);
-                        // the alerts the evaluation may resolve are looked up while it runs
-                        AlertService.Evaluated evaluated = alerts.lockActiveInScopes(conn, facts);
-                        // 4. evaluate
-                        return engine.evaluate(ruleSet, facts).compose(breaches -> {
-                            t.mark(5);
-                            // 5. alerts
-                            return alerts.apply(conn, breaches, evaluated, ruleSet, clock.instant(),
-                                    Outcomes.correctedSubjects(stored));
-                        });
-                    }).map(changes -> {
-                        t.mark(6);
-                        // 6. answer
-                        Outcomes.split(requests, outcomes, stored, changes.alerts(), requestOf, known);
-                        return changes.alerts();
-                    });
+                    return derivation
+                            .derive(conn, stored, known, ruleSet, locks, ahead.get(0))
+                            .compose(facts -> {
+                                t.mark(4);
+                                // the alerts the evaluation may resolve are looked up while it runs
+                                AlertService.Evaluated evaluated = alerts.lockActiveInScopes(conn, facts);
+                                // 4. evaluate
+                                return engine.evaluate(ruleSet, facts).compose(breaches -> {
+                                    t.mark(5);
+                                    // 5. alerts
+                                    return alerts.apply(
+                                            conn,
+                                            breaches,
+                                            evaluated,
+                                            ruleSet,
+                                            clock.instant(),
+                                            Outcomes.correctedSubjects(stored));
+                                });
+                            })
+                            .map(changes -> {
+                                t.mark(6);
+                                // 6. answer
+                                Outcomes.split(requests, outcomes, stored, changes.alerts(), requestOf, known);
+                                return changes.alerts();
+                            });
                 })
                 .map(changed -> {
                     for (int i = 0; i < outcomes.length; i++) {
                         if (outcomes[i] == null) {
                             // nothing stored at all: every reading of the request was a repeat
-                            outcomes[i] = new Outcome(new Result(requests.get(i).batch().items(), 0, 0, List.of()),
-                                    null);
+                            outcomes[i] = new Outcome(
+                                    new Result(requests.get(i).batch().items(), 0, 0, List.of()), null);
                         }
                     }
                     return Arrays.asList(outcomes);
@@ -253,10 +269,19 @@ public final class IngestService {
                 }
             }
             if (LOG.isDebugEnabled() && t[6] != 0) {
-                LOG.debug("batch of {} in {} request(s), stored {}: subjects {} district locks {} store {}"
-                        + " derive {} evaluate {} alerts {} commit {} (µs)", accepted, requests, stored,
-                        (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000,
-                        (t[4] - t[3]) / 1000, (t[5] - t[4]) / 1000, (t[6] - t[5]) / 1000, (t[7] - t[6]) / 1000);
+                LOG.debug(
+                        "batch of {} in {} request(s), stored {}: subjects {} district locks {} store {}"
+                                + " derive {} evaluate {} alerts {} commit {} (µs)",
+                        accepted,
+                        requests,
+                        stored,
+                        (t[1] - t[0]) / 1000,
+                        (t[2] - t[1]) / 1000,
+                        (t[3] - t[2]) / 1000,
+                        (t[4] - t[3]) / 1000,
+                        (t[5] - t[4]) / 1000,
+                        (t[6] - t[5]) / 1000,
+                        (t[7] - t[6]) / 1000);
             }
             telemetry.received(accepted);
             telemetry.stored(stored);

@@ -2,12 +2,11 @@ package org.targetwatch.ingest;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import org.targetwatch.domain.Locks;
-import org.targetwatch.store.ReadingStore;
-
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
+import org.targetwatch.domain.Locks;
+import org.targetwatch.store.ReadingStore;
 
 /**
  * The locks a transaction takes after its subjects', in one global order: districts (whose daily and yearly

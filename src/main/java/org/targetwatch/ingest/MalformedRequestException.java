@@ -1,8 +1,7 @@
 package org.targetwatch.ingest;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** The body is not JSON, or not of the expected shape (object or array). HTTP 400. */
 public class MalformedRequestException extends RejectedRequestException {

@@ -1,29 +1,31 @@
 package org.targetwatch.ingest;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.ingest.IngestService.Outcome;
 import org.targetwatch.ingest.IngestService.Request;
 import org.targetwatch.ingest.IngestService.Result;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 /** The answer stage of a group commit: each request's share of what its transaction stored and changed. */
 final class Outcomes {
-    private Outcomes() {
-    }
+    private Outcomes() {}
 
     /**
      * Each accepted request's share of a transaction: the readings stored for its subjects, and the changed alerts
      * about its subjects, their districts or regions; an alert about none of them goes to every request.
      */
-    static void split(List<Request> requests, Outcome[] outcomes, List<Reading> stored,
-                              List<JsonObject> changed, Map<String, Integer> requestOf, Map<String, Subject> known) {
+    static void split(
+            List<Request> requests,
+            Outcome[] outcomes,
+            List<Reading> stored,
+            List<JsonObject> changed,
+            Map<String, Integer> requestOf,
+            Map<String, Subject> known) {
         int n = requests.size();
         int[] storedOf = new int[n];
         int[] correctionsOf = new int[n];
@@ -39,7 +41,9 @@ final class Outcomes {
             Subject s = known.get(subject);
             for (String scope : java.util.Arrays.asList(subject, s.district(), s.region())) {
                 if (scope != null) {
-                    concerned.computeIfAbsent(scope, k -> new java.util.TreeSet<>()).add(i);
+                    concerned
+                            .computeIfAbsent(scope, k -> new java.util.TreeSet<>())
+                            .add(i);
                 }
             }
         });
@@ -61,8 +65,9 @@ final class Outcomes {
         }
         for (int i = 0; i < n; i++) {
             if (outcomes[i] == null) {
-                outcomes[i] = new Outcome(new Result(requests.get(i).batch().items(), storedOf[i], correctionsOf[i],
-                        alertsOf.get(i)), null);
+                outcomes[i] = new Outcome(
+                        new Result(requests.get(i).batch().items(), storedOf[i], correctionsOf[i], alertsOf.get(i)),
+                        null);
             }
         }
     }

@@ -1,14 +1,8 @@
 package org.targetwatch.ingest;
 
-import org.targetwatch.common.Times;
-import org.targetwatch.config.Indicator;
-import org.targetwatch.config.IndicatorCatalog;
-import org.targetwatch.store.ReadingInput;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.common.RejectedRequestException.FieldError;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,6 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.targetwatch.common.RejectedRequestException.FieldError;
+import org.targetwatch.common.Times;
+import org.targetwatch.config.Indicator;
+import org.targetwatch.config.IndicatorCatalog;
+import org.targetwatch.store.ReadingInput;
 
 /**
  * Turns a request body into validated readings, all or nothing: either every item is valid and the list is
@@ -59,6 +58,7 @@ public final class ReadingParser {
 
     /** The CSV columns: a header row names them, in any order; {@code source} is optional. */
     static final List<String> CSV_COLUMNS = List.of("indicator", "subject", "observedAt", "value", "unit");
+
     static final List<String> CSV_OPTIONAL = List.of("source");
     /** A CSV number: decimal digits with an optional sign, fraction and exponent; no hex, no type suffix. */
     private static final java.util.regex.Pattern DECIMAL =
@@ -77,8 +77,11 @@ public final class ReadingParser {
         String text = Utf8.decodeCsv(body == null ? new byte[0] : body.getBytes());
         JsonArray items = new JsonArray();
         List<FieldError> rowErrors = new ArrayList<>();
-        try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180.builder()
-                .setTrim(true).setIgnoreEmptyLines(true).get()
+        try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180
+                .builder()
+                .setTrim(true)
+                .setIgnoreEmptyLines(true)
+                .get()
                 .parse(new java.io.StringReader(text))) {
             java.util.Iterator<org.apache.commons.csv.CSVRecord> records = csv.iterator();
             if (!records.hasNext()) {
@@ -90,19 +93,22 @@ public final class ReadingParser {
             for (int i = 0; i < header.size(); i++) {
                 String name = header.get(i);
                 if (!CSV_COLUMNS.contains(name) && !CSV_OPTIONAL.contains(name)) {
-                    throw new MalformedRequestException("CSV header names an unknown column '" + name + "'; expected "
-                            + String.join(",", CSV_COLUMNS) + "[,source]",
+                    throw new MalformedRequestException(
+                            "CSV header names an unknown column '" + name + "'; expected "
+                                    + String.join(",", CSV_COLUMNS) + "[,source]",
                             List.of(new FieldError(null, name, "unknown CSV column")));
                 }
                 if (columns.putIfAbsent(name, i) != null) {
-                    throw new MalformedRequestException("CSV header names the column '" + name + "' twice",
+                    throw new MalformedRequestException(
+                            "CSV header names the column '" + name + "' twice",
                             List.of(new FieldError(null, name, "duplicate CSV column")));
                 }
             }
             for (String column : CSV_COLUMNS) {
                 if (!columns.containsKey(column)) {
-                    throw new MalformedRequestException("CSV header lacks the column '" + column + "'; expected "
-                            + String.join(",", CSV_COLUMNS) + "[,source]",
+                    throw new MalformedRequestException(
+                            "CSV header lacks the column '" + column + "'; expected " + String.join(",", CSV_COLUMNS)
+                                    + "[,source]",
                             List.of(new FieldError(null, column, "missing CSV column")));
                 }
             }
@@ -113,9 +119,12 @@ public final class ReadingParser {
                 }
                 int row = items.size();
                 if (r.size() > header.size()) {
-                    rowErrors.add(new FieldError(row, "", "row has " + r.size() + " fields, the header "
-                            + header.size() + "; nothing after the last column is dropped: quote a field that"
-                            + " holds a comma"));
+                    rowErrors.add(new FieldError(
+                            row,
+                            "",
+                            "row has " + r.size() + " fields, the header "
+                                    + header.size() + "; nothing after the last column is dropped: quote a field that"
+                                    + " holds a comma"));
                 }
                 JsonObject item = new JsonObject();
                 for (Map.Entry<String, Integer> c : columns.entrySet()) {
@@ -131,8 +140,10 @@ public final class ReadingParser {
                 }
                 items.add(item);
             }
-        } catch (java.io.IOException | java.io.UncheckedIOException | IllegalArgumentException
-                 | IllegalStateException e) {
+        } catch (java.io.IOException
+                | java.io.UncheckedIOException
+                | IllegalArgumentException
+                | IllegalStateException e) {
             throw new MalformedRequestException("body is not valid CSV: " + firstLine(e.getMessage()));
         }
         if (!rowErrors.isEmpty()) {
@@ -147,8 +158,8 @@ public final class ReadingParser {
             items.add(o);
         } else if (decoded instanceof JsonArray a) {
             if (a.size() > maxBatch) {
-                throw new BatchTooLargeException("batch of " + a.size() + " readings exceeds the limit of "
-                        + maxBatch + " per request (maxBatchReadings)");
+                throw new BatchTooLargeException("batch of " + a.size() + " readings exceeds the limit of " + maxBatch
+                        + " per request (maxBatchReadings)");
             }
             a.forEach(items::add);
             if (items.isEmpty()) {
@@ -173,8 +184,10 @@ public final class ReadingParser {
                     .flatMap(code -> {
                         Optional<Indicator> found = catalog.find(code);
                         if (found.isEmpty()) {
-                            errors.add(new FieldError(index, "indicator", "unknown indicator '" + code
-                                    + "'; GET /api/v1/indicators lists the known ones"));
+                            errors.add(new FieldError(
+                                    index,
+                                    "indicator",
+                                    "unknown indicator '" + code + "'; GET /api/v1/indicators lists the known ones"));
                         }
                         return found;
                     });
@@ -182,16 +195,22 @@ public final class ReadingParser {
             Optional<Instant> observedAt = observedAt(item, index, errors, indicator, latest);
             Optional<Double> value = value(item, index, errors, indicator);
             Optional<String> unit = text(item, "unit", index, errors, 32);
-            if (unit.isPresent() && indicator.isPresent() && !unit.get().equals(indicator.get().unit())) {
-                errors.add(new FieldError(index, "unit", "unit '" + unit.get() + "' does not match indicator "
-                        + indicator.get().code() + ", which is measured in '" + indicator.get().unit() + "'"));
+            if (unit.isPresent()
+                    && indicator.isPresent()
+                    && !unit.get().equals(indicator.get().unit())) {
+                errors.add(new FieldError(
+                        index,
+                        "unit",
+                        "unit '" + unit.get() + "' does not match indicator "
+                                + indicator.get().code() + ", which is measured in '"
+                                + indicator.get().unit() + "'"));
             }
             Object rawSource = item.getValue("source");
             String source = null;
             if (rawSource != null) {
                 if (!(rawSource instanceof String s) || s.length() > MAX_SOURCE_LENGTH) {
-                    errors.add(new FieldError(index, "source", "must be a string of at most "
-                            + MAX_SOURCE_LENGTH + " characters"));
+                    errors.add(new FieldError(
+                            index, "source", "must be a string of at most " + MAX_SOURCE_LENGTH + " characters"));
                 } else if (StrictJson.textProblem(s) != null) {
                     errors.add(new FieldError(index, "source", StrictJson.textProblem(s)));
                 } else {
@@ -201,15 +220,18 @@ public final class ReadingParser {
             if (errors.size() > before) {
                 continue;
             }
-            ReadingInput input = new ReadingInput(i, indicator.get(), subject.get(), observedAt.get(), value.get(),
-                    unit.get(), source);
+            ReadingInput input = new ReadingInput(
+                    i, indicator.get(), subject.get(), observedAt.get(), value.get(), unit.get(), source);
             ReadingInput earlier = seen.putIfAbsent(input.key(), input);
             if (earlier == null) {
                 out.add(input);
             } else if (Double.compare(earlier.value(), input.value()) != 0) {
-                errors.add(new FieldError(index, "value", "conflicts with item " + earlier.index()
-                        + ": same indicator, subject and observedAt with a different value; send corrections"
-                        + " in a separate request"));
+                errors.add(new FieldError(
+                        index,
+                        "value",
+                        "conflicts with item " + earlier.index()
+                                + ": same indicator, subject and observedAt with a different value; send corrections"
+                                + " in a separate request"));
             }
         }
         if (!errors.isEmpty()) {
@@ -234,8 +256,8 @@ public final class ReadingParser {
         }
     }
 
-    private static Optional<String> text(JsonObject item, String field, Integer index, List<FieldError> errors,
-                                         int maxLength) {
+    private static Optional<String> text(
+            JsonObject item, String field, Integer index, List<FieldError> errors, int maxLength) {
         Object v = item.getValue(field);
         if (v == null) {
             errors.add(new FieldError(index, field, "is required"));
@@ -261,24 +283,28 @@ public final class ReadingParser {
         return Optional.of(trimmed);
     }
 
-    private static Optional<Instant> observedAt(JsonObject item, Integer index, List<FieldError> errors,
-                                                Optional<Indicator> indicator, Instant latest) {
+    private static Optional<Instant> observedAt(
+            JsonObject item, Integer index, List<FieldError> errors, Optional<Indicator> indicator, Instant latest) {
         Object v = item.getValue("observedAt");
         if (v == null) {
             errors.add(new FieldError(index, "observedAt", "is required"));
             return Optional.empty();
         }
         if (!(v instanceof String s)) {
-            errors.add(new FieldError(index, "observedAt", "must be an ISO-8601 string with offset, e.g. "
-                    + "2023-03-01T08:00:00+08:00"));
+            errors.add(new FieldError(
+                    index,
+                    "observedAt",
+                    "must be an ISO-8601 string with offset, e.g. " + "2023-03-01T08:00:00+08:00"));
             return Optional.empty();
         }
         OffsetDateTime t;
         try {
             t = OffsetDateTime.parse(s.strip());
         } catch (DateTimeParseException e) {
-            errors.add(new FieldError(index, "observedAt", "'" + s + "' is not an ISO-8601 date-time with offset,"
-                    + " e.g. 2023-03-01T08:00:00+08:00"));
+            errors.add(new FieldError(
+                    index,
+                    "observedAt",
+                    "'" + s + "' is not an ISO-8601 date-time with offset," + " e.g. 2023-03-01T08:00:00+08:00"));
             return Optional.empty();
         }
         Instant instant = t.toInstant();
@@ -293,16 +319,20 @@ public final class ReadingParser {
         if (indicator.isPresent() && indicator.get().hourly()) {
             ZonedDateTime local = instant.atZone(Times.ZONE);
             if (local.getMinute() != 0 || local.getSecond() != 0 || local.getNano() != 0) {
-                errors.add(new FieldError(index, "observedAt", indicator.get().code() + " is an hourly mean:"
-                        + " observedAt must be the start of the hour (minutes and seconds 0), got '" + s + "'"));
+                errors.add(new FieldError(
+                        index,
+                        "observedAt",
+                        indicator.get().code() + " is an hourly mean:"
+                                + " observedAt must be the start of the hour (minutes and seconds 0), got '" + s
+                                + "'"));
                 return Optional.empty();
             }
         }
         return Optional.of(instant);
     }
 
-    private static Optional<Double> value(JsonObject item, Integer index, List<FieldError> errors,
-                                          Optional<Indicator> indicator) {
+    private static Optional<Double> value(
+            JsonObject item, Integer index, List<FieldError> errors, Optional<Indicator> indicator) {
         Object v = item.getValue("value");
         if (v == null) {
             errors.add(new FieldError(index, "value", "is required"));
@@ -320,8 +350,11 @@ public final class ReadingParser {
         if (indicator.isPresent()) {
             Indicator ind = indicator.get();
             if (d < ind.min() || d > ind.max()) {
-                errors.add(new FieldError(index, "value", d + " is outside the allowed range [" + fmt(ind.min())
-                        + ", " + fmt(ind.max()) + "] " + ind.unit() + " of " + ind.code()));
+                errors.add(new FieldError(
+                        index,
+                        "value",
+                        d + " is outside the allowed range [" + fmt(ind.min()) + ", " + fmt(ind.max()) + "] "
+                                + ind.unit() + " of " + ind.code()));
                 return Optional.empty();
             }
             if (ind.integer() && d != Math.rint(d)) {

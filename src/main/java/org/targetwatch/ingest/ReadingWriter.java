@@ -2,15 +2,14 @@ package org.targetwatch.ingest;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import org.targetwatch.facts.Reading;
-import org.targetwatch.store.ReadingInput;
-import org.targetwatch.store.ReadingStore;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.store.ReadingInput;
+import org.targetwatch.store.ReadingStore;
 
 /** The store stage: a transaction's readings written once each, corrections as new revisions, repeats not at all. */
 final class ReadingWriter {
@@ -28,16 +27,21 @@ final class ReadingWriter {
      *
      * @return the rows written: new readings and corrections (revision above 1)
      */
-    Future<List<Reading>> store(SqlConnection conn, List<ReadingInput> inputs,
-                                           java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+    Future<List<Reading>> store(
+            SqlConnection conn,
+            List<ReadingInput> inputs,
+            java.util.function.Function<ReadingInput, Long> submitter,
+            Instant now) {
         return readings.insertNew(conn, inputs, submitter, now).compose(fresh -> {
             if (fresh.size() == inputs.size()) {
                 return Future.succeededFuture(fresh);
             }
             Set<ReadingInput.Key> freshKeys = new java.util.HashSet<>();
             fresh.forEach(r -> freshKeys.add(new ReadingInput.Key(r.indicator(), r.subject(), r.observedAt())));
-            List<ReadingInput> existing = inputs.stream().filter(in -> !freshKeys.contains(in.key())).toList();
-            return readings.latestRevisions(conn, existing.stream().map(ReadingInput::key).toList())
+            List<ReadingInput> existing =
+                    inputs.stream().filter(in -> !freshKeys.contains(in.key())).toList();
+            return readings.latestRevisions(
+                            conn, existing.stream().map(ReadingInput::key).toList())
                     .compose(latest -> {
                         List<ReadingInput> toStore = new ArrayList<>();
                         List<Integer> revisions = new ArrayList<>();
@@ -45,11 +49,12 @@ final class ReadingWriter {
                         if (toStore.isEmpty()) {
                             return Future.succeededFuture(fresh);
                         }
-                        return readings.insert(conn, toStore, revisions, submitter, now).map(more -> {
-                            List<Reading> all = new ArrayList<>(fresh);
-                            all.addAll(more);
-                            return all;
-                        });
+                        return readings.insert(conn, toStore, revisions, submitter, now)
+                                .map(more -> {
+                                    List<Reading> all = new ArrayList<>(fresh);
+                                    all.addAll(more);
+                                    return all;
+                                });
                     });
         });
     }
@@ -59,8 +64,11 @@ final class ReadingWriter {
      * input whose value differs from the revision in force is stored as the next revision; an equal value is an
      * idempotent repeat and is left out.
      */
-    private static void corrections(List<ReadingInput> existing, Map<ReadingInput.Key, ReadingStore.Latest> latest,
-                                    List<ReadingInput> toStore, List<Integer> revisions) {
+    private static void corrections(
+            List<ReadingInput> existing,
+            Map<ReadingInput.Key, ReadingStore.Latest> latest,
+            List<ReadingInput> toStore,
+            List<Integer> revisions) {
         for (ReadingInput in : existing) {
             ReadingStore.Latest l = latest.get(in.key());
             if (Double.compare(l.value(), in.value()) != 0) {

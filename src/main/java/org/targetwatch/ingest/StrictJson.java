@@ -7,13 +7,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.common.RejectedRequestException;
-import org.targetwatch.common.RejectedRequestException.FieldError;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.targetwatch.common.RejectedRequestException;
+import org.targetwatch.common.RejectedRequestException.FieldError;
 
 /**
  * The one JSON reader of request bodies: RFC 8259 and nothing more. Refused with {@code 400 malformed_request}:
@@ -27,10 +26,10 @@ import java.util.function.Function;
 public final class StrictJson {
     /** Jackson's defaults: no comments, no single quotes, no NaN, no trailing commas, no leading zeros. */
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
     private static final int MAX_DEPTH = 64;
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     /**
      * Decodes a body that must be one JSON object or array.
@@ -45,9 +44,11 @@ public final class StrictJson {
         if (!d.valid()) {
             Reader partial = new Reader(d.text());
             partial.readToFailure();
-            throw new MalformedRequestException("body is not valid UTF-8: byte " + d.invalidAt() + " (0x"
-                    + String.format("%02X", bytes[d.invalidAt()] & 0xFF) + ") is not part of a valid UTF-8"
-                    + " sequence; send UTF-8", partial.errorAt("invalid UTF-8 at byte " + d.invalidAt()));
+            throw new MalformedRequestException(
+                    "body is not valid UTF-8: byte " + d.invalidAt() + " (0x"
+                            + String.format("%02X", bytes[d.invalidAt()] & 0xFF) + ") is not part of a valid UTF-8"
+                            + " sequence; send UTF-8",
+                    partial.errorAt("invalid UTF-8 at byte " + d.invalidAt()));
         }
         String text = d.text();
         if (text.isBlank()) {
@@ -62,8 +63,8 @@ public final class StrictJson {
     }
 
     /** Decodes a body that must be one JSON object; an empty body is an empty object. */
-    public static JsonObject decodeObject(Buffer body,
-                                          Function<List<FieldError>, ? extends RejectedRequestException> invalid) {
+    public static JsonObject decodeObject(
+            Buffer body, Function<List<FieldError>, ? extends RejectedRequestException> invalid) {
         if (body == null || body.length() == 0) {
             return new JsonObject();
         }
@@ -96,13 +97,17 @@ public final class StrictJson {
                 Object v = value(p, t, 0);
                 if (p.nextToken() != null) {
                     throw new MalformedRequestException("body holds text after the JSON value, at line "
-                            + p.currentLocation().getLineNr() + " column " + p.currentLocation().getColumnNr());
+                            + p.currentLocation().getLineNr() + " column "
+                            + p.currentLocation().getColumnNr());
                 }
                 return v;
             } catch (JsonProcessingException e) {
-                throw new MalformedRequestException("body is not valid JSON: " + e.getOriginalMessage()
-                        + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                        + ")", errorAt(e.getOriginalMessage()));
+                throw new MalformedRequestException(
+                        "body is not valid JSON: " + e.getOriginalMessage()
+                                + " (line " + e.getLocation().getLineNr() + ", column "
+                                + e.getLocation().getColumnNr()
+                                + ")",
+                        errorAt(e.getOriginalMessage()));
             } catch (IOException e) {
                 throw new MalformedRequestException("body is not valid JSON: " + e.getMessage());
             }
@@ -134,7 +139,8 @@ public final class StrictJson {
                         path.add(key);
                         checkText(key);
                         if (o.containsKey(key)) {
-                            throw new MalformedRequestException("the key '" + key + "' appears twice in one object",
+                            throw new MalformedRequestException(
+                                    "the key '" + key + "' appears twice in one object",
                                     errorAt("duplicate key '" + key + "'"));
                         }
                         o.put(key, value(p, p.nextToken(), depth + 1));
@@ -171,7 +177,7 @@ public final class StrictJson {
                     return switch (p.getNumberType()) {
                         case INT -> p.getIntValue();
                         case LONG -> p.getLongValue();
-                        default -> p.getDoubleValue();   // beyond long: as a double, like Vert.x
+                        default -> p.getDoubleValue(); // beyond long: as a double, like Vert.x
                     };
                 }
                 case VALUE_NUMBER_FLOAT -> {

@@ -1,9 +1,6 @@
 package org.targetwatch.ingest;
 
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.common.RejectedRequestException.FieldError;
-import org.targetwatch.facts.Subject;
-
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -11,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.targetwatch.common.RejectedRequestException.FieldError;
+import org.targetwatch.facts.Subject;
 
 /**
  * Validates a subject registration: id, kind, name, region and the settings allowed for the kind. Errors name the
@@ -36,16 +35,19 @@ public final class SubjectParser {
     public static final java.util.regex.Pattern ID =
             java.util.regex.Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}._:-]{0,127}");
 
-    private SubjectParser() {
-    }
+    private SubjectParser() {}
 
     /** Parses one subject object; problems are appended to {@code errors}. Returns null if any was found. */
     public static Subject parse(JsonObject o, Integer index, List<FieldError> errors) {
         int before = errors.size();
         String id = text(o, "id", index, errors, true);
         if (id != null && !ID.matcher(id).matches()) {
-            errors.add(new FieldError(index, "id", "id must start with a letter or digit and may hold letters,"
-                    + " digits and . _ : - (at most 128 characters); '.', '..' and path separators are refused"));
+            errors.add(
+                    new FieldError(
+                            index,
+                            "id",
+                            "id must start with a letter or digit and may hold letters,"
+                                    + " digits and . _ : - (at most 128 characters); '.', '..' and path separators are refused"));
         }
         String kind = text(o, "kind", index, errors, true);
         if (kind != null && !Subject.KINDS.contains(kind)) {
@@ -64,8 +66,8 @@ public final class SubjectParser {
                 Object v = s.getValue(key);
                 String field = "settings." + key;
                 if (!SETTINGS.get(kind).contains(key)) {
-                    errors.add(new FieldError(index, field, "not a setting of kind " + kind + "; allowed: "
-                            + SETTINGS.get(kind)));
+                    errors.add(new FieldError(
+                            index, field, "not a setting of kind " + kind + "; allowed: " + SETTINGS.get(kind)));
                 } else if (key.equals("samplesPerYear")) {
                     if (v instanceof Integer n && SAMPLES_PER_YEAR.contains(n)) {
                         settings.put(key, n);
@@ -91,7 +93,8 @@ public final class SubjectParser {
         return switch (key) {
             case "targetClass" -> Subject.WATER_CLASSES.contains(v);
             case "waterBody" -> v.equals("river") || v.equals("lake");
-            case "control" -> List.of("national", "provincial", "municipal", "other").contains(v);
+            case "control" ->
+                List.of("national", "provincial", "municipal", "other").contains(v);
             case "level" -> v.equals("county") || v.equals("township");
             case "debtClearanceDeadline", "airStandardFrom" -> isDate(v);
             case "hourLabel" -> v.equals("start") || v.equals("end");
@@ -106,12 +109,15 @@ public final class SubjectParser {
             case "control" -> "must be national, provincial, municipal or other";
             case "level" -> "must be county (county level and above) or township";
             case "debtClearanceDeadline" -> "must be a date, e.g. 2023-12-31";
-            case "airStandardFrom" -> "must be a date, e.g. 2013-01-01 (the day GB 3095-2012 / HJ 633-2012 took"
-                    + " effect in the district; nationwide 2016-01-01)";
-            case "hourLabel" -> "must be start (an hourly value is labelled by the start of its hour) or end"
-                    + " (by its end: the value of 15:00-16:00 is labelled 16:00)";
-            case "samplesPerYear" -> "must be one of " + SAMPLES_PER_YEAR + " (an integer: monthly samples the"
-                    + " monitoring plan requires a year)";
+            case "airStandardFrom" ->
+                "must be a date, e.g. 2013-01-01 (the day GB 3095-2012 / HJ 633-2012 took"
+                        + " effect in the district; nationwide 2016-01-01)";
+            case "hourLabel" ->
+                "must be start (an hourly value is labelled by the start of its hour) or end"
+                        + " (by its end: the value of 15:00-16:00 is labelled 16:00)";
+            case "samplesPerYear" ->
+                "must be one of " + SAMPLES_PER_YEAR + " (an integer: monthly samples the"
+                        + " monitoring plan requires a year)";
             default -> "invalid value";
         };
     }
@@ -125,8 +131,7 @@ public final class SubjectParser {
         }
     }
 
-    private static String text(JsonObject o, String field, Integer index, List<FieldError> errors,
-                               boolean required) {
+    private static String text(JsonObject o, String field, Integer index, List<FieldError> errors, boolean required) {
         Object v = o.getValue(field);
         if (v == null) {
             if (required) {
@@ -154,7 +159,9 @@ public final class SubjectParser {
             if (district != null) {
                 Subject d = known.get(district);
                 if (d == null || !d.kind().equals("district")) {
-                    errors.add(new FieldError(subjects.size() == 1 ? null : i, "settings.district",
+                    errors.add(new FieldError(
+                            subjects.size() == 1 ? null : i,
+                            "settings.district",
                             "'" + district + "' is not a registered subject of kind district"));
                 }
             }

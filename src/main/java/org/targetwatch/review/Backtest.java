@@ -1,24 +1,23 @@
 package org.targetwatch.review;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.LocalDate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.targetwatch.alerts.AlertService;
+import org.targetwatch.common.Times;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.ingest.IngestService;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.ReadingStore;
 import org.targetwatch.store.SubjectStore;
-
-import java.time.LocalDate;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Evaluates a candidate ruleset and the live one over the stored readings of a period, day by day, and compares
@@ -42,12 +41,25 @@ public final class Backtest {
     }
 
     /** One alert a ruleset would raise, by fingerprint. */
-    record Outcome(String rule, String subject, String indicator, String period, String severity, String thresholdId,
-                   double thresholdValue, double value) {
+    record Outcome(
+            String rule,
+            String subject,
+            String indicator,
+            String period,
+            String severity,
+            String thresholdId,
+            double thresholdValue,
+            double value) {
         JsonObject toJson() {
-            return new JsonObject().put("rule", rule).put("subject", subject).put("indicator", indicator)
-                    .put("period", period).put("severity", severity).put("thresholdId", thresholdId)
-                    .put("thresholdValue", thresholdValue).put("value", value);
+            return new JsonObject()
+                    .put("rule", rule)
+                    .put("subject", subject)
+                    .put("indicator", indicator)
+                    .put("period", period)
+                    .put("severity", severity)
+                    .put("thresholdId", thresholdId)
+                    .put("thresholdValue", thresholdValue)
+                    .put("value", value);
         }
     }
 
@@ -60,8 +72,9 @@ public final class Backtest {
             LocalDate from = LocalDate.parse(params.getString("from"));
             LocalDate to = LocalDate.parse(params.getString("to"));
             Map<String, byte[]> files = new TreeMap<>();
-            params.getJsonObject("files").forEach(e -> files.put(e.getKey(),
-                    ((String) e.getValue()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            params.getJsonObject("files")
+                    .forEach(e -> files.put(
+                            e.getKey(), ((String) e.getValue()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return vertx.executeBlocking(() -> RuleSet.build(files, rulesDir), false)
                     .compose(candidate -> run(candidate, from, to, progress));
         };
@@ -77,25 +90,39 @@ public final class Backtest {
         int[] done = {0};
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
             LocalDate day = d;
-            chain = chain.compose(x -> day(day, live, candidate, liveOut, candOut)).map(x -> {
-                job.progress(++done[0], days);
-                return null;
-            });
+            chain = chain.compose(x -> day(day, live, candidate, liveOut, candOut))
+                    .map(x -> {
+                        job.progress(++done[0], days);
+                        return null;
+                    });
         }
         return chain.map(x -> compare(live, candidate, from, to, liveOut, candOut));
     }
 
-    private Future<Void> day(LocalDate day, RuleSet live, RuleSet candidate, Map<String, Outcome> liveOut,
-                             Map<String, Outcome> candOut) {
-        return pool.getConnection().compose(conn -> conn.exceptionHandler(
-                        org.targetwatch.store.DatabaseHealth::connectionFailed).begin().compose(tx -> evaluateDay(conn, day, live, candidate,
-                        liveOut, candOut).eventually(() -> tx.rollback()))
-                .eventually(conn::close));
+    private Future<Void> day(
+            LocalDate day,
+            RuleSet live,
+            RuleSet candidate,
+            Map<String, Outcome> liveOut,
+            Map<String, Outcome> candOut) {
+        return pool.getConnection()
+                .compose(conn -> conn.exceptionHandler(org.targetwatch.store.DatabaseHealth::connectionFailed)
+                        .begin()
+                        .compose(tx -> evaluateDay(conn, day, live, candidate, liveOut, candOut)
+                                .eventually(() -> tx.rollback()))
+                        .eventually(conn::close));
     }
 
-    private Future<Void> evaluateDay(SqlConnection conn, LocalDate day, RuleSet live, RuleSet candidate,
-                                     Map<String, Outcome> liveOut, Map<String, Outcome> candOut) {
-        return readings.inForceBetween(conn, day.atStartOfDay(Times.ZONE).toInstant(),
+    private Future<Void> evaluateDay(
+            SqlConnection conn,
+            LocalDate day,
+            RuleSet live,
+            RuleSet candidate,
+            Map<String, Outcome> liveOut,
+            Map<String, Outcome> candOut) {
+        return readings.inForceBetween(
+                        conn,
+                        day.atStartOfDay(Times.ZONE).toInstant(),
                         day.plusDays(1).atStartOfDay(Times.ZONE).toInstant())
                 .compose(list -> {
                     if (list.isEmpty()) {
@@ -104,13 +131,17 @@ public final class Backtest {
                     LinkedHashSet<String> ids = new LinkedHashSet<>();
                     list.forEach(r -> ids.add(r.subject()));
                     // facts are derived with each ruleset's own validity thresholds (a candidate may change them)
-                    return subjects.find(conn, ids).compose(known -> ingest.derivation().derive(conn, list, known, live)
-                            .compose(facts -> engine.evaluate(live, facts)).map(lb -> {
-                                collect(lb, liveOut);
-                                return known;
-                            }))
+                    return subjects.find(conn, ids)
+                            .compose(known -> ingest.derivation()
+                                    .derive(conn, list, known, live)
+                                    .compose(facts -> engine.evaluate(live, facts))
+                                    .map(lb -> {
+                                        collect(lb, liveOut);
+                                        return known;
+                                    }))
                             .compose(known -> ingest.derivation().derive(conn, list, known, candidate))
-                            .compose(facts -> engine.evaluate(candidate, facts)).map(cb -> {
+                            .compose(facts -> engine.evaluate(candidate, facts))
+                            .map(cb -> {
                                 collect(cb, candOut);
                                 return null;
                             });
@@ -120,13 +151,27 @@ public final class Backtest {
     private static void collect(List<Breach> breaches, Map<String, Outcome> out) {
         for (Map.Entry<String, Breach> e : AlertService.dedupe(breaches).entrySet()) {
             Breach b = e.getValue();
-            out.put(e.getKey(), new Outcome(b.rule(), b.subject(), b.indicator(), b.period(),
-                    b.threshold().severity(), b.threshold().id(), b.threshold().value(), b.value()));
+            out.put(
+                    e.getKey(),
+                    new Outcome(
+                            b.rule(),
+                            b.subject(),
+                            b.indicator(),
+                            b.period(),
+                            b.threshold().severity(),
+                            b.threshold().id(),
+                            b.threshold().value(),
+                            b.value()));
         }
     }
 
-    private static JsonObject compare(RuleSet live, RuleSet candidate, LocalDate from, LocalDate to,
-                                      Map<String, Outcome> liveOut, Map<String, Outcome> candOut) {
+    private static JsonObject compare(
+            RuleSet live,
+            RuleSet candidate,
+            LocalDate from,
+            LocalDate to,
+            Map<String, Outcome> liveOut,
+            Map<String, Outcome> candOut) {
         JsonArray added = new JsonArray();
         JsonArray removed = new JsonArray();
         JsonArray changed = new JsonArray();
@@ -147,9 +192,16 @@ public final class Backtest {
                 removed.add(e.getValue().toJson());
             }
         }
-        return new JsonObject().put("from", from.toString()).put("to", to.toString())
-                .put("liveVersion", live.version()).put("candidateVersion", candidate.version())
-                .put("liveAlerts", liveOut.size()).put("candidateAlerts", candOut.size())
-                .put("added", added).put("removed", removed).put("changed", changed).put("unchanged", unchanged);
+        return new JsonObject()
+                .put("from", from.toString())
+                .put("to", to.toString())
+                .put("liveVersion", live.version())
+                .put("candidateVersion", candidate.version())
+                .put("liveAlerts", liveOut.size())
+                .put("candidateAlerts", candOut.size())
+                .put("added", added)
+                .put("removed", removed)
+                .put("changed", changed)
+                .put("unchanged", unchanged);
     }
 }

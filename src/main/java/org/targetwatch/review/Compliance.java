@@ -1,12 +1,19 @@
 package org.targetwatch.review;
 
-import org.targetwatch.domain.targets.TargetsDomain;
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.targetwatch.common.Times;
+import org.targetwatch.domain.air.AirStore;
+import org.targetwatch.domain.air.AirSummary;
+import org.targetwatch.domain.targets.TargetsDomain;
+import org.targetwatch.domain.water.WaterStats;
+import org.targetwatch.domain.water.WaterStore;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.facts.TargetProgress;
@@ -14,15 +21,7 @@ import org.targetwatch.facts.WaterAssessment;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.rules.TargetDefinition;
-import org.targetwatch.domain.air.AirSummary;
-import org.targetwatch.domain.water.WaterStats;
-import org.targetwatch.domain.air.AirStore;
 import org.targetwatch.store.SubjectStore;
-import org.targetwatch.domain.water.WaterStore;
-
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The compliance overview of the report's commitments for one year, from stored data: each district's good-day
@@ -59,16 +58,19 @@ public final class Compliance {
         LocalDate to = LocalDate.of(year + 1, 1, 1);
         JsonObject out = new JsonObject().put("year", year).put("rulesetVersion", rs.version());
         return subjects.list(null, null).compose(all -> {
-            List<Subject> districts = all.stream().filter(s -> s.kind().equals("district")).toList();
-            List<Subject> waters = all.stream().filter(s -> s.kind().equals("water-section")
-                    || s.kind().equals("drinking-water-source")).toList();
+            List<Subject> districts =
+                    all.stream().filter(s -> s.kind().equals("district")).toList();
+            List<Subject> waters = all.stream()
+                    .filter(s -> s.kind().equals("water-section") || s.kind().equals("drinking-water-source"))
+                    .toList();
             JsonArray airRows = new JsonArray();
             Future<Void> chain = Future.succeededFuture();
             for (Subject d : districts) {
-                chain = chain.compose(x -> air.days(pool, d.id(), LocalDate.of(year - 1, 1, 1), LocalDate.of(year, 12, 31))
+                chain = chain.compose(x -> air.days(
+                                pool, d.id(), LocalDate.of(year - 1, 1, 1), LocalDate.of(year, 12, 31))
                         .map(days -> {
-                            JsonObject s = AirSummary.build(d.id(), d.kind(), year, days, rs.thresholds(),
-                                    d.airStandardFrom());
+                            JsonObject s = AirSummary.build(
+                                    d.id(), d.kind(), year, days, rs.thresholds(), d.airStandardFrom());
                             if (s.getString("asOf") != null) {
                                 airRows.add(s.put("name", d.name()).put("annual", (Object) null));
                             }
@@ -84,17 +86,30 @@ public final class Compliance {
             targetIndicators.add("DEBT_RATIO");
             JsonArray targetRows = new JsonArray();
             JsonArray debtRows = new JsonArray();
-            chain = chain.compose(x -> pool.preparedQuery(LATEST_OF_YEAR).execute(Tuple.of(
-                    targetIndicators.toArray(new String[0]), from.atStartOfDay(Times.ZONE).toOffsetDateTime(),
-                    to.atStartOfDay(Times.ZONE).toOffsetDateTime())).map(rows -> {
+            chain = chain.compose(x -> pool.preparedQuery(LATEST_OF_YEAR)
+                    .execute(Tuple.of(
+                            targetIndicators.toArray(new String[0]),
+                            from.atStartOfDay(Times.ZONE).toOffsetDateTime(),
+                            to.atStartOfDay(Times.ZONE).toOffsetDateTime()))
+                    .map(rows -> {
                         rows.forEach(row -> {
-                            java.time.Instant at = row.getOffsetDateTime("observed_at").toInstant();
-                            Reading r = new Reading(row.getLong("id"), row.getString("indicator"),
-                                    row.getString("subject"), at, at.atZone(Times.ZONE).toLocalDate(),
-                                    row.getDouble("value"), row.getString("unit"), row.getInteger("revision"));
+                            java.time.Instant at =
+                                    row.getOffsetDateTime("observed_at").toInstant();
+                            Reading r = new Reading(
+                                    row.getLong("id"),
+                                    row.getString("indicator"),
+                                    row.getString("subject"),
+                                    at,
+                                    at.atZone(Times.ZONE).toLocalDate(),
+                                    row.getDouble("value"),
+                                    row.getString("unit"),
+                                    row.getInteger("revision"));
                             if (r.indicator().equals("DEBT_RATIO")) {
-                                debtRows.add(new JsonObject().put("subject", r.subject()).put("date", r.date().toString())
-                                        .put("value", r.value()).put("band", band(r.value())));
+                                debtRows.add(new JsonObject()
+                                        .put("subject", r.subject())
+                                        .put("date", r.date().toString())
+                                        .put("value", r.value())
+                                        .put("band", band(r.value())));
                                 return;
                             }
                             rs.targetOf(r.indicator()).ifPresent(def -> targetRows.add(progress(def, r)));
@@ -102,27 +117,47 @@ public final class Compliance {
                         return null;
                     }));
             JsonArray waterRows = new JsonArray();
-            chain = chain.compose(x -> water.readings(pool, waters.stream().map(w -> new WaterStore.Range(w.id(),
-                    from, to)).toList()).map(readings -> {
+            chain = chain.compose(x -> water.readings(
+                            pool,
+                            waters.stream()
+                                    .map(w -> new WaterStore.Range(w.id(), from, to))
+                                    .toList())
+                    .map(readings -> {
                         for (Subject w : waters) {
-                            List<Reading> mine = readings.stream().filter(r -> r.subject().equals(w.id())).toList();
+                            List<Reading> mine = readings.stream()
+                                    .filter(r -> r.subject().equals(w.id()))
+                                    .toList();
                             if (mine.isEmpty()) {
                                 continue;
                             }
-                            WaterAssessment a = WaterStats.assess(rs.table(org.targetwatch.domain.water.WaterClasses.class), w, "year", String.valueOf(year), mine);
+                            WaterAssessment a = WaterStats.assess(
+                                    rs.table(org.targetwatch.domain.water.WaterClasses.class),
+                                    w,
+                                    "year",
+                                    String.valueOf(year),
+                                    mine);
                             JsonObject separate = new JsonObject();
-                            a.separateClasses().forEach((k, c) -> separate.put(k,
-                                    org.targetwatch.domain.water.WaterClasses.name(c)));
-                            waterRows.add(new JsonObject().put("subject", w.id()).put("name", w.name())
-                                    .put("kind", w.kind()).put("classNumber", a.classNumber())
-                                    .put("class", a.classNumber() == 0 ? null
-                                            : org.targetwatch.domain.water.WaterClasses.name(a.classNumber()))
+                            a.separateClasses()
+                                    .forEach((k, c) ->
+                                            separate.put(k, org.targetwatch.domain.water.WaterClasses.name(c)));
+                            waterRows.add(new JsonObject()
+                                    .put("subject", w.id())
+                                    .put("name", w.name())
+                                    .put("kind", w.kind())
+                                    .put("classNumber", a.classNumber())
+                                    .put(
+                                            "class",
+                                            a.classNumber() == 0
+                                                    ? null
+                                                    : org.targetwatch.domain.water.WaterClasses.name(a.classNumber()))
                                     .put("targetClass", org.targetwatch.domain.water.WaterClasses.name(a.targetClass()))
                                     .put("status", a.status())
                                     .put("yearToDate", !a.judged())
-                                    .put("meetsTarget", a.classNumber() == 0 || !a.judged() ? null
-                                            : !a.worseThanTarget())
-                                    .put("samples", a.samples()).put("requiredSamples", a.requiredSamples())
+                                    .put(
+                                            "meetsTarget",
+                                            a.classNumber() == 0 || !a.judged() ? null : !a.worseThanTarget())
+                                    .put("samples", a.samples())
+                                    .put("requiredSamples", a.requiredSamples())
                                     .put("worstParameters", new JsonArray(a.worstParameters()))
                                     .put("mainPollutants", new JsonArray(a.worstParameters()))
                                     .put("exceedances", new JsonObject(new java.util.LinkedHashMap<>(a.exceedances())))
@@ -132,9 +167,15 @@ public final class Compliance {
                     }));
             return chain.compose(x -> pool.query(SAFETY_ALERTS).execute()).map(rows -> {
                 var row = rows.iterator().next();
-                return out.put("air", airRows).put("targets", targetRows).put("water", waterRows).put("debt", debtRows)
-                        .put("safety", new JsonObject().put("activeCritical", row.getLong("critical"))
-                                .put("activeTotal", row.getLong("total")));
+                return out.put("air", airRows)
+                        .put("targets", targetRows)
+                        .put("water", waterRows)
+                        .put("debt", debtRows)
+                        .put(
+                                "safety",
+                                new JsonObject()
+                                        .put("activeCritical", row.getLong("critical"))
+                                        .put("activeTotal", row.getLong("total")));
             });
         });
     }
@@ -152,21 +193,34 @@ public final class Compliance {
             case "<" -> p.value() < p.expected();
             default -> p.value() <= p.expected();
         };
-        boolean projectionMeets = !p.hasProjection() || !def.mode().equals("cumulative")
+        boolean projectionMeets = !p.hasProjection()
+                || !def.mode().equals("cumulative")
                 || (def.op().startsWith(">") ? p.projection() >= p.target() : p.projection() <= p.target());
-        String status = p.pastDue() ? (meets ? "met" : "missed")
-                : "done".equals(def.measure()) ? (meets ? "met" : "pending")
-                : !meets ? (projectionMeets ? "behind-pace" : "at-risk") : "on-pace";
-        return new JsonObject().put("id", def.id()).put("phrase", def.phrase()).put("strength", def.strength())
-                .put("item", def.item().isEmpty() ? null : def.item()).put("milestone", def.milestone())
-                .put("subject", r.subject()).put("date", r.date().toString()).put("value", r.value())
-                .put("expected", Math.round(p.expected() * 100) / 100.0).put("target", def.target())
-                .put("unit", def.unit()).put("share", Math.round(p.share() * 1000) / 10.0)
-                .put("due", def.due().toString()).put("status", status);
+        String status = p.pastDue()
+                ? (meets ? "met" : "missed")
+                : "done".equals(def.measure())
+                        ? (meets ? "met" : "pending")
+                        : !meets ? (projectionMeets ? "behind-pace" : "at-risk") : "on-pace";
+        return new JsonObject()
+                .put("id", def.id())
+                .put("phrase", def.phrase())
+                .put("strength", def.strength())
+                .put("item", def.item().isEmpty() ? null : def.item())
+                .put("milestone", def.milestone())
+                .put("subject", r.subject())
+                .put("date", r.date().toString())
+                .put("value", r.value())
+                .put("expected", Math.round(p.expected() * 100) / 100.0)
+                .put("target", def.target())
+                .put("unit", def.unit())
+                .put("share", Math.round(p.share() * 1000) / 10.0)
+                .put("due", def.due().toString())
+                .put("status", status);
     }
 
     private static String band(double ratio) {
-        return ratio >= 300 ? "red" : ratio >= 200 ? "orange" : ratio >= 120 ? "yellow" : ratio > 100 ? "warning-line"
-                : "green";
+        return ratio >= 300
+                ? "red"
+                : ratio >= 200 ? "orange" : ratio >= 120 ? "yellow" : ratio > 100 ? "warning-line" : "green";
     }
 }

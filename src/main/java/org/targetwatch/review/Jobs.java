@@ -3,14 +3,13 @@ package org.targetwatch.review;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.targetwatch.store.JobStore;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.targetwatch.store.JobStore;
 
 /**
  * Long-running jobs (backtests; imports later) in PostgreSQL, so that any instance answers for any job and a
@@ -36,7 +35,8 @@ public final class Jobs {
 
     private final Vertx vertx;
     private final JobStore store;
-    private final String instance = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final String instance =
+            hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Work> kinds = new ConcurrentHashMap<>();
     private volatile boolean busy;
     private volatile boolean claiming;
@@ -102,11 +102,14 @@ public final class Jobs {
     private Future<Void> run(JobStore.Claimed job) {
         Work work = kinds.get(job.kind());
         if (work == null) {
-            return store.finish(job.id(), instance, null, new JsonObject().put("message", "unknown job kind "
-                    + job.kind()));
+            return store.finish(
+                    job.id(), instance, null, new JsonObject().put("message", "unknown job kind " + job.kind()));
         }
         if (job.attempts() > 1) {
-            LOG.info("job {} ({}) taken over after its instance stopped (attempt {})", job.id(), job.kind(),
+            LOG.info(
+                    "job {} ({}) taken over after its instance stopped (attempt {})",
+                    job.id(),
+                    job.kind(),
                     job.attempts());
         }
         long[] progress = {0, 0};
@@ -139,10 +142,17 @@ public final class Jobs {
                 d = progress[0];
                 t = progress[1];
             }
-            return store.renew(job.id(), instance, d, t).compose(x -> ar.succeeded()
-                    ? store.finish(job.id(), instance, ar.result(), null)
-                    : store.finish(job.id(), instance, null, new JsonObject().put("message",
-                            String.valueOf(ar.cause().getMessage()))));
+            return store.renew(job.id(), instance, d, t)
+                    .compose(x -> ar.succeeded()
+                            ? store.finish(job.id(), instance, ar.result(), null)
+                            : store.finish(
+                                    job.id(),
+                                    instance,
+                                    null,
+                                    new JsonObject()
+                                            .put(
+                                                    "message",
+                                                    String.valueOf(ar.cause().getMessage()))));
         });
     }
 

@@ -1,5 +1,7 @@
 package org.targetwatch.rules;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.drools.base.rule.LineMappings;
 import org.drools.compiler.builder.impl.KnowledgeBuilderImpl;
 import org.drools.compiler.compiler.PackageRegistry;
@@ -10,9 +12,6 @@ import org.kie.internal.builder.KnowledgeBuilderError;
 import org.kie.internal.builder.KnowledgeBuilderFactory;
 import org.kie.internal.io.ResourceFactory;
 import org.kie.internal.jci.CompilationProblem;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The DRL lines of Java errors in rule consequences. Drools reports such an error at the line of the rule, with
@@ -25,8 +24,7 @@ import java.util.List;
 final class ConsequenceLines {
     static final int FIRST_CONSEQUENCE_JAVA_LINE = 9;
 
-    private ConsequenceLines() {
-    }
+    private ConsequenceLines() {}
 
     /** One problem per Java error of the file's consequences, at its DRL line; empty if none can be placed. */
     static List<RuleBuildException.Problem> problems(String file, byte[] text) {
@@ -43,14 +41,15 @@ final class ConsequenceLines {
                         continue;
                     }
                     LineMappings m = mapping((KnowledgeBuilderImpl) kb, cp.getFileName());
-                    int line = m == null ? rule.getLine()
+                    int line = m == null
+                            ? rule.getLine()
                             : m.getStartLine() + 1 + cp.getStartLine() - FIRST_CONSEQUENCE_JAVA_LINE;
-                    out.add(new RuleBuildException.Problem(file, line, "rule \"" + rule.getRule().getName()
-                            + "\", consequence: " + cp.getMessage()));
+                    out.add(new RuleBuildException.Problem(
+                            file, line, "rule \"" + rule.getRule().getName() + "\", consequence: " + cp.getMessage()));
                 }
             }
         } catch (RuntimeException e) {
-            return List.of();   // the placement is a refinement: the caller keeps Drools' own report
+            return List.of(); // the placement is a refinement: the caller keeps Drools' own report
         }
         return out;
     }
@@ -63,6 +62,8 @@ final class ConsequenceLines {
         String cls = javaFile.substring(0, javaFile.length() - 5).replace('/', '.');
         int dot = cls.lastIndexOf('.');
         PackageRegistry reg = dot < 0 ? null : kb.getPackageRegistry(cls.substring(0, dot));
-        return reg == null ? null : reg.getPackage().getDialectRuntimeRegistry().getLineMappings().get(cls);
+        return reg == null
+                ? null
+                : reg.getPackage().getDialectRuntimeRegistry().getLineMappings().get(cls);
     }
 }

@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  */
 final class DrlPositions {
     /** The statements that may start a line outside a block (DRL 6+ top level). */
-    private static final Pattern TOP_LEVEL = Pattern.compile(
-            "^(package|import|global|dialect|rule|query|declare|function|unit)\\b.*");
+    private static final Pattern TOP_LEVEL =
+            Pattern.compile("^(package|import|global|dialect|rule|query|declare|function|unit)\\b.*");
+
     private static final Pattern EXPRESSION = Pattern.compile("Unable to Analyse Expression (.+?):(\\s|\\[|$)");
 
-    private DrlPositions() {
-    }
+    private DrlPositions() {}
 
     /** Adds a problem at the first line outside any block that starts no DRL statement, if there is one. */
     static void strayText(String file, String text, List<RuleBuildException.Problem> problems) {
@@ -47,7 +47,7 @@ final class DrlPositions {
             if (l.isEmpty() || l.startsWith("//") || l.startsWith("#")) {
                 continue;
             }
-            if (braces > 0) {   // a function body
+            if (braces > 0) { // a function body
                 braces += count(l, '{') - count(l, '}');
                 continue;
             }
@@ -58,9 +58,12 @@ final class DrlPositions {
                 continue;
             }
             if (!TOP_LEVEL.matcher(l).matches()) {
-                problems.add(new RuleBuildException.Problem(file, i + 1, "'" + abbreviate(l) + "' starts no DRL"
-                        + " statement (package, import, global, rule, query, declare, function); a misspelt"
-                        + " keyword?"));
+                problems.add(new RuleBuildException.Problem(
+                        file,
+                        i + 1,
+                        "'" + abbreviate(l) + "' starts no DRL"
+                                + " statement (package, import, global, rule, query, declare, function); a misspelt"
+                                + " keyword?"));
                 return;
             }
             if (l.startsWith("rule") || l.startsWith("query") || l.startsWith("declare")) {

@@ -1,8 +1,7 @@
 package org.targetwatch.rules;
 
-import org.targetwatch.common.TargetWatchException;
-
 import java.util.List;
+import org.targetwatch.common.TargetWatchException;
 
 /** The rules directory does not build. Carries every error, each with file and line. */
 public class RuleBuildException extends TargetWatchException {

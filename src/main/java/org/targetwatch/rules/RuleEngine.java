@@ -2,11 +2,10 @@ package org.targetwatch.rules;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.targetwatch.facts.Breach;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.targetwatch.facts.Breach;
 
 /**
  * Holds the ruleset in force and runs evaluations on Vert.x worker threads, never on an event loop. A reload
@@ -32,14 +31,16 @@ public final class RuleEngine {
         if (facts.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        return vertx.executeBlocking(() -> {
-            var sample = telemetry.startEvaluation(facts.size());
-            try {
-                return ruleSet.evaluate(facts);
-            } finally {
-                telemetry.stopEvaluation(sample);
-            }
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    var sample = telemetry.startEvaluation(facts.size());
+                    try {
+                        return ruleSet.evaluate(facts);
+                    } finally {
+                        telemetry.stopEvaluation(sample);
+                    }
+                },
+                false);
     }
 
     /** Replaces the ruleset in force. */

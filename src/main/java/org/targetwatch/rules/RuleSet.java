@@ -1,18 +1,5 @@
 package org.targetwatch.rules;
 
-import org.kie.api.KieBase;
-import org.kie.api.KieServices;
-import org.kie.api.builder.KieBuilder;
-import org.kie.api.builder.KieFileSystem;
-import org.kie.api.builder.Message;
-import org.kie.api.builder.ReleaseId;
-import org.kie.api.definition.KiePackage;
-import org.kie.api.definition.rule.Rule;
-import org.kie.api.runtime.KieContainer;
-import org.kie.api.runtime.KieSession;
-import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.Threshold;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieSession;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.Threshold;
 
 /**
  * A fully built, immutable ruleset: the KieBase compiled from every {@code .drl} file of the rules directory, the
@@ -43,10 +42,12 @@ public final class RuleSet {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
     /** The package every rules file must declare: {@code org.targetwatch.rules.<domain>}. */
     private static final Pattern RULES_PACKAGE = Pattern.compile("org\\.targetwatch\\.rules\\.[a-z][a-z0-9_]*");
-    private static final Pattern RULE_DECLARATION = Pattern.compile("^\\s*rule\\s+\"((?:[^\"\\\\]|\\\\.)*)\"",
-            Pattern.MULTILINE);
+
+    private static final Pattern RULE_DECLARATION =
+            Pattern.compile("^\\s*rule\\s+\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.MULTILINE);
     /** The metadata every rule must carry (README, "Adding a rule"); alerts and routing read them. */
     static final List<String> REQUIRED_METADATA = List.of("category", "severity", "description", "source");
+
     private static final Pattern LINE_IN_TEXT = Pattern.compile("\\[\\s*(\\d+)\\s*,\\s*\\d+\\s*]|Line (\\d+):");
     private static final AtomicLong BUILDS = new AtomicLong();
     /** Safety net against a rule that loops: a session never fires more rules than this. */
@@ -59,6 +60,7 @@ public final class RuleSet {
 
     /** The parsed data tables of the domains ({@link RuleTable}), by type. */
     private final Map<Class<?>, Object> tables;
+
     private final List<TargetDefinition> targets;
     private final Map<String, String> files = new java.util.TreeMap<>();
     private final Map<String, TargetDefinition> targetsByIndicator = new LinkedHashMap<>();
@@ -70,10 +72,16 @@ public final class RuleSet {
             new java.util.concurrent.ConcurrentLinkedDeque<>();
     /** Whether evaluations reuse primed sessions; decided once per build by {@link #probeReuse}. */
     private final boolean reuseSessions;
+
     private final AtomicLong sessionsCreated = new AtomicLong();
 
-    private RuleSet(KieBase kieBase, String version, List<Threshold> thresholds, Map<String, RuleInfo> rules,
-                    Map<Class<?>, Object> tables, List<TargetDefinition> targets) {
+    private RuleSet(
+            KieBase kieBase,
+            String version,
+            List<Threshold> thresholds,
+            Map<String, RuleInfo> rules,
+            Map<Class<?>, Object> tables,
+            List<TargetDefinition> targets) {
         this.kieBase = kieBase;
         this.tables = Map.copyOf(tables);
         this.targets = List.copyOf(targets);
@@ -101,8 +109,8 @@ public final class RuleSet {
      */
     public static RuleSet build(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new RuleBuildException(List.of(new RuleBuildException.Problem(dir.toString(), 0,
-                    "rules directory not found")));
+            throw new RuleBuildException(
+                    List.of(new RuleBuildException.Problem(dir.toString(), 0, "rules directory not found")));
         }
         return build(readFiles(dir), dir);
     }
@@ -144,7 +152,8 @@ public final class RuleSet {
         }
         Map<Class<?>, Object> tables = new java.util.HashMap<>();
         for (RuleTable<?> table : RuleTable.registered()) {
-            Object parsed = invalidTables.contains(table.file()) ? null
+            Object parsed = invalidTables.contains(table.file())
+                    ? null
                     : parseTable(files, table.file(), table::parse, dir, problems);
             if (parsed != null) {
                 tables.put(table.type(), parsed);
@@ -164,7 +173,9 @@ public final class RuleSet {
             Matcher m = PACKAGE.matcher(text);
             boolean declared = m.find();
             if (!declared || !RULES_PACKAGE.matcher(m.group(1)).matches()) {
-                problems.add(new RuleBuildException.Problem(e.getKey(), declared ? lineAt(text, m.start(1)) : 1,
+                problems.add(new RuleBuildException.Problem(
+                        e.getKey(),
+                        declared ? lineAt(text, m.start(1)) : 1,
                         (declared ? "package " + m.group(1) : "no package declaration")
                                 + ": a rules file must declare package org.targetwatch.rules.<domain>"
                                 + " (lower-case domain, e.g. org.targetwatch.rules.air)"));
@@ -188,18 +199,19 @@ public final class RuleSet {
             String file = path == null ? "?" : kiePathToFile.getOrDefault(path, path);
             if (msg.getText().startsWith("Rule Compilation error") && files.containsKey(file)) {
                 // Drools reports a consequence's Java error at the rule's line: compile the file again to find it
-                List<RuleBuildException.Problem> exact = consequences.computeIfAbsent(file,
-                        f -> ConsequenceLines.problems(f, files.get(f)));
+                List<RuleBuildException.Problem> exact =
+                        consequences.computeIfAbsent(file, f -> ConsequenceLines.problems(f, files.get(f)));
                 if (!exact.isEmpty()) {
                     continue;
                 }
             }
             int line = lineOf(msg);
             if (files.containsKey(file)) {
-                line = DrlPositions.expressionLine(msg.getText(), new String(files.get(file), StandardCharsets.UTF_8),
-                        line);
+                line = DrlPositions.expressionLine(
+                        msg.getText(), new String(files.get(file), StandardCharsets.UTF_8), line);
             }
-            problems.add(new RuleBuildException.Problem(file, line, msg.getText().strip()));
+            problems.add(
+                    new RuleBuildException.Problem(file, line, msg.getText().strip()));
         }
         consequences.values().forEach(problems::addAll);
         if (!errors.isEmpty()) {
@@ -219,8 +231,15 @@ public final class RuleSet {
             for (Rule rule : pkgRules) {
                 Map<String, Object> meta = rule.getMetaData();
                 String file = fileOf(rule, kiePathToFile);
-                rules.put(rule.getName(), new RuleInfo(rule.getName(), file, meta(meta, "category"),
-                        meta(meta, "severity"), meta(meta, "description"), meta(meta, "source")));
+                rules.put(
+                        rule.getName(),
+                        new RuleInfo(
+                                rule.getName(),
+                                file,
+                                meta(meta, "category"),
+                                meta(meta, "severity"),
+                                meta(meta, "description"),
+                                meta(meta, "source")));
             }
         }
         checkMetadata(rules.values(), files, problems);
@@ -236,29 +255,43 @@ public final class RuleSet {
      * Every rule must carry non-blank {@link #REQUIRED_METADATA}, with a severity alerts know; a problem names the
      * file and the line of the rule's declaration.
      */
-    private static void checkMetadata(Collection<RuleInfo> rules, Map<String, byte[]> files,
-                                      List<RuleBuildException.Problem> problems) {
+    private static void checkMetadata(
+            Collection<RuleInfo> rules, Map<String, byte[]> files, List<RuleBuildException.Problem> problems) {
         Map<String, Map<String, Integer>> declarations = new java.util.HashMap<>();
         for (RuleInfo r : rules) {
             byte[] bytes = files.get(r.file());
-            Map<String, Integer> lines = declarations.computeIfAbsent(r.file(), f -> bytes == null ? Map.of()
-                    : ruleLines(new String(bytes, StandardCharsets.UTF_8)));
+            Map<String, Integer> lines = declarations.computeIfAbsent(
+                    r.file(), f -> bytes == null ? Map.of() : ruleLines(new String(bytes, StandardCharsets.UTF_8)));
             int line = lines.getOrDefault(r.name(), 0);
             List<String> missing = new ArrayList<>();
-            Map<String, String> values = Map.of("category", r.category(), "severity", r.severity(),
-                    "description", r.description(), "source", r.source());
+            Map<String, String> values = Map.of(
+                    "category",
+                    r.category(),
+                    "severity",
+                    r.severity(),
+                    "description",
+                    r.description(),
+                    "source",
+                    r.source());
             for (String key : REQUIRED_METADATA) {
                 if (values.get(key).isBlank()) {
                     missing.add("@" + key);
                 }
             }
             if (!missing.isEmpty()) {
-                problems.add(new RuleBuildException.Problem(r.file(), line, "rule \"" + r.name() + "\" lacks "
-                        + String.join(", ", missing) + " (every rule needs @category, @severity, @description and"
-                        + " @source)"));
+                problems.add(new RuleBuildException.Problem(
+                        r.file(),
+                        line,
+                        "rule \"" + r.name() + "\" lacks "
+                                + String.join(", ", missing)
+                                + " (every rule needs @category, @severity, @description and"
+                                + " @source)"));
             } else if (!ThresholdFile.SEVERITIES.contains(r.severity())) {
-                problems.add(new RuleBuildException.Problem(r.file(), line, "rule \"" + r.name() + "\": @severity must"
-                        + " be one of info, warning, major, critical; got " + r.severity()));
+                problems.add(new RuleBuildException.Problem(
+                        r.file(),
+                        line,
+                        "rule \"" + r.name() + "\": @severity must" + " be one of info, warning, major, critical; got "
+                                + r.severity()));
             }
         }
     }
@@ -285,8 +318,12 @@ public final class RuleSet {
     }
 
     /** Parses a required data table of the rules directory; a missing or invalid file is added to problems. */
-    private static <T> T parseTable(Map<String, byte[]> files, String name, java.util.function.Function<String, T> parser,
-                                    Path dir, List<RuleBuildException.Problem> problems) {
+    private static <T> T parseTable(
+            Map<String, byte[]> files,
+            String name,
+            java.util.function.Function<String, T> parser,
+            Path dir,
+            List<RuleBuildException.Problem> problems) {
         byte[] text = files.get(name);
         if (text == null) {
             problems.add(new RuleBuildException.Problem(name, 0, "file not found in " + dir));
@@ -302,7 +339,9 @@ public final class RuleSet {
 
     private static String fileOf(Rule rule, Map<String, String> kiePathToFile) {
         try {
-            String resource = ((org.drools.base.definitions.rule.impl.RuleImpl) rule).getResource().getSourcePath();
+            String resource = ((org.drools.base.definitions.rule.impl.RuleImpl) rule)
+                    .getResource()
+                    .getSourcePath();
             return kiePathToFile.getOrDefault(resource, resource);
         } catch (RuntimeException e) {
             return "?";
@@ -342,7 +381,8 @@ public final class RuleSet {
         try (Stream<Path> walk = Files.walk(dir)) {
             List<Path> paths = walk.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             for (Path p : paths) {
                 files.put(dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
             }
@@ -446,9 +486,13 @@ public final class RuleSet {
      * differ between a new and a reused session): rule, subject, indicator, period, threshold, value, readings.
      */
     private static final Comparator<Breach> ORDER = Comparator.comparing(Breach::rule)
-            .thenComparing(Breach::subject).thenComparing(Breach::indicator).thenComparing(Breach::period)
-            .thenComparing(b -> b.threshold().id()).thenComparingDouble(Breach::value)
-            .thenComparing(Breach::readingIds, RuleSet::compareIds).thenComparing(Breach::note);
+            .thenComparing(Breach::subject)
+            .thenComparing(Breach::indicator)
+            .thenComparing(Breach::period)
+            .thenComparing(b -> b.threshold().id())
+            .thenComparingDouble(Breach::value)
+            .thenComparing(Breach::readingIds, RuleSet::compareIds)
+            .thenComparing(Breach::note);
 
     private static int compareIds(List<Long> a, List<Long> b) {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
@@ -475,8 +519,8 @@ public final class RuleSet {
      */
     private boolean backToPrimed(KieSession session) {
         // a copy: the collection is a live view of the session's store, which the deletes change
-        List<org.kie.api.runtime.rule.FactHandle> added = new ArrayList<>(
-                session.<org.kie.api.runtime.rule.FactHandle>getFactHandles(o -> !enabled.contains(o)));
+        List<org.kie.api.runtime.rule.FactHandle> added =
+                new ArrayList<>(session.<org.kie.api.runtime.rule.FactHandle>getFactHandles(o -> !enabled.contains(o)));
         for (org.kie.api.runtime.rule.FactHandle h : added) {
             session.delete(h);
         }
@@ -503,9 +547,13 @@ public final class RuleSet {
                 if (!(r instanceof org.drools.base.definitions.rule.impl.RuleImpl rule)) {
                     return false;
                 }
-                if (!rule.isMainAgendaGroup() || rule.getAutoFocus() || rule.getTimer() != null
-                        || rule.isLockOnActive() || rule.getRuleFlowGroup() != null
-                        || (rule.getActivationGroup() != null && !rule.getActivationGroup().isEmpty())) {
+                if (!rule.isMainAgendaGroup()
+                        || rule.getAutoFocus()
+                        || rule.getTimer() != null
+                        || rule.isLockOnActive()
+                        || rule.getRuleFlowGroup() != null
+                        || (rule.getActivationGroup() != null
+                                && !rule.getActivationGroup().isEmpty())) {
                     return false;
                 }
             }

@@ -50,9 +50,9 @@ public abstract class RuleTable<T> {
     private static final class Registered {
         private static final List<RuleTable<?>> TABLES = ServiceLoader.load(RuleTable.class).stream()
                 .<RuleTable<?>>map(ServiceLoader.Provider::get)
-                .sorted(java.util.Comparator.comparing(t -> t.file())).toList();
+                .sorted(java.util.Comparator.comparing(t -> t.file()))
+                .toList();
 
-        private Registered() {
-        }
+        private Registered() {}
     }
 }

@@ -5,7 +5,6 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,12 +21,13 @@ import java.util.Map;
 final class TableSchemas {
     /** The tables, by file name. */
     static final List<String> TABLES = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of(ThresholdFile.NAME, TargetFile.NAME),
-            RuleTable.registered().stream().map(RuleTable::file)).toList();
+                    java.util.stream.Stream.of(ThresholdFile.NAME, TargetFile.NAME),
+                    RuleTable.registered().stream().map(RuleTable::file))
+            .toList();
+
     private static final Map<String, Schema> SCHEMAS = load();
 
-    private TableSchemas() {
-    }
+    private TableSchemas() {}
 
     private static Map<String, Schema> load() {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
@@ -80,8 +80,8 @@ final class TableSchemas {
             return false;
         }
         for (Error e : errors.subList(0, Math.min(errors.size(), 100))) {
-            problems.add(new RuleBuildException.Problem(table, 0, path(String.valueOf(e.getInstanceLocation())) + ": "
-                    + e.getMessage()));
+            problems.add(new RuleBuildException.Problem(
+                    table, 0, path(String.valueOf(e.getInstanceLocation())) + ": " + e.getMessage()));
         }
         return errors.isEmpty();
     }

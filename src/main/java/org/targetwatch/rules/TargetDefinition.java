@@ -1,7 +1,6 @@
 package org.targetwatch.rules;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.LocalDate;
 import java.util.Map;
 
@@ -21,11 +20,29 @@ import java.util.Map;
  *                verbatim from the phrase), else empty
  * @param partOf  the target whose phrase this one shares (M07 is the 万安生态陵园 part of T69), else empty
  */
-public record TargetDefinition(String id, String phrase, String metric, String section, String category,
-                               String strength, String mode, String indicator, String unit, String op,
-                               double target, Map<Integer, Double> profile, String status, String statusNote,
-                               String reason, String baseline2022, String role, LocalDate start,
-                               LocalDate due, String measure, String item, String partOf) {
+public record TargetDefinition(
+        String id,
+        String phrase,
+        String metric,
+        String section,
+        String category,
+        String strength,
+        String mode,
+        String indicator,
+        String unit,
+        String op,
+        double target,
+        Map<Integer, Double> profile,
+        String status,
+        String statusNote,
+        String reason,
+        String baseline2022,
+        String role,
+        LocalDate start,
+        LocalDate due,
+        String measure,
+        String item,
+        String partOf) {
 
     /**
      * Elapsed share of the schedule on {@code day}: the profile's value for its month, else the days from
@@ -52,16 +69,35 @@ public record TargetDefinition(String id, String phrase, String metric, String s
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("id", id).put("phrase", phrase).put("metric", metric).put("section", section)
-                .put("category", category).put("strength", strength).put("mode", mode).put("indicator", indicator)
-                .put("unit", unit).put("op", op).put("target", Double.isNaN(target) ? null : target)
-                .put("seasonalProfile", profile.isEmpty() ? null : new JsonObject(Map.copyOf(profile).entrySet()
-                        .stream().collect(java.util.stream.Collectors.toMap(e -> String.valueOf(e.getKey()),
-                                Map.Entry::getValue))))
-                .put("status", status).put("statusNote", statusNote.isEmpty() ? null : statusNote)
-                .put("checkable", indicator != null).put("reason", reason.isEmpty() ? null : reason)
-                .put("baseline2022", baseline2022).put("role", role).put("milestone", milestone())
-                .put("measure", measure).put("due", due.toString())
-                .put("item", item.isEmpty() ? null : item).put("partOf", partOf.isEmpty() ? null : partOf);
+        return new JsonObject()
+                .put("id", id)
+                .put("phrase", phrase)
+                .put("metric", metric)
+                .put("section", section)
+                .put("category", category)
+                .put("strength", strength)
+                .put("mode", mode)
+                .put("indicator", indicator)
+                .put("unit", unit)
+                .put("op", op)
+                .put("target", Double.isNaN(target) ? null : target)
+                .put(
+                        "seasonalProfile",
+                        profile.isEmpty()
+                                ? null
+                                : new JsonObject(Map.copyOf(profile).entrySet().stream()
+                                        .collect(java.util.stream.Collectors.toMap(
+                                                e -> String.valueOf(e.getKey()), Map.Entry::getValue))))
+                .put("status", status)
+                .put("statusNote", statusNote.isEmpty() ? null : statusNote)
+                .put("checkable", indicator != null)
+                .put("reason", reason.isEmpty() ? null : reason)
+                .put("baseline2022", baseline2022)
+                .put("role", role)
+                .put("milestone", milestone())
+                .put("measure", measure)
+                .put("due", due.toString())
+                .put("item", item.isEmpty() ? null : item)
+                .put("partOf", partOf.isEmpty() ? null : partOf);
     }
 }

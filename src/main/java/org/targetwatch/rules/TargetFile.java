@@ -2,8 +2,6 @@ package org.targetwatch.rules;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.facts.Threshold;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.targetwatch.facts.Threshold;
 
 /**
  * Parses {@code targets.json}: every target of the work report, as {@link TargetDefinition}s and as the
@@ -19,15 +18,22 @@ import java.util.Set;
  */
 final class TargetFile {
     static final String NAME = "targets.json";
-    private static final Set<String> MODES = Set.of("growth", "level", "cumulative", "done", "milestone", "zero",
-            "reach-zero", "decrease", "covered-by-rule", "not-checkable");
+    private static final Set<String> MODES = Set.of(
+            "growth",
+            "level",
+            "cumulative",
+            "done",
+            "milestone",
+            "zero",
+            "reach-zero",
+            "decrease",
+            "covered-by-rule",
+            "not-checkable");
     private static final Set<String> STRENGTHS = Set.of("底线", "确保", "预期", "力争", "—");
 
-    record Parsed(List<TargetDefinition> targets, List<Threshold> thresholds) {
-    }
+    record Parsed(List<TargetDefinition> targets, List<Threshold> thresholds) {}
 
-    private TargetFile() {
-    }
+    private TargetFile() {}
 
     static Parsed parse(String text, List<RuleBuildException.Problem> problems) {
         List<TargetDefinition> targets = new ArrayList<>();
@@ -87,13 +93,29 @@ final class TargetFile {
                 if (!item.isEmpty() && !phrase.contains(item)) {
                     throw new IllegalArgumentException("item '" + item + "' is not part of the phrase " + phrase);
                 }
-                TargetDefinition def = new TargetDefinition(id, phrase, o.getString("metric", ""),
-                        o.getString("section", ""), o.getString("category", ""), strength, mode,
-                        checkable ? req(o, "indicator") : null, o.getString("unit"), o.getString("op"),
+                TargetDefinition def = new TargetDefinition(
+                        id,
+                        phrase,
+                        o.getString("metric", ""),
+                        o.getString("section", ""),
+                        o.getString("category", ""),
+                        strength,
+                        mode,
+                        checkable ? req(o, "indicator") : null,
+                        o.getString("unit"),
+                        o.getString("op"),
                         o.containsKey("target") ? ((Number) o.getValue("target")).doubleValue() : Double.NaN,
-                        profile, o.getString("status", "CONFIRMED"), o.getString("statusNote", ""),
-                        o.getString("reason", ""), o.getString("baseline2022", ""), o.getString("role", "target"),
-                        start, due, measure, item, o.getString("partOf", ""));
+                        profile,
+                        o.getString("status", "CONFIRMED"),
+                        o.getString("statusNote", ""),
+                        o.getString("reason", ""),
+                        o.getString("baseline2022", ""),
+                        o.getString("role", "target"),
+                        start,
+                        due,
+                        measure,
+                        item,
+                        o.getString("partOf", ""));
                 targets.add(def);
                 if (checkable) {
                     if (def.op() == null || !Set.of(">", ">=", "<", "<=").contains(def.op())) {
@@ -113,12 +135,27 @@ final class TargetFile {
                         // A milestone's schedule is not in the report: unless the entry confirms its plan
                         // (scheduleStatus), the pace it is held to is UNCONFIRMED; its due date and goal are not.
                         String status = stat.equals("pace") && def.milestone()
-                                ? o.getString("scheduleStatus", "UNCONFIRMED") : def.status();
-                        thresholds.add(new Threshold(id + "/" + stat, "target", def.indicator(), stat, def.op(),
-                                Double.isNaN(def.target()) ? 0 : def.target(), def.unit() == null ? "" : def.unit(),
-                                sev.getString(outcome), strength, source, status, from, to,
-                                def.metric() + (def.statusNote().isEmpty() ? "" : ". " + def.statusNote()), true,
-                                null, 1, 0));
+                                ? o.getString("scheduleStatus", "UNCONFIRMED")
+                                : def.status();
+                        thresholds.add(new Threshold(
+                                id + "/" + stat,
+                                "target",
+                                def.indicator(),
+                                stat,
+                                def.op(),
+                                Double.isNaN(def.target()) ? 0 : def.target(),
+                                def.unit() == null ? "" : def.unit(),
+                                sev.getString(outcome),
+                                strength,
+                                source,
+                                status,
+                                from,
+                                to,
+                                def.metric() + (def.statusNote().isEmpty() ? "" : ". " + def.statusNote()),
+                                true,
+                                null,
+                                1,
+                                0));
                     }
                 }
             } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package org.targetwatch.rules;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
-
 import java.util.List;
 
 /**
@@ -14,8 +13,7 @@ import java.util.List;
  * product of their lengths. Blocking for large files: call it off the event loop.
  */
 public final class TextDiff {
-    private TextDiff() {
-    }
+    private TextDiff() {}
 
     public static String unified(String oldText, String newText, int context) {
         List<String> a = List.of(oldText.split("\n", -1));

@@ -2,14 +2,13 @@ package org.targetwatch.rules;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.facts.Threshold;
-
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.targetwatch.facts.Threshold;
 
 /** Parses {@code thresholds.json}: the limits and targets the rules compare with, each with provenance. */
 final class ThresholdFile {
@@ -19,8 +18,7 @@ final class ThresholdFile {
     static final Set<String> SEVERITIES = Set.of("info", "warning", "major", "critical");
     private static final Set<String> STATUSES = Set.of("CONFIRMED", "PARTIAL", "UNCONFIRMED");
 
-    private ThresholdFile() {
-    }
+    private ThresholdFile() {}
 
     /** Parses the file text; every defect is added to {@code problems} with its entry index. */
     static List<Threshold> parse(String text, List<RuleBuildException.Problem> problems) {
@@ -43,18 +41,32 @@ final class ThresholdFile {
                 JsonObject o = list.getJsonObject(i);
                 String to = o.getString("effectiveTo");
                 Threshold t = new Threshold(
-                        req(o, "id"), oneOf(o, "kind", KINDS), req(o, "indicator"), req(o, "statistic"),
-                        oneOf(o, "op", OPS), number(o, "value"), req(o, "unit"),
-                        oneOf(o, "severity", SEVERITIES), req(o, "strength"), req(o, "source"),
-                        oneOf(o, "status", STATUSES), LocalDate.parse(req(o, "effectiveFrom")),
-                        to == null ? null : LocalDate.parse(to), o.getString("description", ""),
-                        o.getBoolean("enabled", true), o.getDouble("recovery"), o.getInteger("pendingEvaluations", 1),
-                        o.getInteger("pendingSeconds", 0), o.getInteger("decimals"), o.getString("fromSetting"));
+                        req(o, "id"),
+                        oneOf(o, "kind", KINDS),
+                        req(o, "indicator"),
+                        req(o, "statistic"),
+                        oneOf(o, "op", OPS),
+                        number(o, "value"),
+                        req(o, "unit"),
+                        oneOf(o, "severity", SEVERITIES),
+                        req(o, "strength"),
+                        req(o, "source"),
+                        oneOf(o, "status", STATUSES),
+                        LocalDate.parse(req(o, "effectiveFrom")),
+                        to == null ? null : LocalDate.parse(to),
+                        o.getString("description", ""),
+                        o.getBoolean("enabled", true),
+                        o.getDouble("recovery"),
+                        o.getInteger("pendingEvaluations", 1),
+                        o.getInteger("pendingSeconds", 0),
+                        o.getInteger("decimals"),
+                        o.getString("fromSetting"));
                 if (t.fromSetting() != null && !t.fromSetting().equals(Threshold.AIR_STANDARD_FROM)) {
                     throw new IllegalArgumentException("'fromSetting' must be " + Threshold.AIR_STANDARD_FROM);
                 }
                 if (t.pendingEvaluations() < 1 || t.pendingSeconds() < 0) {
-                    throw new IllegalArgumentException("pendingEvaluations must be at least 1, pendingSeconds at least 0");
+                    throw new IllegalArgumentException(
+                            "pendingEvaluations must be at least 1, pendingSeconds at least 0");
                 }
                 if (t.effectiveTo() != null && t.effectiveTo().isBefore(t.effectiveFrom())) {
                     throw new IllegalArgumentException("effectiveTo is before effectiveFrom");

@@ -1,6 +1,5 @@
 package org.targetwatch.store;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,13 +7,13 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.targetwatch.common.Times;
 
 /** Alerts in PostgreSQL. Methods taking a {@link SqlConnection} run inside the caller's transaction. */
 public final class AlertStore {
@@ -100,6 +99,7 @@ public final class AlertStore {
 
     /** The channel that wakes up the alert streams of every instance after a commit with new events. */
     public static final String EVENTS_CHANNEL = "targetwatch_events";
+
     static final String NOTIFY = "NOTIFY " + EVENTS_CHANNEL;
 
     /** Open, unacknowledged, not yet escalated alerts opened at or before $1. */
@@ -128,12 +128,26 @@ public final class AlertStore {
     static final String GET = "SELECT * FROM alerts WHERE id = $1";
 
     /** One alert to open or update; {@code readingIds} are the readings behind {@code observedValue}. */
-    public record Upsert(String fingerprint, String rule, String category, String severity, String subject,
-                         String indicator, String period, double observedValue, String thresholdId,
-                         String thresholdOp, double thresholdValue, String thresholdUnit, String thresholdStatus,
-                         String source, String description, List<Long> readingIds, Double recovery,
-                         int pendingEvaluations, int pendingSeconds) {
-    }
+    public record Upsert(
+            String fingerprint,
+            String rule,
+            String category,
+            String severity,
+            String subject,
+            String indicator,
+            String period,
+            double observedValue,
+            String thresholdId,
+            String thresholdOp,
+            double thresholdValue,
+            String thresholdUnit,
+            String thresholdStatus,
+            String source,
+            String description,
+            List<Long> readingIds,
+            Double recovery,
+            int pendingEvaluations,
+            int pendingSeconds) {}
 
     private final Pool pool;
 
@@ -146,61 +160,90 @@ public final class AlertStore {
      * Returns the alerts with {@code change}: opened (a new open alert, or pending → open), pending (new, waiting
      * for its pending period), reopened, or updated.
      */
-    public Future<List<JsonObject>> upsert(SqlConnection conn, List<Upsert> rows, String rulesetVersion,
-                                           Instant at) {
-        Instant now = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);   // PostgreSQL keeps microseconds
+    public Future<List<JsonObject>> upsert(SqlConnection conn, List<Upsert> rows, String rulesetVersion, Instant at) {
+        Instant now = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL keeps microseconds
         int n = rows.size();
         String[] fingerprints = rows.stream().map(Upsert::fingerprint).toArray(String[]::new);
-        return conn.preparedQuery(REOPEN).execute(Tuple.of(fingerprints, ReadingStore.utc(now))).compose(reopened -> {
-            java.util.Set<Long> reopenedIds = new java.util.HashSet<>();
-            reopened.forEach(r -> reopenedIds.add(r.getLong("id")));
-            Object[][] cols = new Object[19][];
-            for (int c = 0; c < 19; c++) {
-                cols[c] = (c == 7 || c == 10 || c == 16) ? new Double[n] : (c == 17 || c == 18) ? new Integer[n]
-                        : new String[n];
-            }
-            for (int i = 0; i < n; i++) {
-                Upsert u = rows.get(i);
-                Object[] v = {u.fingerprint(), u.rule(), u.category(), u.severity(), u.subject(), u.indicator(),
-                        u.period(), u.observedValue(), u.thresholdId(), u.thresholdOp(), u.thresholdValue(),
-                        u.thresholdUnit(), u.thresholdStatus(), u.source(), u.description(), idArray(u.readingIds()),
-                        u.recovery(), u.pendingEvaluations(), u.pendingSeconds()};
-                for (int c = 0; c < 19; c++) {
-                    cols[c][i] = v[c];
-                }
-            }
-            List<Object> params = new ArrayList<>(Arrays.asList((Object[]) cols));
-            params.add(rulesetVersion);
-            params.add(ReadingStore.utc(now));
-            return conn.preparedQuery(UPSERT).execute(Tuple.tuple(params)).map(rs -> {
-                List<JsonObject> out = new ArrayList<>();
-                for (Row r : rs) {
-                    JsonObject a = toJson(r);
-                    String change;
-                    if (reopenedIds.contains(a.getLong("id"))) {
-                        change = "reopened";
-                    } else if (r.getBoolean("created")) {
-                        change = a.getString("status").equals("pending") ? "pending" : "opened";
-                    } else if (r.getOffsetDateTime("opened_at") != null
-                            && r.getOffsetDateTime("opened_at").toInstant().equals(now)
-                            && r.getOffsetDateTime("first_seen").toInstant().isBefore(now)) {
-                        change = "opened";
-                    } else {
-                        change = "updated";
+        return conn.preparedQuery(REOPEN)
+                .execute(Tuple.of(fingerprints, ReadingStore.utc(now)))
+                .compose(reopened -> {
+                    java.util.Set<Long> reopenedIds = new java.util.HashSet<>();
+                    reopened.forEach(r -> reopenedIds.add(r.getLong("id")));
+                    Object[][] cols = new Object[19][];
+                    for (int c = 0; c < 19; c++) {
+                        cols[c] = (c == 7 || c == 10 || c == 16)
+                                ? new Double[n]
+                                : (c == 17 || c == 18) ? new Integer[n] : new String[n];
                     }
-                    out.add(a.put("change", change));
-                }
-                return out;
-            });
-        });
+                    for (int i = 0; i < n; i++) {
+                        Upsert u = rows.get(i);
+                        Object[] v = {
+                            u.fingerprint(),
+                            u.rule(),
+                            u.category(),
+                            u.severity(),
+                            u.subject(),
+                            u.indicator(),
+                            u.period(),
+                            u.observedValue(),
+                            u.thresholdId(),
+                            u.thresholdOp(),
+                            u.thresholdValue(),
+                            u.thresholdUnit(),
+                            u.thresholdStatus(),
+                            u.source(),
+                            u.description(),
+                            idArray(u.readingIds()),
+                            u.recovery(),
+                            u.pendingEvaluations(),
+                            u.pendingSeconds()
+                        };
+                        for (int c = 0; c < 19; c++) {
+                            cols[c][i] = v[c];
+                        }
+                    }
+                    List<Object> params = new ArrayList<>(Arrays.asList((Object[]) cols));
+                    params.add(rulesetVersion);
+                    params.add(ReadingStore.utc(now));
+                    return conn.preparedQuery(UPSERT)
+                            .execute(Tuple.tuple(params))
+                            .map(rs -> {
+                                List<JsonObject> out = new ArrayList<>();
+                                for (Row r : rs) {
+                                    JsonObject a = toJson(r);
+                                    String change;
+                                    if (reopenedIds.contains(a.getLong("id"))) {
+                                        change = "reopened";
+                                    } else if (r.getBoolean("created")) {
+                                        change = a.getString("status").equals("pending") ? "pending" : "opened";
+                                    } else if (r.getOffsetDateTime("opened_at") != null
+                                            && r.getOffsetDateTime("opened_at")
+                                                    .toInstant()
+                                                    .equals(now)
+                                            && r.getOffsetDateTime("first_seen")
+                                                    .toInstant()
+                                                    .isBefore(now)) {
+                                        change = "opened";
+                                    } else {
+                                        change = "updated";
+                                    }
+                                    out.add(a.put("change", change));
+                                }
+                                return out;
+                            });
+                });
     }
 
     /** Active alerts of the given (subject, indicator, period) scopes, locked for update. */
     public Future<List<Row>> activeInScopes(SqlConnection conn, List<org.targetwatch.facts.Scope> scopes) {
-        String[] subjects = scopes.stream().map(org.targetwatch.facts.Scope::subject).toArray(String[]::new);
-        String[] indicators = scopes.stream().map(org.targetwatch.facts.Scope::indicator).toArray(String[]::new);
-        String[] periods = scopes.stream().map(org.targetwatch.facts.Scope::period).toArray(String[]::new);
-        return conn.preparedQuery(ACTIVE_IN_SCOPES).execute(Tuple.tuple(List.of(subjects, indicators, periods)))
+        String[] subjects =
+                scopes.stream().map(org.targetwatch.facts.Scope::subject).toArray(String[]::new);
+        String[] indicators =
+                scopes.stream().map(org.targetwatch.facts.Scope::indicator).toArray(String[]::new);
+        String[] periods =
+                scopes.stream().map(org.targetwatch.facts.Scope::period).toArray(String[]::new);
+        return conn.preparedQuery(ACTIVE_IN_SCOPES)
+                .execute(Tuple.tuple(List.of(subjects, indicators, periods)))
                 .map(rs -> {
                     List<Row> out = new ArrayList<>();
                     rs.forEach(out::add);
@@ -212,19 +255,37 @@ public final class AlertStore {
      * Resolves an active alert. {@code resolution}: auto (its condition cleared), withdrawn (a correction removed its
      * cause) or manual. Returns the alert, or empty if it was not active.
      */
-    public Future<Optional<JsonObject>> resolve(SqlConnection conn, long id, String resolution, String actor,
-                                                String reason, Double clearingValue, List<Long> clearingReadingIds,
-                                                Instant now) {
-        return conn.preparedQuery(RESOLVE).execute(Tuple.tuple(Arrays.asList(id, ReadingStore.utc(now), resolution,
-                        actor, reason, clearingValue,
+    public Future<Optional<JsonObject>> resolve(
+            SqlConnection conn,
+            long id,
+            String resolution,
+            String actor,
+            String reason,
+            Double clearingValue,
+            List<Long> clearingReadingIds,
+            Instant now) {
+        return conn.preparedQuery(RESOLVE)
+                .execute(Tuple.tuple(Arrays.asList(
+                        id,
+                        ReadingStore.utc(now),
+                        resolution,
+                        actor,
+                        reason,
+                        clearingValue,
                         clearingReadingIds == null ? null : clearingReadingIds.toArray(new Long[0]))))
                 .map(AlertStore::first);
     }
 
     /** One transition of an alert, for {@link #insertEvents}. */
-    public record Event(long alertId, String actor, String kind, String fromStatus, String toStatus, String comment,
-                        Double value, List<Long> readingIds) {
-    }
+    public record Event(
+            long alertId,
+            String actor,
+            String kind,
+            String fromStatus,
+            String toStatus,
+            String comment,
+            Double value,
+            List<Long> readingIds) {}
 
     /** Writes the events in one statement; returns their ids in order. */
     public Future<List<Long>> insertEvents(SqlConnection conn, List<Event> events, Instant now) {
@@ -247,8 +308,10 @@ public final class AlertStore {
             values[i] = e.value();
             ids[i] = e.readingIds() == null ? null : idArray(e.readingIds());
         }
-        return conn.preparedQuery(INSERT_EVENTS).execute(Tuple.tuple(Arrays.asList(ReadingStore.utc(now), alertIds,
-                text[0], text[1], text[2], text[3], text[4], values, ids))).compose(rs -> {
+        return conn.preparedQuery(INSERT_EVENTS)
+                .execute(Tuple.tuple(Arrays.asList(
+                        ReadingStore.utc(now), alertIds, text[0], text[1], text[2], text[3], text[4], values, ids)))
+                .compose(rs -> {
                     List<Long> out = new ArrayList<>();
                     rs.forEach(r -> out.add(r.getLong("id")));
                     // delivered to every instance's listener when (and only if) the transaction commits
@@ -257,16 +320,20 @@ public final class AlertStore {
     }
 
     public Future<List<JsonObject>> escalationCandidates(Instant openedBefore) {
-        return pool.preparedQuery(ESCALATION_CANDIDATES).execute(Tuple.of(ReadingStore.utc(openedBefore))).map(rs -> {
-            List<JsonObject> out = new ArrayList<>();
-            rs.forEach(r -> out.add(toJson(r)));
-            return out;
-        });
+        return pool.preparedQuery(ESCALATION_CANDIDATES)
+                .execute(Tuple.of(ReadingStore.utc(openedBefore)))
+                .map(rs -> {
+                    List<JsonObject> out = new ArrayList<>();
+                    rs.forEach(r -> out.add(toJson(r)));
+                    return out;
+                });
     }
 
     /** Marks the alert escalated if it is still open and unescalated; empty otherwise (someone acted first). */
     public Future<Optional<JsonObject>> escalate(SqlConnection conn, long id, Instant now) {
-        return conn.preparedQuery(ESCALATE).execute(Tuple.of(id, ReadingStore.utc(now))).map(AlertStore::first);
+        return conn.preparedQuery(ESCALATE)
+                .execute(Tuple.of(id, ReadingStore.utc(now)))
+                .map(AlertStore::first);
     }
 
     public Future<List<JsonObject>> history(long alertId) {
@@ -279,10 +346,15 @@ public final class AlertStore {
 
     static JsonObject eventJson(Row r) {
         Long[] ids = r.getArrayOfLongs("reading_ids");
-        return new JsonObject().put("id", r.getLong("id")).put("alertId", r.getLong("alert_id"))
-                .put("at", Times.format(r.getOffsetDateTime("at"))).put("actor", r.getString("actor"))
-                .put("kind", r.getString("kind")).put("from", r.getString("from_status"))
-                .put("to", r.getString("to_status")).put("comment", r.getString("comment"))
+        return new JsonObject()
+                .put("id", r.getLong("id"))
+                .put("alertId", r.getLong("alert_id"))
+                .put("at", Times.format(r.getOffsetDateTime("at")))
+                .put("actor", r.getString("actor"))
+                .put("kind", r.getString("kind"))
+                .put("from", r.getString("from_status"))
+                .put("to", r.getString("to_status"))
+                .put("comment", r.getString("comment"))
                 .put("value", r.getDouble("value"))
                 .put("readingIds", ids == null ? null : new JsonArray(List.of((Object[]) ids)));
     }
@@ -296,24 +368,30 @@ public final class AlertStore {
     }
 
     public Future<JsonObject> acknowledge(SqlConnection conn, long id, String actor, Instant now) {
-        return conn.preparedQuery(ACKNOWLEDGE).execute(Tuple.of(id, ReadingStore.utc(now), actor))
+        return conn.preparedQuery(ACKNOWLEDGE)
+                .execute(Tuple.of(id, ReadingStore.utc(now), actor))
                 .map(rs -> first(rs).orElseThrow());
     }
 
     public Future<JsonObject> assign(SqlConnection conn, long id, String assignee) {
-        return conn.preparedQuery(ASSIGN).execute(Tuple.of(id, assignee)).map(rs -> first(rs).orElseThrow());
+        return conn.preparedQuery(ASSIGN)
+                .execute(Tuple.of(id, assignee))
+                .map(rs -> first(rs).orElseThrow());
     }
 
     /** Records a manual resolution awaiting a second supervisor (four-eyes closing of critical alerts). */
-    public Future<JsonObject> requestResolve(SqlConnection conn, long id, String by, Long byId, String reason,
-                                             Instant now) {
-        return conn.preparedQuery(REQUEST_RESOLVE).execute(Tuple.tuple(Arrays.asList(id, by, byId, reason,
-                ReadingStore.utc(now)))).map(rs -> first(rs).orElseThrow());
+    public Future<JsonObject> requestResolve(
+            SqlConnection conn, long id, String by, Long byId, String reason, Instant now) {
+        return conn.preparedQuery(REQUEST_RESOLVE)
+                .execute(Tuple.tuple(Arrays.asList(id, by, byId, reason, ReadingStore.utc(now))))
+                .map(rs -> first(rs).orElseThrow());
     }
 
     /** Bumps the version (a comment changes nothing else). */
     public Future<JsonObject> touch(SqlConnection conn, long id) {
-        return conn.preparedQuery(TOUCH).execute(Tuple.of(id)).map(rs -> first(rs).orElseThrow());
+        return conn.preparedQuery(TOUCH)
+                .execute(Tuple.of(id))
+                .map(rs -> first(rs).orElseThrow());
     }
 
     private static Optional<JsonObject> first(io.vertx.sqlclient.RowSet<Row> rs) {
@@ -336,9 +414,12 @@ public final class AlertStore {
     }
 
     static Filters.Query listQuery(String status, String category, String subject, int limit) {
-        Filters f = new Filters().add("status =", status).add("category =", category).add("subject =", subject);
-        return new Filters.Query("SELECT * FROM alerts " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit),
-                f.tuple());
+        Filters f = new Filters()
+                .add("status =", status)
+                .add("category =", category)
+                .add("subject =", subject);
+        return new Filters.Query(
+                "SELECT * FROM alerts " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit), f.tuple());
     }
 
     public Future<Optional<JsonObject>> get(long id) {
@@ -361,13 +442,15 @@ public final class AlertStore {
                 .put("indicator", r.getString("indicator"))
                 .put("period", r.getString("period"))
                 .put("value", r.getDouble("observed_value"))
-                .put("threshold", new JsonObject()
-                        .put("id", r.getString("threshold_id"))
-                        .put("op", r.getString("threshold_op"))
-                        .put("value", r.getDouble("threshold_value"))
-                        .put("unit", r.getString("threshold_unit"))
-                        .put("status", r.getString("threshold_status"))
-                        .put("recovery", r.getDouble("threshold_recovery")))
+                .put(
+                        "threshold",
+                        new JsonObject()
+                                .put("id", r.getString("threshold_id"))
+                                .put("op", r.getString("threshold_op"))
+                                .put("value", r.getDouble("threshold_value"))
+                                .put("unit", r.getString("threshold_unit"))
+                                .put("status", r.getString("threshold_status"))
+                                .put("recovery", r.getDouble("threshold_recovery")))
                 .put("source", r.getString("source"))
                 .put("description", r.getString("description"))
                 .put("readingIds", new JsonArray(List.of((Object[]) r.getArrayOfLongs("reading_ids"))))
@@ -390,7 +473,10 @@ public final class AlertStore {
                 .put("resolveRequestedBy", r.getString("resolve_requested_by"))
                 .put("resolveRequestedReason", r.getString("resolve_requested_reason"))
                 .put("clearingValue", r.getDouble("clearing_value"))
-                .put("clearingReadingIds", r.getArrayOfLongs("clearing_reading_ids") == null ? null
-                        : new JsonArray(List.of((Object[]) r.getArrayOfLongs("clearing_reading_ids"))));
+                .put(
+                        "clearingReadingIds",
+                        r.getArrayOfLongs("clearing_reading_ids") == null
+                                ? null
+                                : new JsonArray(List.of((Object[]) r.getArrayOfLongs("clearing_reading_ids"))));
     }
 }

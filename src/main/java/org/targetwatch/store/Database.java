@@ -5,14 +5,13 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.targetwatch.config.AppConfig;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * The PostgreSQL store: either an embedded server (zonky) whose files live under {@code dataDir/postgres} and
@@ -58,33 +57,44 @@ public final class Database implements AutoCloseable {
             try {
                 options = PgConnectOptions.fromUri(config.dbUrl().get().replaceFirst("^postgres://", "postgresql://"));
             } catch (RuntimeException e) {
-                throw new StoreUnavailableException("TARGETWATCH_DB_URL is not a valid PostgreSQL URL: "
-                        + e.getMessage(), e);
+                throw new StoreUnavailableException(
+                        "TARGETWATCH_DB_URL is not a valid PostgreSQL URL: " + e.getMessage(), e);
             }
         } else {
             EmbeddedServer pg = startEmbedded(config.dataDir().resolve("postgres"));
             embedded = Optional.of(pg);
-            options = new PgConnectOptions().setHost("localhost").setPort(pg.port())
-                    .setDatabase("postgres").setUser("postgres").setPassword("");
+            options = new PgConnectOptions()
+                    .setHost("localhost")
+                    .setPort(pg.port())
+                    .setDatabase("postgres")
+                    .setUser("postgres")
+                    .setPassword("");
         }
         try {
             migrate(options);
         } catch (RuntimeException e) {
             embedded.ifPresent(Database::closeQuietly);
-            throw new StoreUnavailableException("cannot migrate the database at " + describe(options) + ": "
-                    + rootMessage(e) + (embedded.isPresent() ? "" : ". Check TARGETWATCH_DB_URL and that the server is up."), e);
+            throw new StoreUnavailableException(
+                    "cannot migrate the database at " + describe(options) + ": " + rootMessage(e)
+                            + (embedded.isPresent() ? "" : ". Check TARGETWATCH_DB_URL and that the server is up."),
+                    e);
         }
         // a request waits at most 5 s for a pooled connection (a refused connection fails at once): while the
         // database is away, requests fail fast with 503
         Pool pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setConnectionTimeout(5)
+                .with(new PoolOptions()
+                        .setMaxSize(config.dbPoolSize())
+                        .setConnectionTimeout(5)
                         .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
                 .connectingTo(options.setPipeliningLimit(256).setCachePreparedStatements(true))
                 .using(vertx)
                 .build();
-        LOG.info("database ready: {}", embedded.isPresent()
-                ? "embedded PostgreSQL on port " + options.getPort() + ", data in " + config.dataDir().resolve("postgres").toAbsolutePath()
-                : "external " + describe(options));
+        LOG.info(
+                "database ready: {}",
+                embedded.isPresent()
+                        ? "embedded PostgreSQL on port " + options.getPort() + ", data in "
+                                + config.dataDir().resolve("postgres").toAbsolutePath()
+                        : "external " + describe(options));
         return new Database(embedded, options, pool);
     }
 
@@ -96,10 +106,12 @@ public final class Database implements AutoCloseable {
             String hint = why.contains("cannot be run as root")
                     ? " The embedded server refuses to run as root when user namespaces are unavailable (unshare -U)."
                     : "";
-            throw new StoreUnavailableException("cannot start the embedded PostgreSQL in " + dir.toAbsolutePath()
-                    + ": " + why + "." + hint
-                    + " Point TargetWatch at an external server instead: "
-                    + "TARGETWATCH_DB_URL=postgresql://user:pass@host:5432/db", e);
+            throw new StoreUnavailableException(
+                    "cannot start the embedded PostgreSQL in " + dir.toAbsolutePath()
+                            + ": " + why + "." + hint
+                            + " Point TargetWatch at an external server instead: "
+                            + "TARGETWATCH_DB_URL=postgresql://user:pass@host:5432/db",
+                    e);
         }
     }
 
@@ -123,26 +135,32 @@ public final class Database implements AutoCloseable {
         checking = true;
         health.tick();
         if (embedded.isPresent()) {
-            vertx.executeBlocking(() -> {
-                EmbeddedServer pg = embedded.get();
-                if (!pg.alive() && !closed) {
-                    health.down("the embedded PostgreSQL stopped");
-                    LOG.warn("restarting the embedded PostgreSQL (port {})", pg.port());
-                    try {
-                        pg.restart();
-                        failedRestarts = 0;
-                        health.recovered();
-                        LOG.info("embedded PostgreSQL restarted on port {}", pg.port());
-                    } catch (IOException | RuntimeException e) {
-                        if (++failedRestarts >= MAX_RESTARTS) {
-                            health.giveUp("the embedded PostgreSQL could not be restarted " + failedRestarts
-                                    + " times in a row: " + rootMessage(e));
-                        }
-                        LOG.warn("restart {} of the embedded PostgreSQL failed: {}", failedRestarts, rootMessage(e));
-                    }
-                }
-                return null;
-            }, true).onComplete(ar -> probe());
+            vertx.executeBlocking(
+                            () -> {
+                                EmbeddedServer pg = embedded.get();
+                                if (!pg.alive() && !closed) {
+                                    health.down("the embedded PostgreSQL stopped");
+                                    LOG.warn("restarting the embedded PostgreSQL (port {})", pg.port());
+                                    try {
+                                        pg.restart();
+                                        failedRestarts = 0;
+                                        health.recovered();
+                                        LOG.info("embedded PostgreSQL restarted on port {}", pg.port());
+                                    } catch (IOException | RuntimeException e) {
+                                        if (++failedRestarts >= MAX_RESTARTS) {
+                                            health.giveUp("the embedded PostgreSQL could not be restarted "
+                                                    + failedRestarts + " times in a row: " + rootMessage(e));
+                                        }
+                                        LOG.warn(
+                                                "restart {} of the embedded PostgreSQL failed: {}",
+                                                failedRestarts,
+                                                rootMessage(e));
+                                    }
+                                }
+                                return null;
+                            },
+                            true)
+                    .onComplete(ar -> probe());
         } else {
             probe();
         }

@@ -2,10 +2,9 @@ package org.targetwatch.store;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Whether the database can be reached, as last seen by the supervisor's probe, and the log of its outages: one
@@ -34,10 +33,11 @@ public final class DatabaseHealth {
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof java.io.UncheckedIOException || t instanceof java.nio.file.FileSystemException) {
-                return false;   // a file (the rules directory, say), not the database
+                return false; // a file (the rules directory, say), not the database
             }
             // an I/O error on a database connection: refused, reset, broken pipe, closed channel
-            if (t instanceof ClosedConnectionException || t instanceof java.io.IOException
+            if (t instanceof ClosedConnectionException
+                    || t instanceof java.io.IOException
                     || t instanceof java.util.concurrent.TimeoutException
                     || t instanceof io.netty.channel.ConnectTimeoutException) {
                 return true;
@@ -91,7 +91,8 @@ public final class DatabaseHealth {
             lastSummaryNanos = downSinceNanos;
             refusedInOutage.set(0);
             refusedSinceSummary.set(0);
-            LOG.error("database unavailable: {}. Requests that need it get 503 database_unavailable until it is back",
+            LOG.error(
+                    "database unavailable: {}. Requests that need it get 503 database_unavailable until it is back",
                     why);
         }
     }
@@ -100,8 +101,10 @@ public final class DatabaseHealth {
     void up() {
         if (!up) {
             up = true;
-            LOG.info("database available again after {} s; {} request(s) were refused with 503 meanwhile",
-                    (System.nanoTime() - downSinceNanos) / 1_000_000_000L, refusedInOutage.get());
+            LOG.info(
+                    "database available again after {} s; {} request(s) were refused with 503 meanwhile",
+                    (System.nanoTime() - downSinceNanos) / 1_000_000_000L,
+                    refusedInOutage.get());
         }
     }
 
@@ -109,8 +112,10 @@ public final class DatabaseHealth {
         if (!gaveUp) {
             gaveUp = true;
             gaveUpReason = reason;
-            LOG.error("giving up on the database: {}. /health/live now answers 503 so that the service manager"
-                    + " restarts the server", reason);
+            LOG.error(
+                    "giving up on the database: {}. /health/live now answers 503 so that the service manager"
+                            + " restarts the server",
+                    reason);
         }
     }
 
@@ -134,8 +139,11 @@ public final class DatabaseHealth {
         long now = System.nanoTime();
         if (!up && now - lastSummaryNanos >= SUMMARY_SECONDS * 1_000_000_000L) {
             lastSummaryNanos = now;
-            LOG.warn("database still unavailable after {} s; {} request(s) refused in the last {} s",
-                    (now - downSinceNanos) / 1_000_000_000L, refusedSinceSummary.getAndSet(0), SUMMARY_SECONDS);
+            LOG.warn(
+                    "database still unavailable after {} s; {} request(s) refused in the last {} s",
+                    (now - downSinceNanos) / 1_000_000_000L,
+                    refusedSinceSummary.getAndSet(0),
+                    SUMMARY_SECONDS);
         }
     }
 }

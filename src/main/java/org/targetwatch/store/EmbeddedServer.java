@@ -1,9 +1,6 @@
 package org.targetwatch.store;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded PostgreSQL (zonky) under {@code dataDir/postgres}, with the two things the library leaves to its
@@ -106,8 +105,8 @@ final class EmbeddedServer {
     private void releaseLeakedLock() {
         Path lockFile = dir.resolve("epg-lock");
         for (int i = 0; i < 50; i++) {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
-                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.CREATE)) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    lockFile, java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.CREATE)) {
                 java.nio.channels.FileLock lock = ch.tryLock();
                 if (lock != null) {
                     lock.release();
@@ -135,8 +134,8 @@ final class EmbeddedServer {
         }
         // pg_ctl stop -m fast, then the library releases its lock on the data directory. With the postmaster
         // already dead, pg_ctl fails and the library logs that failure with a stack trace: expected here, so muted
-        ch.qos.logback.classic.Logger lib = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
-                EmbeddedPostgres.class);
+        ch.qos.logback.classic.Logger lib =
+                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(EmbeddedPostgres.class);
         ch.qos.logback.classic.Level level = lib.getLevel();
         boolean dead = !alive();
         if (dead) {
@@ -166,8 +165,10 @@ final class EmbeddedServer {
             return;
         }
         long p = pid.get();
-        LOG.warn("an embedded PostgreSQL (pid {}) left running by an earlier server still holds {}; stopping it",
-                p, dir.toAbsolutePath());
+        LOG.warn(
+                "an embedded PostgreSQL (pid {}) left running by an earlier server still holds {}; stopping it",
+                p,
+                dir.toAbsolutePath());
         signal(p, "INT");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ORPHAN_STOP_SECONDS);
         while (running(p) && System.nanoTime() < until) {
@@ -188,7 +189,9 @@ final class EmbeddedServer {
     static Optional<Long> readPid(Path dir) {
         try {
             List<String> lines = Files.readAllLines(dir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
-            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).strip()));
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Long.parseLong(lines.get(0).strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -203,7 +206,7 @@ final class EmbeddedServer {
                 int close = s.lastIndexOf(')');
                 return close < 0 || close + 2 >= s.length() || s.charAt(close + 2) != 'Z';
             } catch (IOException e) {
-                return false;   // it went away while we read
+                return false; // it went away while we read
             }
         }
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
@@ -212,14 +215,16 @@ final class EmbeddedServer {
     /** The process runs a {@code postgres} binary with {@code -D dir}: the command line PostgreSQL shows. */
     private static boolean isPostmasterOf(long pid, Path dir) {
         try {
-            String[] args = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    StandardCharsets.UTF_8).split("\0");
+            String[] args = new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .split("\0");
             if (args.length == 0 || !Path.of(args[0]).getFileName().toString().equals("postgres")) {
                 return false;
             }
             Path want = dir.toAbsolutePath().normalize();
             for (int i = 0; i + 1 < args.length; i++) {
-                if (args[i].equals("-D") && Path.of(args[i + 1]).toAbsolutePath().normalize().equals(want)) {
+                if (args[i].equals("-D")
+                        && Path.of(args[i + 1]).toAbsolutePath().normalize().equals(want)) {
                     return true;
                 }
             }
@@ -231,8 +236,11 @@ final class EmbeddedServer {
 
     private static void signal(long pid, String signal) throws IOException {
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while signalling pid " + pid, e);

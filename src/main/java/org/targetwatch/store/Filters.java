@@ -1,7 +1,6 @@
 package org.targetwatch.store;
 
 import io.vertx.sqlclient.Tuple;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +45,5 @@ final class Filters {
     }
 
     /** A statement and its parameters. */
-    record Query(String sql, Tuple params) {
-    }
+    record Query(String sql, Tuple params) {}
 }

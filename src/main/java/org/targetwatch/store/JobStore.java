@@ -1,14 +1,13 @@
 package org.targetwatch.store;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-
 import java.util.Optional;
 import java.util.UUID;
+import org.targetwatch.common.Times;
 
 /**
  * The jobs table: submitted, claimed by one instance under a lease (FOR UPDATE SKIP LOCKED, like the outbox),
@@ -53,37 +52,44 @@ public final class JobStore {
     }
 
     /** A job claimed by this instance. */
-    public record Claimed(UUID id, String kind, JsonObject params, int attempts) {
-    }
+    public record Claimed(UUID id, String kind, JsonObject params, int attempts) {}
 
     public Future<UUID> insert(String kind, JsonObject params, String createdBy) {
         UUID id = UUID.randomUUID();
-        return pool.preparedQuery(INSERT).execute(Tuple.of(id, kind, params, createdBy)).map(id);
+        return pool.preparedQuery(INSERT)
+                .execute(Tuple.of(id, kind, params, createdBy))
+                .map(id);
     }
 
     /** Fails jobs abandoned too often, then claims the oldest claimable one, if any. */
     public Future<Optional<Claimed>> claim(String instance) {
-        return pool.preparedQuery(FAIL_ABANDONED).execute(Tuple.of(MAX_ATTEMPTS))
+        return pool.preparedQuery(FAIL_ABANDONED)
+                .execute(Tuple.of(MAX_ATTEMPTS))
                 .compose(x -> pool.preparedQuery(CLAIM).execute(Tuple.of(instance, LEASE_SECONDS)))
                 .map(rs -> {
                     if (rs.size() == 0) {
                         return Optional.empty();
                     }
                     Row r = rs.iterator().next();
-                    return Optional.of(new Claimed(r.getUUID("id"), r.getString("kind"),
-                            (JsonObject) r.getJson("params"), r.getInteger("attempts")));
+                    return Optional.of(new Claimed(
+                            r.getUUID("id"),
+                            r.getString("kind"),
+                            (JsonObject) r.getJson("params"),
+                            r.getInteger("attempts")));
                 });
     }
 
     /** Renews the lease and records progress; false if the job is no longer this instance's. */
     public Future<Boolean> renew(UUID id, String instance, long done, long total) {
-        return pool.preparedQuery(RENEW).execute(Tuple.of(id, LEASE_SECONDS, done, total, instance))
+        return pool.preparedQuery(RENEW)
+                .execute(Tuple.of(id, LEASE_SECONDS, done, total, instance))
                 .map(rs -> rs.rowCount() > 0);
     }
 
     public Future<Void> finish(UUID id, String instance, JsonObject result, JsonObject error) {
-        return pool.preparedQuery(FINISH).execute(Tuple.of(id, error == null ? "done" : "failed", result, error,
-                instance)).mapEmpty();
+        return pool.preparedQuery(FINISH)
+                .execute(Tuple.of(id, error == null ? "done" : "failed", result, error, instance))
+                .mapEmpty();
     }
 
     public Future<Optional<JsonObject>> get(UUID id) {
@@ -92,18 +98,31 @@ public final class JobStore {
                 return Optional.empty();
             }
             Row r = rs.iterator().next();
-            return Optional.of(new JsonObject().put("id", r.getUUID("id").toString()).put("kind", r.getString("kind"))
+            return Optional.of(new JsonObject()
+                    .put("id", r.getUUID("id").toString())
+                    .put("kind", r.getString("kind"))
                     .put("status", r.getString("status"))
-                    .put("progress", new JsonObject().put("done", r.getLong("progress_done"))
-                            .put("total", r.getLong("progress_total")))
-                    .put("result", r.getJson("result")).put("error", r.getJson("error"))
+                    .put(
+                            "progress",
+                            new JsonObject()
+                                    .put("done", r.getLong("progress_done"))
+                                    .put("total", r.getLong("progress_total")))
+                    .put("result", r.getJson("result"))
+                    .put("error", r.getJson("error"))
                     .put("createdBy", r.getString("created_by"))
                     .put("createdAt", Times.format(r.getOffsetDateTime("created_at")))
-                    .put("startedAt", r.getOffsetDateTime("started_at") == null ? null
-                            : Times.format(r.getOffsetDateTime("started_at")))
-                    .put("finishedAt", r.getOffsetDateTime("finished_at") == null ? null
-                            : Times.format(r.getOffsetDateTime("finished_at")))
-                    .put("instance", r.getString("instance")).put("attempts", r.getInteger("attempts")));
+                    .put(
+                            "startedAt",
+                            r.getOffsetDateTime("started_at") == null
+                                    ? null
+                                    : Times.format(r.getOffsetDateTime("started_at")))
+                    .put(
+                            "finishedAt",
+                            r.getOffsetDateTime("finished_at") == null
+                                    ? null
+                                    : Times.format(r.getOffsetDateTime("finished_at")))
+                    .put("instance", r.getString("instance"))
+                    .put("attempts", r.getInteger("attempts")));
         });
     }
 

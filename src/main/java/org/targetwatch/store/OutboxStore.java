@@ -1,17 +1,16 @@
 package org.targetwatch.store;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.targetwatch.common.Times;
 
 /** The notification outbox: written with the alert change, leased and marked by the delivery worker. */
 public final class OutboxStore {
@@ -45,13 +44,11 @@ public final class OutboxStore {
     static final String BACKLOG = "SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL";
 
     /** One notification to write: an alert event for one receiver. */
-    public record Notification(long eventId, long alertId, String office, String receiver, String url, String key,
-                       JsonObject payload) {
-    }
+    public record Notification(
+            long eventId, long alertId, String office, String receiver, String url, String key, JsonObject payload) {}
 
     /** A leased notification to deliver. */
-    public record Claimed(long id, String receiver, String url, String key, String payload, int attempts) {
-    }
+    public record Claimed(long id, String receiver, String url, String key, String payload, int attempts) {}
 
     private final Pool pool;
 
@@ -80,17 +77,23 @@ public final class OutboxStore {
             payloads[i] = r.payload();
             due[i] = ReadingStore.utc(now);
         }
-        return client.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(events, alerts, text[0], text[1],
-                text[2], text[3], payloads, due))).mapEmpty();
+        return client.preparedQuery(INSERT)
+                .execute(Tuple.tuple(Arrays.asList(events, alerts, text[0], text[1], text[2], text[3], payloads, due)))
+                .mapEmpty();
     }
 
     public Future<List<Claimed>> claim(Instant now, Instant leaseUntil, int limit) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(ReadingStore.utc(now), ReadingStore.utc(leaseUntil), limit))
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(ReadingStore.utc(now), ReadingStore.utc(leaseUntil), limit))
                 .map(rs -> {
                     List<Claimed> out = new ArrayList<>();
                     for (Row r : rs) {
-                        out.add(new Claimed(r.getLong("id"), r.getString("receiver"), r.getString("url"),
-                                r.getString("idempotency_key"), ((JsonObject) r.getJson("payload")).encode(),
+                        out.add(new Claimed(
+                                r.getLong("id"),
+                                r.getString("receiver"),
+                                r.getString("url"),
+                                r.getString("idempotency_key"),
+                                ((JsonObject) r.getJson("payload")).encode(),
                                 r.getInteger("attempts")));
                     }
                     return out;
@@ -98,11 +101,14 @@ public final class OutboxStore {
     }
 
     public Future<Void> delivered(long id, Instant now, int status) {
-        return pool.preparedQuery(DELIVERED).execute(Tuple.of(id, ReadingStore.utc(now), status)).mapEmpty();
+        return pool.preparedQuery(DELIVERED)
+                .execute(Tuple.of(id, ReadingStore.utc(now), status))
+                .mapEmpty();
     }
 
     public Future<Void> failed(long id, Integer status, String error, Instant nextAttempt) {
-        return pool.preparedQuery(FAILED).execute(Tuple.of(id, status, error, ReadingStore.utc(nextAttempt)))
+        return pool.preparedQuery(FAILED)
+                .execute(Tuple.of(id, status, error, ReadingStore.utc(nextAttempt)))
                 .mapEmpty();
     }
 
@@ -110,15 +116,23 @@ public final class OutboxStore {
         return pool.preparedQuery(FOR_ALERT).execute(Tuple.of(alertId)).map(rs -> {
             List<JsonObject> out = new ArrayList<>();
             for (Row r : rs) {
-                out.add(new JsonObject().put("id", r.getLong("id")).put("eventId", r.getLong("event_id"))
-                        .put("event", r.getString("kind")).put("office", r.getString("office"))
-                        .put("receiver", r.getString("receiver")).put("url", r.getString("url"))
+                out.add(new JsonObject()
+                        .put("id", r.getLong("id"))
+                        .put("eventId", r.getLong("event_id"))
+                        .put("event", r.getString("kind"))
+                        .put("office", r.getString("office"))
+                        .put("receiver", r.getString("receiver"))
+                        .put("url", r.getString("url"))
                         .put("idempotencyKey", r.getString("idempotency_key"))
-                        .put("attempts", r.getInteger("attempts")).put("lastStatus", r.getInteger("last_status"))
+                        .put("attempts", r.getInteger("attempts"))
+                        .put("lastStatus", r.getInteger("last_status"))
                         .put("lastError", r.getString("last_error"))
                         .put("deliveredAt", Times.format(r.getOffsetDateTime("delivered_at")))
-                        .put("nextAttemptAt", r.getOffsetDateTime("delivered_at") == null
-                                ? Times.format(r.getOffsetDateTime("next_attempt_at")) : null));
+                        .put(
+                                "nextAttemptAt",
+                                r.getOffsetDateTime("delivered_at") == null
+                                        ? Times.format(r.getOffsetDateTime("next_attempt_at"))
+                                        : null));
             }
             return out;
         });

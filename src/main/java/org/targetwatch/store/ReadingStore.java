@@ -1,14 +1,11 @@
 package org.targetwatch.store;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.facts.Reading;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.targetwatch.common.Times;
+import org.targetwatch.facts.Reading;
 
 /**
  * Readings in PostgreSQL. Every method that takes a {@link SqlConnection} runs inside the caller's transaction;
@@ -80,8 +79,8 @@ public final class ReadingStore {
     static final String INSERT = withReportingState(INSERT_ROWS);
 
     /** First revisions of keys never stored; a key already stored has its revision 1 and is skipped. */
-    static final String INSERT_NEW = withReportingState(INSERT_ROWS
-            + " ON CONFLICT ON CONSTRAINT readings_key DO NOTHING");
+    static final String INSERT_NEW =
+            withReportingState(INSERT_ROWS + " ON CONFLICT ON CONSTRAINT readings_key DO NOTHING");
 
     /** The latest observation (revision in force) of each (subject, indicator) within a time range. */
     static final String LATEST_IN_RANGE = """
@@ -113,13 +112,10 @@ public final class ReadingStore {
             ORDER BY subject, indicator, observed_at, revision DESC""";
 
     /** Revision in force of one stored observation. */
-    public record Latest(int revision, double value) {
-    }
+    public record Latest(int revision, double value) {}
 
     /** Reading filter of {@code GET /api/v1/readings}; null fields do not filter. */
-    public record Filter(String indicator, String subject, Instant from, Instant to, int limit,
-                         boolean allRevisions) {
-    }
+    public record Filter(String indicator, String subject, Instant from, Instant to, int limit, boolean allRevisions) {}
 
     private final Pool pool;
 
@@ -140,10 +136,11 @@ public final class ReadingStore {
      * as {@link #lockSubjects} takes it: an ingest transaction's lookup and first locks in one round trip. Districts
      * are locked later (see IngestService), so the global lock order holds.
      */
-    public Future<Map<String, org.targetwatch.facts.Subject>> findAndLockSubjects(SqlConnection conn,
-                                                                                  Collection<String> ids) {
+    public Future<Map<String, org.targetwatch.facts.Subject>> findAndLockSubjects(
+            SqlConnection conn, Collection<String> ids) {
         return conn.preparedQuery(FIND_AND_LOCK_SUBJECTS)
-                .execute(Tuple.of(ids.toArray(new String[0]), SUBJECT_LOCK_NAMESPACE)).map(SubjectStore::byId);
+                .execute(Tuple.of(ids.toArray(new String[0]), SUBJECT_LOCK_NAMESPACE))
+                .map(SubjectStore::byId);
     }
 
     /** Like {@link #lockSubjects}, for regions (a namespace of their own: a region may share a subject's name). */
@@ -153,11 +150,14 @@ public final class ReadingStore {
 
     private static Future<Void> lock(SqlConnection conn, int namespace, Collection<String> keys) {
         String[] sorted = new TreeSet<>(keys).toArray(new String[0]);
-        return conn.preparedQuery(LOCK_SUBJECTS).execute(Tuple.tuple(List.of(namespace, sorted))).mapEmpty();
+        return conn.preparedQuery(LOCK_SUBJECTS)
+                .execute(Tuple.tuple(List.of(namespace, sorted)))
+                .mapEmpty();
     }
 
     /** The revision in force for each key that is already stored; keys never seen are absent from the map. */
-    public Future<Map<ReadingInput.Key, Latest>> latestRevisions(SqlConnection conn, Collection<ReadingInput.Key> keys) {
+    public Future<Map<ReadingInput.Key, Latest>> latestRevisions(
+            SqlConnection conn, Collection<ReadingInput.Key> keys) {
         int n = keys.size();
         String[] subjects = new String[n];
         String[] indicators = new String[n];
@@ -169,23 +169,32 @@ public final class ReadingStore {
             times[i] = utc(k.observedAt());
             i++;
         }
-        return conn.preparedQuery(LATEST_REVISIONS).execute(Tuple.tuple(List.of(subjects, indicators, times))).map(rows -> {
-            Map<ReadingInput.Key, Latest> out = new HashMap<>();
-            for (Row r : rows) {
-                out.put(new ReadingInput.Key(r.getString("indicator"), r.getString("subject"),
-                                r.getOffsetDateTime("observed_at").toInstant()),
-                        new Latest(r.getInteger("revision"), r.getDouble("value")));
-            }
-            return out;
-        });
+        return conn.preparedQuery(LATEST_REVISIONS)
+                .execute(Tuple.tuple(List.of(subjects, indicators, times)))
+                .map(rows -> {
+                    Map<ReadingInput.Key, Latest> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.put(
+                                new ReadingInput.Key(
+                                        r.getString("indicator"),
+                                        r.getString("subject"),
+                                        r.getOffsetDateTime("observed_at").toInstant()),
+                                new Latest(r.getInteger("revision"), r.getDouble("value")));
+                    }
+                    return out;
+                });
     }
 
     /**
      * Inserts the rows (each with its revision) in one statement, recording them in {@code reporting_state} as
      * received at {@code now}, and returns them as facts.
      */
-    public Future<List<Reading>> insert(SqlConnection conn, List<ReadingInput> inputs, List<Integer> revisions,
-                                        java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+    public Future<List<Reading>> insert(
+            SqlConnection conn,
+            List<ReadingInput> inputs,
+            List<Integer> revisions,
+            java.util.function.Function<ReadingInput, Long> submitter,
+            Instant now) {
         return insert(conn, INSERT, inputs, revisions, submitter, now);
     }
 
@@ -195,15 +204,22 @@ public final class ReadingStore {
      * (repeats and corrections) are absent from the result. The caller holds the subjects' locks, so "never
      * stored" cannot change before commit.
      */
-    public Future<List<Reading>> insertNew(SqlConnection conn, List<ReadingInput> inputs,
-                                           java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+    public Future<List<Reading>> insertNew(
+            SqlConnection conn,
+            List<ReadingInput> inputs,
+            java.util.function.Function<ReadingInput, Long> submitter,
+            Instant now) {
         return insert(conn, INSERT_NEW, inputs, java.util.Collections.nCopies(inputs.size(), 1), submitter, now);
     }
 
     /** @param submitter the token that sent each input (a group-commit transaction holds several requests) */
-    private Future<List<Reading>> insert(SqlConnection conn, String sql, List<ReadingInput> inputs,
-                                         List<Integer> revisions,
-                                         java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+    private Future<List<Reading>> insert(
+            SqlConnection conn,
+            String sql,
+            List<ReadingInput> inputs,
+            List<Integer> revisions,
+            java.util.function.Function<ReadingInput, Long> submitter,
+            Instant now) {
         int n = inputs.size();
         String[] indicators = new String[n];
         String[] subjects = new String[n];
@@ -223,8 +239,8 @@ public final class ReadingStore {
             units[i] = in.unit();
             sources[i] = in.source();
         }
-        Tuple params = Tuple.tuple(Arrays.asList(indicators, subjects, times, values, units, sources, revs,
-                submitters, utc(now)));
+        Tuple params = Tuple.tuple(
+                Arrays.asList(indicators, subjects, times, values, units, sources, revs, submitters, utc(now)));
         return conn.preparedQuery(sql).execute(params).map(rows -> {
             List<Reading> out = new ArrayList<>(n);
             rows.forEach(r -> out.add(toReading(r)));
@@ -233,36 +249,40 @@ public final class ReadingStore {
     }
 
     /** A subject overdue for an indicator: its latest observation and the allowance in minutes. */
-    public record Overdue(String subject, String indicator, Instant lastObservedAt, int allowanceMinutes) {
-    }
+    public record Overdue(String subject, String indicator, Instant lastObservedAt, int allowanceMinutes) {}
 
     public Future<List<Overdue>> overdue(Map<String, Integer> allowances, Instant now) {
         String[] indicators = allowances.keySet().toArray(new String[0]);
         Integer[] minutes = allowances.values().toArray(new Integer[0]);
-        return pool.preparedQuery(OVERDUE).execute(Tuple.tuple(List.of(indicators, minutes, utc(now)))).map(rs -> {
-            List<Overdue> out = new ArrayList<>();
-            rs.forEach(r -> out.add(new Overdue(r.getString("subject"), r.getString("indicator"),
-                    r.getOffsetDateTime("last_observed_at").toInstant(), r.getInteger("minutes"))));
-            return out;
-        });
+        return pool.preparedQuery(OVERDUE)
+                .execute(Tuple.tuple(List.of(indicators, minutes, utc(now))))
+                .map(rs -> {
+                    List<Overdue> out = new ArrayList<>();
+                    rs.forEach(r -> out.add(new Overdue(
+                            r.getString("subject"),
+                            r.getString("indicator"),
+                            r.getOffsetDateTime("last_observed_at").toInstant(),
+                            r.getInteger("minutes"))));
+                    return out;
+                });
     }
 
     /** The revisions in force of every reading observed in [from, to), as facts. */
     public Future<List<Reading>> inForceBetween(SqlConnection conn, Instant from, Instant to) {
-        return conn.preparedQuery(IN_FORCE_BETWEEN).execute(Tuple.of(utc(from), utc(to))).map(rows -> {
-            List<Reading> out = new ArrayList<>();
-            rows.forEach(r -> out.add(toReading(r)));
-            return out;
-        });
+        return conn.preparedQuery(IN_FORCE_BETWEEN)
+                .execute(Tuple.of(utc(from), utc(to)))
+                .map(rows -> {
+                    List<Reading> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(toReading(r)));
+                    return out;
+                });
     }
 
     /** A (subject, indicator) and a time range [from, to). */
-    public record RangeKey(String subject, String indicator, Instant from, Instant to) {
-    }
+    public record RangeKey(String subject, String indicator, Instant from, Instant to) {}
 
     /** A stored observation: the id and value of the revision in force. */
-    public record Observed(long id, double value) {
-    }
+    public record Observed(long id, double value) {}
 
     /** The latest observation of each key's range; keys with none are absent. */
     public Future<Map<RangeKey, Observed>> latestInRange(SqlConnection conn, List<RangeKey> keys) {
@@ -277,12 +297,14 @@ public final class ReadingStore {
             from[i] = utc(keys.get(i).from());
             to[i] = utc(keys.get(i).to());
         }
-        return conn.preparedQuery(LATEST_IN_RANGE).execute(Tuple.tuple(List.of(subjects, indicators, from, to)))
+        return conn.preparedQuery(LATEST_IN_RANGE)
+                .execute(Tuple.tuple(List.of(subjects, indicators, from, to)))
                 .map(rows -> {
                     Map<RangeKey, Observed> out = new HashMap<>();
                     for (Row r : rows) {
                         for (RangeKey k : keys) {
-                            if (k.subject().equals(r.getString("subject")) && k.indicator().equals(r.getString("indicator"))) {
+                            if (k.subject().equals(r.getString("subject"))
+                                    && k.indicator().equals(r.getString("indicator"))) {
                                 out.put(k, new Observed(r.getLong("id"), r.getDouble("value")));
                             }
                         }
@@ -294,17 +316,18 @@ public final class ReadingStore {
     /** Readings matching the filter, oldest first. */
     public Future<List<JsonObject>> list(Filter f) {
         Filters.Query q = listQuery(f);
-        return pool.preparedQuery(q.sql()).execute(q.params())
-                .map(rows -> {
-                    List<JsonObject> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(toJson(r)));
-                    return out;
-                });
+        return pool.preparedQuery(q.sql()).execute(q.params()).map(rows -> {
+            List<JsonObject> out = new ArrayList<>();
+            rows.forEach(r -> out.add(toJson(r)));
+            return out;
+        });
     }
 
     /** Every revision, or only the revision in force of each observation, oldest first. */
     static Filters.Query listQuery(Filter f) {
-        Filters where = new Filters().add("indicator =", f.indicator()).add("subject =", f.subject())
+        Filters where = new Filters()
+                .add("indicator =", f.indicator())
+                .add("subject =", f.subject())
                 .add("observed_at >=", f.from() == null ? null : utc(f.from()))
                 .add("observed_at <", f.to() == null ? null : utc(f.to()));
         String sql = f.allRevisions()
@@ -319,8 +342,14 @@ public final class ReadingStore {
     /** A row with id, indicator, subject, observed_at, value, unit and revision as a {@link Reading} fact. */
     public static Reading toReading(Row r) {
         Instant at = r.getOffsetDateTime("observed_at").toInstant();
-        return new Reading(r.getLong("id"), r.getString("indicator"), r.getString("subject"), at,
-                at.atZone(Times.ZONE).toLocalDate(), r.getDouble("value"), r.getString("unit"),
+        return new Reading(
+                r.getLong("id"),
+                r.getString("indicator"),
+                r.getString("subject"),
+                at,
+                at.atZone(Times.ZONE).toLocalDate(),
+                r.getDouble("value"),
+                r.getString("unit"),
                 r.getInteger("revision"));
     }
 

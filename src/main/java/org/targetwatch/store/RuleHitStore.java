@@ -1,6 +1,5 @@
 package org.targetwatch.store;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,12 +7,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.targetwatch.common.Times;
 
 /** The rule-hit audit trail and supervisors' annotations. */
 public final class RuleHitStore {
@@ -37,9 +36,17 @@ public final class RuleHitStore {
     static final String ANNOTATIONS = "SELECT * FROM annotations WHERE target = $1 AND target_id = $2 ORDER BY id";
 
     /** One hit to record. */
-    public record Hit(String rule, String subject, String indicator, String period, double value, JsonObject threshold,
-                      JsonObject facts, List<Long> readingIds, String caused, Long alertId) {
-    }
+    public record Hit(
+            String rule,
+            String subject,
+            String indicator,
+            String period,
+            double value,
+            JsonObject threshold,
+            JsonObject facts,
+            List<Long> readingIds,
+            String caused,
+            Long alertId) {}
 
     private final Pool pool;
 
@@ -72,20 +79,32 @@ public final class RuleHitStore {
             caused[i] = h.caused();
             alerts[i] = h.alertId();
         }
-        return client.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(ReadingStore.utc(now), rulesetVersion,
-                t[0], t[1], t[2], t[3], values, thresholds, facts, ids, caused, alerts))).mapEmpty();
+        return client.preparedQuery(INSERT)
+                .execute(Tuple.tuple(Arrays.asList(
+                        ReadingStore.utc(now),
+                        rulesetVersion,
+                        t[0],
+                        t[1],
+                        t[2],
+                        t[3],
+                        values,
+                        thresholds,
+                        facts,
+                        ids,
+                        caused,
+                        alerts)))
+                .mapEmpty();
     }
 
     /** The newest hits first; a null filter does not filter ({@code from} inclusive, {@code to} exclusive). */
     public Future<List<JsonObject>> list(String rule, String subject, Instant from, Instant to, int limit) {
         Filters f = period(from, to).add("rule =", rule).add("subject =", subject);
         String sql = "SELECT * FROM rule_hits " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit);
-        return pool.preparedQuery(sql).execute(f.tuple())
-                .map(rs -> {
-                    List<JsonObject> out = new ArrayList<>();
-                    rs.forEach(r -> out.add(toJson(r)));
-                    return out;
-                });
+        return pool.preparedQuery(sql).execute(f.tuple()).map(rs -> {
+            List<JsonObject> out = new ArrayList<>();
+            rs.forEach(r -> out.add(toJson(r)));
+            return out;
+        });
     }
 
     public Future<Optional<JsonObject>> get(long id) {
@@ -99,7 +118,8 @@ public final class RuleHitStore {
     }
 
     private static Filters period(Instant from, Instant to) {
-        return new Filters().add("at >=", from == null ? null : ReadingStore.utc(from))
+        return new Filters()
+                .add("at >=", from == null ? null : ReadingStore.utc(from))
                 .add("at <", to == null ? null : ReadingStore.utc(to));
     }
 
@@ -108,11 +128,13 @@ public final class RuleHitStore {
         String sql = "SELECT rule, (at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS hits FROM rule_hits "
                 + f.where() + " GROUP BY rule, day ORDER BY day, rule";
         return pool.preparedQuery(sql).execute(f.tuple()).map(rs -> {
-                    List<JsonObject> out = new ArrayList<>();
-                    rs.forEach(r -> out.add(new JsonObject().put("rule", r.getString("rule"))
-                            .put("day", r.getLocalDate("day").toString()).put("hits", r.getLong("hits"))));
-                    return out;
-                });
+            List<JsonObject> out = new ArrayList<>();
+            rs.forEach(r -> out.add(new JsonObject()
+                    .put("rule", r.getString("rule"))
+                    .put("day", r.getLocalDate("day").toString())
+                    .put("hits", r.getLong("hits"))));
+            return out;
+        });
     }
 
     public Future<JsonObject> totals() {
@@ -123,35 +145,49 @@ public final class RuleHitStore {
         });
     }
 
-    public Future<JsonObject> annotate(String target, long targetId, String verdict, String comment, String author,
-                                       Instant now) {
-        return pool.preparedQuery(ANNOTATE).execute(Tuple.of(target, targetId, verdict, comment, author,
-                ReadingStore.utc(now))).map(rs -> annotationJson(rs.iterator().next()));
+    public Future<JsonObject> annotate(
+            String target, long targetId, String verdict, String comment, String author, Instant now) {
+        return pool.preparedQuery(ANNOTATE)
+                .execute(Tuple.of(target, targetId, verdict, comment, author, ReadingStore.utc(now)))
+                .map(rs -> annotationJson(rs.iterator().next()));
     }
 
     public Future<JsonArray> annotations(String target, long targetId) {
-        return pool.preparedQuery(ANNOTATIONS).execute(Tuple.of(target, targetId)).map(rs -> {
-            JsonArray out = new JsonArray();
-            rs.forEach(r -> out.add(annotationJson(r)));
-            return out;
-        });
+        return pool.preparedQuery(ANNOTATIONS)
+                .execute(Tuple.of(target, targetId))
+                .map(rs -> {
+                    JsonArray out = new JsonArray();
+                    rs.forEach(r -> out.add(annotationJson(r)));
+                    return out;
+                });
     }
 
     static JsonObject annotationJson(Row r) {
-        return new JsonObject().put("id", r.getLong("id")).put("target", r.getString("target"))
-                .put("targetId", r.getLong("target_id")).put("verdict", r.getString("verdict"))
-                .put("comment", r.getString("comment")).put("author", r.getString("author"))
+        return new JsonObject()
+                .put("id", r.getLong("id"))
+                .put("target", r.getString("target"))
+                .put("targetId", r.getLong("target_id"))
+                .put("verdict", r.getString("verdict"))
+                .put("comment", r.getString("comment"))
+                .put("author", r.getString("author"))
                 .put("at", Times.format(r.getOffsetDateTime("at")));
     }
 
     static JsonObject toJson(Row r) {
         Long[] ids = r.getArrayOfLongs("reading_ids");
-        return new JsonObject().put("id", r.getLong("id")).put("at", Times.format(r.getOffsetDateTime("at")))
-                .put("rule", r.getString("rule")).put("rulesetVersion", r.getString("ruleset_version"))
-                .put("subject", r.getString("subject")).put("indicator", r.getString("indicator"))
-                .put("period", r.getString("period")).put("value", r.getDouble("value"))
-                .put("threshold", r.getJson("threshold")).put("facts", r.getJson("facts"))
-                .put("readingIds", new JsonArray(List.of((Object[]) ids))).put("caused", r.getString("caused"))
+        return new JsonObject()
+                .put("id", r.getLong("id"))
+                .put("at", Times.format(r.getOffsetDateTime("at")))
+                .put("rule", r.getString("rule"))
+                .put("rulesetVersion", r.getString("ruleset_version"))
+                .put("subject", r.getString("subject"))
+                .put("indicator", r.getString("indicator"))
+                .put("period", r.getString("period"))
+                .put("value", r.getDouble("value"))
+                .put("threshold", r.getJson("threshold"))
+                .put("facts", r.getJson("facts"))
+                .put("readingIds", new JsonArray(List.of((Object[]) ids)))
+                .put("caused", r.getString("caused"))
                 .put("alertId", r.getLong("alert_id"));
     }
 }

@@ -1,17 +1,16 @@
 package org.targetwatch.store;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.targetwatch.common.Times;
 
 /** Ruleset versions: the content hash of rules/ with the text of its files, stored the first time it is loaded. */
 public final class RulesetStore {
@@ -43,39 +42,43 @@ public final class RulesetStore {
     public Future<Void> record(String version, Map<String, String> files, String loadedBy, Instant now) {
         JsonObject f = new JsonObject();
         files.forEach(f::put);
-        return pool.preparedQuery(RECORD).execute(Tuple.of(version, ReadingStore.utc(now), loadedBy, f)).mapEmpty();
+        return pool.preparedQuery(RECORD)
+                .execute(Tuple.of(version, ReadingStore.utc(now), loadedBy, f))
+                .mapEmpty();
     }
 
     public Future<List<JsonObject>> list() {
         return pool.query(LIST).execute().map(rs -> {
             List<JsonObject> out = new ArrayList<>();
-            rs.forEach(r -> out.add(new JsonObject().put("version", r.getString("version"))
+            rs.forEach(r -> out.add(new JsonObject()
+                    .put("version", r.getString("version"))
                     .put("loadedAt", Times.format(r.getOffsetDateTime("loaded_at")))
                     .put("loadedBy", r.getString("loaded_by"))
                     .put("origin", r.getString("origin"))
-                    .put("files", new io.vertx.core.json.JsonArray(new ArrayList<>(
-                            new TreeMap<>(((JsonObject) r.getJson("files")).getMap()).keySet())))));
+                    .put(
+                            "files",
+                            new io.vertx.core.json.JsonArray(new ArrayList<>(
+                                    new TreeMap<>(((JsonObject) r.getJson("files")).getMap()).keySet())))));
             return out;
         });
     }
 
     /** The candidate staged by an admin: its version, the live version it was laid over, who, when, its files. */
-    public record Staged(String version, String baseVersion, String stagedBy, Instant stagedAt,
-                         Map<String, String> files) {
-    }
+    public record Staged(
+            String version, String baseVersion, String stagedBy, Instant stagedAt, Map<String, String> files) {}
 
     /**
      * Stores a built candidate as the staged ruleset (replacing any staged before), in one transaction. A version
      * already stored keeps its first record; staging it again only points the staged slot at it.
      */
-    public Future<Void> stage(String version, String baseVersion, Map<String, String> files, String stagedBy,
-                              Instant now) {
+    public Future<Void> stage(
+            String version, String baseVersion, Map<String, String> files, String stagedBy, Instant now) {
         JsonObject f = new JsonObject();
         files.forEach(f::put);
         return pool.withTransaction(conn -> conn.preparedQuery(RECORD_STAGED)
                 .execute(Tuple.of(version, ReadingStore.utc(now), stagedBy, f))
-                .compose(x -> conn.preparedQuery(STAGE).execute(Tuple.of(version, baseVersion, stagedBy,
-                        ReadingStore.utc(now))))
+                .compose(x -> conn.preparedQuery(STAGE)
+                        .execute(Tuple.of(version, baseVersion, stagedBy, ReadingStore.utc(now))))
                 .mapEmpty());
     }
 
@@ -87,8 +90,12 @@ public final class RulesetStore {
             io.vertx.sqlclient.Row r = rs.iterator().next();
             Map<String, String> files = new TreeMap<>();
             ((JsonObject) r.getJson("files")).forEach(e -> files.put(e.getKey(), (String) e.getValue()));
-            return Optional.of(new Staged(r.getString("version"), r.getString("base_version"),
-                    r.getString("staged_by"), r.getOffsetDateTime("staged_at").toInstant(), files));
+            return Optional.of(new Staged(
+                    r.getString("version"),
+                    r.getString("base_version"),
+                    r.getString("staged_by"),
+                    r.getOffsetDateTime("staged_at").toInstant(),
+                    files));
         });
     }
 
@@ -103,7 +110,8 @@ public final class RulesetStore {
                 return Optional.empty();
             }
             Map<String, String> out = new TreeMap<>();
-            ((JsonObject) rs.iterator().next().getJson("files")).forEach(e -> out.put(e.getKey(), (String) e.getValue()));
+            ((JsonObject) rs.iterator().next().getJson("files"))
+                    .forEach(e -> out.put(e.getKey(), (String) e.getValue()));
             return Optional.of(out);
         });
     }

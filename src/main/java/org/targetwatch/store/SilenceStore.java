@@ -7,8 +7,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.facts.Silence;
-
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.targetwatch.facts.Silence;
 
 /** Silences in PostgreSQL. */
 public final class SilenceStore {
@@ -38,15 +37,19 @@ public final class SilenceStore {
         this.pool = pool;
     }
 
-    public Future<Silence> insert(JsonObject matchers, Instant start, Instant end, JsonObject recurrence,
-                                  String createdBy, String reason) {
-        return pool.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(matchers, ReadingStore.utc(start),
-                ReadingStore.utc(end), recurrence, createdBy, reason))).map(rs -> toSilence(rs.iterator().next()));
+    public Future<Silence> insert(
+            JsonObject matchers, Instant start, Instant end, JsonObject recurrence, String createdBy, String reason) {
+        return pool.preparedQuery(INSERT)
+                .execute(Tuple.tuple(Arrays.asList(
+                        matchers, ReadingStore.utc(start), ReadingStore.utc(end), recurrence, createdBy, reason)))
+                .map(rs -> toSilence(rs.iterator().next()));
     }
 
     /** Silences whose [start, end) contains {@code now} (recurrence windows are checked by the caller). */
     public Future<List<Silence>> current(SqlClient client, Instant now) {
-        return client.preparedQuery(CURRENT).execute(Tuple.of(ReadingStore.utc(now))).map(SilenceStore::toList);
+        return client.preparedQuery(CURRENT)
+                .execute(Tuple.of(ReadingStore.utc(now)))
+                .map(SilenceStore::toList);
     }
 
     public Future<List<Silence>> list(int limit) {
@@ -55,10 +58,16 @@ public final class SilenceStore {
 
     /** Expires a silence early; empty if it does not exist, the silence unchanged if it had already expired. */
     public Future<Optional<Silence>> expire(long id, Instant now, String by) {
-        return pool.preparedQuery(EXPIRE).execute(Tuple.of(id, ReadingStore.utc(now), by)).compose(rs -> rs.size() > 0
-                ? Future.succeededFuture(Optional.of(toSilence(rs.iterator().next())))
-                : pool.preparedQuery(GET).execute(Tuple.of(id)).map(g -> g.size() > 0
-                        ? Optional.of(toSilence(g.iterator().next())) : Optional.empty()));
+        return pool.preparedQuery(EXPIRE)
+                .execute(Tuple.of(id, ReadingStore.utc(now), by))
+                .compose(rs -> rs.size() > 0
+                        ? Future.succeededFuture(
+                                Optional.of(toSilence(rs.iterator().next())))
+                        : pool.preparedQuery(GET)
+                                .execute(Tuple.of(id))
+                                .map(g -> g.size() > 0
+                                        ? Optional.of(toSilence(g.iterator().next()))
+                                        : Optional.empty()));
     }
 
     private static List<Silence> toList(Iterable<Row> rows) {
@@ -86,8 +95,16 @@ public final class SilenceStore {
             end = LocalTime.parse(rec.getString("endTime"));
         }
         var expired = r.getOffsetDateTime("expired_at");
-        return new Silence(r.getLong("id"), matchers, r.getOffsetDateTime("starts_at").toInstant(),
-                r.getOffsetDateTime("ends_at").toInstant(), days, start, end, r.getString("created_by"),
-                r.getString("reason"), expired == null ? null : expired.toInstant());
+        return new Silence(
+                r.getLong("id"),
+                matchers,
+                r.getOffsetDateTime("starts_at").toInstant(),
+                r.getOffsetDateTime("ends_at").toInstant(),
+                days,
+                start,
+                end,
+                r.getString("created_by"),
+                r.getString("reason"),
+                expired == null ? null : expired.toInstant());
     }
 }

@@ -6,13 +6,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.facts.Subject;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.targetwatch.facts.Subject;
 
 /** Registered subjects in PostgreSQL. */
 public final class SubjectStore {
@@ -48,19 +47,27 @@ public final class SubjectStore {
             cols[3][i] = s.region();
             settings[i] = new JsonObject(new java.util.LinkedHashMap<>(s.settings()));
         }
-        return pool.preparedQuery(INSERT).execute(Tuple.tuple(List.of(cols[0], cols[1], cols[2], cols[3], settings)))
+        return pool.preparedQuery(INSERT)
+                .execute(Tuple.tuple(List.of(cols[0], cols[1], cols[2], cols[3], settings)))
                 .mapEmpty();
     }
 
     /** Replaces a subject; the result says whether it existed. */
     public Future<Boolean> update(Subject s) {
-        return pool.preparedQuery(UPDATE).execute(Tuple.of(s.id(), s.kind(), s.name(), s.region(),
-                new JsonObject(new java.util.LinkedHashMap<>(s.settings())))).map(rs -> rs.size() > 0);
+        return pool.preparedQuery(UPDATE)
+                .execute(Tuple.of(
+                        s.id(),
+                        s.kind(),
+                        s.name(),
+                        s.region(),
+                        new JsonObject(new java.util.LinkedHashMap<>(s.settings()))))
+                .map(rs -> rs.size() > 0);
     }
 
     /** The registered subjects among {@code ids}, by id. */
     public Future<Map<String, Subject>> find(SqlClient client, Collection<String> ids) {
-        return client.preparedQuery(FIND).execute(Tuple.of((Object) ids.toArray(new String[0])))
+        return client.preparedQuery(FIND)
+                .execute(Tuple.of((Object) ids.toArray(new String[0])))
                 .map(SubjectStore::byId);
     }
 
@@ -85,7 +92,9 @@ public final class SubjectStore {
 
     /** Air stations whose {@code district} setting names the given district. */
     public Future<List<Subject>> stationsOf(SqlClient client, String district) {
-        return client.preparedQuery(STATIONS_OF_DISTRICT).execute(Tuple.of(district)).map(SubjectStore::toList);
+        return client.preparedQuery(STATIONS_OF_DISTRICT)
+                .execute(Tuple.of(district))
+                .map(SubjectStore::toList);
     }
 
     private static List<Subject> toList(Iterable<Row> rows) {
@@ -96,7 +105,11 @@ public final class SubjectStore {
 
     static Subject toSubject(Row r) {
         JsonObject settings = (JsonObject) r.getJson("settings");
-        return new Subject(r.getString("id"), r.getString("kind"), r.getString("name"), r.getString("region"),
+        return new Subject(
+                r.getString("id"),
+                r.getString("kind"),
+                r.getString("name"),
+                r.getString("region"),
                 settings == null ? Map.of() : settings.getMap());
     }
 }

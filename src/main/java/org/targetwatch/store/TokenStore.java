@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,31 +17,32 @@ public final class TokenStore {
     static final String INSERT = """
             INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES ($1, $2, $3, $4)
             RETURNING id, created_at""";
-    static final String FIND_ACTIVE = "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
-    static final String REVOKE = "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id";
+    static final String FIND_ACTIVE =
+            "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+    static final String REVOKE =
+            "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id";
     static final String EXISTS = "SELECT 1 FROM api_tokens WHERE id = $1";
     static final String ACTIVE_BY_ID = "SELECT 1 FROM api_tokens WHERE id = $1 AND revoked_at IS NULL";
-    static final String ANY_ACTIVE_ADMIN = "SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1";
+    static final String ANY_ACTIVE_ADMIN =
+            "SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A stored token's identity. {@code id} is null for the configured TARGETWATCH_ADMIN_TOKEN. */
-    public record Principal(Long id, String name, String role) {
-    }
+    public record Principal(Long id, String name, String role) {}
 
     /** A freshly created token, the only moment its secret is known. */
-    public record Created(long id, String name, String role, String secret) {
-    }
+    public record Created(long id, String name, String role, String secret) {}
 
     /**
      * How long a successful lookup is trusted without asking the database again. A token revoked through this
      * server is refused at once; one revoked through another server sharing the database, within this time.
      */
     public static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(5);
+
     private static final int CACHE_MAX = 10_000;
 
-    private record Cached(Principal principal, long expiresNanos) {
-    }
+    private record Cached(Principal principal, long expiresNanos) {}
 
     private final Pool pool;
     private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
@@ -58,7 +58,8 @@ public final class TokenStore {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String secret = "tw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        return pool.preparedQuery(INSERT).execute(Tuple.of(name, role, Buffer.buffer(hash(secret)), createdBy))
+        return pool.preparedQuery(INSERT)
+                .execute(Tuple.of(name, role, Buffer.buffer(hash(secret)), createdBy))
                 .map(rs -> new Created(rs.iterator().next().getLong("id"), name, role, secret));
     }
 
@@ -72,33 +73,39 @@ public final class TokenStore {
             return Future.succeededFuture(Optional.of(cached.principal()));
         }
         long generation = revocations.get();
-        return pool.preparedQuery(FIND_ACTIVE).execute(Tuple.of(Buffer.buffer(hash))).map(rs -> {
-            var it = rs.iterator();
-            if (!it.hasNext()) {
-                cache.remove(key);
-                return Optional.empty();
-            }
-            Row r = it.next();
-            Principal p = new Principal(r.getLong("id"), r.getString("name"), r.getString("role"));
-            if (cache.size() >= CACHE_MAX) {
-                cache.clear();
-            }
-            cache.put(key, new Cached(p, now + CACHE_TTL.toNanos()));
-            if (revocations.get() != generation) {
-                cache.remove(key);
-            }
-            return Optional.of(p);
-        });
+        return pool.preparedQuery(FIND_ACTIVE)
+                .execute(Tuple.of(Buffer.buffer(hash)))
+                .map(rs -> {
+                    var it = rs.iterator();
+                    if (!it.hasNext()) {
+                        cache.remove(key);
+                        return Optional.empty();
+                    }
+                    Row r = it.next();
+                    Principal p = new Principal(r.getLong("id"), r.getString("name"), r.getString("role"));
+                    if (cache.size() >= CACHE_MAX) {
+                        cache.clear();
+                    }
+                    cache.put(key, new Cached(p, now + CACHE_TTL.toNanos()));
+                    if (revocations.get() != generation) {
+                        cache.remove(key);
+                    }
+                    return Optional.of(p);
+                });
     }
 
     /** Revokes the token; the result says whether it existed (revoking twice is not an error). */
     public Future<Boolean> revoke(long id) {
-        return pool.preparedQuery(REVOKE).execute(Tuple.of(id)).andThen(ar -> {
-            revocations.incrementAndGet();
-            cache.values().removeIf(c -> Long.valueOf(id).equals(c.principal().id()));
-        }).compose(rs -> rs.size() > 0
-                ? Future.succeededFuture(true)
-                : pool.preparedQuery(EXISTS).execute(Tuple.of(id)).map(e -> e.size() > 0));
+        return pool.preparedQuery(REVOKE)
+                .execute(Tuple.of(id))
+                .andThen(ar -> {
+                    revocations.incrementAndGet();
+                    cache.values()
+                            .removeIf(c -> Long.valueOf(id).equals(c.principal().id()));
+                })
+                .compose(rs -> rs.size() > 0
+                        ? Future.succeededFuture(true)
+                        : pool.preparedQuery(EXISTS).execute(Tuple.of(id)).map(e -> e.size() > 0));
     }
 
     /** True if the token with this id exists and is not revoked (read from the database, never cached). */

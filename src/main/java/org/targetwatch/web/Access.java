@@ -2,13 +2,12 @@ package org.targetwatch.web;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import org.targetwatch.config.AppConfig;
-import org.targetwatch.store.TokenStore;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.Set;
+import org.targetwatch.config.AppConfig;
+import org.targetwatch.store.TokenStore;
 
 /** Who may call: bearer tokens (or the configured admin token) and the roles each route allows. */
 public final class Access {
@@ -35,15 +34,18 @@ public final class Access {
 
     void authenticate(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+        if (header == null
+                || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+                || header.substring(7).isBlank()) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
             ctx.fail(new UnauthenticatedException("missing bearer token: send 'Authorization: Bearer <token>'"));
             return;
         }
         String secret = header.substring(7).strip();
         Optional<String> admin = config.adminToken();
-        if (admin.isPresent() && MessageDigest.isEqual(admin.get().getBytes(StandardCharsets.UTF_8),
-                secret.getBytes(StandardCharsets.UTF_8))) {
+        if (admin.isPresent()
+                && MessageDigest.isEqual(
+                        admin.get().getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8))) {
             ctx.put(PRINCIPAL, new TokenStore.Principal(null, "TARGETWATCH_ADMIN_TOKEN", ADMIN));
             ctx.next();
             return;
@@ -68,8 +70,9 @@ public final class Access {
             if (set.contains(p.role())) {
                 ctx.next();
             } else {
-                ctx.fail(new ForbiddenException("role '" + p.role() + "' may not " + ctx.request().method() + " "
-                        + ctx.request().path() + "; allowed: " + String.join(", ", allowed)));
+                ctx.fail(new ForbiddenException(
+                        "role '" + p.role() + "' may not " + ctx.request().method() + " "
+                                + ctx.request().path() + "; allowed: " + String.join(", ", allowed)));
             }
         };
     }

@@ -1,23 +1,22 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.targetwatch.domain.air.AirStore;
 import org.targetwatch.domain.air.AirSummary;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.SubjectStore;
-
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.List;
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
 
 /** Air statistics: /api/v1/air/daily, /api/v1/air/summary, /api/v1/air/days. */
 final class AirHandler {
@@ -70,12 +69,15 @@ final class AirHandler {
                 return Future.failedFuture(new NotFoundException("subject", "no subject '" + subject + "'"));
             }
             // a station is judged under its district's airStandardFrom
-            Future<LocalDate> standardFrom = s.district() == null ? Future.succeededFuture(s.airStandardFrom())
-                    : subjects.find(List.of(s.district())).map(ds -> ds.containsKey(s.district())
-                            ? ds.get(s.district()).airStandardFrom() : Subject.NATIONWIDE_AIR_STANDARD_FROM);
-            return standardFrom.compose(from -> air.days(pool, subject, LocalDate.of(year - 1, 1, 1),
-                    LocalDate.of(year, 12, 31)).map(days -> AirSummary.build(subject, s.kind(), year, days,
-                    rs.thresholds(), from)));
+            Future<LocalDate> standardFrom = s.district() == null
+                    ? Future.succeededFuture(s.airStandardFrom())
+                    : subjects.find(List.of(s.district()))
+                            .map(ds -> ds.containsKey(s.district())
+                                    ? ds.get(s.district()).airStandardFrom()
+                                    : Subject.NATIONWIDE_AIR_STANDARD_FROM);
+            return standardFrom.compose(
+                    from -> air.days(pool, subject, LocalDate.of(year - 1, 1, 1), LocalDate.of(year, 12, 31))
+                            .map(days -> AirSummary.build(subject, s.kind(), year, days, rs.thresholds(), from)));
         }));
     }
 
@@ -93,7 +95,9 @@ final class AirHandler {
         if (to.isBefore(from) || to.toEpochDay() - from.toEpochDay() > 400) {
             throw new InvalidParameterException("to", "to must not be before from, and at most 400 days later");
         }
-        reply(ctx, air.dayDetails(pool, subject, from, to)
-                .map(list -> new JsonObject().put("subject", subject).put("days", new JsonArray(list))));
+        reply(
+                ctx,
+                air.dayDetails(pool, subject, from, to)
+                        .map(list -> new JsonObject().put("subject", subject).put("days", new JsonArray(list))));
     }
 }

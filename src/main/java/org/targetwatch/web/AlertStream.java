@@ -7,12 +7,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.store.AlertStore;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.targetwatch.store.AlertStore;
 
 /**
  * {@code GET /api/v1/alerts/stream}: alert events as Server-Sent Events ({@code id} = the event id, {@code event} =
@@ -32,6 +31,7 @@ public final class AlertStream {
     private static final long POLL_MILLIS = 1000;
     /** Local event-bus address published to when PostgreSQL notifies new alert events. */
     public static final String WAKE_ADDRESS = "targetwatch.alert-events";
+
     private static final long KEEPALIVE_MILLIS = 15_000;
     /** Local event-bus address a revoked token's id is published to: its streams on this instance end at once. */
     public static final String REVOKED_ADDRESS = "targetwatch.token-revoked";
@@ -46,8 +46,7 @@ public final class AlertStream {
             FROM alert_events e JOIN alerts a ON a.id = e.alert_id
             WHERE e.id > $1 ORDER BY e.id LIMIT 500""";
 
-    private AlertStream() {
-    }
+    private AlertStream() {}
 
     /**
      * Opens a stream for the request's principal. The stream ends when its token is revoked: at once when revoked on
@@ -79,8 +78,11 @@ public final class AlertStream {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": TargetWatch alert stream\n\n");
-        (start == null ? pool.query(MAX_ID).execute().map(rs -> rs.iterator().next().getLong("id"))
-                : io.vertx.core.Future.succeededFuture(start))
+        (start == null
+                        ? pool.query(MAX_ID)
+                                .execute()
+                                .map(rs -> rs.iterator().next().getLong("id"))
+                        : io.vertx.core.Future.succeededFuture(start))
                 .onSuccess(cursor -> new Session(vertx, pool, response, match, cursor, principal.id(), tokens).start())
                 .onFailure(e -> response.end());
     }
@@ -101,12 +103,19 @@ public final class AlertStream {
 
         /** The stream's token id; null for the configured admin token, which cannot be revoked. */
         private final Long tokenId;
+
         private final org.targetwatch.store.TokenStore tokens;
         private long tokenTimer = -1;
         private io.vertx.core.eventbus.MessageConsumer<Object> revoked;
 
-        Session(Vertx vertx, Pool pool, HttpServerResponse response, Map<String, java.util.List<String>> match,
-                long cursor, Long tokenId, org.targetwatch.store.TokenStore tokens) {
+        Session(
+                Vertx vertx,
+                Pool pool,
+                HttpServerResponse response,
+                Map<String, java.util.List<String>> match,
+                long cursor,
+                Long tokenId,
+                org.targetwatch.store.TokenStore tokens) {
             this.tokenId = tokenId;
             this.tokens = tokens;
             this.vertx = vertx;
@@ -129,11 +138,13 @@ public final class AlertStream {
                         endRevoked();
                     }
                 });
-                tokenTimer = vertx.setPeriodic(TOKEN_CHECK_MILLIS, id -> tokens.active(tokenId).onSuccess(active -> {
-                    if (!active) {
-                        endRevoked();
-                    }
-                }));
+                tokenTimer = vertx.setPeriodic(
+                        TOKEN_CHECK_MILLIS,
+                        id -> tokens.active(tokenId).onSuccess(active -> {
+                            if (!active) {
+                                endRevoked();
+                            }
+                        }));
             }
             poll();
         }
@@ -230,10 +241,14 @@ public final class AlertStream {
         }
 
         private void write(long id, Row r) {
-            JsonObject event = new JsonObject().put("id", id).put("kind", r.getString("event_kind"))
+            JsonObject event = new JsonObject()
+                    .put("id", id)
+                    .put("kind", r.getString("event_kind"))
                     .put("at", org.targetwatch.common.Times.format(r.getOffsetDateTime("event_at")))
-                    .put("actor", r.getString("event_actor")).put("from", r.getString("event_from"))
-                    .put("to", r.getString("event_to")).put("comment", r.getString("event_comment"))
+                    .put("actor", r.getString("event_actor"))
+                    .put("from", r.getString("event_from"))
+                    .put("to", r.getString("event_to"))
+                    .put("comment", r.getString("event_comment"))
                     .put("value", r.getDouble("event_value"));
             JsonObject data = new JsonObject().put("event", event).put("alert", AlertStore.toJson(r));
             response.write("id: " + id + "\nevent: " + r.getString("event_kind") + "\ndata: " + data.encode() + "\n\n");

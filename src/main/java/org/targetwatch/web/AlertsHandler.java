@@ -1,5 +1,8 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,10 +11,6 @@ import org.targetwatch.alerts.AlertActions;
 import org.targetwatch.store.AlertStore;
 import org.targetwatch.store.OutboxStore;
 import org.targetwatch.store.TokenStore;
-
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
 
 /** Alerts: /api/v1/alerts, one alert, its history, its deliveries and its actions. */
 final class AlertsHandler {
@@ -26,8 +25,10 @@ final class AlertsHandler {
     }
 
     void listAlerts(RoutingContext ctx) {
-        reply(ctx, alerts.list(param(ctx, "status"), param(ctx, "category"), param(ctx, "subject"), limit(ctx))
-                .map(list -> new JsonObject().put("alerts", new JsonArray(list))));
+        reply(
+                ctx,
+                alerts.list(param(ctx, "status"), param(ctx, "category"), param(ctx, "subject"), limit(ctx))
+                        .map(list -> new JsonObject().put("alerts", new JsonArray(list))));
     }
 
     void getAlert(RoutingContext ctx) {
@@ -37,20 +38,26 @@ final class AlertsHandler {
 
     void alertHistory(RoutingContext ctx) {
         long id = idParam(ctx);
-        reply(ctx, existing(id).compose(a -> alerts.history(id))
-                .map(list -> new JsonObject().put("alertId", id).put("history", new JsonArray(list))));
+        reply(
+                ctx,
+                existing(id)
+                        .compose(a -> alerts.history(id))
+                        .map(list -> new JsonObject().put("alertId", id).put("history", new JsonArray(list))));
     }
 
     void alertDeliveries(RoutingContext ctx) {
         long id = idParam(ctx);
-        reply(ctx, existing(id).compose(a -> outbox.forAlert(id))
-                .map(list -> new JsonObject().put("alertId", id).put("deliveries", new JsonArray(list))));
+        reply(
+                ctx,
+                existing(id)
+                        .compose(a -> outbox.forAlert(id))
+                        .map(list -> new JsonObject().put("alertId", id).put("deliveries", new JsonArray(list))));
     }
 
     /** The alert, or a 404 naming {@code id}. */
     private Future<JsonObject> existing(long id) {
-        return alerts.get(id).map(found -> found.orElseThrow(() -> new NotFoundException("id",
-                "no alert with id " + id)));
+        return alerts.get(id)
+                .map(found -> found.orElseThrow(() -> new NotFoundException("id", "no alert with id " + id)));
     }
 
     void alertAction(RoutingContext ctx, String action) {
@@ -65,10 +72,12 @@ final class AlertsHandler {
             }
         }
         TokenStore.Principal p = ctx.get(PRINCIPAL);
-        reply(ctx, actions.act(id, action, body, p.name() + " (" + p.role() + ")", p.id(),
-                SUPERVISOR.equals(p.role())).map(done -> {
-                    ctx.response().putHeader("ETag", "\"" + done.alert().getInteger("version") + "\"");
-                    return done.alert();
-                }));
+        reply(
+                ctx,
+                actions.act(id, action, body, p.name() + " (" + p.role() + ")", p.id(), SUPERVISOR.equals(p.role()))
+                        .map(done -> {
+                            ctx.response().putHeader("ETag", "\"" + done.alert().getInteger("version") + "\"");
+                            return done.alert();
+                        }));
     }
 }

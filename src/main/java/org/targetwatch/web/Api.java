@@ -1,14 +1,5 @@
 package org.targetwatch.web;
 
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import org.targetwatch.review.Compliance;
-
-import java.util.List;
-
 import static org.targetwatch.web.Access.ADMIN;
 import static org.targetwatch.web.Access.OFFICER;
 import static org.targetwatch.web.Access.RISK_OFFICE;
@@ -16,6 +7,14 @@ import static org.targetwatch.web.Access.SUPERVISOR;
 import static org.targetwatch.web.Access.roles;
 import static org.targetwatch.web.Http.reply;
 import static org.targetwatch.web.Http.yearParam;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import org.targetwatch.review.Compliance;
 
 /**
  * The route table: every path of the API with the roles that may call it, and the handler class of its resource.
@@ -26,14 +25,23 @@ import static org.targetwatch.web.Http.yearParam;
 final class Api {
 
     /** The handlers of every resource. */
-    record Handlers(Access access, HealthHandler health, Handler<RoutingContext> metrics, RulesHandler rules,
-                    SubjectsHandler subjects, AirHandler air, Compliance compliance, ReadingsHandler readings,
-                    AlertsHandler alerts, Handler<RoutingContext> alertStream, SilencesHandler silences,
-                    TokensHandler tokens, ReviewApi review, long maxBodyBytes) {
-    }
+    record Handlers(
+            Access access,
+            HealthHandler health,
+            Handler<RoutingContext> metrics,
+            RulesHandler rules,
+            SubjectsHandler subjects,
+            AirHandler air,
+            Compliance compliance,
+            ReadingsHandler readings,
+            AlertsHandler alerts,
+            Handler<RoutingContext> alertStream,
+            SilencesHandler silences,
+            TokensHandler tokens,
+            ReviewApi review,
+            long maxBodyBytes) {}
 
-    private Api() {
-    }
+    private Api() {}
 
     static void routes(Router router, Handlers h) {
         String[] readers = {OFFICER, RISK_OFFICE, SUPERVISOR};
@@ -44,7 +52,9 @@ final class Api {
         router.get("/metrics").handler(h.metrics());
 
         router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(BodyTypes::check);
-        router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT)
+        router.route("/api/v1/*")
+                .method(HttpMethod.POST)
+                .method(HttpMethod.PUT)
                 .handler(BodyHandler.create(false).setBodyLimit(h.maxBodyBytes()));
         router.route("/api/v1/*").handler(h.access()::authenticate);
 
@@ -61,7 +71,8 @@ final class Api {
         router.get("/api/v1/air/daily").handler(roles(readers)).handler(h.air()::airDaily);
         router.get("/api/v1/air/summary").handler(roles(readers)).handler(h.air()::airSummary);
         router.get("/api/v1/air/days").handler(roles(readers)).handler(h.air()::airDays);
-        router.get("/api/v1/compliance").handler(roles(readers))
+        router.get("/api/v1/compliance")
+                .handler(roles(readers))
                 .handler(ctx -> reply(ctx, h.compliance().overview(yearParam(ctx))));
 
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(h.readings()::postReadings);
@@ -72,13 +83,16 @@ final class Api {
         router.get("/api/v1/alerts/:id").handler(roles(riskOffices)).handler(h.alerts()::getAlert);
         router.get("/api/v1/alerts/:id/history").handler(roles(riskOffices)).handler(h.alerts()::alertHistory);
         router.get("/api/v1/alerts/:id/deliveries").handler(roles(riskOffices)).handler(h.alerts()::alertDeliveries);
-        router.post("/api/v1/alerts/:id/approve-resolve").handler(roles(SUPERVISOR))
+        router.post("/api/v1/alerts/:id/approve-resolve")
+                .handler(roles(SUPERVISOR))
                 .handler(ctx -> h.alerts().alertAction(ctx, "approve-resolve"));
         for (String action : List.of("ack", "assign", "resolve", "comment")) {
-            router.post("/api/v1/alerts/:id/" + action).handler(roles(riskOffices))
+            router.post("/api/v1/alerts/:id/" + action)
+                    .handler(roles(riskOffices))
                     .handler(ctx -> h.alerts().alertAction(ctx, action));
         }
-        router.post("/api/v1/alerts/:id/annotate").handler(roles(SUPERVISOR))
+        router.post("/api/v1/alerts/:id/annotate")
+                .handler(roles(SUPERVISOR))
                 .handler(ctx -> h.review().annotate(ctx, "alert"));
 
         router.post("/api/v1/silences").handler(roles(SUPERVISOR)).handler(h.silences()::createSilence);
@@ -91,11 +105,14 @@ final class Api {
         router.get("/api/v1/rule-hits").handler(roles(SUPERVISOR)).handler(h.review()::listHits);
         router.get("/api/v1/rule-hits/counts").handler(roles(SUPERVISOR)).handler(h.review()::counts);
         router.get("/api/v1/rule-hits/:id").handler(roles(SUPERVISOR)).handler(h.review()::getHit);
-        router.post("/api/v1/rule-hits/:id/annotate").handler(roles(SUPERVISOR))
+        router.post("/api/v1/rule-hits/:id/annotate")
+                .handler(roles(SUPERVISOR))
                 .handler(ctx -> h.review().annotate(ctx, "rule-hit"));
 
         router.get("/api/v1/rulesets").handler(roles(SUPERVISOR, ADMIN)).handler(h.review()::listRulesets);
-        router.get("/api/v1/rulesets/:a/diff/:b").handler(roles(SUPERVISOR, ADMIN)).handler(h.review()::diff);
+        router.get("/api/v1/rulesets/:a/diff/:b")
+                .handler(roles(SUPERVISOR, ADMIN))
+                .handler(h.review()::diff);
         router.post("/api/v1/rulesets/reload").handler(roles(ADMIN)).handler(h.review()::reload);
         router.post("/api/v1/rulesets/backtest").handler(roles(SUPERVISOR)).handler(h.review()::backtest);
         router.put("/api/v1/rulesets/staged").handler(roles(ADMIN)).handler(h.review()::stage);

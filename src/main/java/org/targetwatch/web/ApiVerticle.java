@@ -10,6 +10,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.targetwatch.alerts.AlertActions;
 import org.targetwatch.common.Telemetry;
 import org.targetwatch.config.AppConfig;
@@ -33,11 +37,6 @@ import org.targetwatch.store.RulesetStore;
 import org.targetwatch.store.SilenceStore;
 import org.targetwatch.store.SubjectStore;
 import org.targetwatch.store.TokenStore;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP server: connection guard, security headers, draining, errors, the {@link Api route table} and the
@@ -68,11 +67,24 @@ public final class ApiVerticle extends VerticleBase {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    public ApiVerticle(AppConfig config, Pool pool, IndicatorCatalog catalog, RuleEngine engine,
-                       IngestService ingest, SubjectStore subjects, ReadingStore readings, AlertStore alerts,
-                       TokenStore tokens, AlertActions actions, OutboxStore outbox, SilenceStore silences,
-                       RuleHitStore ruleHits, RulesetStore rulesets, Telemetry telemetry, Clock clock,
-                       DatabaseHealth health) {
+    public ApiVerticle(
+            AppConfig config,
+            Pool pool,
+            IndicatorCatalog catalog,
+            RuleEngine engine,
+            IngestService ingest,
+            SubjectStore subjects,
+            ReadingStore readings,
+            AlertStore alerts,
+            TokenStore tokens,
+            AlertActions actions,
+            OutboxStore outbox,
+            SilenceStore silences,
+            RuleHitStore ruleHits,
+            RulesetStore rulesets,
+            Telemetry telemetry,
+            Clock clock,
+            DatabaseHealth health) {
         this.config = config;
         this.pool = pool;
         this.catalog = catalog;
@@ -90,12 +102,13 @@ public final class ApiVerticle extends VerticleBase {
         this.telemetry = telemetry;
         this.clock = clock;
         this.health = health;
-        this.ingestQueue = new IngestQueue(ingest, telemetry, config.effectiveIngestConcurrency(),
-                config.ingestGroupReadings());
+        this.ingestQueue =
+                new IngestQueue(ingest, telemetry, config.effectiveIngestConcurrency(), config.ingestGroupReadings());
         io.micrometer.core.instrument.Gauge.builder("targetwatch_ingest_waiting", ingestQueue, IngestQueue::waiting)
-                .description("reading requests waiting for an ingest transaction").register(telemetry.registry());
-        this.parser = new ReadingParser(catalog, config.maxBatchReadings(),
-                Duration.ofSeconds(config.futureToleranceSeconds()));
+                .description("reading requests waiting for an ingest transaction")
+                .register(telemetry.registry());
+        this.parser = new ReadingParser(
+                catalog, config.maxBatchReadings(), Duration.ofSeconds(config.futureToleranceSeconds()));
     }
 
     @Override
@@ -103,9 +116,9 @@ public final class ApiVerticle extends VerticleBase {
         AirStore air = new AirStore();
         Compliance compliance = new Compliance(pool, subjects, air, new WaterStore(), engine);
         Jobs jobs = new Jobs(vertx, new JobStore(pool));
-        jobs.register("backtest", new Backtest(pool, readings, subjects, ingest, engine).asJob(vertx,
-                config.rulesDir()));
-        jobs.start();   // its timers end with this verticle
+        jobs.register(
+                "backtest", new Backtest(pool, readings, subjects, ingest, engine).asJob(vertx, config.rulesDir()));
+        jobs.start(); // its timers end with this verticle
         guard = new ConnectionGuard(vertx, config.requestTimeoutSeconds(), config.maxConnectionsPerClient());
 
         Router router = Router.router(vertx);
@@ -113,25 +126,42 @@ public final class ApiVerticle extends VerticleBase {
         router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, health));
         router.errorHandler(404, ErrorMapper::handle);
         router.errorHandler(405, ErrorMapper::handle);
-        Api.routes(router, new Api.Handlers(new Access(config, tokens), new HealthHandler(pool, engine, health),
-                PrometheusScrapingHandler.create(telemetry.registry()), new RulesHandler(engine, catalog, ruleHits),
-                new SubjectsHandler(subjects), new AirHandler(pool, subjects, air, engine), compliance,
-                new ReadingsHandler(parser, ingestQueue, readings, clock),
-                new AlertsHandler(alerts, outbox, actions), ctx -> AlertStream.open(ctx, vertx, pool, tokens),
-                new SilencesHandler(silences, clock), new TokensHandler(vertx, tokens),
-                new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock, jobs),
-                config.maxBodyBytes()));
-        router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
-                .setCachingEnabled(true).setMaxAgeSeconds(86400));
-        router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html")
-                .setCachingEnabled(false));
+        Api.routes(
+                router,
+                new Api.Handlers(
+                        new Access(config, tokens),
+                        new HealthHandler(pool, engine, health),
+                        PrometheusScrapingHandler.create(telemetry.registry()),
+                        new RulesHandler(engine, catalog, ruleHits),
+                        new SubjectsHandler(subjects),
+                        new AirHandler(pool, subjects, air, engine),
+                        compliance,
+                        new ReadingsHandler(parser, ingestQueue, readings, clock),
+                        new AlertsHandler(alerts, outbox, actions),
+                        ctx -> AlertStream.open(ctx, vertx, pool, tokens),
+                        new SilencesHandler(silences, clock),
+                        new TokensHandler(vertx, tokens),
+                        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock, jobs),
+                        config.maxBodyBytes()));
+        router.route("/webjars/*")
+                .handler(StaticHandler.create("META-INF/resources/webjars")
+                        .setCachingEnabled(true)
+                        .setMaxAgeSeconds(86400));
+        router.route("/*")
+                .handler(StaticHandler.create("webroot")
+                        .setIndexPage("index.html")
+                        .setCachingEnabled(false));
         server = vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.httpHost()).setPort(config.httpPort())
+                .setHost(config.httpHost())
+                .setPort(config.httpPort())
                 .setCompressionSupported(true)
                 // HTTP/1.1 only: with h2c detection the connection (and its guard) would wait for the first bytes
                 .setHttp2ClearTextEnabled(false)
-                .setIdleTimeout(config.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS));
-        return server.connectionHandler(guard::opened).requestHandler(guard.requests(router)).listen();
+                .setIdleTimeout(config.idleTimeoutSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+        return server.connectionHandler(guard::opened)
+                .requestHandler(guard.requests(router))
+                .listen();
     }
 
     /**
@@ -146,7 +176,8 @@ public final class ApiVerticle extends VerticleBase {
      * with 503 so that a load balancer retries elsewhere.
      */
     private void track(RoutingContext ctx) {
-        ctx.response().headers()
+        ctx.response()
+                .headers()
                 .set("Content-Security-Policy", CSP)
                 .set("X-Content-Type-Options", "nosniff")
                 .set("X-Frame-Options", "DENY")
@@ -157,10 +188,10 @@ public final class ApiVerticle extends VerticleBase {
             return;
         }
         try {
-            ctx.request().params();   // decodes the query string once: a malformed one is the client's error
+            ctx.request().params(); // decodes the query string once: a malformed one is the client's error
         } catch (IllegalArgumentException e) {
-            ErrorMapper.write(ctx, 400, ErrorMapper.error("invalid_parameter", "malformed query string: "
-                    + e.getMessage()));
+            ErrorMapper.write(
+                    ctx, 400, ErrorMapper.error("invalid_parameter", "malformed query string: " + e.getMessage()));
             return;
         }
         inFlight.incrementAndGet();

@@ -1,7 +1,6 @@
 package org.targetwatch.web;
 
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Locale;
 
 /**
@@ -14,8 +13,7 @@ import java.util.Locale;
 final class BodyTypes {
     static final String CSV_PATH = "/api/v1/readings";
 
-    private BodyTypes() {
-    }
+    private BodyTypes() {}
 
     /** Route handler for POST and PUT under /api/v1: passes or fails the request with 415. */
     static void check(RoutingContext ctx) {
@@ -39,14 +37,14 @@ final class BodyTypes {
             if (kv[0].strip().equalsIgnoreCase("charset") && kv.length == 2) {
                 String cs = kv[1].strip().replace("\"", "");
                 if (!cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
-                    ctx.fail(new UnsupportedMediaTypeException("charset '" + cs + "' is not accepted; bodies are"
-                            + " UTF-8"));
+                    ctx.fail(new UnsupportedMediaTypeException(
+                            "charset '" + cs + "' is not accepted; bodies are" + " UTF-8"));
                     return;
                 }
             }
         }
-        boolean json = media.equals("application/json") || (media.startsWith("application/")
-                && media.endsWith("+json"));
+        boolean json =
+                media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
         boolean csv = media.equals("text/csv") && ctx.request().path().equals(CSV_PATH);
         if (media.equals("application/x-www-form-urlencoded")) {
             // read as JSON: never form-decoded (that fails on '%' and on bodies above the form attribute limit)

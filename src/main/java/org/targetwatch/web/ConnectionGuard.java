@@ -4,12 +4,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Defends the HTTP server against slow and greedy clients, as nginx's {@code client_header_timeout},
@@ -50,7 +49,8 @@ final class ConnectionGuard {
 
     /** The server's connection handler. */
     void opened(HttpConnection conn) {
-        String client = conn.remoteAddress() == null ? "?" : conn.remoteAddress().hostAddress();
+        String client =
+                conn.remoteAddress() == null ? "?" : conn.remoteAddress().hostAddress();
         AtomicInteger held = perClient.computeIfAbsent(client, k -> new AtomicInteger());
         int n = held.incrementAndGet();
         conn.closeHandler(v -> {
@@ -63,8 +63,12 @@ final class ConnectionGuard {
             long now = System.currentTimeMillis();
             if (now - lastRefusalLog > 60_000) {
                 lastRefusalLog = now;
-                LOG.warn("client {} holds {} connections (maxConnectionsPerClient {}); closing the excess"
-                        + " (logged at most once a minute)", client, n - 1, maxPerClient);
+                LOG.warn(
+                        "client {} holds {} connections (maxConnectionsPerClient {}); closing the excess"
+                                + " (logged at most once a minute)",
+                        client,
+                        n - 1,
+                        maxPerClient);
             }
             conn.close();
             return;
@@ -114,7 +118,7 @@ final class ConnectionGuard {
             if (body.isEnded()) {
                 s.body = null;
             } else if (body.bytesRead() != s.bodyBytes) {
-                s.bodyBytes = body.bytesRead();   // moving: a new timeout from now
+                s.bodyBytes = body.bytesRead(); // moving: a new timeout from now
                 s.bodyDue = now + timeoutNanos;
             } else if (now - s.bodyDue > 0) {
                 e.getKey().close();

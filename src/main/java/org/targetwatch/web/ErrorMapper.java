@@ -4,15 +4,14 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.alerts.AlertActions;
+import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.ingest.BatchTooLargeException;
 import org.targetwatch.ingest.InvalidReadingException;
 import org.targetwatch.ingest.MalformedRequestException;
-
-import java.util.UUID;
 
 /**
  * The router-wide failure handler: every failure becomes a JSON body {@code {code, message, ...}} with a
@@ -22,8 +21,7 @@ import java.util.UUID;
 final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
-    private ErrorMapper() {
-    }
+    private ErrorMapper() {}
 
     static void handle(RoutingContext ctx) {
         handle(ctx, null);
@@ -38,7 +36,7 @@ final class ErrorMapper {
         Throwable failure = ctx.failure();
         HttpServerResponse response = ctx.response();
         if (response.closed() || failure instanceof io.vertx.core.http.HttpClosedException) {
-            return;   // the client is gone (or was cut off by the connection guard): nobody to answer, nothing to log
+            return; // the client is gone (or was cut off by the connection guard): nobody to answer, nothing to log
         }
         if (response.headWritten()) {
             LOG.warn("failure after response started: {}", String.valueOf(failure));
@@ -59,7 +57,12 @@ final class ErrorMapper {
             write(ctx, status, error(codeOf(status), messageOf(status)));
         } else {
             String id = UUID.randomUUID().toString();
-            LOG.error("unexpected failure {} on {} {}", id, ctx.request().method(), ctx.request().path(), failure);
+            LOG.error(
+                    "unexpected failure {} on {} {}",
+                    id,
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    failure);
             write(ctx, 500, error("internal_error", "unexpected server error; reference " + id));
         }
     }
@@ -80,10 +83,14 @@ final class ErrorMapper {
         } else if (e instanceof UnsupportedMediaTypeException
                 || e instanceof org.targetwatch.ingest.Utf8.UnsupportedEncodingException) {
             return 415;
-        } else if (e instanceof InvalidReadingException || e instanceof InvalidTokenRequestException
-                || e instanceof InvalidSubjectException || e instanceof AlertActions.InvalidActionException
-                || e instanceof InvalidSilenceException || e instanceof ReviewApi.InvalidReviewException
-                || e instanceof ReviewApi.InvalidRulesetException || e instanceof InvalidRequestException) {
+        } else if (e instanceof InvalidReadingException
+                || e instanceof InvalidTokenRequestException
+                || e instanceof InvalidSubjectException
+                || e instanceof AlertActions.InvalidActionException
+                || e instanceof InvalidSilenceException
+                || e instanceof ReviewApi.InvalidReviewException
+                || e instanceof ReviewApi.InvalidRulesetException
+                || e instanceof InvalidRequestException) {
             return 422;
         }
         return 400;
@@ -95,14 +102,22 @@ final class ErrorMapper {
             write(ctx, 409, error("conflict", "conflicts with a stored record (" + pg.getConstraint() + ")"));
         } else if (state.startsWith("23") || state.startsWith("22")) {
             write(ctx, 422, error("rejected_by_database", "the database rejected a value: " + pg.getErrorMessage()));
-        } else if (state.equals("40001") || state.equals("40P01") || state.startsWith("53") || state.startsWith("57")
+        } else if (state.equals("40001")
+                || state.equals("40P01")
+                || state.startsWith("53")
+                || state.startsWith("57")
                 || state.startsWith("08")) {
             ctx.response().putHeader("Retry-After", "1");
             write(ctx, 503, error("database_busy", "the database could not complete the request now; retry"));
         } else {
             String id = UUID.randomUUID().toString();
-            LOG.error("database failure {} (SQLSTATE {}) on {} {}", id, state, ctx.request().method(),
-                    ctx.request().path(), pg);
+            LOG.error(
+                    "database failure {} (SQLSTATE {}) on {} {}",
+                    id,
+                    state,
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    pg);
             write(ctx, 500, error("internal_error", "unexpected database error; reference " + id));
         }
     }
@@ -114,8 +129,13 @@ final class ErrorMapper {
      */
     static void unavailable(RoutingContext ctx) {
         ctx.response().putHeader("Retry-After", "2");
-        write(ctx, 503, error("database_unavailable", "the database is unavailable; retry the request (a repeat"
-                + " of readings already stored is recognised and not stored twice)"));
+        write(
+                ctx,
+                503,
+                error(
+                        "database_unavailable",
+                        "the database is unavailable; retry the request (a repeat"
+                                + " of readings already stored is recognised and not stored twice)"));
     }
 
     static JsonObject error(String code, String message) {
@@ -145,7 +165,8 @@ final class ErrorMapper {
     }
 
     static void write(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status)
+        ctx.response()
+                .setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(body.encode());
     }

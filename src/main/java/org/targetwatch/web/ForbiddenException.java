@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** HTTP 403: the token's role may not do this. */
 public class ForbiddenException extends RejectedRequestException {

@@ -1,13 +1,13 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.store.DatabaseHealth;
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
 
 /** Liveness and readiness: /health/live, /health/ready. */
 final class HealthHandler {

@@ -3,13 +3,12 @@ package org.targetwatch.web;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.targetwatch.common.Times;
-import org.targetwatch.ingest.StrictJson;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import org.targetwatch.common.Times;
+import org.targetwatch.ingest.StrictJson;
 
 /**
  * What every handler reads from a request and writes back: strict bodies and parameters (a bad one is a 400 or 422
@@ -20,8 +19,7 @@ final class Http {
     /** Longest free text (a silence's reason, an annotation's comment; alert actions take 4,000 too). */
     static final int MAX_TEXT = 4000;
 
-    private Http() {
-    }
+    private Http() {}
 
     /** Answers 200 with the future's object, or fails the request with its cause. */
     static void reply(RoutingContext ctx, Future<JsonObject> f) {
@@ -55,6 +53,7 @@ final class Http {
         }
         return v == null || v.isBlank() ? null : v.strip();
     }
+
     static String required(RoutingContext ctx, String name) {
         String v = param(ctx, name);
         if (v == null) {
@@ -62,6 +61,7 @@ final class Http {
         }
         return v;
     }
+
     static int limit(RoutingContext ctx) {
         String v = param(ctx, "limit");
         if (v == null) {
@@ -77,6 +77,7 @@ final class Http {
         }
         throw new InvalidParameterException("limit", "limit must be a whole number from 1 to " + MAX_LIST_LIMIT);
     }
+
     static long idParam(RoutingContext ctx) {
         try {
             long id = Long.parseLong(ctx.pathParam("id"));
@@ -100,11 +101,14 @@ final class Http {
             try {
                 return LocalDate.parse(v).atStartOfDay(Times.ZONE).toInstant();
             } catch (DateTimeParseException e2) {
-                throw new InvalidParameterException(name, name + " must be an ISO-8601 date-time with offset"
-                        + " (2023-03-01T00:00:00+08:00) or a date (2023-03-01)");
+                throw new InvalidParameterException(
+                        name,
+                        name + " must be an ISO-8601 date-time with offset"
+                                + " (2023-03-01T00:00:00+08:00) or a date (2023-03-01)");
             }
         }
     }
+
     static int yearParam(RoutingContext ctx) {
         try {
             int year = Integer.parseInt(required(ctx, "year"));

@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** HTTP 400: a query or path parameter is malformed. */
 public class InvalidParameterException extends RejectedRequestException {

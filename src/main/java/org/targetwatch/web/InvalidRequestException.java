@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** A request body with a field whose text cannot be stored (a control character, a lone surrogate). HTTP 422. */
 public class InvalidRequestException extends RejectedRequestException {

@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** A silence request with a missing reason, bad times or unknown matchers. HTTP 422. */
 public class InvalidSilenceException extends RejectedRequestException {

@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** A subject registration with missing fields, an unknown kind or invalid settings. HTTP 422. */
 public class InvalidSubjectException extends RejectedRequestException {

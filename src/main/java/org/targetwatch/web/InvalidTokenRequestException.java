@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** A token request with a missing name or an unknown role. HTTP 422. */
 public class InvalidTokenRequestException extends RejectedRequestException {

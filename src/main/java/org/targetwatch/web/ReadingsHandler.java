@@ -1,17 +1,16 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import org.targetwatch.ingest.IngestQueue;
 import org.targetwatch.ingest.ReadingParser;
 import org.targetwatch.store.ReadingStore;
 import org.targetwatch.store.TokenStore;
-
-import java.time.Clock;
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
 
 /** Readings: POST and GET /api/v1/readings. */
 final class ReadingsHandler {
@@ -33,10 +32,13 @@ final class ReadingsHandler {
         try {
             String label = param(ctx, "hourLabel");
             if (label != null && !org.targetwatch.ingest.HourLabels.LABELS.contains(label)) {
-                throw new InvalidParameterException("hourLabel", "hourLabel must be start (an hourly value is"
-                        + " labelled by the start of its hour, the default) or end (by its end: 16:00 for 15:00-16:00)");
+                throw new InvalidParameterException(
+                        "hourLabel",
+                        "hourLabel must be start (an hourly value is"
+                                + " labelled by the start of its hour, the default) or end (by its end: 16:00 for 15:00-16:00)");
             }
-            batch = csv ? parser.parseCsv(ctx.body().buffer(), clock.instant())
+            batch = csv
+                    ? parser.parseCsv(ctx.body().buffer(), clock.instant())
                     : parser.parse(ctx.body().buffer(), clock.instant());
             batch = batch.withHourLabel(label);
         } catch (RuntimeException e) {
@@ -49,8 +51,12 @@ final class ReadingsHandler {
 
     void listReadings(RoutingContext ctx) {
         ReadingStore.Filter filter = new ReadingStore.Filter(
-                param(ctx, "indicator"), param(ctx, "subject"), instantParam(ctx, "from"), instantParam(ctx, "to"),
-                limit(ctx), "all".equals(param(ctx, "revisions")));
+                param(ctx, "indicator"),
+                param(ctx, "subject"),
+                instantParam(ctx, "from"),
+                instantParam(ctx, "to"),
+                limit(ctx),
+                "all".equals(param(ctx, "revisions")));
         reply(ctx, readings.list(filter).map(result -> new JsonObject().put("readings", new JsonArray(result))));
     }
 }

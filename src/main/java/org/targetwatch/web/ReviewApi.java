@@ -5,6 +5,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.rules.RuleBuildException;
 import org.targetwatch.rules.RuleEngine;
@@ -15,22 +22,18 @@ import org.targetwatch.store.RuleHitStore;
 import org.targetwatch.store.RulesetStore;
 import org.targetwatch.store.TokenStore;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
-
 /** Supervisor review: the rule-hit audit, annotations, ruleset versions, diff and reload. */
 final class ReviewApi {
     /** The rules directory does not build: every problem with file and line. HTTP 422. */
     static final class InvalidRulesetException extends RejectedRequestException {
         InvalidRulesetException(RuleBuildException e) {
-            super("invalid_ruleset", e.problems().size() + " problem(s); the running ruleset keeps serving",
-                    e.problems().stream().map(p -> new FieldError(null, p.file() + (p.line() > 0 ? ":" + p.line() : ""),
-                            p.message())).toList());
+            super(
+                    "invalid_ruleset",
+                    e.problems().size() + " problem(s); the running ruleset keeps serving",
+                    e.problems().stream()
+                            .map(p ->
+                                    new FieldError(null, p.file() + (p.line() > 0 ? ":" + p.line() : ""), p.message()))
+                            .toList());
         }
     }
 
@@ -43,8 +46,15 @@ final class ReviewApi {
     private final Clock clock;
     private final org.targetwatch.review.Jobs jobs;
 
-    ReviewApi(Vertx vertx, RuleEngine engine, RuleHitStore hits, RulesetStore rulesets, AlertStore alerts,
-              Path rulesDir, Clock clock, org.targetwatch.review.Jobs jobs) {
+    ReviewApi(
+            Vertx vertx,
+            RuleEngine engine,
+            RuleHitStore hits,
+            RulesetStore rulesets,
+            AlertStore alerts,
+            Path rulesDir,
+            Clock clock,
+            org.targetwatch.review.Jobs jobs) {
         this.jobs = jobs;
         this.vertx = vertx;
         this.engine = engine;
@@ -56,19 +66,29 @@ final class ReviewApi {
     }
 
     void listHits(RoutingContext ctx) {
-        Http.reply(ctx, hits.list(Http.param(ctx, "rule"), Http.param(ctx, "subject"),
-                Http.instantParam(ctx, "from"), Http.instantParam(ctx, "to"), Http.limit(ctx))
-                .map(list -> new JsonObject().put("ruleHits", new JsonArray(list))));
+        Http.reply(
+                ctx,
+                hits.list(
+                                Http.param(ctx, "rule"),
+                                Http.param(ctx, "subject"),
+                                Http.instantParam(ctx, "from"),
+                                Http.instantParam(ctx, "to"),
+                                Http.limit(ctx))
+                        .map(list -> new JsonObject().put("ruleHits", new JsonArray(list))));
     }
 
     void counts(RoutingContext ctx) {
-        Http.reply(ctx, hits.counts(Http.instantParam(ctx, "from"), Http.instantParam(ctx, "to"))
-                .map(list -> new JsonObject().put("counts", new JsonArray(list))));
+        Http.reply(
+                ctx,
+                hits.counts(Http.instantParam(ctx, "from"), Http.instantParam(ctx, "to"))
+                        .map(list -> new JsonObject().put("counts", new JsonArray(list))));
     }
 
     void getHit(RoutingContext ctx) {
         long id = Http.idParam(ctx);
-        Http.reply(ctx, hits.get(id).map(o -> o.orElseThrow(() -> new NotFoundException("id", "no rule hit with id " + id))));
+        Http.reply(
+                ctx,
+                hits.get(id).map(o -> o.orElseThrow(() -> new NotFoundException("id", "no rule hit with id " + id))));
     }
 
     /** {@code {"verdict": "confirmed" | "false-positive", "comment"}}. */
@@ -81,16 +101,25 @@ final class ReviewApi {
         }
         Object comment = body.getValue("comment");
         if (comment != null && (!(comment instanceof String c) || c.length() > Http.MAX_TEXT)) {
-            throw new InvalidReviewException("comment", "comment must be a string of at most "
-                    + Http.MAX_TEXT + " characters");
+            throw new InvalidReviewException(
+                    "comment", "comment must be a string of at most " + Http.MAX_TEXT + " characters");
         }
         TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
-        Future<Boolean> exists = target.equals("alert") ? alerts.get(id).map(Optional::isPresent)
+        Future<Boolean> exists = target.equals("alert")
+                ? alerts.get(id).map(Optional::isPresent)
                 : hits.get(id).map(Optional::isPresent);
-        Http.reply(ctx, exists.compose(found -> found
-                ? hits.annotate(target, id, (String) verdict, (String) comment, p.name() + " (" + p.role() + ")",
-                        clock.instant())
-                : Future.failedFuture(new NotFoundException("id", "no " + target + " with id " + id))), 201);
+        Http.reply(
+                ctx,
+                exists.compose(found -> found
+                        ? hits.annotate(
+                                target,
+                                id,
+                                (String) verdict,
+                                (String) comment,
+                                p.name() + " (" + p.role() + ")",
+                                clock.instant())
+                        : Future.failedFuture(new NotFoundException("id", "no " + target + " with id " + id))),
+                201);
     }
 
     void listRulesets(RoutingContext ctx) {
@@ -106,8 +135,10 @@ final class ReviewApi {
      * {@code staged} the staged candidate.
      */
     void diff(RoutingContext ctx) {
-        Http.reply(ctx, resolve(ctx.pathParam("a"), "a").compose(a -> resolve(ctx.pathParam("b"), "b")
-                .compose(b -> diff(a, b))));
+        Http.reply(
+                ctx,
+                resolve(ctx.pathParam("a"), "a")
+                        .compose(a -> resolve(ctx.pathParam("b"), "b").compose(b -> diff(a, b))));
     }
 
     /** A version named in a path: a hash, {@code current} or {@code staged} (404 when nothing is staged). */
@@ -115,32 +146,48 @@ final class ReviewApi {
         if (CURRENT.equals(name)) {
             return Future.succeededFuture(engine.current().version());
         } else if (STAGED.equals(name)) {
-            return rulesets.staged().map(s -> s.orElseThrow(() -> new NotFoundException(field,
-                    "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)")).version());
+            return rulesets.staged()
+                    .map(s -> s.orElseThrow(() -> new NotFoundException(
+                                    field,
+                                    "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)"))
+                            .version());
         }
         return Future.succeededFuture(name);
     }
 
     private Future<JsonObject> diff(String a, String b) {
         // the diff itself runs on a worker thread: it grows with the files' size
-        return rulesets.files(a).compose(fa -> rulesets.files(b).compose(fb -> vertx.executeBlocking(() -> {
-            Map<String, String> from = fa.orElseThrow(() -> new NotFoundException("a", "no ruleset version " + a));
-            Map<String, String> to = fb.orElseThrow(() -> new NotFoundException("b", "no ruleset version " + b));
-            JsonArray files = new JsonArray();
-            TreeSet<String> names = new TreeSet<>(from.keySet());
-            names.addAll(to.keySet());
-            for (String name : names) {
-                String x = from.getOrDefault(name, "");
-                String y = to.getOrDefault(name, "");
-                if (x.equals(y)) {
-                    continue;
-                }
-                String status = !from.containsKey(name) ? "added" : !to.containsKey(name) ? "removed" : "changed";
-                files.add(new JsonObject().put("file", name).put("status", status)
-                        .put("diff", TextDiff.unified(x, y, 3)));
-            }
-            return new JsonObject().put("from", a).put("to", b).put("files", files);
-        }, false)));
+        return rulesets.files(a)
+                .compose(fa -> rulesets.files(b)
+                        .compose(fb -> vertx.executeBlocking(
+                                () -> {
+                                    Map<String, String> from =
+                                            fa.orElseThrow(() -> new NotFoundException("a", "no ruleset version " + a));
+                                    Map<String, String> to =
+                                            fb.orElseThrow(() -> new NotFoundException("b", "no ruleset version " + b));
+                                    JsonArray files = new JsonArray();
+                                    TreeSet<String> names = new TreeSet<>(from.keySet());
+                                    names.addAll(to.keySet());
+                                    for (String name : names) {
+                                        String x = from.getOrDefault(name, "");
+                                        String y = to.getOrDefault(name, "");
+                                        if (x.equals(y)) {
+                                            continue;
+                                        }
+                                        String status = !from.containsKey(name)
+                                                ? "added"
+                                                : !to.containsKey(name) ? "removed" : "changed";
+                                        files.add(new JsonObject()
+                                                .put("file", name)
+                                                .put("status", status)
+                                                .put("diff", TextDiff.unified(x, y, 3)));
+                                    }
+                                    return new JsonObject()
+                                            .put("from", a)
+                                            .put("to", b)
+                                            .put("files", files);
+                                },
+                                false)));
     }
 
     /**
@@ -152,16 +199,22 @@ final class ReviewApi {
         TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
         String previous = engine.current().version();
         Future<RuleSet> built = vertx.executeBlocking(() -> RuleSet.build(rulesDir), false);
-        Http.reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
-                        ? new InvalidRulesetException(rb) : e))
-                .compose(rs -> rulesets.record(rs.version(), rs.files(), p.name() + " (" + p.role() + ")",
-                        clock.instant()).map(rs))
-                .map(rs -> {
-                    engine.swap(rs);
-                    return new JsonObject().put("version", rs.version()).put("previousVersion", previous)
-                            .put("changed", !rs.version().equals(previous)).put("rules", rs.rules().size())
-                            .put("thresholds", rs.thresholds().size());
-                }));
+        Http.reply(
+                ctx,
+                built.recover(e -> Future.failedFuture(
+                                e instanceof RuleBuildException rb ? new InvalidRulesetException(rb) : e))
+                        .compose(rs -> rulesets.record(
+                                        rs.version(), rs.files(), p.name() + " (" + p.role() + ")", clock.instant())
+                                .map(rs))
+                        .map(rs -> {
+                            engine.swap(rs);
+                            return new JsonObject()
+                                    .put("version", rs.version())
+                                    .put("previousVersion", previous)
+                                    .put("changed", !rs.version().equals(previous))
+                                    .put("rules", rs.rules().size())
+                                    .put("thresholds", rs.thresholds().size());
+                        }));
     }
 
     private static final int MAX_BACKTEST_DAYS = 400;
@@ -183,42 +236,59 @@ final class ReviewApi {
         java.time.LocalDate from = date(body, "from");
         java.time.LocalDate to = date(body, "to");
         if (to.isBefore(from) || to.toEpochDay() - from.toEpochDay() >= MAX_BACKTEST_DAYS) {
-            throw new InvalidReviewException("to", "to must not be before from, and the period at most "
-                    + MAX_BACKTEST_DAYS + " days");
+            throw new InvalidReviewException(
+                    "to", "to must not be before from, and the period at most " + MAX_BACKTEST_DAYS + " days");
         }
         Object base = body.getValue("candidate", CURRENT);
         if (!CURRENT.equals(base) && !STAGED.equals(base)) {
-            throw new InvalidReviewException("candidate", "candidate must be \"current\" (the rules directory) or"
-                    + " \"staged\" (the ruleset an admin staged)");
+            throw new InvalidReviewException(
+                    "candidate",
+                    "candidate must be \"current\" (the rules directory) or"
+                            + " \"staged\" (the ruleset an admin staged)");
         }
         Map<String, byte[]> uploads = files(body, false);
         boolean wait = "true".equals(Http.param(ctx, "wait"));
         Future<Map<String, byte[]>> baseFiles = STAGED.equals(base)
-                ? rulesets.staged().map(s -> bytes(s.orElseThrow(() -> new InvalidReviewException("candidate",
-                        "no ruleset is staged; an admin stages one with PUT /api/v1/rulesets/staged")).files()))
+                ? rulesets.staged()
+                        .map(s -> bytes(s.orElseThrow(() -> new InvalidReviewException(
+                                        "candidate",
+                                        "no ruleset is staged; an admin stages one with PUT /api/v1/rulesets/staged"))
+                                .files()))
                 : vertx.executeBlocking(() -> RuleSet.read(rulesDir), false);
         Future<RuleSet> candidate = baseFiles.compose(files -> {
             for (String name : uploads.keySet()) {
                 if (!files.containsKey(name)) {
-                    return Future.failedFuture(new InvalidReviewException("files." + name, "files." + name
-                            + ": not a data table of the ruleset; supervisors may upload "
-                            + files.keySet().stream().filter(n -> n.endsWith(".json")).toList()));
+                    return Future.failedFuture(new InvalidReviewException(
+                            "files." + name,
+                            "files." + name
+                                    + ": not a data table of the ruleset; supervisors may upload "
+                                    + files.keySet().stream()
+                                            .filter(n -> n.endsWith(".json"))
+                                            .toList()));
                 }
             }
-            return vertx.executeBlocking(() -> {
-                Map<String, byte[]> merged = new java.util.TreeMap<>(files);
-                merged.putAll(uploads);
-                return RuleSet.build(merged, rulesDir);
-            }, false);
+            return vertx.executeBlocking(
+                    () -> {
+                        Map<String, byte[]> merged = new java.util.TreeMap<>(files);
+                        merged.putAll(uploads);
+                        return RuleSet.build(merged, rulesDir);
+                    },
+                    false);
         });
         TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
-        candidate.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
-                        ? new InvalidRulesetException(rb) : e))
+        candidate
+                .recover(e ->
+                        Future.failedFuture(e instanceof RuleBuildException rb ? new InvalidRulesetException(rb) : e))
                 .compose(rs -> {
                     JsonObject files = new JsonObject();
                     rs.files().forEach(files::put);
-                    return jobs.submit("backtest", new JsonObject().put("from", from.toString())
-                            .put("to", to.toString()).put("candidateVersion", rs.version()).put("files", files),
+                    return jobs.submit(
+                            "backtest",
+                            new JsonObject()
+                                    .put("from", from.toString())
+                                    .put("to", to.toString())
+                                    .put("candidateVersion", rs.version())
+                                    .put("files", files),
                             p.name() + " (" + p.role() + ")");
                 })
                 .onComplete(ar -> {
@@ -229,7 +299,8 @@ final class ReviewApi {
                     JsonObject job = ar.result();
                     String id = job.getString("id");
                     if (!wait) {
-                        ErrorMapper.write(ctx, 202, job.put("links", new JsonObject().put("job", "/api/v1/jobs/" + id)));
+                        ErrorMapper.write(
+                                ctx, 202, job.put("links", new JsonObject().put("job", "/api/v1/jobs/" + id)));
                         return;
                     }
                     awaitJob(ctx, id);
@@ -241,17 +312,20 @@ final class ReviewApi {
         boolean[] gone = {false};
         ctx.response().closeHandler(v -> gone[0] = true);
         long[] timer = {0};
-        timer[0] = vertx.setPeriodic(200, t -> jobs.get(id).onSuccess(found -> {
-            if (gone[0]) {
-                vertx.cancelTimer(timer[0]);
-                return;
-            }
-            String status = found.map(j -> j.getString("status")).orElse("failed");
-            if ((status.equals("done") || status.equals("failed")) && !ctx.response().ended()) {
-                vertx.cancelTimer(timer[0]);
-                ErrorMapper.write(ctx, 200, found.orElseThrow());
-            }
-        }));
+        timer[0] = vertx.setPeriodic(
+                200,
+                t -> jobs.get(id).onSuccess(found -> {
+                    if (gone[0]) {
+                        vertx.cancelTimer(timer[0]);
+                        return;
+                    }
+                    String status = found.map(j -> j.getString("status")).orElse("failed");
+                    if ((status.equals("done") || status.equals("failed"))
+                            && !ctx.response().ended()) {
+                        vertx.cancelTimer(timer[0]);
+                        ErrorMapper.write(ctx, 200, found.orElseThrow());
+                    }
+                }));
     }
 
     /**
@@ -269,13 +343,17 @@ final class ReviewApi {
         }
         for (String name : f.fieldNames()) {
             if (!FILE_NAME.matcher(name).matches() || !(f.getValue(name) instanceof String)) {
-                throw new InvalidReviewException("files." + name, "files." + name + ": file names are plain .drl or"
-                        + " .json names (letters, digits, '_', '-', '.'; no directories), and contents are text");
+                throw new InvalidReviewException(
+                        "files." + name,
+                        "files." + name + ": file names are plain .drl or"
+                                + " .json names (letters, digits, '_', '-', '.'; no directories), and contents are text");
             }
             if (name.endsWith(".drl") && !drlAllowed) {
-                throw new ForbiddenException("files." + name, "files." + name + ": a DRL file is code that would run"
-                        + " inside the server, so only an admin may supply one (PUT /api/v1/rulesets/staged);"
-                        + " supervisors backtest data tables (.json) or the staged ruleset (\"candidate\": \"staged\")");
+                throw new ForbiddenException(
+                        "files." + name,
+                        "files." + name + ": a DRL file is code that would run"
+                                + " inside the server, so only an admin may supply one (PUT /api/v1/rulesets/staged);"
+                                + " supervisors backtest data tables (.json) or the staged ruleset (\"candidate\": \"staged\")");
             }
             uploads.put(name, f.getString(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -302,8 +380,10 @@ final class ReviewApi {
         Object remove = body.getValue("remove");
         List<String> removed = new java.util.ArrayList<>();
         if (remove != null) {
-            if (!(remove instanceof JsonArray a) || a.stream().anyMatch(n -> !(n instanceof String name)
-                    || !FILE_NAME.matcher(name).matches())) {
+            if (!(remove instanceof JsonArray a)
+                    || a.stream()
+                            .anyMatch(n -> !(n instanceof String name)
+                                    || !FILE_NAME.matcher(name).matches())) {
                 throw new InvalidReviewException("remove", "remove must be a list of file names of the ruleset");
             }
             a.forEach(n -> removed.add((String) n));
@@ -314,27 +394,37 @@ final class ReviewApi {
         TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
         String who = p.name() + " (" + p.role() + ")";
         String baseVersion = engine.current().version();
-        Future<RuleSet> built = vertx.executeBlocking(() -> {
-            Map<String, byte[]> merged = new java.util.TreeMap<>(RuleSet.read(rulesDir));
-            for (String name : removed) {
-                if (merged.remove(name) == null) {
-                    throw new InvalidReviewException("remove", "remove: " + name + " is not a file of the ruleset");
-                }
-            }
-            merged.putAll(uploads);
-            return RuleSet.build(merged, rulesDir);
-        }, false);
+        Future<RuleSet> built = vertx.executeBlocking(
+                () -> {
+                    Map<String, byte[]> merged = new java.util.TreeMap<>(RuleSet.read(rulesDir));
+                    for (String name : removed) {
+                        if (merged.remove(name) == null) {
+                            throw new InvalidReviewException(
+                                    "remove", "remove: " + name + " is not a file of the ruleset");
+                        }
+                    }
+                    merged.putAll(uploads);
+                    return RuleSet.build(merged, rulesDir);
+                },
+                false);
         Instant now = clock.instant();
-        Http.reply(ctx, built.recover(e -> Future.failedFuture(e instanceof RuleBuildException rb
-                        ? new InvalidRulesetException(rb) : e))
-                .compose(rs -> rulesets.stage(rs.version(), baseVersion, rs.files(), who, now)
-                        .map(v -> stagedJson(new org.targetwatch.store.RulesetStore.Staged(rs.version(), baseVersion,
-                                who, now, rs.files())))), 201);
+        Http.reply(
+                ctx,
+                built.recover(e -> Future.failedFuture(
+                                e instanceof RuleBuildException rb ? new InvalidRulesetException(rb) : e))
+                        .compose(rs -> rulesets.stage(rs.version(), baseVersion, rs.files(), who, now)
+                                .map(v -> stagedJson(new org.targetwatch.store.RulesetStore.Staged(
+                                        rs.version(), baseVersion, who, now, rs.files())))),
+                201);
     }
 
     void getStaged(RoutingContext ctx) {
-        Http.reply(ctx, rulesets.staged().map(s -> stagedJson(s.orElseThrow(() -> new NotFoundException("staged",
-                "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)")))));
+        Http.reply(
+                ctx,
+                rulesets.staged()
+                        .map(s -> stagedJson(s.orElseThrow(() -> new NotFoundException(
+                                "staged",
+                                "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)")))));
     }
 
     void unstage(RoutingContext ctx) {
@@ -350,17 +440,24 @@ final class ReviewApi {
     }
 
     private static JsonObject stagedJson(org.targetwatch.store.RulesetStore.Staged s) {
-        return new JsonObject().put("version", s.version()).put("baseVersion", s.baseVersion())
-                .put("stagedBy", s.stagedBy()).put("stagedAt", org.targetwatch.common.Times.format(
-                        s.stagedAt().atOffset(java.time.ZoneOffset.UTC)))
+        return new JsonObject()
+                .put("version", s.version())
+                .put("baseVersion", s.baseVersion())
+                .put("stagedBy", s.stagedBy())
+                .put(
+                        "stagedAt",
+                        org.targetwatch.common.Times.format(s.stagedAt().atOffset(java.time.ZoneOffset.UTC)))
                 .put("files", new JsonArray(new java.util.ArrayList<>(s.files().keySet())))
                 .put("links", new JsonObject().put("diff", "/api/v1/rulesets/current/diff/staged"));
     }
 
     void job(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        Http.reply(ctx, jobs.get(id).map(found -> found.orElseThrow(() -> new NotFoundException("id", "no job " + id
-                + " (finished jobs are kept for 30 days)"))));
+        Http.reply(
+                ctx,
+                jobs.get(id)
+                        .map(found -> found.orElseThrow(() -> new NotFoundException(
+                                "id", "no job " + id + " (finished jobs are kept for 30 days)"))));
     }
 
     private static java.time.LocalDate date(JsonObject body, String field) {
@@ -377,5 +474,4 @@ final class ReviewApi {
             super("invalid_request", message, List.of(new FieldError(null, field, message)));
         }
     }
-
 }

@@ -1,5 +1,8 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -8,9 +11,6 @@ import org.targetwatch.facts.Threshold;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.RuleHitStore;
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
 
 /** The rulebook and the indicator catalog: /api/v1/rules, /api/v1/indicators. */
 final class RulesHandler {
@@ -36,15 +36,26 @@ final class RulesHandler {
         rs.rules().forEach(r -> rules.add(r.toJson()));
         JsonArray thresholds = new JsonArray();
         for (Threshold t : rs.thresholds()) {
-            thresholds.add(new JsonObject().put("id", t.id()).put("kind", t.kind()).put("indicator", t.indicator())
-                    .put("statistic", t.statistic()).put("op", t.op()).put("value", t.value())
-                    .put("unit", t.unit()).put("severity", t.severity()).put("strength", t.strength())
-                    .put("source", t.source()).put("status", t.status())
+            thresholds.add(new JsonObject()
+                    .put("id", t.id())
+                    .put("kind", t.kind())
+                    .put("indicator", t.indicator())
+                    .put("statistic", t.statistic())
+                    .put("op", t.op())
+                    .put("value", t.value())
+                    .put("unit", t.unit())
+                    .put("severity", t.severity())
+                    .put("strength", t.strength())
+                    .put("source", t.source())
+                    .put("status", t.status())
                     .put("configurable", !"CONFIRMED".equals(t.status()))
                     .put("enabled", t.enabled())
                     .put("effectiveFrom", t.effectiveFrom().toString())
-                    .put("effectiveTo", t.effectiveTo() == null ? null : t.effectiveTo().toString())
-                    .put("decimals", t.decimals()).put("fromSetting", t.fromSetting())
+                    .put(
+                            "effectiveTo",
+                            t.effectiveTo() == null ? null : t.effectiveTo().toString())
+                    .put("decimals", t.decimals())
+                    .put("fromSetting", t.fromSetting())
                     .put("description", t.description()));
         }
         JsonArray targets = new JsonArray();
@@ -54,9 +65,16 @@ final class RulesHandler {
                 ctx.fail(ar.cause());
                 return;
             }
-            rules.forEach(o -> ((JsonObject) o).put("hits", ar.result().getLong(((JsonObject) o).getString("name"), 0L)));
-            ErrorMapper.write(ctx, 200, new JsonObject().put("rulesetVersion", rs.version()).put("rules", rules)
-                    .put("thresholds", thresholds).put("targets", targets));
+            rules.forEach(o ->
+                    ((JsonObject) o).put("hits", ar.result().getLong(((JsonObject) o).getString("name"), 0L)));
+            ErrorMapper.write(
+                    ctx,
+                    200,
+                    new JsonObject()
+                            .put("rulesetVersion", rs.version())
+                            .put("rules", rules)
+                            .put("thresholds", thresholds)
+                            .put("targets", targets));
         });
     }
 }

@@ -1,22 +1,22 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.targetwatch.store.SilenceStore;
-import org.targetwatch.store.TokenStore;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
+import org.targetwatch.store.SilenceStore;
+import org.targetwatch.store.TokenStore;
 
 /** Silences: /api/v1/silences and their expiry. */
 final class SilencesHandler {
     /** Longest silence: its end at most this many days from now. */
     static final int MAX_SILENCE_DAYS = 366;
+
     private final SilenceStore silences;
     private final Clock clock;
 
@@ -33,14 +33,20 @@ final class SilencesHandler {
         JsonObject body = jsonBody(ctx);
         Object m = body.getValue("matchers");
         if (!(m instanceof JsonObject matchers) || matchers.isEmpty()) {
-            throw new InvalidSilenceException("matchers", "matchers is required: an object such as"
-                    + " {\"subject\": [\"station-01\"]}; a silence matching everything is refused");
+            throw new InvalidSilenceException(
+                    "matchers",
+                    "matchers is required: an object such as"
+                            + " {\"subject\": [\"station-01\"]}; a silence matching everything is refused");
         }
         for (String k : matchers.fieldNames()) {
-            if (!org.targetwatch.facts.Silence.KEYS.contains(k) || !(matchers.getValue(k) instanceof JsonArray a)
-                    || a.isEmpty() || a.stream().anyMatch(v -> !(v instanceof String))) {
-                throw new InvalidSilenceException("matchers." + k, "matchers." + k + ": must be one of "
-                        + org.targetwatch.facts.Silence.KEYS + " with a non-empty list of strings");
+            if (!org.targetwatch.facts.Silence.KEYS.contains(k)
+                    || !(matchers.getValue(k) instanceof JsonArray a)
+                    || a.isEmpty()
+                    || a.stream().anyMatch(v -> !(v instanceof String))) {
+                throw new InvalidSilenceException(
+                        "matchers." + k,
+                        "matchers." + k + ": must be one of " + org.targetwatch.facts.Silence.KEYS
+                                + " with a non-empty list of strings");
             }
         }
         Object reason = body.getValue("reason");
@@ -57,13 +63,17 @@ final class SilencesHandler {
         }
         Instant horizon = clock.instant().plus(java.time.Duration.ofDays(MAX_SILENCE_DAYS));
         if (end.isAfter(horizon)) {
-            throw new InvalidSilenceException("endsAt", "endsAt must be within " + MAX_SILENCE_DAYS + " days from"
-                    + " now: a silence hides breaches, so a longer one is renewed on purpose");
+            throw new InvalidSilenceException(
+                    "endsAt",
+                    "endsAt must be within " + MAX_SILENCE_DAYS + " days from"
+                            + " now: a silence hides breaches, so a longer one is renewed on purpose");
         }
         Object rawRecurrence = body.getValue("recurrence");
         if (rawRecurrence != null && !(rawRecurrence instanceof JsonObject)) {
-            throw new InvalidSilenceException("recurrence", "recurrence must be an object {\"daysOfWeek\": [1..7],"
-                    + " \"startTime\": \"HH:mm\", \"endTime\": \"HH:mm\"}");
+            throw new InvalidSilenceException(
+                    "recurrence",
+                    "recurrence must be an object {\"daysOfWeek\": [1..7],"
+                            + " \"startTime\": \"HH:mm\", \"endTime\": \"HH:mm\"}");
         }
         JsonObject recurrence = (JsonObject) rawRecurrence;
         if (recurrence != null) {
@@ -71,18 +81,25 @@ final class SilencesHandler {
                 java.time.LocalTime from = java.time.LocalTime.parse(recurrence.getString("startTime"));
                 java.time.LocalTime to = java.time.LocalTime.parse(recurrence.getString("endTime"));
                 JsonArray days = recurrence.getJsonArray("daysOfWeek");
-                if (!to.isAfter(from) || days == null || days.isEmpty()
+                if (!to.isAfter(from)
+                        || days == null
+                        || days.isEmpty()
                         || days.stream().anyMatch(d -> !(d instanceof Integer i) || i < 1 || i > 7)) {
                     throw new IllegalArgumentException();
                 }
             } catch (RuntimeException e) {
-                throw new InvalidSilenceException("recurrence", "recurrence needs daysOfWeek (1 = Monday .. 7),"
-                        + " startTime and a later endTime (HH:mm, Asia/Shanghai)");
+                throw new InvalidSilenceException(
+                        "recurrence",
+                        "recurrence needs daysOfWeek (1 = Monday .. 7),"
+                                + " startTime and a later endTime (HH:mm, Asia/Shanghai)");
             }
         }
         TokenStore.Principal p = ctx.get(PRINCIPAL);
-        reply(ctx, silences.insert(matchers, start, end, recurrence, p.name() + " (" + p.role() + ")", r.strip())
-                .map(created -> created.toJson(clock.instant())), 201);
+        reply(
+                ctx,
+                silences.insert(matchers, start, end, recurrence, p.name() + " (" + p.role() + ")", r.strip())
+                        .map(created -> created.toJson(clock.instant())),
+                201);
     }
 
     private static Instant silenceTime(JsonObject body, String field, Instant fallback) {

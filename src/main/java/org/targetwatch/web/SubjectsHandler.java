@@ -1,22 +1,21 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.ingest.MalformedRequestException;
 import org.targetwatch.ingest.SubjectParser;
 import org.targetwatch.store.SubjectStore;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
 
 /** Subjects: /api/v1/subjects and /api/v1/subjects/{id}. */
 final class SubjectsHandler {
@@ -37,8 +36,10 @@ final class SubjectsHandler {
     void getSubject(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         if (!SubjectParser.ID.matcher(id).matches()) {
-            ctx.fail(new NotFoundException("id", "no subject with id '" + id.replaceAll("\\p{Cntrl}", "?")
-                    + "' (ids start with a letter or digit, then letters, digits and . _ : -)"));
+            ctx.fail(new NotFoundException(
+                    "id",
+                    "no subject with id '" + id.replaceAll("\\p{Cntrl}", "?")
+                            + "' (ids start with a letter or digit, then letters, digits and . _ : -)"));
             return;
         }
         subjects.find(List.of(id)).onComplete(ar -> {
@@ -75,8 +76,8 @@ final class SubjectsHandler {
             }
             Subject s = SubjectParser.parse(o, index, errors);
             if (s != null && !ids.add(s.id())) {
-                errors.add(new RejectedRequestException.FieldError(index, "id", "id '" + s.id()
-                        + "' appears twice in this request"));
+                errors.add(new RejectedRequestException.FieldError(
+                        index, "id", "id '" + s.id() + "' appears twice in this request"));
             } else if (s != null) {
                 parsed.add(s);
             }
@@ -84,11 +85,14 @@ final class SubjectsHandler {
         if (!errors.isEmpty()) {
             throw new InvalidSubjectException(errors);
         }
-        reply(ctx, checkReferences(parsed).compose(v -> subjects.insert(parsed)).map(result -> {
-            JsonArray out = new JsonArray();
-            parsed.forEach(s -> out.add(s.toJson()));
-            return array ? new JsonObject().put("subjects", out) : out.getJsonObject(0);
-        }), 201);
+        reply(
+                ctx,
+                checkReferences(parsed).compose(v -> subjects.insert(parsed)).map(result -> {
+                    JsonArray out = new JsonArray();
+                    parsed.forEach(s -> out.add(s.toJson()));
+                    return array ? new JsonObject().put("subjects", out) : out.getJsonObject(0);
+                }),
+                201);
     }
 
     /** Fails with 422 if a subject refers to a district that is neither stored nor in the same request. */
@@ -103,7 +107,8 @@ final class SubjectsHandler {
             Map<String, Subject> all = new java.util.HashMap<>(known);
             parsed.forEach(s -> all.put(s.id(), s));
             List<RejectedRequestException.FieldError> refErrors = SubjectParser.checkReferences(parsed, all);
-            return refErrors.isEmpty() ? Future.succeededFuture()
+            return refErrors.isEmpty()
+                    ? Future.succeededFuture()
                     : Future.failedFuture(new InvalidSubjectException(refErrors));
         });
     }

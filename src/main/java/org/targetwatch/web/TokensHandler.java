@@ -1,11 +1,11 @@
 package org.targetwatch.web;
 
+import static org.targetwatch.web.Access.*;
+import static org.targetwatch.web.Http.*;
+
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.targetwatch.store.TokenStore;
-
-import static org.targetwatch.web.Access.*;
-import static org.targetwatch.web.Http.*;
 
 /** Tokens: /api/v1/tokens, their revocation, and /api/v1/whoami. */
 final class TokensHandler {
@@ -19,7 +19,10 @@ final class TokensHandler {
 
     void whoAmI(RoutingContext ctx) {
         TokenStore.Principal p = ctx.get(PRINCIPAL);
-        ErrorMapper.write(ctx, 200, new JsonObject().put("id", p.id()).put("name", p.name()).put("role", p.role()));
+        ErrorMapper.write(
+                ctx,
+                200,
+                new JsonObject().put("id", p.id()).put("name", p.name()).put("role", p.role()));
     }
 
     void createToken(RoutingContext ctx) {
@@ -30,14 +33,21 @@ final class TokensHandler {
             throw new InvalidTokenRequestException("name", "name is required: a string of 1 to 200 characters");
         }
         if (!(role instanceof String r) || !ROLES.contains(r)) {
-            throw new InvalidTokenRequestException("role", "role must be one of officer, risk-office, supervisor, admin");
+            throw new InvalidTokenRequestException(
+                    "role", "role must be one of officer, risk-office, supervisor, admin");
         }
         TokenStore.Principal p = ctx.get(PRINCIPAL);
-        reply(ctx, tokens.create(n.strip(), r, p.id()).map(result -> {
-            TokenStore.Created c = result;
-            return new JsonObject().put("id", c.id()).put("name", c.name()).put("role", c.role())
-                    .put("token", c.secret());
-        }), 201);
+        reply(
+                ctx,
+                tokens.create(n.strip(), r, p.id()).map(result -> {
+                    TokenStore.Created c = result;
+                    return new JsonObject()
+                            .put("id", c.id())
+                            .put("name", c.name())
+                            .put("role", c.role())
+                            .put("token", c.secret());
+                }),
+                201);
     }
 
     void revokeToken(RoutingContext ctx) {
@@ -48,7 +58,7 @@ final class TokensHandler {
             } else if (!ar.result()) {
                 ctx.fail(new NotFoundException("id", "no token with id " + id));
             } else {
-                vertx.eventBus().publish(AlertStream.REVOKED_ADDRESS, id);   // its streams here end at once
+                vertx.eventBus().publish(AlertStream.REVOKED_ADDRESS, id); // its streams here end at once
                 ctx.response().setStatusCode(204).end();
             }
         });

@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** HTTP 401: no valid bearer token. */
 public class UnauthenticatedException extends RejectedRequestException {

@@ -1,8 +1,7 @@
 package org.targetwatch.web;
 
-import org.targetwatch.common.RejectedRequestException;
-
 import java.util.List;
+import org.targetwatch.common.RejectedRequestException;
 
 /** A body in a format the endpoint does not take. HTTP 415. */
 public class UnsupportedMediaTypeException extends RejectedRequestException {

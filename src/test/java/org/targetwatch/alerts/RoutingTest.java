@@ -1,24 +1,26 @@
 package org.targetwatch.alerts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.targetwatch.config.InvalidConfigException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.targetwatch.config.InvalidConfigException;
 
 /** config/routing.json: the shipped file loads; defects are refused naming the entry. */
 class RoutingTest {
 
     private static JsonObject office(String id, JsonArray receivers, JsonArray escalation) {
-        return new JsonObject().put("id", id).put("match", new JsonObject().put("category", new JsonArray().add("air")))
-                .put("receivers", receivers).put("escalation", escalation);
+        return new JsonObject()
+                .put("id", id)
+                .put("match", new JsonObject().put("category", new JsonArray().add("air")))
+                .put("receivers", receivers)
+                .put("escalation", escalation);
     }
 
     private static JsonObject hook(String id, String url, String secret) {
@@ -35,37 +37,91 @@ class RoutingTest {
     void shippedRoutingLoads() {
         Routing r = Routing.load(Path.of("config/routing.json"), Map.of());
         assertThat(r.offices()).extracting(Routing.Office::id).contains("zengdu-risk-office", "zengdu-supervisors");
-        assertThat(r.officesFor(new JsonObject().put("category", "air").put("severity", "critical")
-                .put("region", "").put("subject", "s"))).hasSize(2);
-        assertThat(r.officesFor(new JsonObject().put("category", "air").put("severity", "info")
-                .put("region", "").put("subject", "s"))).isEmpty();
+        assertThat(r.officesFor(new JsonObject()
+                        .put("category", "air")
+                        .put("severity", "critical")
+                        .put("region", "")
+                        .put("subject", "s")))
+                .hasSize(2);
+        assertThat(r.officesFor(new JsonObject()
+                        .put("category", "air")
+                        .put("severity", "info")
+                        .put("region", "")
+                        .put("subject", "s")))
+                .isEmpty();
     }
 
     @Test
     void secretMayComeFromTheEnvironment(@TempDir Path dir) throws Exception {
-        JsonObject doc = new JsonObject().put("offices", new JsonArray().add(office("o", new JsonArray()
-                .add(new JsonObject().put("id", "h").put("url", "http://127.0.0.1:1/x").put("secretEnv", "HOOK_SECRET")),
-                new JsonArray())));
-        assertThat(load(dir, doc, Map.of("HOOK_SECRET", "0123456789abcdef0")).offices().get(0).receivers().get(0)
-                .secret()).isEqualTo("0123456789abcdef0");
-        assertThatThrownBy(() -> load(dir, doc, Map.of())).isInstanceOf(InvalidConfigException.class)
+        JsonObject doc = new JsonObject()
+                .put(
+                        "offices",
+                        new JsonArray()
+                                .add(office(
+                                        "o",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("id", "h")
+                                                        .put("url", "http://127.0.0.1:1/x")
+                                                        .put("secretEnv", "HOOK_SECRET")),
+                                        new JsonArray())));
+        assertThat(load(dir, doc, Map.of("HOOK_SECRET", "0123456789abcdef0"))
+                        .offices()
+                        .get(0)
+                        .receivers()
+                        .get(0)
+                        .secret())
+                .isEqualTo("0123456789abcdef0");
+        assertThatThrownBy(() -> load(dir, doc, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("HOOK_SECRET");
     }
 
     @Test
     void defectsAreRefused(@TempDir Path dir) {
-        JsonObject dup = new JsonObject().put("offices", new JsonArray()
-                .add(office("a", new JsonArray().add(hook("h", "http://127.0.0.1:1/a", "0123456789abcdef0")), new JsonArray()))
-                .add(office("b", new JsonArray().add(hook("h", "http://127.0.0.1:1/b", "0123456789abcdef1")), new JsonArray())));
+        JsonObject dup = new JsonObject()
+                .put(
+                        "offices",
+                        new JsonArray()
+                                .add(office(
+                                        "a",
+                                        new JsonArray().add(hook("h", "http://127.0.0.1:1/a", "0123456789abcdef0")),
+                                        new JsonArray()))
+                                .add(office(
+                                        "b",
+                                        new JsonArray().add(hook("h", "http://127.0.0.1:1/b", "0123456789abcdef1")),
+                                        new JsonArray())));
         assertThatThrownBy(() -> load(dir, dup, Map.of())).hasMessageContaining("used twice");
-        JsonObject shortSecret = new JsonObject().put("offices", new JsonArray()
-                .add(office("a", new JsonArray().add(hook("h", "http://127.0.0.1:1/a", "short")), new JsonArray())));
+        JsonObject shortSecret = new JsonObject()
+                .put(
+                        "offices",
+                        new JsonArray()
+                                .add(office(
+                                        "a",
+                                        new JsonArray().add(hook("h", "http://127.0.0.1:1/a", "short")),
+                                        new JsonArray())));
         assertThatThrownBy(() -> load(dir, shortSecret, Map.of())).hasMessageContaining("offices[0]");
-        JsonObject badUrl = new JsonObject().put("offices", new JsonArray()
-                .add(office("a", new JsonArray().add(hook("h", "ftp://x/a", "0123456789abcdef0")), new JsonArray())));
+        JsonObject badUrl = new JsonObject()
+                .put(
+                        "offices",
+                        new JsonArray()
+                                .add(office(
+                                        "a",
+                                        new JsonArray().add(hook("h", "ftp://x/a", "0123456789abcdef0")),
+                                        new JsonArray())));
         assertThatThrownBy(() -> load(dir, badUrl, Map.of())).hasMessageContaining("http(s)");
-        JsonObject unknownTarget = new JsonObject().put("offices", new JsonArray().add(office("a", new JsonArray(),
-                new JsonArray().add(new JsonObject().put("severity", "critical").put("afterMinutes", 5).put("to", "nobody")))));
+        JsonObject unknownTarget = new JsonObject()
+                .put(
+                        "offices",
+                        new JsonArray()
+                                .add(office(
+                                        "a",
+                                        new JsonArray(),
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("severity", "critical")
+                                                        .put("afterMinutes", 5)
+                                                        .put("to", "nobody")))));
         assertThatThrownBy(() -> load(dir, unknownTarget, Map.of())).hasMessageContaining("nobody");
     }
 }

@@ -1,6 +1,6 @@
 package org.targetwatch.architecture;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The package picture, drawn from the sources (imports and fully qualified names alike): arrows run one way,
@@ -35,10 +34,14 @@ class DependenciesTest {
             Map.entry("alerts", Set.of("common", "facts", "config", "store", "rules")),
             Map.entry("ingest", Set.of("common", "facts", "config", "store", "rules", "domain", "alerts")),
             Map.entry("review", Set.of("common", "facts", "config", "store", "rules", "domain", "alerts", "ingest")),
-            Map.entry("web", Set.of("common", "facts", "config", "store", "rules", "domain", "alerts", "ingest",
-                    "review")),
-            Map.entry("", Set.of("common", "facts", "config", "store", "rules", "domain", "alerts", "ingest",
-                    "review", "web")));
+            Map.entry(
+                    "web",
+                    Set.of("common", "facts", "config", "store", "rules", "domain", "alerts", "ingest", "review")),
+            Map.entry(
+                    "",
+                    Set.of(
+                            "common", "facts", "config", "store", "rules", "domain", "alerts", "ingest", "review",
+                            "web")));
 
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.targetwatch\\.((?:[a-z]\\w*\\.)*)[A-Z]");
     private static final Path MAIN = Path.of("src/main/java/org/targetwatch");
@@ -48,18 +51,22 @@ class DependenciesTest {
         List<String> violations = new ArrayList<>();
         try (Stream<Path> files = Files.walk(MAIN)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String from = packageOf(MAIN.relativize(f.getParent()).toString().replace('/', '.'));
+                String from =
+                        packageOf(MAIN.relativize(f.getParent()).toString().replace('/', '.'));
                 String text = Files.readString(f);
                 Matcher m = REFERENCE.matcher(text);
                 Set<String> seen = new TreeSet<>();
                 while (m.find()) {
-                    String to = m.group(1).isEmpty() ? "" : m.group(1).substring(0, m.group(1).length() - 1);
+                    String to = m.group(1).isEmpty()
+                            ? ""
+                            : m.group(1).substring(0, m.group(1).length() - 1);
                     seen.add(to);
                 }
                 String own = MAIN.relativize(f.getParent()).toString().replace('/', '.');
                 for (String to : seen) {
                     String layer = packageOf(to);
-                    boolean ok = !crossDomain(own, to) && (layer.equals(from) || ALLOWED.get(from).contains(layer));
+                    boolean ok = !crossDomain(own, to)
+                            && (layer.equals(from) || ALLOWED.get(from).contains(layer));
                     if (!ok) {
                         violations.add(MAIN.relativize(f) + " (" + (from.isEmpty() ? "root" : from) + ") uses "
                                 + (to.isEmpty() ? "root" : to));

@@ -1,10 +1,5 @@
 package org.targetwatch.bench;
 
-import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.DailyStat;
-import org.targetwatch.facts.Reading;
-import org.targetwatch.facts.Threshold;
-
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -12,6 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.DailyStat;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.facts.Threshold;
 
 /**
  * A batch of facts for the rule-evaluation benchmark, and a hand-written Java evaluator of the same thresholds (the
@@ -19,13 +18,15 @@ import java.util.Random;
  */
 public final class BenchFacts {
     private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-    private static final String[][] PER_READING = {{"DEBT_RATIO", "%", "period-value"},
-            {"SAFETY_MAJOR_ACCIDENTS", "count", "period-value"}, {"TAPWATER_TURBIDITY", "NTU", "tap-sample"},
-            {"SAFETY_FOOD_DRUG_INCIDENTS", "count", "period-value"}};
+    private static final String[][] PER_READING = {
+        {"DEBT_RATIO", "%", "period-value"},
+        {"SAFETY_MAJOR_ACCIDENTS", "count", "period-value"},
+        {"TAPWATER_TURBIDITY", "NTU", "tap-sample"},
+        {"SAFETY_FOOD_DRUG_INCIDENTS", "count", "period-value"}
+    };
     private static final String[] POLLUTANTS = {"PM2_5", "PM10", "SO2", "NO2", "CO"};
 
-    private BenchFacts() {
-    }
+    private BenchFacts() {}
 
     /** {@code n} facts: three quarters readings with per-reading limits, one quarter daily means; about 1 in 5 breach. */
     public static List<Object> batch(int n, long seed) {
@@ -37,8 +38,15 @@ public final class BenchFacts {
                 String p = POLLUTANTS[rnd.nextInt(POLLUTANTS.length)];
                 double limit = p.equals("CO") ? 4 : p.equals("NO2") ? 80 : p.equals("PM2_5") ? 75 : 150;
                 int hours = 18 + rnd.nextInt(7);
-                out.add(new DailyStat("st-" + (i % 97), p, day, hours, limit * (0.6 + rnd.nextDouble() * 0.6),
-                        List.of((long) i), null, hours >= 20));
+                out.add(new DailyStat(
+                        "st-" + (i % 97),
+                        p,
+                        day,
+                        hours,
+                        limit * (0.6 + rnd.nextDouble() * 0.6),
+                        List.of((long) i),
+                        null,
+                        hours >= 20));
             } else {
                 String[] r = PER_READING[rnd.nextInt(PER_READING.length)];
                 double v = switch (r[0]) {
@@ -46,7 +54,8 @@ public final class BenchFacts {
                     case "TAPWATER_TURBIDITY" -> rnd.nextDouble() * 1.25;
                     default -> rnd.nextInt(10) == 0 ? 1 : 0;
                 };
-                out.add(new Reading(i, r[0], "d-" + (i % 31), day.atTime(10, 0).atZone(ZONE).toInstant(), day, v, r[1], 1));
+                out.add(new Reading(
+                        i, r[0], "d-" + (i % 31), day.atTime(10, 0).atZone(ZONE).toInstant(), day, v, r[1], 1));
             }
         }
         return out;
@@ -63,9 +72,13 @@ public final class BenchFacts {
                     continue;
                 }
                 if (t.kind().equals("limit")) {
-                    limitsByIndicator.computeIfAbsent(t.indicator(), k -> new ArrayList<>()).add(t);
+                    limitsByIndicator
+                            .computeIfAbsent(t.indicator(), k -> new ArrayList<>())
+                            .add(t);
                 } else if (t.kind().equals("validity")) {
-                    validityByIndicator.computeIfAbsent(t.indicator(), k -> new ArrayList<>()).add(t);
+                    validityByIndicator
+                            .computeIfAbsent(t.indicator(), k -> new ArrayList<>())
+                            .add(t);
                 }
             }
         }
@@ -83,17 +96,30 @@ public final class BenchFacts {
                     }
                     for (Threshold t : limitsByIndicator.getOrDefault(d.indicator(), List.of())) {
                         if (t.statistic().equals("24h-mean") && t.inForceOn(d.date()) && t.test(d.mean())) {
-                            out.add(new Breach("air.daily-mean-over-grade-ii", d.subject(), d.indicator(),
-                                    d.date().toString(), d.mean(), t, d.readingIds()));
+                            out.add(new Breach(
+                                    "air.daily-mean-over-grade-ii",
+                                    d.subject(),
+                                    d.indicator(),
+                                    d.date().toString(),
+                                    d.mean(),
+                                    t,
+                                    d.readingIds()));
                         }
                     }
                 } else if (f instanceof Reading r) {
                     for (Threshold t : limitsByIndicator.getOrDefault(r.indicator(), List.of())) {
                         String s = t.statistic();
                         if ((s.equals("period-value") || s.equals("tap-sample") || s.equals("sample"))
-                                && t.inForceOn(r.date()) && t.test(r.value())) {
-                            out.add(new Breach("reading-limit", r.subject(), r.indicator(), r.date().toString(),
-                                    r.value(), t, List.of(r.id())));
+                                && t.inForceOn(r.date())
+                                && t.test(r.value())) {
+                            out.add(new Breach(
+                                    "reading-limit",
+                                    r.subject(),
+                                    r.indicator(),
+                                    r.date().toString(),
+                                    r.value(),
+                                    t,
+                                    List.of(r.id())));
                         }
                     }
                 }

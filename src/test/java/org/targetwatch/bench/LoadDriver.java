@@ -3,13 +3,6 @@ package org.targetwatch.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
-import org.targetwatch.rules.RuleSet;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -35,6 +28,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.targetwatch.rules.RuleSet;
 
 /**
  * The benchmark suite (run by {@code bench/run}, not by the tests): starts PostgreSQL (zonky, in this process) and
@@ -54,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadDriver {
     private static final String ADMIN = "bench-admin-token-0123456789";
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String[] POLLUTANTS = {"PM2_5", "PM10", "SO2", "NO2", "CO", "O3"};
     private final JsonObject results = new JsonObject();
     private final Map<String, String> options = new java.util.HashMap<>();
@@ -81,7 +81,8 @@ public final class LoadDriver {
 
     private void run() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        results.put("cores", cores).put("java", System.getProperty("java.version"))
+        results.put("cores", cores)
+                .put("java", System.getProperty("java.version"))
                 .put("date", OffsetDateTime.now(ZoneOffset.UTC).toString());
         say("TargetWatch benchmarks on " + cores + " cores, Java " + System.getProperty("java.version"));
         if (phase("start")) {
@@ -93,7 +94,8 @@ public final class LoadDriver {
         // durable commits, as the server's own embedded database has them (the library's defaults, fsync and
         // synchronous_commit off, are for throwaway test databases); --pg-synchronous-commit off is an experiment
         // only: it shows how much of the latency is WAL flush
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200")
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", options.getOrDefault("pg-synchronous-commit", "on"));
         boolean statements = Boolean.parseBoolean(options.getOrDefault("pg-statements", "false"));
@@ -109,7 +111,8 @@ public final class LoadDriver {
             }
         }
         try (EmbeddedPostgres pg = builder.start()) {
-            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = pg.getPostgresDatabase().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE bench");
                 try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
                     rs.next();
@@ -117,8 +120,9 @@ public final class LoadDriver {
                 }
             }
             if (statements) {
-                try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + pg.getPort()
-                        + "/bench", "postgres", ""); Statement s = c.createStatement()) {
+                try (Connection c = DriverManager.getConnection(
+                                "jdbc:postgresql://localhost:" + pg.getPort() + "/bench", "postgres", "");
+                        Statement s = c.createStatement()) {
                     s.execute("CREATE EXTENSION pg_stat_statements");
                 }
             }
@@ -164,7 +168,8 @@ public final class LoadDriver {
         double seconds = (System.nanoTime() - t0) / 1e9;
         stopServer();
         results.put("coldStartToReadySeconds", round(seconds));
-        say(String.format("start: process start to ready with the embedded database (new data dir): %.2f s (goal ≤ 8 s)",
+        say(String.format(
+                "start: process start to ready with the embedded database (new data dir): %.2f s (goal ≤ 8 s)",
                 seconds));
     }
 
@@ -191,7 +196,8 @@ public final class LoadDriver {
         }
         times.sort(Double::compare);
         results.put("reloadMillisMedian", round(times.get(2))).put("reloadMillisMax", round(times.get(4)));
-        say(String.format("reload: POST /api/v1/rulesets/reload median %.0f ms, max %.0f ms (goal ≤ 1000 ms)",
+        say(String.format(
+                "reload: POST /api/v1/rulesets/reload median %.0f ms, max %.0f ms (goal ≤ 1000 ms)",
                 times.get(2), times.get(4)));
     }
 
@@ -206,18 +212,26 @@ public final class LoadDriver {
         risk = token("risk-office");
         JsonArray subjects = new JsonArray();
         for (int d = 0; d < 10; d++) {
-            subjects.add(new JsonObject().put("id", "bd-" + d).put("kind", "district").put("name", "District " + d));
+            subjects.add(new JsonObject()
+                    .put("id", "bd-" + d)
+                    .put("kind", "district")
+                    .put("name", "District " + d));
         }
         for (int s = 0; s < STATIONS; s++) {
-            subjects.add(new JsonObject().put("id", "bs-" + s).put("kind", "air-station").put("name", "Station " + s)
+            subjects.add(new JsonObject()
+                    .put("id", "bs-" + s)
+                    .put("kind", "air-station")
+                    .put("name", "Station " + s)
                     .put("settings", new JsonObject().put("district", "bd-" + (s % 10))));
         }
         check(post("/api/v1/subjects", ADMIN, subjects.encode()), 201);
     }
 
     private String token(String role) throws Exception {
-        HttpResponse<String> r = post("/api/v1/tokens", ADMIN, new JsonObject().put("name", "bench " + role)
-                .put("role", role).encode());
+        HttpResponse<String> r = post(
+                "/api/v1/tokens",
+                ADMIN,
+                new JsonObject().put("name", "bench " + role).put("role", role).encode());
         check(r, 201);
         return new JsonObject(r.body()).getString("token");
     }
@@ -264,8 +278,13 @@ public final class LoadDriver {
                     }
                     double v = p.equals("CO") ? 0.5 + (s % 7) * 0.3 : 20 + ((s * 13 + hour * 7) % 90);
                     String unit = p.equals("CO") ? "mg/m3" : "ug/m3";
-                    current.get(lane).add(new JsonObject().put("indicator", p).put("subject", "bs-" + s)
-                            .put("observedAt", at).put("value", v).put("unit", unit));
+                    current.get(lane)
+                            .add(new JsonObject()
+                                    .put("indicator", p)
+                                    .put("subject", "bs-" + s)
+                                    .put("observedAt", at)
+                                    .put("value", v)
+                                    .put("unit", unit));
                     rows.add(new String[] {p, "bs-" + s, at, String.valueOf(v), unit});
                     n++;
                     if (current.get(lane).size() == batch) {
@@ -323,55 +342,81 @@ public final class LoadDriver {
         double insertRate = insertCeiling(jdbc, rows);
         List<Double> sorted = new ArrayList<>(latencies);
         sorted.sort(Double::compare);
-        results.put("bulk", new JsonObject().put("readings", total).put("requests", requests)
-                .put("batch", batch).put("connections", connections).put("failedRequests", failed.get())
-                .put("readingsPerSecond", round(rate)).put("p50Millis", round(pct(sorted, 50)))
-                .put("p99Millis", round(pct(sorted, 99))).put("copyRowsPerSecond", round(copyRate))
-                .put("ratioToCopy", Math.round(rate / copyRate * 1000) / 1000.0)
-                .put("insertOnlyRowsPerSecond", round(insertRate))
-                .put("insertOnlyRatioToCopy", Math.round(insertRate / copyRate * 1000) / 1000.0)
-                .put("copyIntoReadingsShapeRowsPerSecond", round(copyShapeRate))
-                .put("copyIntoReadingsShapeRatioToCopy", Math.round(copyShapeRate / copyRate * 1000) / 1000.0)
-                .put("serverPeakRssMB", rss.peakMb()));
-        say(String.format("bulk ingest: %d readings in %d requests of %d over %d connections: %.0f readings/s,"
-                        + " p50 %.0f ms, p99 %.0f ms, %d failed", total, requests, batch, connections, rate,
-                pct(sorted, 50), pct(sorted, 99), failed.get()));
-        say(String.format("bulk ingest: PostgreSQL COPY of the same rows into a bare table: %.0f rows/s;"
-                + " ratio %.3f (goal ≥ 0.25)", copyRate, rate / copyRate));
-        say(String.format("bulk ingest: ceiling: the same rows by INSERT ... unnest (1,000 per transaction) into a"
-                + " table with the key and indexes of readings, nothing else: %.0f rows/s; ratio %.3f to COPY",
+        results.put(
+                "bulk",
+                new JsonObject()
+                        .put("readings", total)
+                        .put("requests", requests)
+                        .put("batch", batch)
+                        .put("connections", connections)
+                        .put("failedRequests", failed.get())
+                        .put("readingsPerSecond", round(rate))
+                        .put("p50Millis", round(pct(sorted, 50)))
+                        .put("p99Millis", round(pct(sorted, 99)))
+                        .put("copyRowsPerSecond", round(copyRate))
+                        .put("ratioToCopy", Math.round(rate / copyRate * 1000) / 1000.0)
+                        .put("insertOnlyRowsPerSecond", round(insertRate))
+                        .put("insertOnlyRatioToCopy", Math.round(insertRate / copyRate * 1000) / 1000.0)
+                        .put("copyIntoReadingsShapeRowsPerSecond", round(copyShapeRate))
+                        .put("copyIntoReadingsShapeRatioToCopy", Math.round(copyShapeRate / copyRate * 1000) / 1000.0)
+                        .put("serverPeakRssMB", rss.peakMb()));
+        say(String.format(
+                "bulk ingest: %d readings in %d requests of %d over %d connections: %.0f readings/s,"
+                        + " p50 %.0f ms, p99 %.0f ms, %d failed",
+                total, requests, batch, connections, rate, pct(sorted, 50), pct(sorted, 99), failed.get()));
+        say(String.format(
+                "bulk ingest: PostgreSQL COPY of the same rows into a bare table: %.0f rows/s;"
+                        + " ratio %.3f (goal ≥ 0.25)",
+                copyRate, rate / copyRate));
+        say(String.format(
+                "bulk ingest: ceiling: the same rows by INSERT ... unnest (1,000 per transaction) into a"
+                        + " table with the key and indexes of readings, nothing else: %.0f rows/s; ratio %.3f to COPY",
                 insertRate, insertRate / copyRate));
-        say(String.format("bulk ingest: ceiling: the same rows by one COPY into a table with the key and indexes of"
-                + " readings, nothing else: %.0f rows/s; ratio %.3f to COPY", copyShapeRate, copyShapeRate / copyRate));
+        say(String.format(
+                "bulk ingest: ceiling: the same rows by one COPY into a table with the key and indexes of"
+                        + " readings, nothing else: %.0f rows/s; ratio %.3f to COPY",
+                copyShapeRate, copyShapeRate / copyRate));
         say(String.format("size: peak RSS of the server during bulk ingest: %d MB (goal ≤ 768 MB)", rss.peakMb()));
     }
 
     /** Diagnostic ({@code --pg-statements true}): the statements that took most of PostgreSQL's time. */
     private void printStatements(String jdbc) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT calls, round(total_exec_time + total_plan_time) AS total_ms,"
-                     + " round(((total_exec_time + total_plan_time) / NULLIF(calls, 0))::numeric, 3) AS mean_ms, rows,"
-                     + " plans, round(total_plan_time) AS plan_ms,"
-                     + " left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q"
-                     + " FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time + total_plan_time DESC LIMIT 20")) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(
+                        "SELECT calls, round(total_exec_time + total_plan_time) AS total_ms,"
+                                + " round(((total_exec_time + total_plan_time) / NULLIF(calls, 0))::numeric, 3) AS mean_ms, rows,"
+                                + " plans, round(total_plan_time) AS plan_ms,"
+                                + " left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q"
+                                + " FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time + total_plan_time DESC LIMIT 20")) {
             say("PostgreSQL statements by total time (calls, total ms, mean ms, rows, plans, of which planning ms,"
                     + " statement; plan time included in total and mean):");
             while (rs.next()) {
-                say(String.format("  %6d %8d %9.3f %9d %6d %6d  %s", rs.getLong(1), rs.getLong(2), rs.getDouble(3),
-                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getString(7)));
+                say(String.format(
+                        "  %6d %8d %9.3f %9d %6d %6d  %s",
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getDouble(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getString(7)));
             }
         }
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT relname, autovacuum_count, autoanalyze_count,"
-                     + " last_autovacuum, last_autoanalyze FROM pg_stat_user_tables"
-                     + " WHERE autovacuum_count + autoanalyze_count > 0 ORDER BY relname")) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT relname, autovacuum_count, autoanalyze_count,"
+                        + " last_autovacuum, last_autoanalyze FROM pg_stat_user_tables"
+                        + " WHERE autovacuum_count + autoanalyze_count > 0 ORDER BY relname")) {
             say("PostgreSQL autovacuum (table, vacuums, analyzes, last vacuum, last analyze; counts since start):");
             while (rs.next()) {
-                say(String.format("  %-20s %3d %3d  %s  %s", rs.getString(1), rs.getLong(2), rs.getLong(3),
-                        rs.getTimestamp(4), rs.getTimestamp(5)));
+                say(String.format(
+                        "  %-20s %3d %3d  %s  %s",
+                        rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4), rs.getTimestamp(5)));
             }
         }
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_statements_reset()");
         }
     }
@@ -384,22 +429,24 @@ public final class LoadDriver {
     private static double copy(String jdbc, List<String[]> rows, boolean readingsShape) throws Exception {
         StringBuilder csv = new StringBuilder();
         for (String[] r : rows) {
-            csv.append(String.join(",", r)).append(readingsShape ? ",1\n" : "\n");   // revision 1
+            csv.append(String.join(",", r)).append(readingsShape ? ",1\n" : "\n"); // revision 1
         }
         String table = readingsShape ? "copy_readings_shape" : "copy_baseline";
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
             try (Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + table);
-                s.execute(readingsShape
-                        ? "CREATE TABLE " + table + " (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
-                        + " INCLUDING INDEXES)"
-                        : "CREATE TABLE " + table + " (indicator text, subject text, observed_at timestamptz,"
-                        + " value double precision, unit text)");
+                s.execute(
+                        readingsShape
+                                ? "CREATE TABLE " + table + " (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
+                                        + " INCLUDING INDEXES)"
+                                : "CREATE TABLE " + table + " (indicator text, subject text, observed_at timestamptz,"
+                                        + " value double precision, unit text)");
             }
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             long t0 = System.nanoTime();
-            copy.copyIn("COPY " + table + " (indicator, subject, observed_at, value, unit"
-                    + (readingsShape ? ", revision" : "") + ") FROM STDIN WITH (FORMAT csv)",
+            copy.copyIn(
+                    "COPY " + table + " (indicator, subject, observed_at, value, unit"
+                            + (readingsShape ? ", revision" : "") + ") FROM STDIN WITH (FORMAT csv)",
                     new StringReader(csv.toString()));
             double rate = rows.size() / ((System.nanoTime() - t0) / 1e9);
             try (Statement s = c.createStatement()) {
@@ -430,10 +477,12 @@ public final class LoadDriver {
                 List<String[]> part = rows.subList(from, Math.min(rows.size(), from + BULK_BATCH));
                 for (int col = 0; col < 5; col++) {
                     int k = col;
-                    Object[] values = part.stream().map(r -> k == 3 ? (Object) Double.valueOf(r[k])
-                            : k == 2 ? OffsetDateTime.parse(r[k]) : r[k]).toArray();
-                    ps.setArray(col + 1, c.createArrayOf(col == 3 ? "float8" : col == 2 ? "timestamptz" : "text",
-                            values));
+                    Object[] values = part.stream()
+                            .map(r ->
+                                    k == 3 ? (Object) Double.valueOf(r[k]) : k == 2 ? OffsetDateTime.parse(r[k]) : r[k])
+                            .toArray();
+                    ps.setArray(
+                            col + 1, c.createArrayOf(col == 3 ? "float8" : col == 2 ? "timestamptz" : "text", values));
                 }
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -465,10 +514,11 @@ public final class LoadDriver {
      * figures are about.
      */
     private void analyze(String jdbc) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute("ANALYZE");
             if (Boolean.parseBoolean(options.getOrDefault("pg-statements", "false"))) {
-                s.execute("SELECT pg_stat_statements_reset()");   // statements of the measured run only
+                s.execute("SELECT pg_stat_statements_reset()"); // statements of the measured run only
             }
         }
     }
@@ -478,8 +528,11 @@ public final class LoadDriver {
         // too): the driver shares the machine's two cores with the server and PostgreSQL, and a thread per request
         // in flight (java.net.http) cost it about as much CPU as PostgreSQL
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
-        io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-                        .setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
+        io.vertx.core.http.HttpClient client = vertx.createHttpClient(
+                new io.vertx.core.http.HttpClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setDefaultPort(port)
+                        .setKeepAlive(true),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         try {
             // The ANALYZE comes before the last seconds of the warm-up, not right before the run: it invalidates
@@ -490,38 +543,61 @@ public final class LoadDriver {
             if (warmup > 0) {
                 say("single readings: warming up for " + warmup + " s (not measured: JIT, connections; ANALYZE "
                         + settle + " s before its end)");
-                single(vertx, client, OffsetDateTime.parse("2025-01-01T00:00:00+08:00"), warmup - settle,
-                        (int) opt("single-rate", 1000), false);
+                single(
+                        vertx,
+                        client,
+                        OffsetDateTime.parse("2025-01-01T00:00:00+08:00"),
+                        warmup - settle,
+                        (int) opt("single-rate", 1000),
+                        false);
                 if (Boolean.parseBoolean(options.getOrDefault("single-analyze", "true"))) {
-                    analyze(jdbc);   // --single-analyze false: an experiment, the run starts on the warm-up's plans
+                    analyze(jdbc); // --single-analyze false: an experiment, the run starts on the warm-up's plans
                 }
-                single(vertx, client, OffsetDateTime.parse("2025-07-01T00:00:00+08:00"), settle,
-                        (int) opt("single-rate", 1000), false);
+                single(
+                        vertx,
+                        client,
+                        OffsetDateTime.parse("2025-07-01T00:00:00+08:00"),
+                        settle,
+                        (int) opt("single-rate", 1000),
+                        false);
             }
             if (options.containsKey("trace-slow")) {
                 say("single readings: measuring from " + java.time.Instant.now());
             }
-            single(vertx, client, OffsetDateTime.parse("2024-01-01T00:00:00+08:00"), opt("single-seconds", 60),
-                    (int) opt("single-rate", 1000), true);
+            single(
+                    vertx,
+                    client,
+                    OffsetDateTime.parse("2024-01-01T00:00:00+08:00"),
+                    opt("single-seconds", 60),
+                    (int) opt("single-rate", 1000),
+                    true);
         } finally {
             client.close().await();
             vertx.close().await();
         }
     }
 
-    private void single(io.vertx.core.Vertx vertx, io.vertx.core.http.HttpClient client, OffsetDateTime base,
-                        long seconds, int rate, boolean report) throws Exception {
+    private void single(
+            io.vertx.core.Vertx vertx,
+            io.vertx.core.http.HttpClient client,
+            OffsetDateTime base,
+            long seconds,
+            int rate,
+            boolean report)
+            throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         java.util.Queue<Double> sseLatency = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        SseListener sse = new SseListener(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/stream?category=debt"),
-                risk, (subject, period) -> {
+        SseListener sse = new SseListener(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/alerts/stream?category=debt"),
+                risk,
+                (subject, period) -> {
                     Long t = sentAt.remove(subject + "|" + period);
                     if (t != null) {
                         sseLatency.add((System.nanoTime() - t) / 1e6);
                     }
                 });
         Thread.sleep(500);
-        double[] latencies = new double[(int) (seconds * rate)];   // by request number; written on the loop
+        double[] latencies = new double[(int) (seconds * rate)]; // by request number; written on the loop
         AtomicLong failed = new AtomicLong();
         long count = seconds * rate;
         AtomicLong issued = new AtomicLong();
@@ -536,17 +612,21 @@ public final class LoadDriver {
         Map<String, Long> threadsBefore = serverThreadCpu();
         long start = System.nanoTime();
         long period = 1_000_000_000L / rate;
-        ticker.scheduleAtFixedRate(() -> {
-            long i = issued.getAndIncrement();
-            if (i >= count) {
-                return;
-            }
-            long dueAt = start + i * period;
-            loop.runOnContext(v -> {
-                sendLag.add((System.nanoTime() - dueAt) / 1e6);
-                sendSingle(client, vertx, base, i, dueAt, sentAt, latencies, failed, done);
-            });
-        }, 0, period, TimeUnit.NANOSECONDS);
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    long i = issued.getAndIncrement();
+                    if (i >= count) {
+                        return;
+                    }
+                    long dueAt = start + i * period;
+                    loop.runOnContext(v -> {
+                        sendLag.add((System.nanoTime() - dueAt) / 1e6);
+                        sendSingle(client, vertx, base, i, dueAt, sentAt, latencies, failed, done);
+                    });
+                },
+                0,
+                period,
+                TimeUnit.NANOSECONDS);
         done.await(seconds + 120, TimeUnit.SECONDS);
         ticker.shutdownNow();
         long[] cpuAfter = cpuMillis();
@@ -584,24 +664,35 @@ public final class LoadDriver {
         sorted.sort(Double::compare);
         List<Double> sseSorted = new ArrayList<>(sseLatency);
         sseSorted.sort(Double::compare);
-        results.put("single", new JsonObject().put("requests", sorted.size()).put("ratePerSecond", rate)
-                .put("warmupSeconds", opt("single-warmup-seconds", 40))
-                .put("settleSecondsAfterAnalyze",
-                        Math.min(opt("single-settle-seconds", 10), opt("single-warmup-seconds", 40)))
-                .put("failedRequests", failed.get()).put("p50Millis", round(pct(sorted, 50)))
-                .put("p99Millis", round(pct(sorted, 99))).put("maxMillis", round(sorted.get(sorted.size() - 1)))
-                .put("sseEvents", sseSorted.size()).put("sseP99Millis", sseSorted.isEmpty() ? null : round(pct(sseSorted, 99))));
-        say(String.format("single readings: %d requests at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed"
-                        + " (goal at 1000/s: p99 ≤ 10 ms)", sorted.size(), rate, pct(sorted, 50), pct(sorted, 99),
-                sorted.get(sorted.size() - 1), failed.get()));
+        results.put(
+                "single",
+                new JsonObject()
+                        .put("requests", sorted.size())
+                        .put("ratePerSecond", rate)
+                        .put("warmupSeconds", opt("single-warmup-seconds", 40))
+                        .put(
+                                "settleSecondsAfterAnalyze",
+                                Math.min(opt("single-settle-seconds", 10), opt("single-warmup-seconds", 40)))
+                        .put("failedRequests", failed.get())
+                        .put("p50Millis", round(pct(sorted, 50)))
+                        .put("p99Millis", round(pct(sorted, 99)))
+                        .put("maxMillis", round(sorted.get(sorted.size() - 1)))
+                        .put("sseEvents", sseSorted.size())
+                        .put("sseP99Millis", sseSorted.isEmpty() ? null : round(pct(sseSorted, 99))));
+        say(String.format(
+                "single readings: %d requests at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed"
+                        + " (goal at 1000/s: p99 ≤ 10 ms)",
+                sorted.size(), rate, pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1), failed.get()));
         double[] cpu = new double[4];
         for (int k = 0; k < 4; k++) {
             cpu[k] = (double) (cpuAfter[k] - cpuBefore[k]) / count;
         }
-        results.getJsonObject("single").put("serverCpuMillisPerRequest", round(cpu[0] + cpu[1]))
+        results.getJsonObject("single")
+                .put("serverCpuMillisPerRequest", round(cpu[0] + cpu[1]))
                 .put("postgresCpuMillisPerRequest", round(cpu[2] + cpu[3]));
-        say(String.format("single readings: CPU per request: server %.2f ms (system %.2f), PostgreSQL %.2f ms"
-                + " (system %.2f)", cpu[0] + cpu[1], cpu[1], cpu[2] + cpu[3], cpu[3]));
+        say(String.format(
+                "single readings: CPU per request: server %.2f ms (system %.2f), PostgreSQL %.2f ms" + " (system %.2f)",
+                cpu[0] + cpu[1], cpu[1], cpu[2] + cpu[3], cpu[3]));
         // diagnostic: p99 of each 10 s of the run, by send time (a slow start after the ANALYZE that precedes the
         // run shows here: every connection plans its statements again, and the run's dates are new)
         StringBuilder slices = new StringBuilder();
@@ -620,16 +711,25 @@ public final class LoadDriver {
         say("single readings: p99 of each 10 s, in ms: " + slices);
         List<Double> lag = new ArrayList<>(sendLag);
         lag.sort(Double::compare);
-        say(String.format("single readings: driver lag (sent after due): p50 %.2f ms, p99 %.2f ms, max %.1f ms",
+        say(String.format(
+                "single readings: driver lag (sent after due): p50 %.2f ms, p99 %.2f ms, max %.1f ms",
                 pct(lag, 50), pct(lag, 99), lag.get(lag.size() - 1)));
-        say(String.format("single readings: POST to SSE event: %d events, p99 %.1f ms (goal ≤ 25 ms)", sseSorted.size(),
-                sseSorted.isEmpty() ? Double.NaN : pct(sseSorted, 99)));
+        say(String.format(
+                "single readings: POST to SSE event: %d events, p99 %.1f ms (goal ≤ 25 ms)",
+                sseSorted.size(), sseSorted.isEmpty() ? Double.NaN : pct(sseSorted, 99)));
     }
 
     /** Sends single-reading request {@code i}, due at {@code s0} (System.nanoTime), and records its outcome. */
-    private void sendSingle(io.vertx.core.http.HttpClient client, io.vertx.core.Vertx vertx, OffsetDateTime base,
-                            long i, long s0, Map<String, Long> sentAt, double[] latencies,
-                            AtomicLong failed, java.util.concurrent.CountDownLatch done) {
+    private void sendSingle(
+            io.vertx.core.http.HttpClient client,
+            io.vertx.core.Vertx vertx,
+            OffsetDateTime base,
+            long i,
+            long s0,
+            Map<String, Long> sentAt,
+            double[] latencies,
+            AtomicLong failed,
+            java.util.concurrent.CountDownLatch done) {
         String body;
         String key = null;
         if (i % 50 == 0) {
@@ -637,13 +737,23 @@ public final class LoadDriver {
             String district = "bd-" + (k % 10);
             String day = base.plusDays(k / 10).toLocalDate().toString();
             double v = (k / 10) % 2 == 0 ? 150 : 50;
-            body = new JsonObject().put("indicator", "DEBT_RATIO").put("subject", district)
-                    .put("observedAt", day + "T00:00:00+08:00").put("value", v).put("unit", "%").encode();
+            body = new JsonObject()
+                    .put("indicator", "DEBT_RATIO")
+                    .put("subject", district)
+                    .put("observedAt", day + "T00:00:00+08:00")
+                    .put("value", v)
+                    .put("unit", "%")
+                    .encode();
             key = district + "|" + day;
         } else {
             String at = base.plusHours(i / STATIONS).toString();
-            body = new JsonObject().put("indicator", "PM10").put("subject", "bs-" + (i % STATIONS))
-                    .put("observedAt", at).put("value", 40 + i % 30).put("unit", "ug/m3").encode();
+            body = new JsonObject()
+                    .put("indicator", "PM10")
+                    .put("subject", "bs-" + (i % STATIONS))
+                    .put("observedAt", at)
+                    .put("value", 40 + i % 30)
+                    .put("unit", "ug/m3")
+                    .encode();
         }
         if (key != null) {
             sentAt.put(key, s0);
@@ -654,10 +764,13 @@ public final class LoadDriver {
         // connection was handed over ("Promise already completed"), and the request is then never answered.
         io.vertx.core.Promise<Integer> answer = io.vertx.core.Promise.promise();
         long timer = vertx.setTimer(5000, id -> answer.tryFail("no answer within 5 s"));
-        client.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
-                        .setURI("/api/v1/readings").setIdleTimeout(5000))
+        client.request(new io.vertx.core.http.RequestOptions()
+                        .setMethod(io.vertx.core.http.HttpMethod.POST)
+                        .setURI("/api/v1/readings")
+                        .setIdleTimeout(5000))
                 .compose(req -> req.putHeader("Content-Type", "application/json")
-                        .putHeader("Authorization", "Bearer " + officer).send(body))
+                        .putHeader("Authorization", "Bearer " + officer)
+                        .send(body))
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
                 .onComplete(ar -> {
                     vertx.cancelTimer(timer);
@@ -670,7 +783,10 @@ public final class LoadDriver {
         answer.future().onComplete(ar -> {
             if (ar.failed() || ar.result() != 201) {
                 if (failed.incrementAndGet() <= 10) {
-                    System.out.printf("failed request %d (%s) sent at %s: %s%n", i, debt ? "debt" : "PM10",
+                    System.out.printf(
+                            "failed request %d (%s) sent at %s: %s%n",
+                            i,
+                            debt ? "debt" : "PM10",
                             java.time.Instant.now().minusNanos(System.nanoTime() - s0),
                             ar.failed() ? ar.cause() : "status " + ar.result());
                 }
@@ -678,8 +794,9 @@ public final class LoadDriver {
             double ms = (System.nanoTime() - s0) / 1e6;
             latencies[(int) i] = ms;
             if (options.containsKey("trace-slow") && ms > Double.parseDouble(options.get("trace-slow"))) {
-                System.out.printf("slow request %d (%s) at %s: %.0f ms%n", i, debt ? "debt" : "PM10",
-                        java.time.Instant.now(), ms);
+                System.out.printf(
+                        "slow request %d (%s) at %s: %.0f ms%n",
+                        i, debt ? "debt" : "PM10", java.time.Instant.now(), ms);
             }
             done.countDown();
         });
@@ -692,7 +809,8 @@ public final class LoadDriver {
         long readings = opt("size-readings", 10_000_000);
         long hits = opt("size-hits", 1_000_000);
         long t0 = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO readings (indicator, subject, observed_at, value, unit, revision)"
                     + " SELECT 'PM10', 'bs-' || (g % 100), timestamptz '2019-01-01 00:00+08' + ((g / 100) * interval '1 hour'),"
                     + " 40 + g % 50, 'ug/m3', 1 FROM generate_series(1, " + readings + ") g"
@@ -715,14 +833,25 @@ public final class LoadDriver {
         double fill = (System.nanoTime() - t0) / 1e9;
         String supervisor = token("supervisor");
         List<Double> alerts = timeQueries("/api/v1/alerts?status=open&subject=bs-%d&limit=100", supervisor);
-        List<Double> ruleHits = timeQueries("/api/v1/rule-hits?rule=air.daily-mean-over-grade-ii&subject=bs-%d"
-                + "&from=2019-06-01&to=2019-07-01&limit=100", supervisor);
-        results.put("size", new JsonObject().put("readings", readings).put("ruleHits", hits).put("alerts", hits / 10)
-                .put("fillSeconds", round(fill)).put("alertsP99Millis", round(pct(alerts, 99)))
-                .put("ruleHitsP99Millis", round(pct(ruleHits, 99))));
-        say(String.format("size: %d readings, %d rule hits, %d alerts added in %.0f s", readings, hits, hits / 10, fill));
-        say(String.format("size: GET /api/v1/alerts?status=&subject= p99 %.1f ms; GET /api/v1/rule-hits?rule=&subject=&from=&to="
-                + " p99 %.1f ms (goal ≤ 50 ms)", pct(alerts, 99), pct(ruleHits, 99)));
+        List<Double> ruleHits = timeQueries(
+                "/api/v1/rule-hits?rule=air.daily-mean-over-grade-ii&subject=bs-%d"
+                        + "&from=2019-06-01&to=2019-07-01&limit=100",
+                supervisor);
+        results.put(
+                "size",
+                new JsonObject()
+                        .put("readings", readings)
+                        .put("ruleHits", hits)
+                        .put("alerts", hits / 10)
+                        .put("fillSeconds", round(fill))
+                        .put("alertsP99Millis", round(pct(alerts, 99)))
+                        .put("ruleHitsP99Millis", round(pct(ruleHits, 99))));
+        say(String.format(
+                "size: %d readings, %d rule hits, %d alerts added in %.0f s", readings, hits, hits / 10, fill));
+        say(String.format(
+                "size: GET /api/v1/alerts?status=&subject= p99 %.1f ms; GET /api/v1/rule-hits?rule=&subject=&from=&to="
+                        + " p99 %.1f ms (goal ≤ 50 ms)",
+                pct(alerts, 99), pct(ruleHits, 99)));
     }
 
     private List<Double> timeQueries(String pathFormat, String token) throws Exception {
@@ -741,14 +870,22 @@ public final class LoadDriver {
     // ---- 3. rule evaluation (JMH) ----
 
     private void jmh() throws Exception {
-        Collection<RunResult> runs = new Runner(new OptionsBuilder().include(RuleEvaluationBenchmark.class.getName())
-                .forks(1).warmupIterations(3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
-                .measurementIterations(5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
-                .jvmArgsAppend("-Dtargetwatch.rules=" + Path.of("rules").toAbsolutePath()).build()).run();
+        Collection<RunResult> runs = new Runner(new OptionsBuilder()
+                        .include(RuleEvaluationBenchmark.class.getName())
+                        .forks(1)
+                        .warmupIterations(3)
+                        .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+                        .measurementIterations(5)
+                        .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+                        .jvmArgsAppend("-Dtargetwatch.rules=" + Path.of("rules").toAbsolutePath())
+                        .build())
+                .run();
         Map<String, Double> micros = new java.util.HashMap<>();
         for (RunResult r : runs) {
             String name = r.getParams().getBenchmark();
-            micros.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+            micros.put(
+                    name.substring(name.lastIndexOf('.') + 1),
+                    r.getPrimaryResult().getScore());
         }
         double drools = micros.get("drools");
         double java = micros.get("handWritten");
@@ -756,17 +893,24 @@ public final class LoadDriver {
         double smallNew = micros.get("droolsSmallBatchNewSession");
         double nsDrools = drools * 1000 / RuleEvaluationBenchmark.BATCH;
         double nsJava = java * 1000 / RuleEvaluationBenchmark.BATCH;
-        results.put("ruleEvaluation", new JsonObject().put("batch", RuleEvaluationBenchmark.BATCH)
-                .put("droolsNsPerFact", round(nsDrools)).put("handWrittenNsPerFact", round(nsJava))
-                .put("ratio", round(nsDrools / nsJava)).put("smallBatch", RuleEvaluationBenchmark.SMALL_BATCH)
-                .put("smallBatchReusedSessionMicros", round(smallReused))
-                .put("smallBatchNewSessionMicros", round(smallNew)));
-        say(String.format("rule evaluation (JMH, batches of %d facts, full rulebook): Drools %.0f ns/fact,"
-                        + " hand-written Java %.1f ns/fact, ratio %.1f× (goal ≤ 20×)", RuleEvaluationBenchmark.BATCH,
-                nsDrools, nsJava, nsDrools / nsJava));
-        say(String.format("rule evaluation (JMH, a batch of %d facts, as for a single reading): %.1f µs in a reused"
-                        + " primed session, %.1f µs in a new session", RuleEvaluationBenchmark.SMALL_BATCH,
-                smallReused, smallNew));
+        results.put(
+                "ruleEvaluation",
+                new JsonObject()
+                        .put("batch", RuleEvaluationBenchmark.BATCH)
+                        .put("droolsNsPerFact", round(nsDrools))
+                        .put("handWrittenNsPerFact", round(nsJava))
+                        .put("ratio", round(nsDrools / nsJava))
+                        .put("smallBatch", RuleEvaluationBenchmark.SMALL_BATCH)
+                        .put("smallBatchReusedSessionMicros", round(smallReused))
+                        .put("smallBatchNewSessionMicros", round(smallNew)));
+        say(String.format(
+                "rule evaluation (JMH, batches of %d facts, full rulebook): Drools %.0f ns/fact,"
+                        + " hand-written Java %.1f ns/fact, ratio %.1f× (goal ≤ 20×)",
+                RuleEvaluationBenchmark.BATCH, nsDrools, nsJava, nsDrools / nsJava));
+        say(String.format(
+                "rule evaluation (JMH, a batch of %d facts, as for a single reading): %.1f µs in a reused"
+                        + " primed session, %.1f µs in a new session",
+                RuleEvaluationBenchmark.SMALL_BATCH, smallReused, smallNew));
     }
 
     // ---- plumbing ----
@@ -774,8 +918,8 @@ public final class LoadDriver {
     private void startServer(Map<String, String> env) throws Exception {
         Path jar = Path.of("target/targetwatch.jar");
         port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m"));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         if (options.containsKey("server-jvm")) {
             // e.g. --server-jvm -XX:StartFlightRecording=filename=target/server.jfr to profile the server
             command.addAll(List.of(options.get("server-jvm").split(" ")));
@@ -796,14 +940,18 @@ public final class LoadDriver {
                 pb.environment().put(p[0], p[1]);
             }
         }
-        pb.redirectErrorStream(true).redirectOutput(Path.of("target/bench-server.log").toFile());
+        pb.redirectErrorStream(true)
+                .redirectOutput(Path.of("target/bench-server.log").toFile());
         Files.createDirectories(Path.of("target"));
         server = pb.start();
         long until = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < until) {
             try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/health/ready")).timeout(java.time.Duration.ofSeconds(2)).GET().build(),
+                HttpResponse<String> ready = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                .timeout(java.time.Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (ready.statusCode() == 200) {
                     return;
@@ -830,7 +978,8 @@ public final class LoadDriver {
 
     private HttpResponse<String> post(String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -838,7 +987,8 @@ public final class LoadDriver {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -847,8 +997,8 @@ public final class LoadDriver {
 
     private static void check(HttpResponse<String> r, int status) {
         if (r.statusCode() != status) {
-            throw new IllegalStateException("expected " + status + " from " + r.uri() + ", got " + r.statusCode()
-                    + ": " + r.body());
+            throw new IllegalStateException(
+                    "expected " + status + " from " + r.uri() + ", got " + r.statusCode() + ": " + r.body());
         }
     }
 
@@ -896,7 +1046,8 @@ public final class LoadDriver {
         long serverPid = server.pid();
         long[] out = new long[4];
         try (var dirs = Files.list(Path.of("/proc"))) {
-            dirs.map(d -> d.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+            dirs.map(d -> d.getFileName().toString())
+                    .filter(n -> n.chars().allMatch(Character::isDigit))
                     .forEach(n -> {
                         long pid = Long.parseLong(n);
                         String[] f = procStat(pid);
@@ -906,8 +1057,8 @@ public final class LoadDriver {
                         long ppid = Long.parseLong(f[1]);
                         int at = pid == serverPid ? 0 : pid == postmasterPid || ppid == postmasterPid ? 2 : -1;
                         if (at >= 0) {
-                            out[at] += Long.parseLong(f[11]) * 10;       // utime, ticks of 10 ms (USER_HZ 100)
-                            out[at + 1] += Long.parseLong(f[12]) * 10;   // stime
+                            out[at] += Long.parseLong(f[11]) * 10; // utime, ticks of 10 ms (USER_HZ 100)
+                            out[at + 1] += Long.parseLong(f[12]) * 10; // stime
                         }
                     });
         }
@@ -921,7 +1072,8 @@ public final class LoadDriver {
             tasks.forEach(t -> {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("\\d+", "N");
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
                 } catch (IOException | RuntimeException e) {
@@ -938,18 +1090,22 @@ public final class LoadDriver {
         private final AtomicLong peakKb = new AtomicLong();
 
         RssSampler(long pid) {
-            timer.scheduleAtFixedRate(() -> {
-                try {
-                    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                        if (line.startsWith("VmRSS:")) {
-                            long kb = Long.parseLong(line.replaceAll("\\D", ""));
-                            peakKb.accumulateAndGet(kb, Math::max);
+            timer.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                                if (line.startsWith("VmRSS:")) {
+                                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                                    peakKb.accumulateAndGet(kb, Math::max);
+                                }
+                            }
+                        } catch (IOException | RuntimeException ignored) {
+                            // the process is gone
                         }
-                    }
-                } catch (IOException | RuntimeException ignored) {
-                    // the process is gone
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
         }
 
         void stop() {
@@ -966,7 +1122,11 @@ public final class LoadDriver {
         private final java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
 
         SseListener(URI uri, String token, java.util.function.BiConsumer<String, String> onEvent) {
-            response = HTTP.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET().build(),
+            response = HTTP.sendAsync(
+                    HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofLines());
             response.thenAccept(r -> {
                 try {
@@ -987,5 +1147,4 @@ public final class LoadDriver {
             response.cancel(true);
         }
     }
-
 }

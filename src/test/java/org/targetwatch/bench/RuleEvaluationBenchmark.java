@@ -1,5 +1,8 @@
 package org.targetwatch.bench;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -10,10 +13,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.rules.RuleSet;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Evaluating a batch of 1,000 facts with the full rulebook of rules/ (RuleSet.evaluate, as at ingest: one Drools
@@ -27,6 +26,7 @@ public class RuleEvaluationBenchmark {
     public static final int BATCH = 1000;
     /** About as many facts as one single reading's transaction evaluates. */
     public static final int SMALL_BATCH = 10;
+
     private RuleSet ruleSet;
     private BenchFacts.HandWritten handWritten;
     private List<Object> facts;

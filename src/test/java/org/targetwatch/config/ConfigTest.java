@@ -1,11 +1,9 @@
 package org.targetwatch.config;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Configuration: file, environment overrides, validation; and the real process exiting on bad values. */
 class ConfigTest {
@@ -33,9 +32,13 @@ class ConfigTest {
 
     @Test
     void environmentOverridesTheFile() {
-        AppConfig c = AppConfig.fromSources(new JsonObject().put("httpPort", 9000).put("rulesDir", "/etc/rules"),
-                Map.of("TARGETWATCH_HTTP_PORT", "9100",
-                        "TARGETWATCH_DB_URL", "postgresql://tw:secret@db.example:5432/targetwatch"));
+        AppConfig c = AppConfig.fromSources(
+                new JsonObject().put("httpPort", 9000).put("rulesDir", "/etc/rules"),
+                Map.of(
+                        "TARGETWATCH_HTTP_PORT",
+                        "9100",
+                        "TARGETWATCH_DB_URL",
+                        "postgresql://tw:secret@db.example:5432/targetwatch"));
         assertThat(c.httpPort()).isEqualTo(9100);
         assertThat(c.rulesDir()).isEqualTo(Path.of("/etc/rules"));
         assertThat(c.dbUrl()).contains("postgresql://tw:secret@db.example:5432/targetwatch");
@@ -43,13 +46,13 @@ class ConfigTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
-            "TARGETWATCH_HTTP_PORT, abc",
-            "TARGETWATCH_HTTP_PORT, 70000",
-            "TARGETWATCH_DB_URL, mysql://x@y/z",
-            "TARGETWATCH_DB_URL, postgresql://host-without-db",
-            "TARGETWATCH_ADMIN_TOKEN, short",
-            "TARGETWATCH_DB_POOL_SIZE, 0",
-            "TARGETWATCH_MAX_BATCH_READINGS, -5",
+        "TARGETWATCH_HTTP_PORT, abc",
+        "TARGETWATCH_HTTP_PORT, 70000",
+        "TARGETWATCH_DB_URL, mysql://x@y/z",
+        "TARGETWATCH_DB_URL, postgresql://host-without-db",
+        "TARGETWATCH_ADMIN_TOKEN, short",
+        "TARGETWATCH_DB_POOL_SIZE, 0",
+        "TARGETWATCH_MAX_BATCH_READINGS, -5",
     })
     void invalidValueIsRejectedNamingTheKey(String key, String value) {
         assertThatThrownBy(() -> AppConfig.fromSources(new JsonObject(), Map.of(key, value)))
@@ -62,7 +65,8 @@ class ConfigTest {
     @Test
     void unknownKeyInTheFileIsRejected() {
         assertThatThrownBy(() -> AppConfig.fromSources(new JsonObject().put("htpPort", 1), Map.of()))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("htpPort"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("htpPort"));
     }
 
     @Test
@@ -89,13 +93,12 @@ class ConfigTest {
         assertThat(r.stderr).contains("bad.drl:").contains("gb3838-2002.json");
     }
 
-    private record Result(int exit, String stderr) {
-    }
+    private record Result(int exit, String stderr) {}
 
     private static Result runMain(Map<String, String> env) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "org.targetwatch.Main"));
+        ProcessBuilder pb =
+                new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), "org.targetwatch.Main"));
         pb.environment().keySet().removeIf(k -> k.startsWith("TARGETWATCH_"));
         pb.environment().putAll(env);
         File err = File.createTempFile("tw-err", ".txt");

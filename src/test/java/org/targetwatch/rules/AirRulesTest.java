@@ -1,18 +1,17 @@
 package org.targetwatch.rules;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.DailyStat;
-import org.targetwatch.common.Decimals;
-
-import java.time.LocalDate;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.targetwatch.support.Rules.daily;
 import static org.targetwatch.support.Rules.evaluate;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.targetwatch.common.Decimals;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.DailyStat;
 
 /** rules/air.drl with rules/thresholds.json: 24-hour means against GB 3095 Grade II. */
 class AirRulesTest {
@@ -65,30 +64,39 @@ class AirRulesTest {
     @Test
     void eachStationAndPollutantIsJudgedSeparately() {
         List<Breach> breaches = evaluate(
-                daily("PM2_5", "s1", DAY_2023, 24, 80), daily("PM2_5", "s2", DAY_2023, 24, 70),
+                daily("PM2_5", "s1", DAY_2023, 24, 80),
+                daily("PM2_5", "s2", DAY_2023, 24, 70),
                 daily("PM10", "s1", DAY_2023, 24, 151));
-        assertThat(breaches).extracting(b -> b.subject() + "/" + b.indicator())
+        assertThat(breaches)
+                .extracting(b -> b.subject() + "/" + b.indicator())
                 .containsExactlyInAnyOrder("s1/PM2_5", "s1/PM10");
     }
 
     /** GB 3095-2012 applies up to 2026-02-28; GB 3095-2026's transition limit of 60 from 2026-03-01. */
     @Test
     void limitInForceIsTheOneOfTheReadingsDay() {
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 2, 28), 24, 70))).isEmpty();
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 2, 28), 24, 70)))
+                .isEmpty();
         List<Breach> after = evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 70));
         assertThat(after).hasSize(1);
         assertThat(after.get(0).threshold().id()).isEqualTo("GB3095-2026/PM2_5/24h/II/transition");
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60))).isEmpty();
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60.5))).isEmpty();   // 修约: 60
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60.51))).hasSize(1);
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60)))
+                .isEmpty();
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60.5)))
+                .isEmpty(); // 修约: 60
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2026, 3, 1), 24, 60.51)))
+                .hasSize(1);
     }
 
     @Test
     void fullGb3095Of2026LimitAppliesFrom2031() {
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2030, 12, 31), 24, 55))).isEmpty();
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2031, 1, 1), 24, 50))).isEmpty();
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2030, 12, 31), 24, 55)))
+                .isEmpty();
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2031, 1, 1), 24, 50)))
+                .isEmpty();
         assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2031, 1, 1), 24, 51)))
-                .extracting(b -> b.threshold().id()).containsExactly("GB3095-2026/PM2_5/24h/II");
+                .extracting(b -> b.threshold().id())
+                .containsExactly("GB3095-2026/PM2_5/24h/II");
     }
 
     @Test
@@ -101,25 +109,40 @@ class AirRulesTest {
     /** GB/T 8170 进舍规则 at a half: the kept digit goes to even, so 75.5 exceeds 75 while 150.5 and 4.05 do not. */
     @Test
     void aHalfRoundsToTheEvenDigitBeforeTheComparison() {
-        assertThat(evaluate(daily("PM2_5", "s1", DAY_2023, 24, 75.5))).singleElement()
+        assertThat(evaluate(daily("PM2_5", "s1", DAY_2023, 24, 75.5)))
+                .singleElement()
                 .satisfies(b -> assertThat(b.value()).isEqualTo(76.0));
         assertThat(evaluate(daily("PM2_5", "s1", DAY_2023, 24, 75.49))).isEmpty();
         assertThat(evaluate(daily("SO2", "s1", DAY_2023, 24, 150.5))).isEmpty();
         assertThat(evaluate(daily("CO", "s1", DAY_2023, 24, 4.05))).isEmpty();
-        assertThat(evaluate(daily("CO", "s1", DAY_2023, 24, 4.15))).singleElement()
+        assertThat(evaluate(daily("CO", "s1", DAY_2023, 24, 4.15)))
+                .singleElement()
                 .satisfies(b -> assertThat(b.value()).isEqualTo(4.2));
     }
 
     @Test
     void daysBeforeGb3095Of2012TookEffectAreNotJudged() {
-        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2015, 12, 31), 24, 300))).isEmpty();
+        assertThat(evaluate(daily("PM2_5", "s1", LocalDate.of(2015, 12, 31), 24, 300)))
+                .isEmpty();
     }
 
     // ---- daily AQI ----
 
     private static org.targetwatch.facts.AirDay airDay(String kind, int aqi) {
-        return new org.targetwatch.facts.AirDay("zd", kind, DAY_2023, java.util.Map.of(), java.util.Map.of(),
-                java.util.Map.of(), aqi, "x", List.of(), List.of(), true, List.of(7L), null);
+        return new org.targetwatch.facts.AirDay(
+                "zd",
+                kind,
+                DAY_2023,
+                java.util.Map.of(),
+                java.util.Map.of(),
+                java.util.Map.of(),
+                aqi,
+                "x",
+                List.of(),
+                List.of(),
+                true,
+                List.of(7L),
+                null);
     }
 
     @Test
@@ -137,13 +160,26 @@ class AirRulesTest {
     // ---- year to date ----
 
     private static org.targetwatch.facts.AirYearToDate ytd(String kind, double ratio, double best, double change) {
-        return new org.targetwatch.facts.AirYearToDate("zd", kind, 2023, LocalDate.of(2023, 6, 30), 100,
-                (int) ratio, ratio, 184, best, 40 + change, 70, 40, Double.NaN);
+        return new org.targetwatch.facts.AirYearToDate(
+                "zd",
+                kind,
+                2023,
+                LocalDate.of(2023, 6, 30),
+                100,
+                (int) ratio,
+                ratio,
+                184,
+                best,
+                40 + change,
+                70,
+                40,
+                Double.NaN);
     }
 
     @Test
     void goodDayRatioBelowEightySixPercentIsABreachAndEightySixIsNot() {
-        assertThat(rules(evaluate(ytd("district", 85.99, 95, -1)))).containsExactly("air.good-day-ratio-below-baseline");
+        assertThat(rules(evaluate(ytd("district", 85.99, 95, -1))))
+                .containsExactly("air.good-day-ratio-below-baseline");
         assertThat(rules(evaluate(ytd("district", 86, 95, -1)))).isEmpty();
         assertThat(rules(evaluate(ytd("district", 86.01, 95, -1)))).isEmpty();
     }
@@ -157,8 +193,7 @@ class AirRulesTest {
     void targetAtRiskWhenEvenAllRemainingGoodDaysCannotReachEightySix() {
         assertThat(rules(evaluate(ytd("district", 80, 85.99, -1))))
                 .containsExactlyInAnyOrder("air.good-day-ratio-below-baseline", "air.good-day-target-at-risk");
-        assertThat(rules(evaluate(ytd("district", 80, 86, -1))))
-                .containsExactly("air.good-day-ratio-below-baseline");
+        assertThat(rules(evaluate(ytd("district", 80, 86, -1)))).containsExactly("air.good-day-ratio-below-baseline");
     }
 
     @Test
@@ -179,10 +214,20 @@ class AirRulesTest {
         return annual(2023, ind, stat, v, true);
     }
 
-    private static org.targetwatch.facts.AnnualStatistic annual(int year, String ind, String stat, double v,
-                                                                boolean determined) {
-        return new org.targetwatch.facts.AnnualStatistic("zd", "district", year, ind, stat, v, 365,
-                java.util.Collections.nCopies(12, 30), determined, determined ? null : "x", null);
+    private static org.targetwatch.facts.AnnualStatistic annual(
+            int year, String ind, String stat, double v, boolean determined) {
+        return new org.targetwatch.facts.AnnualStatistic(
+                "zd",
+                "district",
+                year,
+                ind,
+                stat,
+                v,
+                365,
+                java.util.Collections.nCopies(12, 30),
+                determined,
+                determined ? null : "x",
+                null);
     }
 
     /**
@@ -190,9 +235,14 @@ class AirRulesTest {
      * rounding: below, at (a value that rounds to the limit, including a half that rounds to even) and above.
      */
     @ParameterizedTest(name = "{0} {1}: {2} attains, {3} attains, {4} exceeds")
-    @CsvSource({"SO2, annual-mean, 59.4, 60.5, 60.51", "NO2, annual-mean, 39.49, 40.4, 40.6",
-            "PM10, annual-mean, 69, 70.5, 71.5", "PM2_5, annual-mean, 34.5, 35.49, 35.5",
-            "CO, p95-24h, 3.94, 4.05, 4.06", "O3, p90-mda8, 159.49, 160.5, 161"})
+    @CsvSource({
+        "SO2, annual-mean, 59.4, 60.5, 60.51",
+        "NO2, annual-mean, 39.49, 40.4, 40.6",
+        "PM10, annual-mean, 69, 70.5, 71.5",
+        "PM2_5, annual-mean, 34.5, 35.49, 35.5",
+        "CO, p95-24h, 3.94, 4.05, 4.06",
+        "O3, p90-mda8, 159.49, 160.5, 161"
+    })
     void annualStatisticAboveGradeTwoIsABreach(String ind, String stat, double below, double at, double above) {
         assertThat(evaluate(annual(ind, stat, below, 365))).isEmpty();
         assertThat(evaluate(annual(ind, stat, at, 365))).isEmpty();
@@ -214,15 +264,16 @@ class AirRulesTest {
     @Test
     void percentileReadingBIsOffByDefault() {
         assertThat(evaluate(annual("PM2_5", "p95-24h", 90, 365))).isEmpty();
-        assertThat(org.targetwatch.support.Rules.real().thresholds().stream()
-                .filter(t -> t.id().endsWith("reading-b"))).hasSize(4)
+        assertThat(org.targetwatch.support.Rules.real().thresholds().stream().filter(t -> t.id().endsWith("reading-b")))
+                .hasSize(4)
                 .allSatisfy(t -> assertThat(t.enabled()).isFalse());
     }
 
     @Test
     void annualPm25LimitFollowsGb3095Of2026() {
         org.targetwatch.facts.AnnualStatistic y2026 = annual(2026, "PM2_5", "annual-mean", 31, true);
-        assertThat(evaluate(y2026)).extracting(b -> b.threshold().id())
+        assertThat(evaluate(y2026))
+                .extracting(b -> b.threshold().id())
                 .containsExactly("GB3095-2026/PM2_5/annual-mean/II/transition");
     }
 

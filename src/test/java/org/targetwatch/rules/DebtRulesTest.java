@@ -1,18 +1,17 @@
 package org.targetwatch.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Rules.evaluate;
+import static org.targetwatch.support.Rules.reading;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.facts.Breach;
 import org.targetwatch.facts.DebtQuotaCheck;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.facts.Subject;
-
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Rules.evaluate;
-import static org.targetwatch.support.Rules.reading;
 
 /** rules/debt.drl: 债务率 bands, new debt against its quota, village debt after its deadline. */
 class DebtRulesTest {
@@ -20,19 +19,23 @@ class DebtRulesTest {
 
     private static List<String> bands(double ratio) {
         return evaluate(reading("DEBT_RATIO", "zengdu", DAY, ratio, "%")).stream()
-                .map(b -> b.threshold().id()).sorted().toList();
+                .map(b -> b.threshold().id())
+                .sorted()
+                .toList();
     }
 
     @Test
     void debtRatioBreachesOnlyAboveOneHundredPercent() {
         assertThat(bands(99.9)).isEmpty();
         assertThat(bands(100)).isEmpty();
-        assertThat(evaluate(reading("DEBT_RATIO", "zengdu", DAY, 100.1, "%"))).singleElement().satisfies(b -> {
-            assertThat(b.rule()).isEqualTo("debt.ratio-over-warning-line");
-            assertThat(b.threshold().severity()).isEqualTo("warning");
-            assertThat(b.threshold().value()).isEqualTo(100);
-            assertThat(b.threshold().source()).contains("警戒线");
-        });
+        assertThat(evaluate(reading("DEBT_RATIO", "zengdu", DAY, 100.1, "%")))
+                .singleElement()
+                .satisfies(b -> {
+                    assertThat(b.rule()).isEqualTo("debt.ratio-over-warning-line");
+                    assertThat(b.threshold().severity()).isEqualTo("warning");
+                    assertThat(b.threshold().value()).isEqualTo(100);
+                    assertThat(b.threshold().source()).contains("警戒线");
+                });
     }
 
     /** Bands: > 100 warning; ≥ 120 yellow (major); ≥ 200 orange (major, PARTIAL); ≥ 300 red (critical, PARTIAL). */
@@ -45,7 +48,7 @@ class DebtRulesTest {
         assertThat(bands(299.9)).doesNotContain("RISK-BANDS/DEBT_RATIO/red");
         assertThat(bands(300)).contains("RISK-BANDS/DEBT_RATIO/red").hasSize(4);
         assertThat(org.targetwatch.support.Rules.real().thresholds().stream()
-                .filter(t -> t.id().startsWith("RISK-BANDS/")))
+                        .filter(t -> t.id().startsWith("RISK-BANDS/")))
                 .allSatisfy(t -> assertThat(t.status()).isEqualTo("PARTIAL"));
     }
 
@@ -57,8 +60,10 @@ class DebtRulesTest {
 
     @Test
     void newDebtAboveItsQuotaIsMajor() {
-        assertThat(evaluate(new DebtQuotaCheck("zengdu", 2023, DAY, 9.99, 10, List.of(1L, 2L)))).isEmpty();
-        assertThat(evaluate(new DebtQuotaCheck("zengdu", 2023, DAY, 10, 10, List.of(1L, 2L)))).isEmpty();
+        assertThat(evaluate(new DebtQuotaCheck("zengdu", 2023, DAY, 9.99, 10, List.of(1L, 2L))))
+                .isEmpty();
+        assertThat(evaluate(new DebtQuotaCheck("zengdu", 2023, DAY, 10, 10, List.of(1L, 2L))))
+                .isEmpty();
         List<Breach> over = evaluate(new DebtQuotaCheck("zengdu", 2023, DAY, 10.01, 10, List.of(1L, 2L)));
         assertThat(over).singleElement().satisfies(b -> {
             assertThat(b.rule()).isEqualTo("debt.new-debt-over-quota");

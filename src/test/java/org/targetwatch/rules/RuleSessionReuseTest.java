@@ -1,11 +1,6 @@
 package org.targetwatch.rules;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.targetwatch.bench.BenchFacts;
-import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.DailyStat;
-import org.targetwatch.support.Rules;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +8,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.targetwatch.bench.BenchFacts;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.DailyStat;
+import org.targetwatch.support.Rules;
 
 /**
  * RuleSet reuses primed Drools sessions between evaluations only where that gives the result of a new session.
@@ -41,11 +40,12 @@ class RuleSessionReuseTest {
                 long created = rs.sessionsCreated();
                 List<Breach> reused = rs.evaluate(batch);
                 if (previousWasSmall) {
-                    assertThat(rs.sessionsCreated()).as("the session of the small batch before is reused")
+                    assertThat(rs.sessionsCreated())
+                            .as("the session of the small batch before is reused")
                             .isEqualTo(created);
                     reusedAfterSmall++;
                 }
-                previousWasSmall = batch.size() <= 30;   // fewer facts than thresholds: the session goes back
+                previousWasSmall = batch.size() <= 30; // fewer facts than thresholds: the session goes back
                 assertThat(reused).isEqualTo(rs.evaluateInNewSession(batch));
                 breaches += reused.size();
             }
@@ -73,7 +73,8 @@ class RuleSessionReuseTest {
                 """.formatted(PM25_LIMIT));
         assertThat(rs.reusesSessions()).isFalse();
         for (int i = 0; i < 3; i++) {
-            assertThat(rs.evaluate(List.of(daily("SO2", 10)))).extracting(Breach::rule)
+            assertThat(rs.evaluate(List.of(daily("SO2", 10))))
+                    .extracting(Breach::rule)
                     .containsExactly("probe.no-pm25-day");
         }
         assertThat(rs.evaluate(List.of(daily("PM2_5", 10)))).isEmpty();
@@ -93,9 +94,11 @@ class RuleSessionReuseTest {
                 end
                 """.formatted(PM25_LIMIT));
         assertThat(rs.reusesSessions()).isTrue();
-        assertThat(rs.evaluate(List.of(daily("SO2", 2000)))).extracting(b -> b.threshold().id())
+        assertThat(rs.evaluate(List.of(daily("SO2", 2000))))
+                .extracting(b -> b.threshold().id())
                 .containsExactly("GB3095-2012/SO2/24h/II");
-        assertThat(rs.evaluate(List.of(daily("PM2_5", 80)))).extracting(b -> b.threshold().id())
+        assertThat(rs.evaluate(List.of(daily("PM2_5", 80))))
+                .extracting(b -> b.threshold().id())
                 .containsExactly(PM25_LIMIT);
     }
 

@@ -1,16 +1,15 @@
 package org.targetwatch.rules;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.targetwatch.support.Rules;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.targetwatch.support.Rules;
 
 /** Every DRL in rules/ compiles, carries its metadata, and build errors name file and line. */
 class RulesDirectoryTest {
@@ -22,8 +21,11 @@ class RulesDirectoryTest {
         try (Stream<Path> s = Files.list(Rules.DIR)) {
             drlFiles = s.filter(p -> p.toString().endsWith(".drl")).count();
         }
-        assertThat(rs.rules()).extracting(RuleInfo::file).hasSameSizeAs(rs.rules())
-                .doesNotContain("?").containsAll(java.util.List.of("air.drl", "water.drl", "debt.drl", "safety.drl"));
+        assertThat(rs.rules())
+                .extracting(RuleInfo::file)
+                .hasSameSizeAs(rs.rules())
+                .doesNotContain("?")
+                .containsAll(java.util.List.of("air.drl", "water.drl", "debt.drl", "safety.drl"));
         assertThat(rs.rules().stream().map(RuleInfo::file).distinct().count()).isEqualTo(drlFiles);
         for (RuleInfo r : rs.rules()) {
             assertThat(r.category()).as(r.name()).isIn("air", "water", "debt", "safety", "target");
@@ -56,13 +58,12 @@ class RulesDirectoryTest {
                 then
                 end
                 """);
-        assertThatThrownBy(() -> RuleSet.build(dir))
-                .isInstanceOfSatisfying(RuleBuildException.class, e -> {
-                    assertThat(e.problems()).isNotEmpty();
-                    assertThat(e.problems().get(0).file()).isEqualTo("broken.drl");
-                    assertThat(e.problems().get(0).line()).isEqualTo(6);
-                    assertThat(e.getMessage()).contains("broken.drl:6");
-                });
+        assertThatThrownBy(() -> RuleSet.build(dir)).isInstanceOfSatisfying(RuleBuildException.class, e -> {
+            assertThat(e.problems()).isNotEmpty();
+            assertThat(e.problems().get(0).file()).isEqualTo("broken.drl");
+            assertThat(e.problems().get(0).line()).isEqualTo(6);
+            assertThat(e.getMessage()).contains("broken.drl:6");
+        });
     }
 
     /** README, "Adding a rule": package org.targetwatch.rules.<domain>, and every rule carries its metadata. */
@@ -99,13 +100,20 @@ class RulesDirectoryTest {
                 end
                 """);
         assertThatThrownBy(() -> RuleSet.build(dir))
-                .isInstanceOfSatisfying(RuleBuildException.class, e -> assertThat(e.problems())
-                        .extracting(p -> p.file() + ":" + p.line())
-                        .containsExactlyInAnyOrder("foreign.drl:2", "bare.drl:4", "bare.drl:10"));
+                .isInstanceOfSatisfying(
+                        RuleBuildException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(p -> p.file() + ":" + p.line())
+                                .containsExactlyInAnyOrder("foreign.drl:2", "bare.drl:4", "bare.drl:10"));
         Files.delete(dir.resolve("foreign.drl"));
-        assertThatThrownBy(() -> RuleSet.build(dir)).isInstanceOfSatisfying(RuleBuildException.class,
-                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p.message())
-                        .contains("bare.no-metadata").contains("@category").contains("@source")));
+        assertThatThrownBy(() -> RuleSet.build(dir))
+                .isInstanceOfSatisfying(
+                        RuleBuildException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(p -> assertThat(p.message())
+                                        .contains("bare.no-metadata")
+                                        .contains("@category")
+                                        .contains("@source")));
     }
 
     /**
@@ -116,9 +124,11 @@ class RulesDirectoryTest {
     void consequenceErrorsNameTheirOwnLine() throws IOException {
         java.util.Map<String, byte[]> real = RuleSet.read(Rules.DIR);
         int checked = 0;
-        for (String file : real.keySet().stream().filter(f -> f.endsWith(".drl")).toList()) {
+        for (String file :
+                real.keySet().stream().filter(f -> f.endsWith(".drl")).toList()) {
             java.util.List<String> lines = new String(real.get(file), java.nio.charset.StandardCharsets.UTF_8)
-                    .lines().toList();
+                    .lines()
+                    .toList();
             boolean inConsequence = false;
             for (int n = 1; n <= lines.size(); n++) {
                 String l = lines.get(n - 1).strip();
@@ -137,10 +147,14 @@ class RulesDirectoryTest {
                 java.util.Map<String, byte[]> files = new java.util.TreeMap<>(real);
                 files.put(file, String.join("\n", broken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 int line = n;
-                assertThatThrownBy(() -> RuleSet.build(files, Rules.DIR)).as(file + ":" + n)
-                        .isInstanceOfSatisfying(RuleBuildException.class, e -> assertThat(e.problems())
-                                .as(file + ":" + line).extracting(p -> p.file() + ":" + p.line())
-                                .contains(file + ":" + line));
+                assertThatThrownBy(() -> RuleSet.build(files, Rules.DIR))
+                        .as(file + ":" + n)
+                        .isInstanceOfSatisfying(
+                                RuleBuildException.class,
+                                e -> assertThat(e.problems())
+                                        .as(file + ":" + line)
+                                        .extracting(p -> p.file() + ":" + p.line())
+                                        .contains(file + ":" + line));
                 checked++;
             }
         }
@@ -156,14 +170,18 @@ class RulesDirectoryTest {
     void constraintAndKeywordErrorsNameTheBrokenLine() throws IOException {
         java.util.Map<String, byte[]> real = RuleSet.read(Rules.DIR);
         java.util.List<String> lines = new String(real.get("air.drl"), java.nio.charset.StandardCharsets.UTF_8)
-                .lines().toList();
+                .lines()
+                .toList();
         String[][] cases = {
-                {"indicator == $d.indicator,", "indicator == $d.indicatr,"},   // second line of a pattern
-                {"inForceOn($d.date, $d.standardFrom), test($d.count))",
-                    "inForceOn($d.dat, $d.standardFrom), test($d.count))"},
-                {"rule \"air.heavy-pollution-day\"", "rul \"air.heavy-pollution-day\""},
-                {"$d : DailyStat()", "$d : DailyStt()"},
-                {"$d : AirDay(hasAqi)", "$d : AirDay(hasAqii)"}};
+            {"indicator == $d.indicator,", "indicator == $d.indicatr,"}, // second line of a pattern
+            {
+                "inForceOn($d.date, $d.standardFrom), test($d.count))",
+                "inForceOn($d.dat, $d.standardFrom), test($d.count))"
+            },
+            {"rule \"air.heavy-pollution-day\"", "rul \"air.heavy-pollution-day\""},
+            {"$d : DailyStat()", "$d : DailyStt()"},
+            {"$d : AirDay(hasAqi)", "$d : AirDay(hasAqii)"}
+        };
         for (String[] c : cases) {
             int n = 0;
             for (int i = 0; i < lines.size() && n == 0; i++) {
@@ -177,9 +195,13 @@ class RulesDirectoryTest {
             java.util.Map<String, byte[]> files = new java.util.TreeMap<>(real);
             files.put("air.drl", String.join("\n", broken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             int line = n;
-            assertThatThrownBy(() -> RuleSet.build(files, Rules.DIR)).isInstanceOfSatisfying(RuleBuildException.class,
-                    e -> assertThat(e.problems().get(0).file() + ":" + e.problems().get(0).line()).as(c[1])
-                            .isEqualTo("air.drl:" + line));
+            assertThatThrownBy(() -> RuleSet.build(files, Rules.DIR))
+                    .isInstanceOfSatisfying(
+                            RuleBuildException.class,
+                            e -> assertThat(e.problems().get(0).file() + ":"
+                                            + e.problems().get(0).line())
+                                    .as(c[1])
+                                    .isEqualTo("air.drl:" + line));
         }
     }
 
@@ -188,13 +210,12 @@ class RulesDirectoryTest {
         Rules.copyTo(dir);
         String text = Files.readString(dir.resolve("thresholds.json"));
         Files.writeString(dir.resolve("thresholds.json"), text.replaceFirst("\"op\": \">\"", "\"op\": \"~\""));
-        assertThatThrownBy(() -> RuleSet.build(dir))
-                .isInstanceOfSatisfying(RuleBuildException.class, e -> {
-                    assertThat(e.problems()).singleElement().satisfies(p -> {
-                        assertThat(p.file()).isEqualTo("thresholds.json");
-                        assertThat(p.message()).startsWith("thresholds[0].op:");
-                    });
-                });
+        assertThatThrownBy(() -> RuleSet.build(dir)).isInstanceOfSatisfying(RuleBuildException.class, e -> {
+            assertThat(e.problems()).singleElement().satisfies(p -> {
+                assertThat(p.file()).isEqualTo("thresholds.json");
+                assertThat(p.message()).startsWith("thresholds[0].op:");
+            });
+        });
     }
 
     /** A wrong type or an unknown field in a data table names the entry and field (the JSON Schema's check). */
@@ -202,17 +223,25 @@ class RulesDirectoryTest {
     void wrongTypesInDataTablesNameTheEntryAndField(@TempDir Path dir) throws IOException {
         Rules.copyTo(dir);
         String text = Files.readString(dir.resolve("thresholds.json"));
-        Files.writeString(dir.resolve("thresholds.json"), text.replaceFirst("\"value\": 75,", "\"value\": \"75\",")
-                .replaceFirst("\"unit\": \"hours\",", "\"unit\": \"hours\", \"unti\": \"typo\","));
+        Files.writeString(
+                dir.resolve("thresholds.json"),
+                text.replaceFirst("\"value\": 75,", "\"value\": \"75\",")
+                        .replaceFirst("\"unit\": \"hours\",", "\"unit\": \"hours\", \"unti\": \"typo\","));
         String targets = Files.readString(dir.resolve("targets.json"));
         Files.writeString(dir.resolve("targets.json"), targets.replaceFirst("\"year\": 2023", "\"year\": \"2023\""));
         assertThatThrownBy(() -> RuleSet.build(dir)).isInstanceOfSatisfying(RuleBuildException.class, e -> {
-            assertThat(e.problems()).extracting(p -> p.file() + " " + p.message())
-                    .anySatisfy(m -> assertThat(m).startsWith("thresholds.json thresholds[0].value:")
-                            .contains("string").contains("number"))
-                    .anySatisfy(m -> assertThat(m).startsWith("thresholds.json thresholds[1]").contains("unti"))
+            assertThat(e.problems())
+                    .extracting(p -> p.file() + " " + p.message())
+                    .anySatisfy(m -> assertThat(m)
+                            .startsWith("thresholds.json thresholds[0].value:")
+                            .contains("string")
+                            .contains("number"))
+                    .anySatisfy(m -> assertThat(m)
+                            .startsWith("thresholds.json thresholds[1]")
+                            .contains("unti"))
                     .anySatisfy(m -> assertThat(m).startsWith("targets.json year:"))
-                    .noneSatisfy(m -> assertThat(m).contains("ClassCastException").contains("cannot be cast"));
+                    .noneSatisfy(
+                            m -> assertThat(m).contains("ClassCastException").contains("cannot be cast"));
         });
     }
 

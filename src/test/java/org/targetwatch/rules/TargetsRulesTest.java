@@ -1,12 +1,8 @@
 package org.targetwatch.rules;
 
-import org.targetwatch.domain.targets.TargetsDomain;
-import org.junit.jupiter.api.Test;
-import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.Reading;
-import org.targetwatch.facts.TargetProgress;
-import org.targetwatch.config.IndicatorCatalog;
-import org.targetwatch.support.Rules;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.targetwatch.support.Rules.evaluate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +11,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.targetwatch.support.Rules.evaluate;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.config.IndicatorCatalog;
+import org.targetwatch.domain.targets.TargetsDomain;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.facts.TargetProgress;
+import org.targetwatch.support.Rules;
 
 /** rules/targets.drl with rules/targets.json: pace, projection, year end, bottom lines, year-on-year falls. */
 class TargetsRulesTest {
@@ -27,11 +26,15 @@ class TargetsRulesTest {
     private static final Path REPORT = Path.of("docs/reference/zengdu-2023-work-report.txt");
 
     private static TargetProgress progress(String targetId, LocalDate day, double value, double previous) {
-        TargetDefinition def = Rules.real().targets().stream().filter(t -> t.id().equals(targetId)).findFirst()
+        TargetDefinition def = Rules.real().targets().stream()
+                .filter(t -> t.id().equals(targetId))
+                .findFirst()
                 .orElseThrow();
         Reading r = Rules.reading(def.indicator(), "zengdu", day, value, def.unit());
-        return TargetsDomain.progress(def, new Reading(r.id(), r.indicator(), r.subject(), r.observedAt(), day, value,
-                r.unit(), 1), previous);
+        return TargetsDomain.progress(
+                def,
+                new Reading(r.id(), r.indicator(), r.subject(), r.observedAt(), day, value, r.unit(), 1),
+                previous);
     }
 
     private static List<String> fired(TargetProgress p) {
@@ -48,8 +51,10 @@ class TargetsRulesTest {
             ids.add(m.group(1));
         }
         assertThat(ids).hasSizeGreaterThan(80);
-        assertThat(Rules.real().targets().stream().map(TargetDefinition::id)
-                .filter(id -> id.startsWith("T")).collect(Collectors.toList()))
+        assertThat(Rules.real().targets().stream()
+                        .map(TargetDefinition::id)
+                        .filter(id -> id.startsWith("T"))
+                        .collect(Collectors.toList()))
                 .containsExactlyInAnyOrderElementsOf(ids);
         assertThat(Rules.real().targets()).allSatisfy(t -> {
             if (t.indicator() == null) {
@@ -72,26 +77,31 @@ class TargetsRulesTest {
     @Test
     void everyCheckableTargetHasACatalogIndicatorWithItsUnit() {
         IndicatorCatalog catalog = IndicatorCatalog.load(Path.of("config/indicators.json"));
-        assertThat(Rules.real().targets().stream().filter(t -> t.indicator() != null)).allSatisfy(t -> {
-            assertThat(catalog.find(t.indicator())).as(t.id()).isPresent();
-            assertThat(catalog.find(t.indicator()).get().unit()).as(t.id()).isEqualTo(t.unit());
-            if (t.indicator().startsWith("TARGET_")) {
-                assertThat(catalog.find(t.indicator()).get().category()).isEqualTo("target");
-            }
-        });
+        assertThat(Rules.real().targets().stream().filter(t -> t.indicator() != null))
+                .allSatisfy(t -> {
+                    assertThat(catalog.find(t.indicator())).as(t.id()).isPresent();
+                    assertThat(catalog.find(t.indicator()).get().unit())
+                            .as(t.id())
+                            .isEqualTo(t.unit());
+                    if (t.indicator().startsWith("TARGET_")) {
+                        assertThat(catalog.find(t.indicator()).get().category()).isEqualTo("target");
+                    }
+                });
     }
 
     /** T62 「新增城镇就业4500人以上」: cumulative, linear pace. 30 June 2023 is day 181 of 365. */
     @Test
     void cumulativeTargetBehindPaceBelowTheProRataValue() {
         LocalDate june30 = LocalDate.of(2023, 6, 30);
-        double due = 4500 * 181.0 / 365;   // 2231.5
+        double due = 4500 * 181.0 / 365; // 2231.5
         assertThat(fired(progress("T62", june30, 2231, Double.NaN))).contains("target.behind-pace");
         assertThat(fired(progress("T62", june30, 2232, Double.NaN))).doesNotContain("target.behind-pace");
-        assertThat(evaluate(progress("T62", june30, 2000, Double.NaN))).filteredOn(b -> b.rule().equals("target.behind-pace"))
-                .singleElement().satisfies(b -> {
+        assertThat(evaluate(progress("T62", june30, 2000, Double.NaN)))
+                .filteredOn(b -> b.rule().equals("target.behind-pace"))
+                .singleElement()
+                .satisfies(b -> {
                     assertThat(b.threshold().value()).isEqualTo(due);
-                    assertThat(b.threshold().severity()).isEqualTo("info");    // plain directive
+                    assertThat(b.threshold().severity()).isEqualTo("info"); // plain directive
                     assertThat(b.threshold().source()).contains("新增城镇就业4500人以上");
                     assertThat(b.period()).isEqualTo("2023");
                 });
@@ -105,7 +115,8 @@ class TargetsRulesTest {
         assertThat(fired(progress("T62", june30, 2232, Double.NaN))).isEmpty();
         assertThat(evaluate(progress("T62", june30, 1000, Double.NaN)))
                 .filteredOn(b -> b.rule().equals("target.at-risk"))
-                .singleElement().satisfies(b -> assertThat(b.threshold().severity()).isEqualTo("warning"));
+                .singleElement()
+                .satisfies(b -> assertThat(b.threshold().severity()).isEqualTo("warning"));
     }
 
     @Test
@@ -151,9 +162,12 @@ class TargetsRulesTest {
     /** T47b grain output follows its seasonal profile: nothing is due before the summer harvest. */
     @Test
     void seasonalProfileSetsThePace() {
-        assertThat(fired(progress("T47b", LocalDate.of(2023, 5, 31), 0, Double.NaN))).isEmpty();
-        assertThat(fired(progress("T47b", LocalDate.of(2023, 6, 30), 6.74, Double.NaN))).contains("target.behind-pace");
-        assertThat(fired(progress("T47b", LocalDate.of(2023, 6, 30), 6.75, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T47b", LocalDate.of(2023, 5, 31), 0, Double.NaN)))
+                .isEmpty();
+        assertThat(fired(progress("T47b", LocalDate.of(2023, 6, 30), 6.74, Double.NaN)))
+                .contains("target.behind-pace");
+        assertThat(fired(progress("T47b", LocalDate.of(2023, 6, 30), 6.75, Double.NaN)))
+                .isEmpty();
     }
 
     @Test
@@ -169,9 +183,12 @@ class TargetsRulesTest {
 
     @Test
     void doneTargetIsMissedWhenNotDoneAtYearEnd() {
-        assertThat(fired(progress("T40", LocalDate.of(2023, 6, 30), 0, Double.NaN))).isEmpty();
-        assertThat(fired(progress("T40", LocalDate.of(2023, 12, 31), 0, Double.NaN))).containsExactly("target.missed");
-        assertThat(fired(progress("T40", LocalDate.of(2023, 12, 31), 1, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T40", LocalDate.of(2023, 6, 30), 0, Double.NaN)))
+                .isEmpty();
+        assertThat(fired(progress("T40", LocalDate.of(2023, 12, 31), 0, Double.NaN)))
+                .containsExactly("target.missed");
+        assertThat(fired(progress("T40", LocalDate.of(2023, 12, 31), 1, Double.NaN)))
+                .isEmpty();
     }
 
     /** T74 「有效化解存量债务」: stock debt must be below the same date a year earlier. */
@@ -186,16 +203,20 @@ class TargetsRulesTest {
 
     @Test
     void targetsApplyOnlyToTheReportYear() {
-        assertThat(fired(progress("T62", LocalDate.of(2024, 12, 31), 0, Double.NaN))).isEmpty();
+        assertThat(fired(progress("T62", LocalDate.of(2024, 12, 31), 0, Double.NaN)))
+                .isEmpty();
     }
 
     /** Issue 13 item 15: S01/S02 quote 2022 results; they are baselines, every report commitment a target. */
     @Test
     void quoted2022ResultsAreBaselinesNotTargets() {
         List<TargetDefinition> all = Rules.real().targets();
-        assertThat(all).filteredOn(t -> t.id().startsWith("S0")).hasSize(2)
+        assertThat(all)
+                .filteredOn(t -> t.id().startsWith("S0"))
+                .hasSize(2)
                 .allSatisfy(t -> assertThat(t.toJson().getString("role")).isEqualTo("baseline"));
-        assertThat(all).filteredOn(t -> t.id().startsWith("T"))
+        assertThat(all)
+                .filteredOn(t -> t.id().startsWith("T"))
                 .allSatisfy(t -> assertThat(t.role()).isEqualTo("target"));
     }
 
@@ -217,8 +238,8 @@ class TargetsRulesTest {
         LocalDate june30 = LocalDate.of(2023, 6, 30);
         java.util.function.DoubleFunction<org.targetwatch.facts.IncomeInStep> urban = income ->
                 new org.targetwatch.facts.IncomeInStep("zd", "TARGET_T06_URBAN", june30, income, 7.1, List.of());
-        assertThat(evaluate(urban.apply(6.2))).isEmpty();     // 0.9 points below
-        assertThat(evaluate(urban.apply(6.1))).isEmpty();             // exactly 1 point below: still in step
+        assertThat(evaluate(urban.apply(6.2))).isEmpty(); // 0.9 points below
+        assertThat(evaluate(urban.apply(6.1))).isEmpty(); // exactly 1 point below: still in step
         assertThat(evaluate(urban.apply(6.0))).singleElement().satisfies(b -> {
             assertThat(b.rule()).isEqualTo("target.income-not-in-step-with-gdp");
             assertThat(b.indicator()).isEqualTo("TARGET_T06_URBAN");
@@ -226,8 +247,9 @@ class TargetsRulesTest {
             assertThat(b.threshold().status()).isEqualTo("UNCONFIRMED");
         });
         // a fast-growing economy: 6% income growth that a fixed 6% target would pass lags 8% GDP growth
-        assertThat(evaluate(new org.targetwatch.facts.IncomeInStep("zd", "TARGET_T06_RURAL", june30, 6.0, 8.0,
-                List.of()))).hasSize(1);
+        assertThat(evaluate(
+                        new org.targetwatch.facts.IncomeInStep("zd", "TARGET_T06_RURAL", june30, 6.0, 8.0, List.of())))
+                .hasSize(1);
     }
 
     /**
@@ -254,16 +276,28 @@ class TargetsRulesTest {
                 assertThat(t.phrase()).contains(item);
             });
         }
-        for (String phrase : List.of("「完成经济开发区管理体制改革」", "「完成氵厥水河东岸生态环境提升工程建设」",
-                "「完成乡镇垃圾分类收集转运一体化项目建设」", "「完成美丽乡村示范村、整治村建设任务」", "「完成服务类社会救助试点建设」")) {
-            assertThat(all).as(phrase).filteredOn(t -> t.phrase().equals(phrase)).singleElement()
+        for (String phrase : List.of(
+                "「完成经济开发区管理体制改革」",
+                "「完成氵厥水河东岸生态环境提升工程建设」",
+                "「完成乡镇垃圾分类收集转运一体化项目建设」",
+                "「完成美丽乡村示范村、整治村建设任务」",
+                "「完成服务类社会救助试点建设」")) {
+            assertThat(all)
+                    .as(phrase)
+                    .filteredOn(t -> t.phrase().equals(phrase))
+                    .singleElement()
                     .satisfies(t -> assertThat(t.mode()).isEqualTo("milestone"));
         }
         // T69 keeps the 60 village cemeteries; its 万安生态陵园 is milestone M07
-        TargetDefinition wanan = all.stream().filter(t -> t.item().equals("万安生态陵园")).findFirst().orElseThrow();
+        TargetDefinition wanan =
+                all.stream().filter(t -> t.item().equals("万安生态陵园")).findFirst().orElseThrow();
         assertThat(wanan.partOf()).isEqualTo("T69");
-        assertThat(wanan.phrase()).isEqualTo(all.stream().filter(t -> t.id().equals("T69")).findFirst()
-                .orElseThrow().phrase());
+        assertThat(wanan.phrase())
+                .isEqualTo(all.stream()
+                        .filter(t -> t.id().equals("T69"))
+                        .findFirst()
+                        .orElseThrow()
+                        .phrase());
     }
 
     /** A completion-share milestone is held to its schedule, 1 January to its due date, 31 December. */
@@ -271,21 +305,25 @@ class TargetsRulesTest {
     void milestoneShareIsBehindScheduleBelowItsElapsedShare() {
         // 2 July 2023 is day 183 of 365: 50.14% of the 氵厥水河东岸 project is due
         LocalDate july2 = LocalDate.of(2023, 7, 2);
-        assertThat(evaluate(progress("M02", july2, 50.1, Double.NaN))).singleElement().satisfies(b -> {
-            assertThat(b.rule()).isEqualTo("target.behind-pace");
-            assertThat(b.threshold().severity()).isEqualTo("info");
-            assertThat(b.threshold().status()).isEqualTo("UNCONFIRMED");
-            assertThat(b.threshold().source()).contains("「完成氵厥水河东岸生态环境提升工程建设」");
-        });
+        assertThat(evaluate(progress("M02", july2, 50.1, Double.NaN)))
+                .singleElement()
+                .satisfies(b -> {
+                    assertThat(b.rule()).isEqualTo("target.behind-pace");
+                    assertThat(b.threshold().severity()).isEqualTo("info");
+                    assertThat(b.threshold().status()).isEqualTo("UNCONFIRMED");
+                    assertThat(b.threshold().source()).contains("「完成氵厥水河东岸生态环境提升工程建设」");
+                });
         assertThat(fired(progress("M02", july2, 50.2, Double.NaN))).isEmpty();
         // on the due date the schedule no longer matters: below 100% is missed, a plain directive's warning
         LocalDate dec31 = LocalDate.of(2023, 12, 31);
-        assertThat(evaluate(progress("M02", dec31, 99.9, Double.NaN))).singleElement().satisfies(b -> {
-            assertThat(b.rule()).isEqualTo("target.missed");
-            assertThat(b.threshold().severity()).isEqualTo("warning");
-            assertThat(b.threshold().status()).isEqualTo("CONFIRMED");
-            assertThat(b.note()).contains("2023-12-31 到期");
-        });
+        assertThat(evaluate(progress("M02", dec31, 99.9, Double.NaN)))
+                .singleElement()
+                .satisfies(b -> {
+                    assertThat(b.rule()).isEqualTo("target.missed");
+                    assertThat(b.threshold().severity()).isEqualTo("warning");
+                    assertThat(b.threshold().status()).isEqualTo("CONFIRMED");
+                    assertThat(b.note()).contains("2023-12-31 到期");
+                });
         assertThat(fired(progress("M02", dec31, 100, Double.NaN))).isEmpty();
         assertThat(fired(progress("M07", dec31, 80, Double.NaN))).containsExactly("target.missed");
     }
@@ -293,9 +331,12 @@ class TargetsRulesTest {
     /** A done / not-done milestone has nothing due before its due date and is missed on it unless done. */
     @Test
     void doneMilestoneIsJudgedOnItsDueDate() {
-        assertThat(fired(progress("M01", LocalDate.of(2023, 11, 30), 0, Double.NaN))).isEmpty();
-        assertThat(fired(progress("M06", LocalDate.of(2023, 12, 31), 0, Double.NaN))).containsExactly("target.missed");
-        assertThat(fired(progress("M06", LocalDate.of(2023, 12, 31), 1, Double.NaN))).isEmpty();
+        assertThat(fired(progress("M01", LocalDate.of(2023, 11, 30), 0, Double.NaN)))
+                .isEmpty();
+        assertThat(fired(progress("M06", LocalDate.of(2023, 12, 31), 0, Double.NaN)))
+                .containsExactly("target.missed");
+        assertThat(fired(progress("M06", LocalDate.of(2023, 12, 31), 1, Double.NaN)))
+                .isEmpty();
     }
 
     /**
@@ -305,9 +346,14 @@ class TargetsRulesTest {
     @Test
     void milestoneDueDateAndWordingSetScheduleJudgementAndSeverity(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        RuleSet rs = rulesWith(dir, "M02", o -> o.put("start", "2023-06-01").put("due", "2023-06-30")
-                .put("strength", "确保"));
-        TargetDefinition def = rs.targets().stream().filter(t -> t.id().equals("M02")).findFirst().orElseThrow();
+        RuleSet rs = rulesWith(
+                dir,
+                "M02",
+                o -> o.put("start", "2023-06-01").put("due", "2023-06-30").put("strength", "确保"));
+        TargetDefinition def = rs.targets().stream()
+                .filter(t -> t.id().equals("M02"))
+                .findFirst()
+                .orElseThrow();
         java.util.function.BiFunction<LocalDate, Double, List<Breach>> at = (day, value) -> {
             Reading r = Rules.reading(def.indicator(), "zengdu", day, value, def.unit());
             return rs.evaluateInNewSession(List.of(TargetsDomain.progress(def, r, Double.NaN)));
@@ -323,7 +369,8 @@ class TargetsRulesTest {
         // nothing is due before the start
         assertThat(at.apply(LocalDate.of(2023, 5, 20), 0.0)).isEmpty();
         // the day before the due date it is behind schedule, on the due date and after it missed
-        assertThat(at.apply(LocalDate.of(2023, 6, 29), 95.0)).extracting(Breach::rule)
+        assertThat(at.apply(LocalDate.of(2023, 6, 29), 95.0))
+                .extracting(Breach::rule)
                 .containsExactly("target.behind-pace");
         for (LocalDate day : List.of(LocalDate.of(2023, 6, 30), LocalDate.of(2023, 9, 30))) {
             assertThat(at.apply(day, 99.9)).as(day.toString()).singleElement().satisfies(b -> {
@@ -336,21 +383,22 @@ class TargetsRulesTest {
     }
 
     @Test
-    void milestoneEntriesAreCheckedWithTheirIndexAndField(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
-        record Case(java.util.function.UnaryOperator<io.vertx.core.json.JsonObject> edit, String message) {
-        }
+    void milestoneEntriesAreCheckedWithTheirIndexAndField(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        record Case(java.util.function.UnaryOperator<io.vertx.core.json.JsonObject> edit, String message) {}
         for (Case c : List.of(
                 new Case(o -> o.put("due", "2024-03-31"), "due 2024-03-31 must be within 2023-01-01..2023-12-31"),
-                new Case(o -> o.put("start", "2023-07-01").put("due", "2023-06-30"),
+                new Case(
+                        o -> o.put("start", "2023-07-01").put("due", "2023-06-30"),
                         "due 2023-06-30 must be within 2023-07-01..2023-12-31"),
                 new Case(o -> o.put("due", "31.12.2023"), "due"),
                 new Case(o -> o.put("measure", "percent"), "measure"),
                 new Case(o -> o.put("item", "东岸公园"), "item '东岸公园' is not part of the phrase"))) {
             Path d = Files.createTempDirectory(dir, "rules");
-            assertThatThrownBy(() -> rulesWith(d, "M02", c.edit())).as(c.message())
-                    .isInstanceOfSatisfying(RuleBuildException.class, e -> assertThat(e.problems())
-                            .anySatisfy(p -> {
+            assertThatThrownBy(() -> rulesWith(d, "M02", c.edit()))
+                    .as(c.message())
+                    .isInstanceOfSatisfying(
+                            RuleBuildException.class,
+                            e -> assertThat(e.problems()).anySatisfy(p -> {
                                 assertThat(p.file()).isEqualTo("targets.json");
                                 assertThat(p.message()).contains("targets[").contains(c.message());
                             }));
@@ -358,12 +406,16 @@ class TargetsRulesTest {
     }
 
     /** A copy of rules/ in {@code dir} whose target {@code id} is changed by {@code edit}, built. */
-    private static RuleSet rulesWith(Path dir, String id, java.util.function.UnaryOperator<io.vertx.core.json.JsonObject> edit)
+    private static RuleSet rulesWith(
+            Path dir, String id, java.util.function.UnaryOperator<io.vertx.core.json.JsonObject> edit)
             throws Exception {
         Rules.copyTo(dir);
-        io.vertx.core.json.JsonObject root = new io.vertx.core.json.JsonObject(Files.readString(dir.resolve("targets.json")));
-        root.getJsonArray("targets").stream().map(io.vertx.core.json.JsonObject.class::cast)
-                .filter(o -> o.getString("id").equals(id)).forEach(edit::apply);
+        io.vertx.core.json.JsonObject root =
+                new io.vertx.core.json.JsonObject(Files.readString(dir.resolve("targets.json")));
+        root.getJsonArray("targets").stream()
+                .map(io.vertx.core.json.JsonObject.class::cast)
+                .filter(o -> o.getString("id").equals(id))
+                .forEach(edit::apply);
         Files.writeString(dir.resolve("targets.json"), root.encodePrettily());
         return RuleSet.build(dir);
     }

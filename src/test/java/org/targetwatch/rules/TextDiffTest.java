@@ -1,11 +1,10 @@
 package org.targetwatch.rules;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Ruleset diffs: unified hunks with their context, for files of any size. */
 class TextDiffTest {

@@ -1,18 +1,17 @@
 package org.targetwatch.store;
 
-import org.targetwatch.domain.air.AirStore;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.targetwatch.support.TestDatabase;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.domain.air.AirStore;
+import org.targetwatch.support.TestDatabase;
 
 /**
  * The plans of the ingest hot path's lookups stay bounded by what they return, not by a subject's history: checked
@@ -26,8 +25,13 @@ class HotQueryPlansTest {
     static void fill() throws SQLException {
         String url = TestDatabase.newDatabaseUrl();
         jdbc = "jdbc:" + url.replace("postgres@", "");
-        Flyway.configure().dataSource(jdbc, "postgres", "").locations("classpath:db/migration").load().migrate();
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+        Flyway.configure()
+                .dataSource(jdbc, "postgres", "")
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute("""
                     INSERT INTO readings (indicator, subject, observed_at, value, unit, revision)
                     SELECT (ARRAY['PM2_5','PM10','SO2','NO2','CO','O3'])[1 + g % 6], 'hq-' || (g / 6 % 20),
@@ -55,7 +59,8 @@ class HotQueryPlansTest {
     }
 
     private static String genericPlan(String sql, String types, String args) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute("SET plan_cache_mode = force_generic_plan");
             s.execute("PREPARE q(" + types + ") AS " + sql);
             StringBuilder plan = new StringBuilder();
@@ -70,10 +75,13 @@ class HotQueryPlansTest {
 
     @Test
     void hourlyValuesOfAStationDayAreOneKeyRangePerIndicator() throws SQLException {
-        String plan = genericPlan(AirStore.HOURLY, "text[], date[], text[]",
+        String plan = genericPlan(
+                AirStore.HOURLY,
+                "text[], date[], text[]",
                 "'{hq-1,hq-2}', '{2024-02-01,2024-02-01}', '{PM2_5,PM10,SO2,NO2,CO,O3}'");
         assertThat(plan).doesNotContain("Seq Scan on readings");
-        assertThat(plan).contains("readings_key")
+        assertThat(plan)
+                .contains("readings_key")
                 .contains("(subject = k.subject) AND (indicator = i.indicator) AND (observed_at >=");
     }
 
@@ -86,24 +94,34 @@ class HotQueryPlansTest {
         Filters.Query alerts = AlertStore.listQuery("resolved", null, "hq-1", 100);
         assertThat(alerts.sql()).doesNotContain("IS NULL");
         assertThat(genericPlan(alerts.sql(), "text, text, int", "'resolved', 'hq-1', 100"))
-                .contains("alerts_subject").doesNotContain("Seq Scan");
-        Filters.Query day = ReadingStore.listQuery(new ReadingStore.Filter(null, "hq-1",
-                java.time.Instant.parse("2024-01-02T00:00:00Z"), java.time.Instant.parse("2024-01-03T00:00:00Z"),
-                100, false));
-        assertThat(genericPlan(day.sql(), "text, timestamptz, timestamptz, int",
-                "'hq-1', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z', 100"))
-                .contains("readings_key").doesNotContain("Seq Scan");
+                .contains("alerts_subject")
+                .doesNotContain("Seq Scan");
+        Filters.Query day = ReadingStore.listQuery(new ReadingStore.Filter(
+                null,
+                "hq-1",
+                java.time.Instant.parse("2024-01-02T00:00:00Z"),
+                java.time.Instant.parse("2024-01-03T00:00:00Z"),
+                100,
+                false));
+        assertThat(genericPlan(
+                        day.sql(),
+                        "text, timestamptz, timestamptz, int",
+                        "'hq-1', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z', 100"))
+                .contains("readings_key")
+                .doesNotContain("Seq Scan");
         Filters.Query indicator = ReadingStore.listQuery(new ReadingStore.Filter("PM10", null, null, null, 100, true));
         assertThat(genericPlan(indicator.sql(), "text, int", "'PM10', 100"))
-                .contains("readings_indicator_time").doesNotContain("Seq Scan");
-        assertThat(ReadingStore.listQuery(new ReadingStore.Filter(null, null, null, null, 100, true)).sql())
+                .contains("readings_indicator_time")
+                .doesNotContain("Seq Scan");
+        assertThat(ReadingStore.listQuery(new ReadingStore.Filter(null, null, null, null, 100, true))
+                        .sql())
                 .doesNotContain("WHERE");
     }
 
     @Test
     void activeAlertsOfEvaluatedScopesUseTheScopeIndex() throws SQLException {
-        String plan = genericPlan(AlertStore.ACTIVE_IN_SCOPES, "text[], text[], text[]",
-                "'{hq-1}', '{PM10}', '{2024-02-01}'");
+        String plan = genericPlan(
+                AlertStore.ACTIVE_IN_SCOPES, "text[], text[], text[]", "'{hq-1}', '{PM10}', '{2024-02-01}'");
         assertThat(plan).doesNotContain("Seq Scan on alerts").contains("alerts_scope");
     }
 }

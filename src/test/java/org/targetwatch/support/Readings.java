@@ -5,12 +5,15 @@ import io.vertx.core.json.JsonObject;
 
 /** Builders of reading JSON as officers send it. */
 public final class Readings {
-    private Readings() {
-    }
+    private Readings() {}
 
     public static JsonObject reading(String indicator, String subject, String observedAt, double value, String unit) {
-        return new JsonObject().put("indicator", indicator).put("subject", subject).put("observedAt", observedAt)
-                .put("value", value).put("unit", unit);
+        return new JsonObject()
+                .put("indicator", indicator)
+                .put("subject", subject)
+                .put("observedAt", observedAt)
+                .put("value", value)
+                .put("unit", unit);
     }
 
     /** {@code hours} hourly PM2.5 values starting at 00:00 (+08:00) of {@code day}. */

@@ -1,10 +1,5 @@
 package org.targetwatch.support;
 
-import org.targetwatch.facts.Breach;
-import org.targetwatch.facts.DailyStat;
-import org.targetwatch.facts.Reading;
-import org.targetwatch.rules.RuleSet;
-
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -13,6 +8,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.targetwatch.facts.Breach;
+import org.targetwatch.facts.DailyStat;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.rules.RuleSet;
 
 /** The real ruleset of {@code rules/}, built once per test JVM, and helpers that make facts for it. */
 public final class Rules {
@@ -21,8 +20,7 @@ public final class Rules {
     private static final AtomicLong IDS = new AtomicLong(1000);
     private static RuleSet ruleSet;
 
-    private Rules() {
-    }
+    private Rules() {}
 
     public static synchronized RuleSet real() {
         if (ruleSet == null) {
@@ -60,8 +58,15 @@ public final class Rules {
 
     /** A reading of the given indicator observed at 10:00 Asia/Shanghai on the given day. */
     public static Reading reading(String indicator, String subject, LocalDate day, double value, String unit) {
-        return new Reading(IDS.incrementAndGet(), indicator, subject,
-                day.atTime(LocalTime.of(10, 0)).atZone(ZONE).toInstant(), day, value, unit, 1);
+        return new Reading(
+                IDS.incrementAndGet(),
+                indicator,
+                subject,
+                day.atTime(LocalTime.of(10, 0)).atZone(ZONE).toInstant(),
+                day,
+                value,
+                unit,
+                1);
     }
 
     /** A daily statistic with {@code hours} hourly values whose mean is {@code mean}. */

@@ -1,7 +1,6 @@
 package org.targetwatch.support;
 
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,18 +13,20 @@ import java.util.stream.Stream;
 /** A real Server-Sent Events client: connects, parses {@code id/event/data} frames into a list, can disconnect. */
 public final class SseClient implements AutoCloseable {
     /** One received event. */
-    public record Event(long id, String kind, JsonObject data) {
-    }
+    public record Event(long id, String kind, JsonObject data) {}
 
     public final List<Event> events = new CopyOnWriteArrayList<>();
     /** Completes when the server ends the stream. */
     public final CompletableFuture<Void> ended = new CompletableFuture<>();
+
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile int status;
 
     public SseClient(URI uri, String token, Long lastEventId) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
-                .header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream")
+                .GET();
         if (lastEventId != null) {
             b.header("Last-Event-ID", String.valueOf(lastEventId));
         }

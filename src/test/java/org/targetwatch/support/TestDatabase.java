@@ -1,7 +1,6 @@
 package org.targetwatch.support;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -19,13 +18,14 @@ public final class TestDatabase {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres pg;
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     private static synchronized EmbeddedPostgres pg() {
         if (pg == null) {
             try {
-                pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+                pg = EmbeddedPostgres.builder()
+                        .setServerConfig("max_connections", "300")
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -43,7 +43,8 @@ public final class TestDatabase {
     /** Creates a fresh, empty database and returns its postgresql:// URL. */
     public static String newDatabaseUrl() {
         String name = "tw_test_" + COUNTER.incrementAndGet();
-        try (Connection c = pg().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pg().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -55,7 +56,8 @@ public final class TestDatabase {
     public static long scalar(String dbUrl, String sql) {
         String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -66,7 +68,8 @@ public final class TestDatabase {
     /** Runs a statement (an insert or update a test needs to set up) against the database of the given URL. */
     public static void execute(String dbUrl, String sql) {
         String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -2,9 +2,6 @@ package org.targetwatch.support;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.targetwatch.TargetWatch;
-import org.targetwatch.config.AppConfig;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.targetwatch.TargetWatch;
+import org.targetwatch.config.AppConfig;
 
 /**
  * The real server (real rules/, real HTTP on a free port) on a fresh database of the shared embedded PostgreSQL,
@@ -25,7 +24,8 @@ public final class TestServer implements AutoCloseable {
     public final String dbUrl;
     public final MutableClock clock = new MutableClock();
     private final TargetWatch server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> tokens = new HashMap<>();
 
     /**
@@ -33,8 +33,8 @@ public final class TestServer implements AutoCloseable {
      * put racing requests in one transaction, where there is no race to see).
      */
     public static TestServer oneRequestPerTransaction() {
-        return new TestServer(java.util.Map.of("TARGETWATCH_INGEST_CONCURRENCY", "16",
-                "TARGETWATCH_INGEST_GROUP_READINGS", "1"));
+        return new TestServer(
+                java.util.Map.of("TARGETWATCH_INGEST_CONCURRENCY", "16", "TARGETWATCH_INGEST_GROUP_READINGS", "1"));
     }
 
     public TestServer() {
@@ -50,7 +50,7 @@ public final class TestServer implements AutoCloseable {
     public TestServer(String dbUrl, Map<String, String> extraEnv) {
         this.dbUrl = dbUrl;
         Map<String, String> env = new HashMap<>();
-        env.put("TARGETWATCH_WATCH_POLL_MILLIS", "3600000");   // tests that need the watchdog set it shorter
+        env.put("TARGETWATCH_WATCH_POLL_MILLIS", "3600000"); // tests that need the watchdog set it shorter
         env.putAll(extraEnv);
         env.put("TARGETWATCH_DB_URL", dbUrl);
         env.put("TARGETWATCH_HTTP_PORT", "0");
@@ -67,8 +67,10 @@ public final class TestServer implements AutoCloseable {
     /** A token of the given role, created once through the API by the admin. */
     public synchronized String token(String role) {
         return tokens.computeIfAbsent(role, r -> {
-            Response res = post("/api/v1/tokens", ADMIN_TOKEN, new JsonObject().put("name", "test " + r)
-                    .put("role", r).encode());
+            Response res = post(
+                    "/api/v1/tokens",
+                    ADMIN_TOKEN,
+                    new JsonObject().put("name", "test " + r).put("role", r).encode());
             if (res.status() != 201) {
                 throw new IllegalStateException("cannot create token: " + res);
             }
@@ -102,16 +104,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response post(String path, String token, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), token);
+        return send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                token);
     }
 
     /**
      * Posts every body at once, each from a thread of its own (at most {@code threads} in flight), and returns the
      * responses in the order of the bodies once all have come back.
      */
-    public java.util.List<Response> postConcurrently(String path, String token, java.util.List<String> bodies,
-                                                     int threads) throws Exception {
+    public java.util.List<Response> postConcurrently(
+            String path, String token, java.util.List<String> bodies, int threads) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         try {
             java.util.List<java.util.concurrent.Future<Response>> futures = new java.util.ArrayList<>();
@@ -137,9 +142,12 @@ public final class TestServer implements AutoCloseable {
             builder.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+            HttpResponse<String> r =
+                    http.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(
+                    r.statusCode(),
+                    r.body(),
+                    r.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

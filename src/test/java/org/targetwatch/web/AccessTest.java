@@ -1,6 +1,10 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,11 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
-
-import java.net.http.HttpRequest;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
 
 /** Bearer tokens, roles and their boundaries. */
 class AccessTest {
@@ -37,7 +36,8 @@ class AccessTest {
         if (method.equals("DELETE")) {
             return server.delete(path, token);
         }
-        String body = path.equals("/api/v1/readings") ? hourlyPm25("acc", "2023-01-01", 1, 10).encode()
+        String body = path.equals("/api/v1/readings")
+                ? hourlyPm25("acc", "2023-01-01", 1, 10).encode()
                 : new JsonObject().put("name", "x").put("role", "officer").encode();
         return server.post(path, token, body);
     }
@@ -45,31 +45,31 @@ class AccessTest {
     /** Every role boundary of the skeleton's endpoints: allowed roles get 2xx, all others 403. */
     @ParameterizedTest(name = "{0} {1} as {2} -> {3}")
     @CsvSource({
-            "POST, /api/v1/readings, officer, 201",
-            "POST, /api/v1/readings, risk-office, 403",
-            "POST, /api/v1/readings, supervisor, 403",
-            "POST, /api/v1/readings, admin, 403",
-            "GET, /api/v1/readings, officer, 200",
-            "GET, /api/v1/readings, risk-office, 200",
-            "GET, /api/v1/readings, supervisor, 200",
-            "GET, /api/v1/readings, admin, 403",
-            "GET, /api/v1/alerts, officer, 403",
-            "GET, /api/v1/alerts, risk-office, 200",
-            "GET, /api/v1/alerts, supervisor, 200",
-            "GET, /api/v1/alerts, admin, 403",
-            "GET, /api/v1/alerts/1, officer, 403",
-            "POST, /api/v1/tokens, officer, 403",
-            "POST, /api/v1/tokens, risk-office, 403",
-            "POST, /api/v1/tokens, supervisor, 403",
-            "POST, /api/v1/tokens, admin, 201",
-            "DELETE, /api/v1/tokens/999999, officer, 403",
-            "DELETE, /api/v1/tokens/999999, supervisor, 403",
-            "GET, /api/v1/indicators, officer, 200",
-            "GET, /api/v1/rules, risk-office, 200",
-            "GET, /api/v1/rules, admin, 200",
-            "GET, /api/v1/subjects, officer, 200",
-            "POST, /api/v1/subjects, officer, 403",
-            "POST, /api/v1/subjects, supervisor, 403",
+        "POST, /api/v1/readings, officer, 201",
+        "POST, /api/v1/readings, risk-office, 403",
+        "POST, /api/v1/readings, supervisor, 403",
+        "POST, /api/v1/readings, admin, 403",
+        "GET, /api/v1/readings, officer, 200",
+        "GET, /api/v1/readings, risk-office, 200",
+        "GET, /api/v1/readings, supervisor, 200",
+        "GET, /api/v1/readings, admin, 403",
+        "GET, /api/v1/alerts, officer, 403",
+        "GET, /api/v1/alerts, risk-office, 200",
+        "GET, /api/v1/alerts, supervisor, 200",
+        "GET, /api/v1/alerts, admin, 403",
+        "GET, /api/v1/alerts/1, officer, 403",
+        "POST, /api/v1/tokens, officer, 403",
+        "POST, /api/v1/tokens, risk-office, 403",
+        "POST, /api/v1/tokens, supervisor, 403",
+        "POST, /api/v1/tokens, admin, 201",
+        "DELETE, /api/v1/tokens/999999, officer, 403",
+        "DELETE, /api/v1/tokens/999999, supervisor, 403",
+        "GET, /api/v1/indicators, officer, 200",
+        "GET, /api/v1/rules, risk-office, 200",
+        "GET, /api/v1/rules, admin, 200",
+        "GET, /api/v1/subjects, officer, 200",
+        "POST, /api/v1/subjects, officer, 403",
+        "POST, /api/v1/subjects, supervisor, 403",
     })
     void rolesMayOnlyUseTheirEndpoints(String method, String path, String role, int expected) {
         Response r = call(method, path, role);
@@ -81,8 +81,16 @@ class AccessTest {
     }
 
     @ParameterizedTest(name = "{0} {1} without a token -> 401")
-    @CsvSource({"POST, /api/v1/readings", "GET, /api/v1/readings", "GET, /api/v1/alerts", "GET, /api/v1/alerts/1",
-            "POST, /api/v1/tokens", "DELETE, /api/v1/tokens/1", "GET, /api/v1/indicators", "GET, /api/v1/rules"})
+    @CsvSource({
+        "POST, /api/v1/readings",
+        "GET, /api/v1/readings",
+        "GET, /api/v1/alerts",
+        "GET, /api/v1/alerts/1",
+        "POST, /api/v1/tokens",
+        "DELETE, /api/v1/tokens/1",
+        "GET, /api/v1/indicators",
+        "GET, /api/v1/rules"
+    })
     void everyApiEndpointNeedsAToken(String method, String path) {
         long before = server.count("readings");
         Response r = call(method, path, null);
@@ -96,15 +104,23 @@ class AccessTest {
         Response r = server.get("/api/v1/alerts", "tw_not-a-real-token");
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().getString("message")).contains("unknown");
-        Response basic = server.send(HttpRequest.newBuilder(server.uri("/api/v1/alerts"))
-                .header("Authorization", "Basic dXNlcjpwYXNz").GET(), null);
+        Response basic = server.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/alerts"))
+                        .header("Authorization", "Basic dXNlcjpwYXNz")
+                        .GET(),
+                null);
         assertThat(basic.status()).isEqualTo(401);
     }
 
     @Test
     void createdTokenIsShownOnceStoredHashedAndRevocable() {
-        Response created = server.post("/api/v1/tokens", TestServer.ADMIN_TOKEN,
-                new JsonObject().put("name", "巡查员 张三").put("role", "risk-office").encode());
+        Response created = server.post(
+                "/api/v1/tokens",
+                TestServer.ADMIN_TOKEN,
+                new JsonObject()
+                        .put("name", "巡查员 张三")
+                        .put("role", "risk-office")
+                        .encode());
         assertThat(created.status()).isEqualTo(201);
         JsonObject body = created.json();
         assertThat(body.getString("name")).isEqualTo("巡查员 张三");
@@ -112,15 +128,19 @@ class AccessTest {
         String secret = body.getString("token");
         assertThat(secret).startsWith("tw_").hasSizeGreaterThan(40);
         assertThat(server.get("/api/v1/alerts", secret).status()).isEqualTo(200);
-        assertThat(server.get("/api/v1/whoami", secret).json().getString("name")).isEqualTo("巡查员 张三");
-        assertThat(org.targetwatch.support.TestDatabase.scalar(server.dbUrl,
-                "SELECT count(*) FROM api_tokens WHERE position(convert_to('" + secret + "', 'UTF8') in token_hash) > 0"
-                        + " OR name = '" + secret + "'")).isZero();
+        assertThat(server.get("/api/v1/whoami", secret).json().getString("name"))
+                .isEqualTo("巡查员 张三");
+        assertThat(org.targetwatch.support.TestDatabase.scalar(
+                        server.dbUrl,
+                        "SELECT count(*) FROM api_tokens WHERE position(convert_to('" + secret
+                                + "', 'UTF8') in token_hash) > 0" + " OR name = '" + secret + "'"))
+                .isZero();
 
         Response revoked = server.delete("/api/v1/tokens/" + body.getLong("id"), TestServer.ADMIN_TOKEN);
         assertThat(revoked.status()).isEqualTo(204);
         assertThat(server.get("/api/v1/alerts", secret).status()).isEqualTo(401);
-        assertThat(server.delete("/api/v1/tokens/" + body.getLong("id"), TestServer.ADMIN_TOKEN).status())
+        assertThat(server.delete("/api/v1/tokens/" + body.getLong("id"), TestServer.ADMIN_TOKEN)
+                        .status())
                 .isEqualTo(204);
         Response unknown = server.delete("/api/v1/tokens/987654", TestServer.ADMIN_TOKEN);
         assertThat(unknown.status()).isEqualTo(404);
@@ -130,11 +150,15 @@ class AccessTest {
     @Test
     void tokenRequestWithUnknownRoleOrNoNameIs422AndStoresNothing() {
         long before = server.count("api_tokens");
-        Response badRole = server.post("/api/v1/tokens", TestServer.ADMIN_TOKEN,
+        Response badRole = server.post(
+                "/api/v1/tokens",
+                TestServer.ADMIN_TOKEN,
                 new JsonObject().put("name", "x").put("role", "root").encode());
         assertThat(badRole.status()).isEqualTo(422);
         assertThat(badRole.json().getString("field")).isEqualTo("role");
-        Response noName = server.post("/api/v1/tokens", TestServer.ADMIN_TOKEN,
+        Response noName = server.post(
+                "/api/v1/tokens",
+                TestServer.ADMIN_TOKEN,
                 new JsonObject().put("role", "officer").encode());
         assertThat(noName.status()).isEqualTo(422);
         assertThat(noName.json().getString("field")).isEqualTo("name");

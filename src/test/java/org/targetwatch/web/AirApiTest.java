@@ -1,21 +1,20 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
-
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.IntPredicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-import static org.targetwatch.support.Readings.reading;
 
 /** Air statistics through the real server: daily AQI per station and district, a year of data, the summary. */
 class AirApiTest {
@@ -29,17 +28,38 @@ class AirApiTest {
         officer = server.token("officer");
         risk = server.token("risk-office");
         for (String district : List.of("zd", "zd-year", "zd-heavy", "zd-race", "zx-1", "zx-2")) {
-            server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, new JsonObject().put("id", district)
-                    .put("kind", "district").put("name", "曾都区 " + district).encode());
+            server.post(
+                    "/api/v1/subjects",
+                    TestServer.ADMIN_TOKEN,
+                    new JsonObject()
+                            .put("id", district)
+                            .put("kind", "district")
+                            .put("name", "曾都区 " + district)
+                            .encode());
         }
         JsonArray stations = new JsonArray();
-        for (String[] s : new String[][] {{"zd-a", "zd"}, {"zd-b", "zd"}, {"zy-1", "zd-year"}, {"zh-1", "zd-heavy"},
-                {"zr-0", "zd-race"}, {"zr-1", "zd-race"}, {"zr-2", "zd-race"}, {"zr-3", "zd-race"},
-                {"zr-4", "zd-race"}, {"zr-5", "zd-race"}, {"zx-1a", "zx-1"}, {"zx-2a", "zx-2"}}) {
-            stations.add(new JsonObject().put("id", s[0]).put("kind", "air-station").put("name", s[0])
+        for (String[] s : new String[][] {
+            {"zd-a", "zd"},
+            {"zd-b", "zd"},
+            {"zy-1", "zd-year"},
+            {"zh-1", "zd-heavy"},
+            {"zr-0", "zd-race"},
+            {"zr-1", "zd-race"},
+            {"zr-2", "zd-race"},
+            {"zr-3", "zd-race"},
+            {"zr-4", "zd-race"},
+            {"zr-5", "zd-race"},
+            {"zx-1a", "zx-1"},
+            {"zx-2a", "zx-2"}
+        }) {
+            stations.add(new JsonObject()
+                    .put("id", s[0])
+                    .put("kind", "air-station")
+                    .put("name", s[0])
                     .put("settings", new JsonObject().put("district", s[1])));
         }
-        assertThat(server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, stations.encode()).status())
+        assertThat(server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, stations.encode())
+                        .status())
                 .isEqualTo(201);
     }
 
@@ -49,8 +69,8 @@ class AirApiTest {
     }
 
     /** One station-day of hourly values for all six pollutants, constant over the day. */
-    private static List<JsonObject> day(String station, LocalDate date, double pm25, double pm10, double so2,
-                                        double no2, double co, double o3) {
+    private static List<JsonObject> day(
+            String station, LocalDate date, double pm25, double pm10, double so2, double no2, double co, double o3) {
         List<JsonObject> out = new ArrayList<>();
         for (int h = 0; h < 24; h++) {
             String at = String.format("%sT%02d:00:00+08:00", date, h);
@@ -74,7 +94,8 @@ class AirApiTest {
         post(day("zd-a", d, 70, 120, 10, 30, 1.0, 120));
         post(day("zd-b", d, 90, 120, 10, 30, 1.0, 120));
 
-        JsonObject a = server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-01", risk).json();
+        JsonObject a = server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-01", risk)
+                .json();
         // PM2.5 70 → 50 + 50/40 × 35 = 93.75 → 94; PM10 120 → 85; O3 MDA8 120 → 67; O3 1h 120 → 38
         assertThat(a.getInteger("aqi")).isEqualTo(94);
         assertThat(a.getString("category")).isEqualTo("良");
@@ -84,11 +105,13 @@ class AirApiTest {
         assertThat(a.getJsonObject("iaqi").getInteger("O3_1H")).isEqualTo(38);
         assertThat(a.getBoolean("valid")).isTrue();
 
-        JsonObject b = server.get("/api/v1/air/daily?subject=zd-b&date=2023-03-01", risk).json();
-        assertThat(b.getInteger("aqi")).isEqualTo(119);     // 100 + 50/40 × 15 = 118.75
+        JsonObject b = server.get("/api/v1/air/daily?subject=zd-b&date=2023-03-01", risk)
+                .json();
+        assertThat(b.getInteger("aqi")).isEqualTo(119); // 100 + 50/40 × 15 = 118.75
         assertThat(b.getJsonArray("overStandard")).containsExactly("PM2_5");
 
-        JsonObject district = server.get("/api/v1/air/daily?subject=zd&date=2023-03-01", risk).json();
+        JsonObject district =
+                server.get("/api/v1/air/daily?subject=zd&date=2023-03-01", risk).json();
         assertThat(district.getJsonObject("values").getDouble("PM2_5")).isEqualTo(80.0);
         assertThat(district.getInteger("aqi")).isEqualTo(107);
         assertThat(district.getString("category")).isEqualTo("轻度污染");
@@ -108,16 +131,19 @@ class AirApiTest {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
         List<java.util.concurrent.Future<Response>> futures = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            double pm = 30 + 10 * i;   // 30, 40, ..., 80: mean 55
+            double pm = 30 + 10 * i; // 30, 40, ..., 80: mean 55
             String station = "zr-" + i;
-            futures.add(pool.submit(() -> server.post("/api/v1/readings", officer,
+            futures.add(pool.submit(() -> server.post(
+                    "/api/v1/readings",
+                    officer,
                     new JsonArray(new ArrayList<>(day(station, d, pm, 40, 10, 20, 0.5, 60))).encode())));
         }
         for (var f : futures) {
             assertThat(f.get().status()).isEqualTo(201);
         }
         pool.shutdown();
-        JsonObject district = server.get("/api/v1/air/daily?subject=zd-race&date=2023-08-01", risk).json();
+        JsonObject district = server.get("/api/v1/air/daily?subject=zd-race&date=2023-08-01", risk)
+                .json();
         assertThat(district.getJsonObject("values").getDouble("PM2_5")).isEqualTo(55.0);
         assertThat(district.getJsonObject("hours").getInteger("PM2_5")).isEqualTo(6);
     }
@@ -137,8 +163,8 @@ class AirApiTest {
             LocalDate d = LocalDate.of(2023, 9, 1 + i / 2);
             List<JsonObject> batch = new ArrayList<>(day(station, d, 40, 50, 10, 20, 0.5, 60));
             batch.add(reading("DEBT_RATIO", own, d + "T00:00:00+08:00", 90 + i, "%"));
-            futures.add(pool.submit(() -> server.post("/api/v1/readings", officer,
-                    new JsonArray(new ArrayList<>(batch)).encode())));
+            futures.add(pool.submit(
+                    () -> server.post("/api/v1/readings", officer, new JsonArray(new ArrayList<>(batch)).encode())));
         }
         for (var f : futures) {
             Response r = f.get();
@@ -146,7 +172,8 @@ class AirApiTest {
         }
         pool.shutdown();
         for (String district : List.of("zx-1", "zx-2")) {
-            JsonObject day = server.get("/api/v1/air/daily?subject=" + district + "&date=2023-09-08", risk).json();
+            JsonObject day = server.get("/api/v1/air/daily?subject=" + district + "&date=2023-09-08", risk)
+                    .json();
             assertThat(day.getJsonObject("values").getDouble("PM2_5")).isEqualTo(40.0);
         }
     }
@@ -155,14 +182,18 @@ class AirApiTest {
     void correctionRecomputesTheDay() {
         LocalDate d = LocalDate.of(2023, 3, 5);
         post(day("zd-a", d, 30, 40, 10, 20, 0.5, 60));
-        assertThat(server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-05", risk).json().getInteger("aqi"))
+        assertThat(server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-05", risk)
+                        .json()
+                        .getInteger("aqi"))
                 .isEqualTo(43);
         List<JsonObject> fix = new ArrayList<>();
         for (int h = 0; h < 24; h++) {
             fix.add(reading("PM2_5", "zd-a", String.format("2023-03-05T%02d:00:00+08:00", h), 80, "ug/m3"));
         }
         post(fix);
-        assertThat(server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-05", risk).json().getInteger("aqi"))
+        assertThat(server.get("/api/v1/air/daily?subject=zd-a&date=2023-03-05", risk)
+                        .json()
+                        .getInteger("aqi"))
                 .isEqualTo(107);
     }
 
@@ -170,12 +201,14 @@ class AirApiTest {
     void heavyPollutionDayOpensAMajorAlertForStationAndDistrict() {
         Response r = post(day("zh-1", LocalDate.of(2023, 1, 20), 160, 100, 10, 30, 1.0, 60));
         // PM2.5 160 → 200 + 100/100 × 10 = 210
-        assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("rule") + "@"
-                        + ((JsonObject) o).getString("subject"))
+        assertThat(r.array("alerts"))
+                .extracting(o -> ((JsonObject) o).getString("rule") + "@" + ((JsonObject) o).getString("subject"))
                 .contains("air.heavy-pollution-day@zh-1", "air.heavy-pollution-day@zd-heavy");
         JsonObject heavy = server.get("/api/v1/alerts?subject=zd-heavy", risk).array("alerts").stream()
-                .map(o -> (JsonObject) o).filter(o -> o.getString("rule").equals("air.heavy-pollution-day"))
-                .findFirst().orElseThrow();
+                .map(o -> (JsonObject) o)
+                .filter(o -> o.getString("rule").equals("air.heavy-pollution-day"))
+                .findFirst()
+                .orElseThrow();
         assertThat(heavy.getString("severity")).isEqualTo("major");
         assertThat(heavy.getDouble("value")).isEqualTo(210.0);
     }
@@ -198,41 +231,53 @@ class AirApiTest {
         }
         post(batch);
 
-        JsonObject s = server.get("/api/v1/air/summary?subject=zd-year&year=2023", risk).json();
+        JsonObject s = server.get("/api/v1/air/summary?subject=zd-year&year=2023", risk)
+                .json();
         assertThat(s.getInteger("validDays")).isEqualTo(365);
         assertThat(s.getInteger("goodDays")).isEqualTo(313);
         assertThat(s.getDouble("goodDayRatio")).isCloseTo(85.753, within(0.001));
         assertThat(s.getDouble("goodDayTarget")).isEqualTo(86.0);
         assertThat(s.getInteger("remainingDays")).isZero();
         assertThat(s.getBoolean("attained")).isFalse();
-        JsonObject pm25 = s.getJsonArray("annual").stream().map(o -> (JsonObject) o)
-                .filter(o -> o.getString("indicator").equals("PM2_5") && o.getString("statistic").equals("annual-mean"))
-                .findFirst().orElseThrow();
+        JsonObject pm25 = s.getJsonArray("annual").stream()
+                .map(o -> (JsonObject) o)
+                .filter(o -> o.getString("indicator").equals("PM2_5")
+                        && o.getString("statistic").equals("annual-mean"))
+                .findFirst()
+                .orElseThrow();
         // the exact mean 42.822 is published, and judged, at HJ 663-2013's precision: 43 µg/m³
         assertThat(pm25.getDouble("value")).isEqualTo(43.0);
         assertThat(pm25.getBoolean("determined")).isTrue();
         assertThat(pm25.getBoolean("attained")).isFalse();
-        assertThat(s.getJsonArray("annual").stream().map(o -> (JsonObject) o)
-                .filter(o -> !o.getString("indicator").equals("PM2_5")))
-                .isNotEmpty().allSatisfy(o -> assertThat(o.getBoolean("attained")).as(o.encode()).isTrue());
+        assertThat(s.getJsonArray("annual").stream()
+                        .map(o -> (JsonObject) o)
+                        .filter(o -> !o.getString("indicator").equals("PM2_5")))
+                .isNotEmpty()
+                .allSatisfy(
+                        o -> assertThat(o.getBoolean("attained")).as(o.encode()).isTrue());
 
         JsonArray alerts = server.get("/api/v1/alerts?subject=zd-year", risk).array("alerts");
-        assertThat(alerts).extracting(o -> ((JsonObject) o).getString("rule") + "/"
-                        + ((JsonObject) o).getString("period"))
-                .containsExactlyInAnyOrder("air.good-day-ratio-below-baseline/2023",
-                        "air.good-day-target-at-risk/2023", "air.annual-statistic-over-grade-ii/2023:annual-mean");
+        assertThat(alerts)
+                .extracting(o -> ((JsonObject) o).getString("rule") + "/" + ((JsonObject) o).getString("period"))
+                .containsExactlyInAnyOrder(
+                        "air.good-day-ratio-below-baseline/2023",
+                        "air.good-day-target-at-risk/2023",
+                        "air.annual-statistic-over-grade-ii/2023:annual-mean");
         assertThat(server.get("/api/v1/alerts?subject=zy-1", risk).array("alerts"))
-                .allSatisfy(o -> assertThat(((JsonObject) o).getString("rule"))
-                        .isEqualTo("air.daily-mean-over-grade-ii"))
+                .allSatisfy(
+                        o -> assertThat(((JsonObject) o).getString("rule")).isEqualTo("air.daily-mean-over-grade-ii"))
                 .hasSize(52);
     }
 
     @Test
     void summaryOfAnUnknownSubjectIs404AndBadYearIs400() {
-        assertThat(server.get("/api/v1/air/summary?subject=nowhere&year=2023", risk).status()).isEqualTo(404);
+        assertThat(server.get("/api/v1/air/summary?subject=nowhere&year=2023", risk)
+                        .status())
+                .isEqualTo(404);
         Response bad = server.get("/api/v1/air/summary?subject=zd&year=twenty", risk);
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().getString("field")).isEqualTo("year");
-        assertThat(server.get("/api/v1/air/summary?year=2023", risk).json().getString("field")).isEqualTo("subject");
+        assertThat(server.get("/api/v1/air/summary?year=2023", risk).json().getString("field"))
+                .isEqualTo("subject");
     }
 }

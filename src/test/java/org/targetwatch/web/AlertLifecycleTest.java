@@ -1,18 +1,17 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
-import static org.targetwatch.support.Readings.reading;
 
 /** The alert lifecycle through real HTTP and PostgreSQL: pending, hysteresis, auto-resolve, withdraw, actions. */
 class AlertLifecycleTest {
@@ -49,7 +48,9 @@ class AlertLifecycleTest {
     private static List<String> history(long id) {
         Response h = server.get("/api/v1/alerts/" + id + "/history", risk);
         assertThat(h.status()).isEqualTo(200);
-        return h.array("history").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
+        return h.array("history").stream()
+                .map(o -> ((JsonObject) o).getString("kind"))
+                .toList();
     }
 
     private static Response act(long id, String action, JsonObject body, String token) {
@@ -73,7 +74,7 @@ class AlertLifecycleTest {
         assertThat(resolved.getString("resolution")).isEqualTo("withdrawn");
         assertThat(resolved.getDouble("clearingValue")).isEqualTo(70.0);
         assertThat(resolved.getJsonArray("clearingReadingIds")).hasSize(24);
-        assertThat(resolved.getDouble("value")).isEqualTo(77.0);   // the last firing value is kept apart
+        assertThat(resolved.getDouble("value")).isEqualTo(77.0); // the last firing value is kept apart
         assertThat(history(resolved.getLong("id"))).containsExactly("opened", "withdrawn");
     }
 
@@ -98,9 +99,12 @@ class AlertLifecycleTest {
     void hysteresisKeepsTheAlertUntilTheRecoveryLine() {
         JsonObject opened = only(post(reading("DEBT_RATIO", "lc-debt", "2023-03-31T00:00:00+08:00", 101, "%")));
         assertThat(opened.getJsonObject("threshold").getDouble("recovery")).isEqualTo(95.0);
-        assertThat(post(reading("DEBT_RATIO", "lc-debt", "2023-03-31T06:00:00+08:00", 96, "%")).array("alerts"))
+        assertThat(post(reading("DEBT_RATIO", "lc-debt", "2023-03-31T06:00:00+08:00", 96, "%"))
+                        .array("alerts"))
                 .isEmpty();
-        assertThat(server.get("/api/v1/alerts/" + opened.getLong("id"), risk).json().getString("status"))
+        assertThat(server.get("/api/v1/alerts/" + opened.getLong("id"), risk)
+                        .json()
+                        .getString("status"))
                 .isEqualTo("open");
         JsonObject resolved = only(post(reading("DEBT_RATIO", "lc-debt", "2023-03-31T12:00:00+08:00", 95, "%")));
         assertThat(resolved.getString("status")).isEqualTo("resolved");
@@ -110,7 +114,8 @@ class AlertLifecycleTest {
     /** Turbidity asks for two consecutive breaching evaluations before it opens. */
     @Test
     void pendingAlertOpensOnTheSecondConsecutiveBreach() {
-        JsonObject pending = only(post(reading("TAPWATER_TURBIDITY", "lc-plant", "2023-06-01T08:00:00+08:00", 2, "NTU")));
+        JsonObject pending =
+                only(post(reading("TAPWATER_TURBIDITY", "lc-plant", "2023-06-01T08:00:00+08:00", 2, "NTU")));
         assertThat(pending.getString("status")).isEqualTo("pending");
         assertThat(pending.getString("change")).isEqualTo("pending");
         assertThat(pending.getString("openedAt")).isNull();
@@ -120,7 +125,8 @@ class AlertLifecycleTest {
         assertThat(history(open.getLong("id"))).containsExactly("pending", "opened");
         // a pending alert whose condition clears before opening is resolved quietly
         JsonObject p2 = only(post(reading("TAPWATER_TURBIDITY", "lc-plant", "2023-06-02T08:00:00+08:00", 2, "NTU")));
-        JsonObject cleared = only(post(reading("TAPWATER_TURBIDITY", "lc-plant", "2023-06-02T14:00:00+08:00", 0.5, "NTU")));
+        JsonObject cleared =
+                only(post(reading("TAPWATER_TURBIDITY", "lc-plant", "2023-06-02T14:00:00+08:00", 0.5, "NTU")));
         assertThat(cleared.getLong("id")).isEqualTo(p2.getLong("id"));
         assertThat(cleared.getString("status")).isEqualTo("resolved");
         assertThat(cleared.getString("openedAt")).isNull();
@@ -134,9 +140,12 @@ class AlertLifecycleTest {
         assertThat(ack.json().getString("status")).isEqualTo("acknowledged");
         assertThat(ack.json().getString("acknowledgedBy")).contains("risk-office");
         assertThat(act(id, "ack", new JsonObject(), risk).status()).isEqualTo(409);
-        assertThat(act(id, "assign", new JsonObject().put("assignee", "张工"), supervisor).json()
-                .getString("assignee")).isEqualTo("张工");
-        assertThat(act(id, "comment", new JsonObject().put("comment", "station calibrated"), risk).status())
+        assertThat(act(id, "assign", new JsonObject().put("assignee", "张工"), supervisor)
+                        .json()
+                        .getString("assignee"))
+                .isEqualTo("张工");
+        assertThat(act(id, "comment", new JsonObject().put("comment", "station calibrated"), risk)
+                        .status())
                 .isEqualTo(200);
         Response noReason = act(id, "resolve", new JsonObject(), supervisor);
         assertThat(noReason.status()).isEqualTo(422);
@@ -145,9 +154,12 @@ class AlertLifecycleTest {
         assertThat(resolved.json().getString("status")).isEqualTo("resolved");
         assertThat(resolved.json().getString("resolution")).isEqualTo("manual");
         assertThat(resolved.json().getString("resolveReason")).isEqualTo("sensor fault confirmed");
-        assertThat(act(id, "resolve", new JsonObject().put("reason", "again"), supervisor).status()).isEqualTo(409);
+        assertThat(act(id, "resolve", new JsonObject().put("reason", "again"), supervisor)
+                        .status())
+                .isEqualTo(409);
 
-        JsonArray h = server.get("/api/v1/alerts/" + id + "/history", supervisor).array("history");
+        JsonArray h =
+                server.get("/api/v1/alerts/" + id + "/history", supervisor).array("history");
         assertThat(h.stream().map(o -> ((JsonObject) o).getString("kind")))
                 .containsExactly("opened", "acknowledged", "assigned", "commented", "resolved");
         JsonObject ackEvent = h.getJsonObject(1);
@@ -165,11 +177,13 @@ class AlertLifecycleTest {
         long id = alert.getLong("id");
         int version = alert.getInteger("version");
         assertThat(act(id, "comment", new JsonObject().put("comment", "first").put("version", version), risk)
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
         Response stale = act(id, "ack", new JsonObject().put("comment", "late").put("version", version), risk);
         assertThat(stale.status()).isEqualTo(409);
         assertThat(stale.json().getString("code")).isEqualTo("version_conflict");
-        assertThat(server.get("/api/v1/alerts/" + id, risk).json().getString("status")).isEqualTo("open");
+        assertThat(server.get("/api/v1/alerts/" + id, risk).json().getString("status"))
+                .isEqualTo("open");
         assertThat(history(id)).containsExactly("opened", "commented");
     }
 

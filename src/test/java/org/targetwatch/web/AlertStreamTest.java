@@ -1,20 +1,19 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.SseClient;
 import org.targetwatch.support.TestServer;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
-import static org.targetwatch.support.Readings.reading;
 
 /** The SSE alert stream: live events, matchers, and resuming with Last-Event-ID without gaps. */
 class AlertStreamTest {
@@ -53,8 +52,8 @@ class AlertStreamTest {
     @Test
     void clientSeesOpenAndResolveAndResumesAfterReconnectWithoutGaps() throws Exception {
         long first;
-        long start = org.targetwatch.support.TestDatabase.scalar(server.dbUrl,
-                "SELECT coalesce(max(id), 0) FROM alert_events");
+        long start = org.targetwatch.support.TestDatabase.scalar(
+                server.dbUrl, "SELECT coalesce(max(id), 0) FROM alert_events");
         try (SseClient sse = new SseClient(server.uri("/api/v1/alerts/stream?category=debt"), risk, start)) {
             debt("2023-01-31T00:00:00+08:00", 110);
             debt("2023-01-31T06:00:00+08:00", 90);
@@ -63,12 +62,16 @@ class AlertStreamTest {
             JsonObject opened = sse.events.get(0).data();
             assertThat(opened.getJsonObject("alert").getString("rule")).isEqualTo("debt.ratio-over-warning-line");
             assertThat(opened.getJsonObject("event").getString("to")).isEqualTo("open");
-            assertThat(sse.events.get(1).data().getJsonObject("alert").getDouble("clearingValue")).isEqualTo(90.0);
+            assertThat(sse.events.get(1).data().getJsonObject("alert").getDouble("clearingValue"))
+                    .isEqualTo(90.0);
             first = sse.lastId();
         }
         // while disconnected: three more events, and an air alert the debt matcher must not deliver
         debt("2023-02-28T00:00:00+08:00", 120);
-        server.post("/api/v1/readings", officer, hourlyPm25("ss-1", "2023-02-28", 24, 90).encode());
+        server.post(
+                "/api/v1/readings",
+                officer,
+                hourlyPm25("ss-1", "2023-02-28", 24, 90).encode());
         debt("2023-02-28T06:00:00+08:00", 80);
         debt("2023-03-31T00:00:00+08:00", 101);
         try (SseClient again = new SseClient(server.uri("/api/v1/alerts/stream?category=debt"), risk, first)) {
@@ -76,8 +79,9 @@ class AlertStreamTest {
             assertThat(again.kinds()).containsExactly("opened", "resolved", "opened");
             List<Long> ids = again.events.stream().map(SseClient.Event::id).toList();
             assertThat(ids).isSorted().allSatisfy(id -> assertThat(id).isGreaterThan(first));
-            assertThat(again.events).allSatisfy(e -> assertThat(e.data().getJsonObject("alert").getString("category"))
-                    .isEqualTo("debt"));
+            assertThat(again.events)
+                    .allSatisfy(e -> assertThat(e.data().getJsonObject("alert").getString("category"))
+                            .isEqualTo("debt"));
             Thread.sleep(400);
             assertThat(again.events).hasSize(3);
         }

@@ -1,22 +1,21 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.TestDatabase;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
-import static org.targetwatch.support.Readings.reading;
 
 /** Backtests against a hand-computed expectation; a backtest never touches live data. */
 class BacktestTest {
@@ -33,8 +32,11 @@ class BacktestTest {
         for (Object[] day : new Object[][] {{"2023-07-01", 72.0}, {"2023-07-02", 78.0}, {"2023-07-03", 74.0}}) {
             server.ingest(officer, hourlyPm25("bt-1", (String) day[0], 24, (Double) day[1]));
         }
-        server.post("/api/v1/readings", officer,
-                reading("DEBT_RATIO", "bt-d", "2023-07-02T00:00:00+08:00", 110, "%").encode());
+        server.post(
+                "/api/v1/readings",
+                officer,
+                reading("DEBT_RATIO", "bt-d", "2023-07-02T00:00:00+08:00", 110, "%")
+                        .encode());
     }
 
     @AfterAll
@@ -63,18 +65,25 @@ class BacktestTest {
         long alerts = server.count("alerts");
         long hits = server.count("rule_hits");
         long airDays = server.count("air_daily");
-        String pm25Day3 = TestDatabase.scalar(server.dbUrl, "SELECT count(*) FROM air_daily WHERE day = '2023-07-03'") + "";
+        String pm25Day3 =
+                TestDatabase.scalar(server.dbUrl, "SELECT count(*) FROM air_daily WHERE day = '2023-07-03'") + "";
 
-        Response started = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03")
-                .put("files", new JsonObject().put("thresholds.json", doc.encode())).encode());
+        Response started = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("files", new JsonObject().put("thresholds.json", doc.encode()))
+                        .encode());
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         String jobId = started.json().getString("id");
         JsonObject job = null;
         Instant until = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(until)) {
             job = server.get("/api/v1/jobs/" + jobId, supervisor).json();
-            if (job.getString("status").equals("done") || job.getString("status").equals("failed")) {
+            if (job.getString("status").equals("done")
+                    || job.getString("status").equals("failed")) {
                 break;
             }
             Thread.sleep(50);
@@ -112,8 +121,13 @@ class BacktestTest {
 
     @Test
     void backtestOfTheCurrentRulesChangesNothingAndCanBeAwaited() {
-        Response r = server.post("/api/v1/rulesets/backtest?wait=true", supervisor,
-                new JsonObject().put("from", "2023-07-01").put("to", "2023-07-03").encode());
+        Response r = server.post(
+                "/api/v1/rulesets/backtest?wait=true",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .encode());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonObject result = r.json().getJsonObject("result");
         assertThat(result.getJsonArray("added")).isEmpty();
@@ -142,53 +156,102 @@ class BacktestTest {
                 """.formatted(leak.toString().replace("\\", "/"));
         long jobsBefore = server.count("rulesets");
         for (String path : new String[] {"/api/v1/rulesets/backtest", "/api/v1/rulesets/backtest?wait=true"}) {
-            Response r = server.post(path, supervisor, new JsonObject().put("from", "2023-07-01")
-                    .put("to", "2023-07-03").put("files", new JsonObject().put("evil.drl", evil)).encode());
+            Response r = server.post(
+                    path,
+                    supervisor,
+                    new JsonObject()
+                            .put("from", "2023-07-01")
+                            .put("to", "2023-07-03")
+                            .put("files", new JsonObject().put("evil.drl", evil))
+                            .encode());
             assertThat(r.status()).as(r.body()).isEqualTo(403);
             assertThat(r.json().getString("code")).isEqualTo("forbidden");
             assertThat(r.json().getString("field")).isEqualTo("files.evil.drl");
         }
         // replacing a live DRL file is code too
-        Response over = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject().put("from", "2023-07-01")
-                .put("to", "2023-07-03").put("files", new JsonObject().put("air.drl", evil)).encode());
+        Response over = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("files", new JsonObject().put("air.drl", evil))
+                        .encode());
         assertThat(over.status()).isEqualTo(403);
         Thread.sleep(300);
         assertThat(leak).doesNotExist();
         assertThat(server.count("rulesets")).isEqualTo(jobsBefore);
         // an admin may not smuggle it through the backtest either: backtest is the supervisor's
-        assertThat(server.post("/api/v1/rulesets/backtest", TestServer.ADMIN_TOKEN, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03").encode()).status()).isEqualTo(403);
+        assertThat(server.post(
+                                "/api/v1/rulesets/backtest",
+                                TestServer.ADMIN_TOKEN,
+                                new JsonObject()
+                                        .put("from", "2023-07-01")
+                                        .put("to", "2023-07-03")
+                                        .encode())
+                        .status())
+                .isEqualTo(403);
         // and a supervisor may not stage
-        Response staged = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/rulesets/staged"))
-                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        new JsonObject().put("files", new JsonObject().put("evil.drl", evil)).encode())), supervisor);
+        Response staged = server.send(
+                java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/rulesets/staged"))
+                        .header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(new JsonObject()
+                                .put("files", new JsonObject().put("evil.drl", evil))
+                                .encode())),
+                supervisor);
         assertThat(staged.status()).isEqualTo(403);
         assertThat(leak).doesNotExist();
     }
 
     @Test
     void invalidUploadsAreRefusedWithTheField() {
-        Response badName = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03")
-                .put("files", new JsonObject().put("../etc/passwd", "x")).encode());
+        Response badName = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("files", new JsonObject().put("../etc/passwd", "x"))
+                        .encode());
         assertThat(badName.status()).isEqualTo(422);
         assertThat(badName.json().getString("field")).isEqualTo("files.../etc/passwd");
-        Response unknownTable = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03")
-                .put("files", new JsonObject().put("extra.json", "{}")).encode());
+        Response unknownTable = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("files", new JsonObject().put("extra.json", "{}"))
+                        .encode());
         assertThat(unknownTable.status()).isEqualTo(422);
         assertThat(unknownTable.json().getString("field")).isEqualTo("files.extra.json");
-        Response brokenTable = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03")
-                .put("files", new JsonObject().put("thresholds.json", "{\"thresholds\": [{\"id\": 3}]}")).encode());
+        Response brokenTable = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("files", new JsonObject().put("thresholds.json", "{\"thresholds\": [{\"id\": 3}]}"))
+                        .encode());
         assertThat(brokenTable.status()).isEqualTo(422);
         assertThat(brokenTable.json().getString("code")).isEqualTo("invalid_ruleset");
         assertThat(brokenTable.json().getString("field")).startsWith("thresholds.json");
-        Response badCandidate = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03").put("candidate", "mine").encode());
+        Response badCandidate = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("candidate", "mine")
+                        .encode());
         assertThat(badCandidate.json().getString("field")).isEqualTo("candidate");
-        Response badPeriod = server.post("/api/v1/rulesets/backtest", supervisor,
-                new JsonObject().put("from", "2023-07-03").put("to", "2023-07-01").encode());
+        Response badPeriod = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-03")
+                        .put("to", "2023-07-01")
+                        .encode());
         assertThat(badPeriod.json().getString("field")).isEqualTo("to");
         assertThat(server.get("/api/v1/jobs/nope", supervisor).status()).isEqualTo(404);
     }
@@ -199,10 +262,12 @@ class BacktestTest {
      */
     @Test
     void adminStagesDrlAndSupervisorsBacktestIt() {
-        Response foreign = stage(new JsonObject().put("extra.drl", "package x;\nrule \"a\"\nwhen\n  Nothing(\nthen\nend\n"));
+        Response foreign =
+                stage(new JsonObject().put("extra.drl", "package x;\nrule \"a\"\nwhen\n  Nothing(\nthen\nend\n"));
         assertThat(foreign.status()).isEqualTo(422);
         assertThat(foreign.json().getJsonArray("errors").stream().map(o -> ((JsonObject) o).getString("field")))
-                .contains("extra.drl:1").allMatch(f -> f.startsWith("extra.drl"));
+                .contains("extra.drl:1")
+                .allMatch(f -> f.startsWith("extra.drl"));
         Response noMeta = stage(new JsonObject().put("extra.drl", """
                 package org.targetwatch.rules.extra;
                 import org.targetwatch.facts.DailyStat;
@@ -217,7 +282,9 @@ class BacktestTest {
         assertThat(noMeta.status()).isEqualTo(422);
         assertThat(noMeta.json().getString("field")).isEqualTo("extra.drl:4");
         assertThat(noMeta.json().getJsonArray("errors").getJsonObject(0).getString("message"))
-                .contains("@severity").contains("@description").contains("@source");
+                .contains("@severity")
+                .contains("@description")
+                .contains("@source");
         assertThat(server.get("/api/v1/rulesets/staged", supervisor).status()).isEqualTo(404);
 
         // a stricter daily rule: PM2.5 daily mean above 73 (07-02 at 78 and 07-03 at 74)
@@ -256,33 +323,55 @@ class BacktestTest {
             assertThat(((JsonObject) o).getString("diff")).contains("+rule \"extra.pm25-over-73\"");
         });
         assertThat(server.get("/api/v1/rulesets", supervisor).json().getJsonArray("rulesets").stream()
-                .map(o -> (JsonObject) o).filter(o -> o.getString("version").equals(version)).findFirst().orElseThrow()
-                .getString("origin")).isEqualTo("staged");
+                        .map(o -> (JsonObject) o)
+                        .filter(o -> o.getString("version").equals(version))
+                        .findFirst()
+                        .orElseThrow()
+                        .getString("origin"))
+                .isEqualTo("staged");
 
-        Response bt = server.post("/api/v1/rulesets/backtest?wait=true", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03").put("candidate", "staged").encode());
+        Response bt = server.post(
+                "/api/v1/rulesets/backtest?wait=true",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("candidate", "staged")
+                        .encode());
         assertThat(bt.status()).as(bt.body()).isEqualTo(200);
         JsonObject result = bt.json().getJsonObject("result");
         assertThat(result.getString("candidateVersion")).isEqualTo(version);
-        assertThat(result.getJsonArray("added").stream().map(o -> ((JsonObject) o).getString("rule")
-                + "@" + ((JsonObject) o).getString("period")))
+        assertThat(result.getJsonArray("added").stream()
+                        .map(o -> ((JsonObject) o).getString("rule") + "@" + ((JsonObject) o).getString("period")))
                 .containsExactlyInAnyOrder("extra.pm25-over-73@2023-07-02", "extra.pm25-over-73@2023-07-03");
         // staged rules never run live
         assertThat(server.count("alerts")).isEqualTo(alerts);
         assertThat(server.get("/api/v1/rules", supervisor).body()).doesNotContain("extra.pm25-over-73");
 
-        assertThat(server.delete("/api/v1/rulesets/staged", supervisor).status()).isEqualTo(403);
-        assertThat(server.delete("/api/v1/rulesets/staged", TestServer.ADMIN_TOKEN).status()).isEqualTo(204);
+        assertThat(server.delete("/api/v1/rulesets/staged", supervisor).status())
+                .isEqualTo(403);
+        assertThat(server.delete("/api/v1/rulesets/staged", TestServer.ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(204);
         assertThat(server.get("/api/v1/rulesets/staged", supervisor).status()).isEqualTo(404);
-        Response none = server.post("/api/v1/rulesets/backtest", supervisor, new JsonObject()
-                .put("from", "2023-07-01").put("to", "2023-07-03").put("candidate", "staged").encode());
+        Response none = server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .put("candidate", "staged")
+                        .encode());
         assertThat(none.status()).isEqualTo(422);
         assertThat(none.json().getString("field")).isEqualTo("candidate");
     }
 
     private static Response stage(JsonObject files) {
-        return server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/rulesets/staged"))
-                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        new JsonObject().put("files", files).encode())), TestServer.ADMIN_TOKEN);
+        return server.send(
+                java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/rulesets/staged"))
+                        .header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                new JsonObject().put("files", files).encode())),
+                TestServer.ADMIN_TOKEN);
     }
 }

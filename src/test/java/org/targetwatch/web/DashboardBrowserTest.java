@@ -1,5 +1,15 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.targetwatch.support.Readings.hourlyPm25;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,17 +25,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.targetwatch.support.TestServer;
-
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.targetwatch.support.Readings.hourlyPm25;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, installed by .ci/run) against
@@ -49,19 +48,39 @@ class DashboardBrowserTest {
         assumeTrue(present, missing);
         server = new TestServer();
         // a district name that would run script if any template put it into the page unescaped
-        server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, "{\"id\": \"db-zd\", \"kind\": \"district\","
-                + " \"name\": \"<img src=x onerror=window.__xss=2>区\"}");
-        server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, "{\"id\": \"db-st\", \"kind\": \"air-station\","
-                + " \"name\": \"东城站\", \"settings\": {\"district\": \"db-zd\"}}");
-        alertId = server.post("/api/v1/readings", server.token("officer"), hourlyPm25("db-st", "2023-03-01", 24, 80)
-                .encode()).array("alerts").getJsonObject(0).getLong("id");
+        server.post(
+                "/api/v1/subjects",
+                TestServer.ADMIN_TOKEN,
+                "{\"id\": \"db-zd\", \"kind\": \"district\"," + " \"name\": \"<img src=x onerror=window.__xss=2>区\"}");
+        server.post(
+                "/api/v1/subjects",
+                TestServer.ADMIN_TOKEN,
+                "{\"id\": \"db-st\", \"kind\": \"air-station\","
+                        + " \"name\": \"东城站\", \"settings\": {\"district\": \"db-zd\"}}");
+        alertId = server.post(
+                        "/api/v1/readings",
+                        server.token("officer"),
+                        hourlyPm25("db-st", "2023-03-01", 24, 80).encode())
+                .array("alerts")
+                .getJsonObject(0)
+                .getLong("id");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-                "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--window-size=1400,1000",
+                "--user-data-dir=" + Files.createTempDirectory("chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
     }
 
@@ -83,7 +102,8 @@ class DashboardBrowserTest {
     }
 
     private WebElement await(By by) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     private static By testId(String id) {
@@ -107,16 +127,23 @@ class DashboardBrowserTest {
     void riskOfficeSeesTheAlertAndAcknowledgesItWithAComment() throws Exception {
         signIn("risk-office");
         await(testId("alerts-table"));
-        assertThat(driver.findElement(testId("alert-status-" + alertId)).getText()).isEqualTo("open");
-        assertThat(driver.findElement(testId("alert-row-" + alertId)).getText()).contains("air.daily-mean-over-grade-ii");
+        assertThat(driver.findElement(testId("alert-status-" + alertId)).getText())
+                .isEqualTo("open");
+        assertThat(driver.findElement(testId("alert-row-" + alertId)).getText())
+                .contains("air.daily-mean-over-grade-ii");
         driver.findElement(testId("comment-" + alertId)).sendKeys("已通知站点核查");
         driver.findElement(testId("ack-" + alertId)).click();
         new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(d -> d.findElement(testId("alert-status-" + alertId)).getText().equals("acknowledged"));
+                .until(d -> d.findElement(testId("alert-status-" + alertId))
+                        .getText()
+                        .equals("acknowledged"));
         screenshot("alerts-board");
         assertThat(server.get("/api/v1/alerts/" + alertId + "/history", server.token("risk-office"))
-                .array("history").getJsonObject(1).getString("comment")).isEqualTo("已通知站点核查");
+                        .array("history")
+                        .getJsonObject(1)
+                        .getString("comment"))
+                .isEqualTo("已通知站点核查");
     }
 
     @Test
@@ -128,20 +155,26 @@ class DashboardBrowserTest {
         WebElement hit = await(By.cssSelector("[data-testid^='hit-link-']"));
         hit.click();
         await(testId("hit-title"));
-        assertThat(driver.findElement(testId("hit-threshold")).getText()).contains("GB3095-2012/PM2_5/24h/II")
+        assertThat(driver.findElement(testId("hit-threshold")).getText())
+                .contains("GB3095-2012/PM2_5/24h/II")
                 .contains("75");
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
-                d.findElements(By.cssSelector("[data-testid='hit-readings'] tr")).size() == 24);
-        assertThat(driver.findElement(testId("hit-facts")).getText()).contains("DailyStat").contains("\"mean\": 80");
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElements(By.cssSelector("[data-testid='hit-readings'] tr"))
+                                .size()
+                        == 24);
+        assertThat(driver.findElement(testId("hit-facts")).getText())
+                .contains("DailyStat")
+                .contains("\"mean\": 80");
         screenshot("rule-hit");
     }
 
     @Test
     void indicatorPageDrawsTheReadingsWithTheThresholdLine() throws Exception {
         signIn("risk-office");
-        driver.get(server.uri("/#/indicator?subject=db-st&indicator=PM2_5&range=day&date=2023-03-01").toString());
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d ->
-                "true".equals(d.findElement(testId("chart")).getDomAttribute("data-rendered")));
+        driver.get(server.uri("/#/indicator?subject=db-st&indicator=PM2_5&range=day&date=2023-03-01")
+                .toString());
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> "true".equals(d.findElement(testId("chart")).getDomAttribute("data-rendered")));
         WebElement canvas = driver.findElement(testId("chart"));
         assertThat(canvas.getSize().getWidth()).isGreaterThan(200);
         assertThat(driver.findElement(By.id("chart-note")).getText()).contains("GB 3095-2012");
@@ -151,17 +184,23 @@ class DashboardBrowserTest {
     @Test
     void officerSeesNoAlertsAndSwitchesToEnglish() throws Exception {
         signIn("officer");
-        List<String> nav = driver.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
+        List<String> nav = driver.findElements(By.cssSelector("#nav a")).stream()
+                .map(WebElement::getText)
+                .toList();
         assertThat(nav).contains("指标", "合规总览").doesNotContain("告警");
         driver.get(server.uri("/#/alerts").toString());
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("#/indicator"));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.getCurrentUrl().contains("#/indicator"));
         driver.findElement(By.id("lang")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d ->
-                d.findElements(By.cssSelector("#nav a")).stream().anyMatch(a -> a.getText().equals("Indicator")));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElements(By.cssSelector("#nav a")).stream()
+                        .anyMatch(a -> a.getText().equals("Indicator")));
         driver.get(server.uri("/#/compliance?year=2023").toString());
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d ->
-                d.findElement(testId("compliance-air")).getText().contains("东城") || !d.findElement(
-                        testId("compliance-air")).findElements(By.tagName("tr")).isEmpty());
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> d.findElement(testId("compliance-air")).getText().contains("东城")
+                        || !d.findElement(testId("compliance-air"))
+                                .findElements(By.tagName("tr"))
+                                .isEmpty());
         assertThat(driver.findElement(By.tagName("h2")).getText()).contains("Compliance");
         screenshot("compliance");
     }
@@ -181,13 +220,16 @@ class DashboardBrowserTest {
                 "#/compliance?year=2023%22%3E%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E",
                 "#/compliance?year=2023")) {
             driver.get(server.uri("/" + hash).toString());
-            new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElement(By.id("view")).getText()
-                    .equals("加载中…"));
+            new WebDriverWait(driver, Duration.ofSeconds(15))
+                    .until(d -> !d.findElement(By.id("view")).getText().equals("加载中…"));
             Thread.sleep(300);
             assertThat(js.executeScript("return window.__xss")).as(hash).isNull();
-            assertThat(driver.findElements(By.cssSelector("#view img"))).as(hash).isEmpty();
+            assertThat(driver.findElements(By.cssSelector("#view img")))
+                    .as(hash)
+                    .isEmpty();
         }
-        assertThat(driver.findElement(testId("compliance-air")).getText()).contains("<img src=x onerror=window.__xss=2>区");
+        assertThat(driver.findElement(testId("compliance-air")).getText())
+                .contains("<img src=x onerror=window.__xss=2>区");
         // the policy itself: an inline script injected by hand does not run
         js.executeScript("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.__csp=1\">');"
                 + "const s = document.createElement('script'); s.textContent = 'window.__csp = 2';"
@@ -200,11 +242,19 @@ class DashboardBrowserTest {
     void everyResponseCarriesTheSecurityHeaders() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         for (String path : List.of("/", "/app.js", "/api/v1/whoami", "/health/live")) {
-            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(server.uri(path))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(r.headers().firstValue("Content-Security-Policy")).as(path).get().asString()
-                    .contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
-            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
+            java.net.http.HttpResponse<String> r = http.send(
+                    java.net.http.HttpRequest.newBuilder(server.uri(path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.headers().firstValue("Content-Security-Policy"))
+                    .as(path)
+                    .get()
+                    .asString()
+                    .contains("script-src 'self'")
+                    .contains("frame-ancestors 'none'")
+                    .doesNotContain("unsafe-inline");
+            assertThat(r.headers().firstValue("X-Content-Type-Options"))
+                    .as(path)
+                    .contains("nosniff");
             assertThat(r.headers().firstValue("X-Frame-Options")).as(path).contains("DENY");
             assertThat(r.headers().firstValue("Referrer-Policy")).as(path).contains("no-referrer");
         }

@@ -1,21 +1,20 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.targetwatch.support.TestServer;
-import org.targetwatch.support.TestServer.Response;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.reading;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.TestServer;
+import org.targetwatch.support.TestServer.Response;
 
 /**
  * Group commit through the real server with one ingest transaction at a time (TARGETWATCH_INGEST_CONCURRENCY=1),
@@ -59,7 +58,8 @@ class GroupCommitTest {
         for (int i = 0; i < 30; i++) {
             String subject = i % 3 == 0 ? "gc-unknown-" + i : "gc-" + i;
             double value = i % 2 == 0 ? 150 : 50;
-            bodies.add(reading("DEBT_RATIO", subject, "2023-06-30T00:00:00+08:00", value, "%").encode());
+            bodies.add(reading("DEBT_RATIO", subject, "2023-06-30T00:00:00+08:00", value, "%")
+                    .encode());
         }
         List<Response> responses = server.postConcurrently("/api/v1/readings", officer, bodies, 30);
         for (int i = 0; i < 30; i++) {
@@ -68,7 +68,8 @@ class GroupCommitTest {
                 assertThat(r.status()).as(r.body()).isEqualTo(422);
                 assertThat(r.json().getString("field")).isEqualTo("subject");
                 assertThat(r.json().getString("message")).contains("gc-unknown-" + i);
-                assertThat(server.get("/api/v1/readings?subject=gc-unknown-" + i, officer).array("readings"))
+                assertThat(server.get("/api/v1/readings?subject=gc-unknown-" + i, officer)
+                                .array("readings"))
                         .isEmpty();
                 continue;
             }
@@ -79,18 +80,25 @@ class GroupCommitTest {
             JsonArray alerts = result.getJsonArray("alerts");
             if (i % 2 == 0) {
                 assertThat(alerts).isNotEmpty();
-                assertThat(alerts).extracting(o -> ((JsonObject) o).getString("subject")).containsOnly("gc-" + i);
+                assertThat(alerts)
+                        .extracting(o -> ((JsonObject) o).getString("subject"))
+                        .containsOnly("gc-" + i);
             } else {
                 assertThat(alerts).isEmpty();
             }
-            assertThat(server.get("/api/v1/readings?subject=gc-" + i, officer).array("readings")).hasSize(1);
+            assertThat(server.get("/api/v1/readings?subject=gc-" + i, officer).array("readings"))
+                    .hasSize(1);
         }
         String metrics = server.get("/metrics", null).body();
         double transactions = metric(metrics, "targetwatch_ingest_group_requests_count");
         double requests = metric(metrics, "targetwatch_ingest_group_requests_sum");
         assertThat(requests).isGreaterThanOrEqualTo(30);
-        assertThat(transactions).as("some transaction committed several requests").isLessThan(requests);
-        assertThat(metric(metrics, "targetwatch_ingest_waiting")).as("nothing left waiting").isZero();
+        assertThat(transactions)
+                .as("some transaction committed several requests")
+                .isLessThan(requests);
+        assertThat(metric(metrics, "targetwatch_ingest_waiting"))
+                .as("nothing left waiting")
+                .isZero();
     }
 
     /**
@@ -101,16 +109,20 @@ class GroupCommitTest {
     void requestsAboutOneSubjectAreNeverGrouped() throws Exception {
         List<String> bodies = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
-            bodies.add(reading("DEBT_RATIO", "gc-same", "2023-06-30T00:00:00+08:00", 60 + i, "%").encode());
+            bodies.add(reading("DEBT_RATIO", "gc-same", "2023-06-30T00:00:00+08:00", 60 + i, "%")
+                    .encode());
         }
         for (Response r : server.postConcurrently("/api/v1/readings", officer, bodies, 10)) {
             assertThat(r.status()).as(r.body()).isEqualTo(201);
             assertThat(r.json().getInteger("stored")).isEqualTo(1);
         }
         assertThat(metric(server.get("/metrics", null).body(), "targetwatch_ingest_group_retries_total"))
-                .as("no group failed (as one holding a key twice would) and was retried").isZero();
-        JsonArray all = server.get("/api/v1/readings?subject=gc-same&revisions=all", officer).array("readings");
-        assertThat(all).extracting(o -> ((JsonObject) o).getInteger("revision"))
+                .as("no group failed (as one holding a key twice would) and was retried")
+                .isZero();
+        JsonArray all = server.get("/api/v1/readings?subject=gc-same&revisions=all", officer)
+                .array("readings");
+        assertThat(all)
+                .extracting(o -> ((JsonObject) o).getInteger("revision"))
                 .containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     }
 }

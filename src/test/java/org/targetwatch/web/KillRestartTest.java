@@ -1,9 +1,10 @@
 package org.targetwatch.web;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.RawHttp.send;
+import static org.targetwatch.support.Readings.hourlyPm25;
 
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
@@ -14,10 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.RawHttp.send;
-import static org.targetwatch.support.Readings.hourlyPm25;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real server process, killed with SIGKILL: its embedded PostgreSQL outlives it (re-parented to init) and
@@ -34,30 +33,65 @@ class KillRestartTest {
         long orphan = -1;
         try {
             int port = awaitListening(first);
-            assertThat(send(port, ADMIN, "POST", "/api/v1/subjects", new JsonObject().put("id", "st-k")
-                    .put("kind", "air-station").put("name", "站").encode()).statusCode()).isEqualTo(201);
-            String officer = new JsonObject(send(port, ADMIN, "POST", "/api/v1/tokens",
-                    new JsonObject().put("name", "o").put("role", "officer").encode()).body()).getString("token");
-            assertThat(send(port, officer, "POST", "/api/v1/readings",
-                    hourlyPm25("st-k", "2023-03-01", 24, 80.0).encode()).statusCode()).isEqualTo(201);
+            assertThat(send(
+                                    port,
+                                    ADMIN,
+                                    "POST",
+                                    "/api/v1/subjects",
+                                    new JsonObject()
+                                            .put("id", "st-k")
+                                            .put("kind", "air-station")
+                                            .put("name", "站")
+                                            .encode())
+                            .statusCode())
+                    .isEqualTo(201);
+            String officer = new JsonObject(send(
+                                    port,
+                                    ADMIN,
+                                    "POST",
+                                    "/api/v1/tokens",
+                                    new JsonObject()
+                                            .put("name", "o")
+                                            .put("role", "officer")
+                                            .encode())
+                            .body())
+                    .getString("token");
+            assertThat(send(
+                                    port,
+                                    officer,
+                                    "POST",
+                                    "/api/v1/readings",
+                                    hourlyPm25("st-k", "2023-03-01", 24, 80.0).encode())
+                            .statusCode())
+                    .isEqualTo(201);
 
-            orphan = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).strip());
-            first.destroyForcibly();   // SIGKILL
+            orphan = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"))
+                    .get(0)
+                    .strip());
+            first.destroyForcibly(); // SIGKILL
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(DatabaseFaultTest.pidAlive(orphan)).as("the postmaster outlived its server").isTrue();
+            assertThat(DatabaseFaultTest.pidAlive(orphan))
+                    .as("the postmaster outlived its server")
+                    .isTrue();
 
             Process second = launch(dataDir);
             try {
                 int port2 = awaitListening(second);
-                assertThat(DatabaseFaultTest.pidAlive(orphan)).as("the orphan was stopped").isFalse();
-                assertThat(send(port2, null, "GET", "/health/ready", null).statusCode()).isEqualTo(200);
+                assertThat(DatabaseFaultTest.pidAlive(orphan))
+                        .as("the orphan was stopped")
+                        .isFalse();
+                assertThat(send(port2, null, "GET", "/health/ready", null).statusCode())
+                        .isEqualTo(200);
                 HttpResponse<String> readings = send(port2, officer, "GET", "/api/v1/readings?subject=st-k", null);
-                assertThat(new JsonObject(readings.body()).getJsonArray("readings")).hasSize(24);
+                assertThat(new JsonObject(readings.body()).getJsonArray("readings"))
+                        .hasSize(24);
             } finally {
-                second.destroy();   // SIGTERM: graceful, stops its PostgreSQL
+                second.destroy(); // SIGTERM: graceful, stops its PostgreSQL
                 assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
-            assertThat(Files.exists(dataDir.resolve("postgres/postmaster.pid"))).as("stopped cleanly").isFalse();
+            assertThat(Files.exists(dataDir.resolve("postgres/postmaster.pid")))
+                    .as("stopped cleanly")
+                    .isFalse();
         } finally {
             first.destroyForcibly();
             if (orphan > 0 && DatabaseFaultTest.pidAlive(orphan)) {
@@ -67,8 +101,11 @@ class KillRestartTest {
     }
 
     private Process launch(Path dataDir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.targetwatch.Main");
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.targetwatch.Main");
         pb.environment().put("TARGETWATCH_DATA_DIR", dataDir.toString());
         pb.environment().put("TARGETWATCH_HTTP_PORT", "0");
         pb.environment().put("TARGETWATCH_HTTP_HOST", "127.0.0.1");
@@ -84,8 +121,8 @@ class KillRestartTest {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         StringBuilder seen = new StringBuilder();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     synchronized (seen) {

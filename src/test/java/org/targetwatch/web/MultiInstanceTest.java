@@ -1,12 +1,10 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.targetwatch.support.SseClient;
-import org.targetwatch.support.TestDatabase;
-import org.targetwatch.support.TestServer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +15,10 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.reading;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.SseClient;
+import org.targetwatch.support.TestDatabase;
+import org.targetwatch.support.TestServer;
 
 /**
  * Three server instances on one database, driven concurrently with the same readings: each reading is stored and
@@ -30,8 +29,9 @@ class MultiInstanceTest {
     @Test
     void threeInstancesOnOneDatabaseStayCorrect() throws Exception {
         String db = TestDatabase.newDatabaseUrl();
-        try (TestServer a = new TestServer(db, Map.of()); TestServer b = new TestServer(db, Map.of());
-             TestServer c = new TestServer(db, Map.of())) {
+        try (TestServer a = new TestServer(db, Map.of());
+                TestServer b = new TestServer(db, Map.of());
+                TestServer c = new TestServer(db, Map.of())) {
             String officer = a.token("officer");
             String risk = a.token("risk-office");
             List<String> stations = List.of("mi-1", "mi-2", "mi-3", "mi-4", "mi-5");
@@ -55,7 +55,11 @@ class MultiInstanceTest {
                         results.add(pool.submit(() -> {
                             int ok = 0;
                             for (JsonObject r : part) {
-                                ok += server.post("/api/v1/readings", officer, r.encode()).status() == 201 ? 1 : 0;
+                                ok += server.post("/api/v1/readings", officer, r.encode())
+                                                        .status()
+                                                == 201
+                                        ? 1
+                                        : 0;
                             }
                             return ok;
                         }));
@@ -68,10 +72,13 @@ class MultiInstanceTest {
                 pool.shutdown();
                 assertThat(accepted).isEqualTo(360);
 
-                assertThat(TestDatabase.scalar(db, "SELECT count(*) FROM readings")).isEqualTo(120);
+                assertThat(TestDatabase.scalar(db, "SELECT count(*) FROM readings"))
+                        .isEqualTo(120);
                 JsonArray alerts = b.get("/api/v1/alerts?category=air", risk).array("alerts");
                 assertThat(alerts).hasSize(5);
-                assertThat(alerts).allSatisfy(o -> assertThat(((JsonObject) o).getJsonArray("readingIds")).hasSize(24));
+                assertThat(alerts)
+                        .allSatisfy(o -> assertThat(((JsonObject) o).getJsonArray("readingIds"))
+                                .hasSize(24));
                 assertThat(TestDatabase.scalar(db, "SELECT count(*) FROM alert_events WHERE kind = 'opened'"))
                         .isEqualTo(5);
                 assertThat(TestDatabase.scalar(db, "SELECT count(*) FROM rule_hits WHERE caused = 'opened'"))
@@ -93,13 +100,21 @@ class MultiInstanceTest {
     @Test
     void tokenRevokedOnOneInstanceIsRefusedByTheOtherWithinTheCacheTime() throws Exception {
         String db = TestDatabase.newDatabaseUrl();
-        try (TestServer a = new TestServer(db, Map.of()); TestServer b = new TestServer(db, Map.of())) {
-            io.vertx.core.json.JsonObject created = a.post("/api/v1/tokens", TestServer.ADMIN_TOKEN,
-                    new JsonObject().put("name", "revoked elsewhere").put("role", "risk-office").encode()).json();
+        try (TestServer a = new TestServer(db, Map.of());
+                TestServer b = new TestServer(db, Map.of())) {
+            io.vertx.core.json.JsonObject created = a.post(
+                            "/api/v1/tokens",
+                            TestServer.ADMIN_TOKEN,
+                            new JsonObject()
+                                    .put("name", "revoked elsewhere")
+                                    .put("role", "risk-office")
+                                    .encode())
+                    .json();
             String secret = created.getString("token");
             assertThat(b.get("/api/v1/alerts", secret).status()).isEqualTo(200);
             assertThat(a.get("/api/v1/alerts", secret).status()).isEqualTo(200);
-            assertThat(a.delete("/api/v1/tokens/" + created.getLong("id"), TestServer.ADMIN_TOKEN).status())
+            assertThat(a.delete("/api/v1/tokens/" + created.getLong("id"), TestServer.ADMIN_TOKEN)
+                            .status())
                     .isEqualTo(204);
             long revokedAt = System.nanoTime();
             assertThat(a.get("/api/v1/alerts", secret).status()).isEqualTo(401);

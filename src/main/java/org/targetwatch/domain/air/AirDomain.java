@@ -2,6 +2,15 @@ package org.targetwatch.domain.air;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.targetwatch.common.Times;
 import org.targetwatch.config.Indicator;
 import org.targetwatch.config.IndicatorCatalog;
@@ -15,16 +24,6 @@ import org.targetwatch.facts.Subject;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.store.ReadingInput;
 import org.targetwatch.store.SubjectStore;
-
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Air (GB 3095-2012, HJ 633-2012, HJ 663-2013): from a batch's hourly readings, the daily statistics and AQI of
@@ -54,7 +53,8 @@ public final class AirDomain implements Domain {
         Set<AirStore.SubjectDay> days = new LinkedHashSet<>();
         for (ReadingInput in : inputs) {
             if (in.indicator().hourly()) {
-                days.add(new AirStore.SubjectDay(in.subject(), in.observedAt().atZone(Times.ZONE).toLocalDate()));
+                days.add(new AirStore.SubjectDay(
+                        in.subject(), in.observedAt().atZone(Times.ZONE).toLocalDate()));
             }
         }
         return days.isEmpty() ? null : air.hourly(conn, days);
@@ -94,12 +94,17 @@ public final class AirDomain implements Domain {
                 districtIds.add(d);
             }
         }
-        Future<Map<String, Subject>> districtsAhead = districtIds.isEmpty() ? Future.succeededFuture(Map.of())
-                : subjects.find(conn, districtIds);
+        Future<Map<String, Subject>> districtsAhead =
+                districtIds.isEmpty() ? Future.succeededFuture(Map.of()) : subjects.find(conn, districtIds);
         return districtsAhead.compose(found -> {
             Map<String, Subject> all = new java.util.HashMap<>(known);
             all.putAll(found);
-            return derive(conn, stationDays, all, batch.ruleSet(), batch.locks(),
+            return derive(
+                    conn,
+                    stationDays,
+                    all,
+                    batch.ruleSet(),
+                    batch.locks(),
                     hourlyAhead != null && batch.firstRevisionsOnly() ? hourlyAhead : null);
         });
     }
@@ -113,9 +118,13 @@ public final class AirDomain implements Domain {
         return district == null ? null : district.airStandardFrom();
     }
 
-    private Future<List<Object>> derive(SqlConnection conn, Set<AirStore.SubjectDay> stationDays,
-                                        Map<String, Subject> known, RuleSet ruleSet, Locks locks,
-                                          Future<Map<AirStore.SubjectDay, AirDays.Hours>> hourlyAhead) {
+    private Future<List<Object>> derive(
+            SqlConnection conn,
+            Set<AirStore.SubjectDay> stationDays,
+            Map<String, Subject> known,
+            RuleSet ruleSet,
+            Locks locks,
+            Future<Map<AirStore.SubjectDay, AirDays.Hours>> hourlyAhead) {
         List<Object> facts = new ArrayList<>();
         List<AirDay> days = new ArrayList<>();
         boolean aheadHolds = hourlyAhead != null;
@@ -126,75 +135,95 @@ public final class AirDomain implements Domain {
                     return mine;
                 })
                 : air.hourly(conn, stationDays);
-        return hourlyValues.compose(hourly -> {
-            hourly.forEach((key, hours) -> {
-                AirDays.Validity v = AirDays.Validity.of(ruleSet.thresholds(), key.day(),
-                        standardFrom(known.get(key.subject()), known));
-                facts.addAll(AirDays.dailyStats(key.subject(), key.day(), hours, v));
-                days.add(AirDays.station(key.subject(), key.day(), hours, v));
-            });
-            return air.upsert(conn, days);
-        }).compose(changedStations -> {
-            // the districts of the stations whose daily statistics changed, recomputed from their stations' days
-            // (one statement); a station-day still short of valid hours changes nothing upstream
-            Map<String, Set<LocalDate>> districtDates = new TreeMap<>();
-            for (AirStore.SubjectDay sd : changedStations) {
-                Subject station = known.get(sd.subject());
-                if (station != null && station.district() != null) {
-                    districtDates.computeIfAbsent(station.district(), k -> new TreeSet<>()).add(sd.day());
-                }
-            }
-            if (districtDates.isEmpty()) {
-                return Future.<Set<AirStore.SubjectDay>>succeededFuture(Set.of());
-            }
-            List<String> ds = new ArrayList<>();
-            List<LocalDate> dd = new ArrayList<>();
-            districtDates.forEach((d, dates) -> dates.forEach(date -> {
-                ds.add(d);
-                dd.add(date);
-            }));
-            return locks.districts(districtDates.keySet()).compose(v -> air.stationDays(conn, ds, dd))
-                    .compose(byDistrict -> {
-                List<AirDay> districtDays = new ArrayList<>();
-                byDistrict.forEach((district, byDate) -> byDate.forEach((date, list) ->
-                        districtDays.add(AirDays.district(district, date, list, AirDays.Validity.of(
-                                ruleSet.thresholds(), date, standardFrom(known.get(district), known))))));
-                days.addAll(districtDays);
-                return air.upsert(conn, districtDays);
-            });
-        }).compose(changedDistricts -> {
-            facts.addAll(days);
-            // year-to-date and annual statistics are judged for districts only (see air.drl), and change only when
-            // one of their days did: one statement
-            Map<String, Set<Integer>> years = new TreeMap<>();
-            for (AirStore.SubjectDay d : changedDistricts) {
-                years.computeIfAbsent(d.subject(), k -> new TreeSet<>()).add(d.day().getYear());
-            }
-            if (years.isEmpty()) {
-                return Future.succeededFuture(facts);
-            }
-            List<String> subjects = new ArrayList<>();
-            List<LocalDate> from = new ArrayList<>();
-            List<LocalDate> to = new ArrayList<>();
-            years.forEach((subject, ys) -> {
-                subjects.add(subject);
-                from.add(LocalDate.of(ys.iterator().next() - 1, 1, 1));
-                to.add(LocalDate.of(((TreeSet<Integer>) ys).last(), 12, 31));
-            });
-            return air.days(conn, subjects, from, to).map(bySubject -> {
-                years.forEach((subject, ys) -> {
-                    List<AirYear.Day> list = bySubject.getOrDefault(subject, List.of());
-                    for (int year : ys) {
-                        AirYearToDate ytd = AirYear.yearToDate(subject, "district", year, list);
-                        if (ytd != null) {
-                            facts.add(ytd);
+        return hourlyValues
+                .compose(hourly -> {
+                    hourly.forEach((key, hours) -> {
+                        AirDays.Validity v = AirDays.Validity.of(
+                                ruleSet.thresholds(), key.day(), standardFrom(known.get(key.subject()), known));
+                        facts.addAll(AirDays.dailyStats(key.subject(), key.day(), hours, v));
+                        days.add(AirDays.station(key.subject(), key.day(), hours, v));
+                    });
+                    return air.upsert(conn, days);
+                })
+                .compose(changedStations -> {
+                    // the districts of the stations whose daily statistics changed, recomputed from their stations'
+                    // days
+                    // (one statement); a station-day still short of valid hours changes nothing upstream
+                    Map<String, Set<LocalDate>> districtDates = new TreeMap<>();
+                    for (AirStore.SubjectDay sd : changedStations) {
+                        Subject station = known.get(sd.subject());
+                        if (station != null && station.district() != null) {
+                            districtDates
+                                    .computeIfAbsent(station.district(), k -> new TreeSet<>())
+                                    .add(sd.day());
                         }
-                        facts.addAll(AirYear.annual(subject, "district", year, list, ruleSet.thresholds(),
-                                standardFrom(known.get(subject), known)));
                     }
+                    if (districtDates.isEmpty()) {
+                        return Future.<Set<AirStore.SubjectDay>>succeededFuture(Set.of());
+                    }
+                    List<String> ds = new ArrayList<>();
+                    List<LocalDate> dd = new ArrayList<>();
+                    districtDates.forEach((d, dates) -> dates.forEach(date -> {
+                        ds.add(d);
+                        dd.add(date);
+                    }));
+                    return locks.districts(districtDates.keySet())
+                            .compose(v -> air.stationDays(conn, ds, dd))
+                            .compose(byDistrict -> {
+                                List<AirDay> districtDays = new ArrayList<>();
+                                byDistrict.forEach((district, byDate) ->
+                                        byDate.forEach((date, list) -> districtDays.add(AirDays.district(
+                                                district,
+                                                date,
+                                                list,
+                                                AirDays.Validity.of(
+                                                        ruleSet.thresholds(),
+                                                        date,
+                                                        standardFrom(known.get(district), known))))));
+                                days.addAll(districtDays);
+                                return air.upsert(conn, districtDays);
+                            });
+                })
+                .compose(changedDistricts -> {
+                    facts.addAll(days);
+                    // year-to-date and annual statistics are judged for districts only (see air.drl), and change only
+                    // when
+                    // one of their days did: one statement
+                    Map<String, Set<Integer>> years = new TreeMap<>();
+                    for (AirStore.SubjectDay d : changedDistricts) {
+                        years.computeIfAbsent(d.subject(), k -> new TreeSet<>())
+                                .add(d.day().getYear());
+                    }
+                    if (years.isEmpty()) {
+                        return Future.succeededFuture(facts);
+                    }
+                    List<String> subjects = new ArrayList<>();
+                    List<LocalDate> from = new ArrayList<>();
+                    List<LocalDate> to = new ArrayList<>();
+                    years.forEach((subject, ys) -> {
+                        subjects.add(subject);
+                        from.add(LocalDate.of(ys.iterator().next() - 1, 1, 1));
+                        to.add(LocalDate.of(((TreeSet<Integer>) ys).last(), 12, 31));
+                    });
+                    return air.days(conn, subjects, from, to).map(bySubject -> {
+                        years.forEach((subject, ys) -> {
+                            List<AirYear.Day> list = bySubject.getOrDefault(subject, List.of());
+                            for (int year : ys) {
+                                AirYearToDate ytd = AirYear.yearToDate(subject, "district", year, list);
+                                if (ytd != null) {
+                                    facts.add(ytd);
+                                }
+                                facts.addAll(AirYear.annual(
+                                        subject,
+                                        "district",
+                                        year,
+                                        list,
+                                        ruleSet.thresholds(),
+                                        standardFrom(known.get(subject), known)));
+                            }
+                        });
+                        return facts;
+                    });
                 });
-                return facts;
-            });
-        });
     }
 }

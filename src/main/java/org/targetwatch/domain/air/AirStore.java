@@ -1,13 +1,10 @@
 package org.targetwatch.domain.air;
 
-import org.targetwatch.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.facts.AirDay;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.targetwatch.common.Times;
+import org.targetwatch.facts.AirDay;
 
 /** Hourly air readings by station-day, and the derived {@code air_daily} rows. */
 public final class AirStore {
@@ -93,24 +92,27 @@ public final class AirStore {
     static final String ONE = "SELECT details FROM air_daily WHERE subject = $1 AND day = $2";
 
     /** A station (or district) and calendar day. */
-    public record SubjectDay(String subject, LocalDate day) {
-    }
+    public record SubjectDay(String subject, LocalDate day) {}
 
     /** Hourly air values of the given station-days, in one statement. */
     public Future<Map<SubjectDay, AirDays.Hours>> hourly(SqlClient client, Collection<SubjectDay> days) {
         String[] subjects = days.stream().map(SubjectDay::subject).toArray(String[]::new);
         LocalDate[] dates = days.stream().map(SubjectDay::day).toArray(LocalDate[]::new);
         String[] indicators = AirDays.HOURLY.toArray(new String[0]);
-        return client.preparedQuery(HOURLY).execute(Tuple.tuple(List.of(subjects, dates, indicators))).map(rows -> {
-            Map<SubjectDay, AirDays.Hours> out = new LinkedHashMap<>();
-            for (Row r : rows) {
-                SubjectDay key = new SubjectDay(r.getString("subject"), r.getLocalDate("day"));
-                int hour = r.getOffsetDateTime("observed_at").atZoneSameInstant(Times.ZONE).getHour();
-                out.computeIfAbsent(key, k -> AirDays.Hours.empty())
-                        .put(r.getString("indicator"), hour, r.getDouble("value"), r.getLong("id"));
-            }
-            return out;
-        });
+        return client.preparedQuery(HOURLY)
+                .execute(Tuple.tuple(List.of(subjects, dates, indicators)))
+                .map(rows -> {
+                    Map<SubjectDay, AirDays.Hours> out = new LinkedHashMap<>();
+                    for (Row r : rows) {
+                        SubjectDay key = new SubjectDay(r.getString("subject"), r.getLocalDate("day"));
+                        int hour = r.getOffsetDateTime("observed_at")
+                                .atZoneSameInstant(Times.ZONE)
+                                .getHour();
+                        out.computeIfAbsent(key, k -> AirDays.Hours.empty())
+                                .put(r.getString("indicator"), hour, r.getDouble("value"), r.getLong("id"));
+                    }
+                    return out;
+                });
     }
 
     /** Stores the days (insert or replace), in one statement; returns the (subject, day) whose statistics changed. */
@@ -150,32 +152,50 @@ public final class AirStore {
     }
 
     /** Stored days of each subject's range, by subject, in one statement. */
-    public Future<Map<String, List<AirYear.Day>>> days(SqlClient client, List<String> subjects, List<LocalDate> from,
-                                                      List<LocalDate> to) {
-        return client.preparedQuery(DAYS_MANY).execute(Tuple.tuple(List.of(subjects.toArray(new String[0]),
-                from.toArray(new LocalDate[0]), to.toArray(new LocalDate[0])))).map(rows -> {
+    public Future<Map<String, List<AirYear.Day>>> days(
+            SqlClient client, List<String> subjects, List<LocalDate> from, List<LocalDate> to) {
+        return client.preparedQuery(DAYS_MANY)
+                .execute(Tuple.tuple(List.of(
+                        subjects.toArray(new String[0]), from.toArray(new LocalDate[0]), to.toArray(new LocalDate[0]))))
+                .map(rows -> {
                     Map<String, List<AirYear.Day>> out = new LinkedHashMap<>();
                     for (Row r : rows) {
                         Integer aqi = r.getInteger("aqi");
-                        out.computeIfAbsent(r.getString("subject"), k -> new ArrayList<>()).add(new AirYear.Day(
-                                r.getLocalDate("day"), r.getBoolean("valid"), aqi == null ? -1 : aqi, values(r)));
+                        out.computeIfAbsent(r.getString("subject"), k -> new ArrayList<>())
+                                .add(new AirYear.Day(
+                                        r.getLocalDate("day"),
+                                        r.getBoolean("valid"),
+                                        aqi == null ? -1 : aqi,
+                                        values(r)));
                     }
                     return out;
                 });
     }
 
     /** Stored station days of each (district, day), by district and day, in one statement. */
-    public Future<Map<String, Map<LocalDate, List<AirDay>>>> stationDays(SqlClient client, List<String> districts,
-                                                                         List<LocalDate> days) {
-        return client.preparedQuery(STATION_DAYS_MANY).execute(Tuple.tuple(List.of(districts.toArray(new String[0]),
-                days.toArray(new LocalDate[0])))).map(rows -> {
+    public Future<Map<String, Map<LocalDate, List<AirDay>>>> stationDays(
+            SqlClient client, List<String> districts, List<LocalDate> days) {
+        return client.preparedQuery(STATION_DAYS_MANY)
+                .execute(Tuple.tuple(List.of(districts.toArray(new String[0]), days.toArray(new LocalDate[0]))))
+                .map(rows -> {
                     Map<String, Map<LocalDate, List<AirDay>>> out = new LinkedHashMap<>();
                     for (Row r : rows) {
                         out.computeIfAbsent(r.getString("district"), k -> new java.util.TreeMap<>())
                                 .computeIfAbsent(r.getLocalDate("day"), k -> new ArrayList<>())
-                                .add(new AirDay(r.getString("subject"), r.getString("kind"), r.getLocalDate("day"),
-                                        values(r), Map.of(), Map.of(), -1, null, List.of(), List.of(),
-                                        r.getBoolean("valid"), List.of(), null));
+                                .add(new AirDay(
+                                        r.getString("subject"),
+                                        r.getString("kind"),
+                                        r.getLocalDate("day"),
+                                        values(r),
+                                        Map.of(),
+                                        Map.of(),
+                                        -1,
+                                        null,
+                                        List.of(),
+                                        List.of(),
+                                        r.getBoolean("valid"),
+                                        List.of(),
+                                        null));
                     }
                     return out;
                 });
@@ -187,22 +207,25 @@ public final class AirStore {
             List<AirYear.Day> out = new ArrayList<>();
             for (Row r : rows) {
                 Integer aqi = r.getInteger("aqi");
-                out.add(new AirYear.Day(r.getLocalDate("day"), r.getBoolean("valid"), aqi == null ? -1 : aqi,
-                        values(r)));
+                out.add(new AirYear.Day(
+                        r.getLocalDate("day"), r.getBoolean("valid"), aqi == null ? -1 : aqi, values(r)));
             }
             return out;
         });
     }
 
-    static final String DETAILS = "SELECT details FROM air_daily WHERE subject = $1 AND day >= $2 AND day <= $3 ORDER BY day";
+    static final String DETAILS =
+            "SELECT details FROM air_daily WHERE subject = $1 AND day >= $2 AND day <= $3 ORDER BY day";
 
     /** The stored statistics (as {@link AirDay#toJson()}) of a subject's days in [from, to]. */
     public Future<List<JsonObject>> dayDetails(SqlClient client, String subject, LocalDate from, LocalDate to) {
-        return client.preparedQuery(DETAILS).execute(Tuple.of(subject, from, to)).map(rows -> {
-            List<JsonObject> out = new ArrayList<>();
-            rows.forEach(r -> out.add((JsonObject) r.getJson("details")));
-            return out;
-        });
+        return client.preparedQuery(DETAILS)
+                .execute(Tuple.of(subject, from, to))
+                .map(rows -> {
+                    List<JsonObject> out = new ArrayList<>();
+                    rows.forEach(r -> out.add((JsonObject) r.getJson("details")));
+                    return out;
+                });
     }
 
     /** The stored statistics of one subject-day (as {@link AirDay#toJson()}), if any. */

@@ -1,16 +1,14 @@
 package org.targetwatch.domain.air;
 
-import org.targetwatch.common.Decimals;
-import org.targetwatch.facts.AirYearToDate;
-import org.targetwatch.facts.AnnualStatistic;
-import org.targetwatch.facts.Threshold;
-
 import java.math.BigDecimal;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.targetwatch.common.Decimals;
+import org.targetwatch.facts.AirYearToDate;
+import org.targetwatch.facts.AnnualStatistic;
+import org.targetwatch.facts.Threshold;
 
 /**
  * Year-to-date and annual air statistics from stored daily values.
@@ -31,11 +29,9 @@ import java.util.Map;
  */
 public final class AirYear {
     /** One stored day: validity, AQI and the daily values by item ({@code PM2_5}, {@code O3_8H}, ...). */
-    public record Day(LocalDate date, boolean valid, int aqi, Map<String, Double> values) {
-    }
+    public record Day(LocalDate date, boolean valid, int aqi, Map<String, Double> values) {}
 
-    private AirYear() {
-    }
+    private AirYear() {}
 
     /** Year-to-date statistics of {@code year}; {@code days} may also hold days of the previous year. */
     public static AirYearToDate yearToDate(String subject, String kind, int year, List<Day> days) {
@@ -62,9 +58,20 @@ public final class AirYear {
         double ratio = valid == 0 ? 0 : 100.0 * good / valid;
         double best = valid + remaining == 0 ? 0 : 100.0 * (good + remaining) / (valid + remaining);
         LocalDate prevEnd = asOf.minusYears(1);
-        return new AirYearToDate(subject, kind, year, asOf, valid, good, ratio, remaining, best,
-                mean(days, "PM2_5", year, asOf), mean(days, "PM10", year, asOf),
-                mean(days, "PM2_5", year - 1, prevEnd), mean(days, "PM10", year - 1, prevEnd));
+        return new AirYearToDate(
+                subject,
+                kind,
+                year,
+                asOf,
+                valid,
+                good,
+                ratio,
+                remaining,
+                best,
+                mean(days, "PM2_5", year, asOf),
+                mean(days, "PM10", year, asOf),
+                mean(days, "PM2_5", year - 1, prevEnd),
+                mean(days, "PM10", year - 1, prevEnd));
     }
 
     private static double mean(List<Day> days, String item, int year, LocalDate until) {
@@ -86,8 +93,8 @@ public final class AirYear {
      * {@code annual-days}, {@code month-days} and {@code february-days} of its indicator in force then (for a
      * district whose {@code airStandardFrom} is {@code standardFrom}); a missing rule leaves it undetermined.
      */
-    public static List<AnnualStatistic> annual(String subject, String kind, int year, List<Day> days,
-                                               List<Threshold> thresholds, LocalDate standardFrom) {
+    public static List<AnnualStatistic> annual(
+            String subject, String kind, int year, List<Day> days, List<Threshold> thresholds, LocalDate standardFrom) {
         List<AnnualStatistic> out = new ArrayList<>();
         Context c = new Context(subject, kind, year, days, thresholds, standardFrom);
         for (String ind : List.of("SO2", "NO2", "PM10", "PM2_5")) {
@@ -102,8 +109,8 @@ public final class AirYear {
         return out;
     }
 
-    private record Context(String subject, String kind, int year, List<Day> days, List<Threshold> thresholds,
-                           LocalDate standardFrom) {
+    private record Context(
+            String subject, String kind, int year, List<Day> days, List<Threshold> thresholds, LocalDate standardFrom) {
 
         void add(List<AnnualStatistic> out, String indicator, String item, String statistic, double p) {
             List<BigDecimal> values = new ArrayList<>();
@@ -121,12 +128,25 @@ public final class AirYear {
             }
             LocalDate end = LocalDate.of(year, 12, 31);
             Integer decimals = Threshold.inForce(thresholds, "limit", indicator, statistic, end, standardFrom)
-                    .map(Threshold::decimals).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                    .map(Threshold::decimals)
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
             BigDecimal exact = p < 0 ? Decimals.mean(values) : Percentile.of(values, p);
             double v = Decimals.value(exact, decimals);
             String why = undetermined(indicator, values.size(), months, end);
-            out.add(new AnnualStatistic(subject, kind, year, indicator, statistic, v, values.size(),
-                    List.of(months), why == null, why, standardFrom));
+            out.add(new AnnualStatistic(
+                    subject,
+                    kind,
+                    year,
+                    indicator,
+                    statistic,
+                    v,
+                    values.size(),
+                    List.of(months),
+                    why == null,
+                    why,
+                    standardFrom));
         }
 
         /** Why the year's values do not make a valid annual statistic (GB 3095-2012 表4), or null if they do. */
@@ -144,15 +164,16 @@ public final class AirYear {
             for (int m = 0; m < 12; m++) {
                 Threshold rule = m == 1 ? february : month;
                 if (!rule.test(months[m])) {
-                    return (m + 1) + "月有效日数" + months[m] + "天, 不足" + fmt(rule.value()) + "天 / month " + (m + 1)
-                            + ": " + months[m] + " valid days, fewer than " + fmt(rule.value());
+                    return (m + 1) + "月有效日数" + months[m] + "天, 不足" + fmt(rule.value()) + "天 / month " + (m + 1) + ": "
+                            + months[m] + " valid days, fewer than " + fmt(rule.value());
                 }
             }
             return null;
         }
 
         private Threshold validity(String indicator, String statistic, LocalDate end) {
-            return Threshold.inForce(thresholds, "validity", indicator, statistic, end, standardFrom).findFirst()
+            return Threshold.inForce(thresholds, "validity", indicator, statistic, end, standardFrom)
+                    .findFirst()
                     .orElse(null);
         }
 

@@ -53,16 +53,17 @@ public final class Aqi {
     }
 
     /** The items of a daily AQI (HJ 633 日报): 24-hour means, O3 daily maximum 1-hour and maximum 8-hour. */
-    public static final List<Item> DAILY_ITEMS = List.of(Item.SO2_24H, Item.NO2_24H, Item.PM10_24H, Item.CO_24H,
-            Item.O3_1H, Item.O3_8H, Item.PM2_5_24H);
+    public static final List<Item> DAILY_ITEMS =
+            List.of(Item.SO2_24H, Item.NO2_24H, Item.PM10_24H, Item.CO_24H, Item.O3_1H, Item.O3_8H, Item.PM2_5_24H);
 
     /** Category names of 表2, by level 1..6. */
     static final String[] CATEGORIES = {"优", "良", "轻度污染", "中度污染", "重度污染", "严重污染"};
-    static final String[] CATEGORIES_EN = {"Excellent", "Good", "Lightly polluted", "Moderately polluted",
-            "Heavily polluted", "Severely polluted"};
 
-    private Aqi() {
-    }
+    static final String[] CATEGORIES_EN = {
+        "Excellent", "Good", "Lightly polluted", "Moderately polluted", "Heavily polluted", "Severely polluted"
+    };
+
+    private Aqi() {}
 
     /**
      * Sub-index of one item, or -1 where no sub-index is computed (a cut-off, or a SO2 1-hour / O3 8-hour value
@@ -145,7 +146,10 @@ public final class Aqi {
     }
 
     /** Sub-indices by item, the AQI, its category, primary pollutants and pollutants over the standard. */
-    public record Result(Map<Item, Integer> iaqi, int aqi, String category, List<String> primaryPollutants,
-                         List<String> overStandard) {
-    }
+    public record Result(
+            Map<Item, Integer> iaqi,
+            int aqi,
+            String category,
+            List<String> primaryPollutants,
+            List<String> overStandard) {}
 }

@@ -8,8 +8,7 @@ import java.util.Arrays;
  * the formula PARTIAL (read in implementations, not in the standard's text).
  */
 public final class Percentile {
-    private Percentile() {
-    }
+    private Percentile() {}
 
     /** The p-th percentile (0–100) of the values; NaN for no values. Does not modify {@code values}. */
     public static double of(double[] values, double p) {
@@ -37,7 +36,8 @@ public final class Percentile {
         java.math.BigDecimal[] x = values.toArray(new java.math.BigDecimal[0]);
         Arrays.sort(x);
         java.math.BigDecimal k = java.math.BigDecimal.ONE.add(java.math.BigDecimal.valueOf(x.length - 1)
-                .multiply(java.math.BigDecimal.valueOf(p)).divide(java.math.BigDecimal.valueOf(100)));
+                .multiply(java.math.BigDecimal.valueOf(p))
+                .divide(java.math.BigDecimal.valueOf(100)));
         int s = k.intValue();
         if (s >= x.length) {
             return x[x.length - 1];

@@ -1,19 +1,18 @@
 package org.targetwatch.domain.debt;
 
 import io.vertx.core.Future;
-import org.targetwatch.common.Times;
-import org.targetwatch.domain.Batch;
-import org.targetwatch.domain.Domain;
-import org.targetwatch.facts.DebtQuotaCheck;
-import org.targetwatch.facts.Reading;
-import org.targetwatch.store.ReadingStore;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.targetwatch.common.Times;
+import org.targetwatch.domain.Batch;
+import org.targetwatch.domain.Domain;
+import org.targetwatch.facts.DebtQuotaCheck;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.store.ReadingStore;
 
 /**
  * Government debt: new debt against the quota of its year (「严格控制新增债务」), from the latest DEBT_NEW and
@@ -60,8 +59,13 @@ public final class DebtDomain implements Domain {
                 ReadingStore.Observed quota = found.get(keys.get(2 * i + 1));
                 if (newDebt != null && quota != null) {
                     Reading r = firsts.get(i);
-                    facts.add(new DebtQuotaCheck(r.subject(), r.date().getYear(), r.date(), newDebt.value(),
-                            quota.value(), List.of(newDebt.id(), quota.id())));
+                    facts.add(new DebtQuotaCheck(
+                            r.subject(),
+                            r.date().getYear(),
+                            r.date(),
+                            newDebt.value(),
+                            quota.value(),
+                            List.of(newDebt.id(), quota.id())));
                 }
             }
             return facts;

@@ -2,7 +2,6 @@ package org.targetwatch.domain.safety;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,9 +15,13 @@ public final class AccidentGrades {
     public static final String FILE = "accident-grades.json";
 
     /** One grade: rank 1 (一般) .. 4 (特别重大) and its inclusive minimums. */
-    public record Grade(int rank, String name, String nameEn, double minDeaths, double minSeriousInjuries,
-                        double minDirectLossWan) {
-    }
+    public record Grade(
+            int rank,
+            String name,
+            String nameEn,
+            double minDeaths,
+            double minSeriousInjuries,
+            double minDirectLossWan) {}
 
     private final List<Grade> grades;
 
@@ -37,8 +40,12 @@ public final class AccidentGrades {
             if (o.getInteger("rank") == null || o.getString("name") == null) {
                 throw new IllegalArgumentException("grades[" + i + "]: needs rank and name");
             }
-            out.add(new Grade(o.getInteger("rank"), o.getString("name"), o.getString("nameEn", ""),
-                    o.getDouble("minDeaths", 0.0), o.getDouble("minSeriousInjuries", 0.0),
+            out.add(new Grade(
+                    o.getInteger("rank"),
+                    o.getString("name"),
+                    o.getString("nameEn", ""),
+                    o.getDouble("minDeaths", 0.0),
+                    o.getDouble("minSeriousInjuries", 0.0),
                     o.getDouble("minDirectLossWan", 0.0)));
         }
         out.sort(Comparator.comparingInt(Grade::rank).reversed());
@@ -48,7 +55,8 @@ public final class AccidentGrades {
     /** The grade of an accident; the lowest grade when no criterion reaches a higher one. */
     public Grade grade(double deaths, double seriousInjuries, double directLossWan) {
         for (Grade g : grades) {
-            if (deaths >= g.minDeaths() || seriousInjuries >= g.minSeriousInjuries()
+            if (deaths >= g.minDeaths()
+                    || seriousInjuries >= g.minSeriousInjuries()
                     || directLossWan >= g.minDirectLossWan()) {
                 return g;
             }

@@ -1,6 +1,10 @@
 package org.targetwatch.domain.safety;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.targetwatch.domain.Batch;
 import org.targetwatch.domain.Domain;
 import org.targetwatch.facts.Accident;
@@ -8,19 +12,14 @@ import org.targetwatch.facts.Reading;
 import org.targetwatch.store.ReadingInput;
 import org.targetwatch.store.ReadingStore;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Production safety: an accident is the three SAFETY_ACCIDENT_* values of one subject and observedAt (a value not
  * reported yet counts 0), graded by 国务院令第493号 ({@code rules/accident-grades.json}). A later report of one of
  * the values re-grades the same accident. Takes no locks beyond the readings' subjects.
  */
 public final class SafetyDomain implements Domain {
-    static final List<String> ACCIDENT_INDICATORS = List.of("SAFETY_ACCIDENT_DEATHS",
-            "SAFETY_ACCIDENT_SERIOUS_INJURIES", "SAFETY_ACCIDENT_DIRECT_LOSS");
+    static final List<String> ACCIDENT_INDICATORS =
+            List.of("SAFETY_ACCIDENT_DEATHS", "SAFETY_ACCIDENT_SERIOUS_INJURIES", "SAFETY_ACCIDENT_DIRECT_LOSS");
     private final ReadingStore readings;
 
     public SafetyDomain(ReadingStore readings) {
@@ -55,16 +54,19 @@ public final class SafetyDomain implements Domain {
             for (Reading r : accidents.values()) {
                 double[] v = new double[3];
                 for (int i = 0; i < 3; i++) {
-                    ReadingStore.Latest l = latest.get(new ReadingInput.Key(ACCIDENT_INDICATORS.get(i), r.subject(),
-                            r.observedAt()));
+                    ReadingStore.Latest l =
+                            latest.get(new ReadingInput.Key(ACCIDENT_INDICATORS.get(i), r.subject(), r.observedAt()));
                     v[i] = l == null ? 0 : l.value();
                 }
                 AccidentGrades.Grade g = grades.grade(v[0], v[1], v[2]);
-                List<Long> ids = batch.stored().stream().filter(x -> x.subject().equals(r.subject())
-                        && x.observedAt().equals(r.observedAt()) && ACCIDENT_INDICATORS.contains(x.indicator()))
-                        .map(Reading::id).toList();
-                facts.add(new Accident(r.subject(), r.observedAt(), r.date(), v[0], v[1], v[2], g.rank(), g.name(),
-                        ids));
+                List<Long> ids = batch.stored().stream()
+                        .filter(x -> x.subject().equals(r.subject())
+                                && x.observedAt().equals(r.observedAt())
+                                && ACCIDENT_INDICATORS.contains(x.indicator()))
+                        .map(Reading::id)
+                        .toList();
+                facts.add(
+                        new Accident(r.subject(), r.observedAt(), r.date(), v[0], v[1], v[2], g.rank(), g.name(), ids));
             }
             return facts;
         });

@@ -2,6 +2,12 @@ package org.targetwatch.domain.targets;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.targetwatch.common.Times;
 import org.targetwatch.domain.Batch;
 import org.targetwatch.domain.Domain;
@@ -12,13 +18,6 @@ import org.targetwatch.rules.RuleSet;
 import org.targetwatch.rules.TargetDefinition;
 import org.targetwatch.store.ReadingInput;
 import org.targetwatch.store.ReadingStore;
-
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The work report's targets (rules/targets.json): the progress of each target a stored reading reports, with the
@@ -43,10 +42,24 @@ public final class TargetsDomain implements Domain {
         double share = def.share(day);
         double target = Double.isNaN(def.target()) ? 0 : def.target();
         double expected = def.paced() ? target * share : target;
-        double projection = def.mode().equals("cumulative") ? (share > 0 ? r.value() / share : Double.NaN)
+        double projection = def.mode().equals("cumulative")
+                ? (share > 0 ? r.value() / share : Double.NaN)
                 : def.milestone() ? Double.NaN : r.value();
-        return new TargetProgress(r.subject(), def.id(), r.indicator(), def.mode(), day, r.value(), target, share,
-                expected, projection, def.due(), !day.isBefore(def.due()), previous, r.id());
+        return new TargetProgress(
+                r.subject(),
+                def.id(),
+                r.indicator(),
+                def.mode(),
+                day,
+                r.value(),
+                target,
+                share,
+                expected,
+                projection,
+                def.due(),
+                !day.isBefore(def.due()),
+                previous,
+                r.id());
     }
 
     /**
@@ -73,13 +86,14 @@ public final class TargetsDomain implements Domain {
             return inStep;
         }
         Future<Map<ReadingInput.Key, ReadingStore.Latest>> previous = previousKeys.isEmpty()
-                ? Future.succeededFuture(Map.of()) : inStep.compose(x -> readings.latestRevisions(conn, previousKeys));
+                ? Future.succeededFuture(Map.of())
+                : inStep.compose(x -> readings.latestRevisions(conn, previousKeys));
         return previous.compose(p -> inStep.map(list -> p)).map(prev -> {
             List<Object> facts = new ArrayList<>();
             for (Reading r : touched) {
                 TargetDefinition def = ruleSet.targetOf(r.indicator()).orElseThrow();
-                ReadingStore.Latest p = prev.get(new ReadingInput.Key(r.indicator(), r.subject(),
-                        yearBefore(r.observedAt())));
+                ReadingStore.Latest p =
+                        prev.get(new ReadingInput.Key(r.indicator(), r.subject(), yearBefore(r.observedAt())));
                 facts.add(progress(def, r, p == null ? Double.NaN : p.value()));
             }
             facts.addAll(inStep.result());
@@ -114,9 +128,13 @@ public final class TargetsDomain implements Domain {
                 }
                 ReadingStore.Latest gdp = found.get(new ReadingInput.Key(GDP_GROWTH, k.subject(), k.observedAt()));
                 if (gdp != null) {
-                    out.add(new IncomeInStep(k.subject(), k.indicator(),
-                            k.observedAt().atZone(Times.ZONE).toLocalDate(), found.get(k).value(),
-                            gdp.value(), List.of()));
+                    out.add(new IncomeInStep(
+                            k.subject(),
+                            k.indicator(),
+                            k.observedAt().atZone(Times.ZONE).toLocalDate(),
+                            found.get(k).value(),
+                            gdp.value(),
+                            List.of()));
                 }
             }
             return out;

@@ -1,14 +1,13 @@
 package org.targetwatch.domain.water;
 
-import org.targetwatch.common.Decimals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.targetwatch.common.Decimals;
 
 /**
  * The GB 3838-2002 class table (loaded from {@code rules/gb3838-2002.json}) and the single-factor method of
@@ -33,9 +32,16 @@ public final class WaterClasses {
     public static final String FILE = "gb3838-2002.json";
 
     /** One parameter's row of 表1. */
-    record Parameter(String indicator, String op, double[] limits, double[] lakeLimits, boolean assessed,
-                     Integer decimals, Integer lakeDecimals, boolean separate, boolean lakeOnly) {
-    }
+    record Parameter(
+            String indicator,
+            String op,
+            double[] limits,
+            double[] lakeLimits,
+            boolean assessed,
+            Integer decimals,
+            Integer lakeDecimals,
+            boolean separate,
+            boolean lakeOnly) {}
 
     private final Map<String, Parameter> parameters;
     private final String source;
@@ -60,13 +66,23 @@ public final class WaterClasses {
             double[] limits = doubles(o.getJsonArray("limits"));
             double[] lake = o.containsKey("lakeLimits") ? doubles(o.getJsonArray("lakeLimits")) : null;
             int expected = "range".equals(op) ? 2 : 5;
-            if (ind == null || !List.of("<=", ">=", "range").contains(op) || limits.length != expected
+            if (ind == null
+                    || !List.of("<=", ">=", "range").contains(op)
+                    || limits.length != expected
                     || (lake != null && lake.length != expected)) {
-                throw new IllegalArgumentException("parameters[" + i + "]: needs indicator, op (<=, >=, range) and "
-                        + expected + " limits");
+                throw new IllegalArgumentException(
+                        "parameters[" + i + "]: needs indicator, op (<=, >=, range) and " + expected + " limits");
             }
-            Parameter p = new Parameter(ind, op, limits, lake, o.getBoolean("assessed", true), o.getInteger("decimals"),
-                    o.getInteger("lakeDecimals"), o.getBoolean("separate", false), o.getBoolean("lakeOnly", false));
+            Parameter p = new Parameter(
+                    ind,
+                    op,
+                    limits,
+                    lake,
+                    o.getBoolean("assessed", true),
+                    o.getInteger("decimals"),
+                    o.getInteger("lakeDecimals"),
+                    o.getBoolean("separate", false),
+                    o.getBoolean("lakeOnly", false));
             checkPrecision(i, p.decimals(), limits);
             checkPrecision(i, p.lakeDecimals() == null ? p.decimals() : p.lakeDecimals(), lake);
             if (p.separate() && p.assessed()) {
@@ -85,8 +101,8 @@ public final class WaterClasses {
         }
         for (double l : limits) {
             if (Decimals.of(l).stripTrailingZeros().scale() > decimals) {
-                throw new IllegalArgumentException("parameters[" + i + "]: limit " + l + " has more than " + decimals
-                        + " decimals");
+                throw new IllegalArgumentException(
+                        "parameters[" + i + "]: limit " + l + " has more than " + decimals + " decimals");
             }
         }
     }
@@ -188,8 +204,12 @@ public final class WaterClasses {
      * @param separate        class of each separate parameter
      * @param exceedances     超标倍数 over the target class limit of each assessed parameter above it
      */
-    public record Result(Map<String, Integer> classes, int classNumber, List<String> worstParameters,
-                         Map<String, Integer> separate, Map<String, Double> exceedances) {
+    public record Result(
+            Map<String, Integer> classes,
+            int classNumber,
+            List<String> worstParameters,
+            Map<String, Integer> separate,
+            Map<String, Double> exceedances) {
         public String className() {
             return classNumber == 0 ? null : name(classNumber);
         }
@@ -235,8 +255,8 @@ public final class WaterClasses {
             return Double.isNaN(m) ? Double.NEGATIVE_INFINITY : m;
         });
         main.sort(byClass.reversed().thenComparing(byMultiple.reversed()).thenComparing(k -> k));
-        return new Result(classes, worst, List.copyOf(main.subList(0, Math.min(3, main.size()))), separate,
-                exceedances);
+        return new Result(
+                classes, worst, List.copyOf(main.subList(0, Math.min(3, main.size()))), separate, exceedances);
     }
 
     /** 超标倍数 of a (rounded) value over the limit of class {@code classNumber}, or NaN where none is defined. */

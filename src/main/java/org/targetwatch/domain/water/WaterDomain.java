@@ -2,14 +2,6 @@ package org.targetwatch.domain.water;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import org.targetwatch.domain.Batch;
-import org.targetwatch.domain.Domain;
-import org.targetwatch.domain.Locks;
-import org.targetwatch.facts.Reading;
-import org.targetwatch.facts.Subject;
-import org.targetwatch.facts.WaterAssessment;
-import org.targetwatch.store.SubjectStore;
-
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -19,6 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.targetwatch.domain.Batch;
+import org.targetwatch.domain.Domain;
+import org.targetwatch.domain.Locks;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.facts.Subject;
+import org.targetwatch.facts.WaterAssessment;
+import org.targetwatch.store.SubjectStore;
 
 /**
  * Surface and drinking water (GB 3838-2002 by 环办〔2011〕22号): the assessment of each touched sample, of the month
@@ -72,9 +71,12 @@ public final class WaterDomain implements Domain {
             Map<String, List<Reading>> byMonth = new TreeMap<>();
             Map<String, List<Reading>> byYear = new TreeMap<>();
             for (Reading r : all) {
-                bySample.computeIfAbsent(r.subject() + "|" + r.observedAt(), k -> new ArrayList<>()).add(r);
-                byMonth.computeIfAbsent(r.subject() + "|" + YearMonth.from(r.date()), k -> new ArrayList<>()).add(r);
-                byYear.computeIfAbsent(r.subject() + "|" + r.date().getYear(), k -> new ArrayList<>()).add(r);
+                bySample.computeIfAbsent(r.subject() + "|" + r.observedAt(), k -> new ArrayList<>())
+                        .add(r);
+                byMonth.computeIfAbsent(r.subject() + "|" + YearMonth.from(r.date()), k -> new ArrayList<>())
+                        .add(r);
+                byYear.computeIfAbsent(r.subject() + "|" + r.date().getYear(), k -> new ArrayList<>())
+                        .add(r);
             }
             Set<String> samples = new LinkedHashSet<>();
             Set<String> months = new LinkedHashSet<>();
@@ -88,45 +90,56 @@ public final class WaterDomain implements Domain {
                 }
                 String monthKey = r.subject() + "|" + YearMonth.from(r.date());
                 if (months.add(monthKey)) {
-                    facts.add(WaterStats.assess(table, s, "month", YearMonth.from(r.date()).toString(),
-                            byMonth.get(monthKey)));
+                    facts.add(WaterStats.assess(
+                            table, s, "month", YearMonth.from(r.date()).toString(), byMonth.get(monthKey)));
                 }
                 String yearKey = r.subject() + "|" + r.date().getYear();
                 if (years.add(yearKey)) {
-                    facts.add(WaterStats.assess(table, s, "year", String.valueOf(r.date().getYear()),
-                            byYear.get(yearKey)));
+                    facts.add(WaterStats.assess(
+                            table, s, "year", String.valueOf(r.date().getYear()), byYear.get(yearKey)));
                 }
                 if (WaterStats.countyLevel(s)) {
-                    regionMonths.computeIfAbsent(s.region(), k -> new TreeSet<>()).add(YearMonth.from(r.date()));
+                    regionMonths
+                            .computeIfAbsent(s.region(), k -> new TreeSet<>())
+                            .add(YearMonth.from(r.date()));
                 }
             }
             // the compliance of a region's month reads every source of the region: its lock keeps concurrent
             // batches of two sources from each judging it from a snapshot missing the other's samples
             Future<Void> chain = locks.regions(regionMonths.keySet());
             for (Map.Entry<String, Set<YearMonth>> e : regionMonths.entrySet()) {
-                chain = chain.compose(x -> subjects.list(conn, "drinking-water-source", e.getKey()).compose(list -> {
-                    List<Subject> sources = list.stream().filter(WaterStats::countyLevel).toList();
-                    List<WaterStore.Range> monthRanges = new ArrayList<>();
-                    for (YearMonth m : e.getValue()) {
-                        for (Subject src : sources) {
-                            monthRanges.add(new WaterStore.Range(src.id(), m.atDay(1), m.plusMonths(1).atDay(1)));
-                        }
-                    }
-                    return water.readings(conn, monthRanges).map(rs -> {
-                        for (YearMonth m : e.getValue()) {
-                            List<WaterAssessment> monthly = new ArrayList<>();
-                            for (Subject src : sources) {
-                                List<Reading> mine = rs.stream().filter(r -> r.subject().equals(src.id())
-                                        && YearMonth.from(r.date()).equals(m)).toList();
-                                if (!mine.isEmpty()) {
-                                    monthly.add(WaterStats.assess(table, src, "month", m.toString(), mine));
+                chain = chain.compose(x -> subjects.list(conn, "drinking-water-source", e.getKey())
+                        .compose(list -> {
+                            List<Subject> sources = list.stream()
+                                    .filter(WaterStats::countyLevel)
+                                    .toList();
+                            List<WaterStore.Range> monthRanges = new ArrayList<>();
+                            for (YearMonth m : e.getValue()) {
+                                for (Subject src : sources) {
+                                    monthRanges.add(new WaterStore.Range(
+                                            src.id(),
+                                            m.atDay(1),
+                                            m.plusMonths(1).atDay(1)));
                                 }
                             }
-                            facts.add(WaterStats.compliance(e.getKey(), m.toString(), monthly));
-                        }
-                        return null;
-                    });
-                }));
+                            return water.readings(conn, monthRanges).map(rs -> {
+                                for (YearMonth m : e.getValue()) {
+                                    List<WaterAssessment> monthly = new ArrayList<>();
+                                    for (Subject src : sources) {
+                                        List<Reading> mine = rs.stream()
+                                                .filter(r -> r.subject().equals(src.id())
+                                                        && YearMonth.from(r.date())
+                                                                .equals(m))
+                                                .toList();
+                                        if (!mine.isEmpty()) {
+                                            monthly.add(WaterStats.assess(table, src, "month", m.toString(), mine));
+                                        }
+                                    }
+                                    facts.add(WaterStats.compliance(e.getKey(), m.toString(), monthly));
+                                }
+                                return null;
+                            });
+                        }));
             }
             return chain.map(facts);
         });

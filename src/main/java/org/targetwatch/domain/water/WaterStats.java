@@ -1,17 +1,16 @@
 package org.targetwatch.domain.water;
 
-import org.targetwatch.common.Decimals;
-import org.targetwatch.facts.DrinkingWaterCompliance;
-import org.targetwatch.facts.Reading;
-import org.targetwatch.facts.Subject;
-import org.targetwatch.facts.WaterAssessment;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.targetwatch.common.Decimals;
+import org.targetwatch.facts.DrinkingWaterCompliance;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.facts.Subject;
+import org.targetwatch.facts.WaterAssessment;
 
 /**
  * Water assessments from stored samples. A sample is the set of a subject's water readings with the same
@@ -24,12 +23,11 @@ import java.util.TreeMap;
  * that it is {@code insufficient-data}: shown as a year-to-date value, never alerted on and never clearing.
  */
 public final class WaterStats {
-    private WaterStats() {
-    }
+    private WaterStats() {}
 
     /** Assessment of the readings of one subject (one sample, or every sample of a period). */
-    public static WaterAssessment assess(WaterClasses table, Subject s, String scope, String period,
-                                         List<Reading> readings) {
+    public static WaterAssessment assess(
+            WaterClasses table, Subject s, String scope, String period, List<Reading> readings) {
         Map<String, java.math.BigDecimal> sums = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         Map<Instant, Integer> samples = new TreeMap<>();
@@ -50,9 +48,23 @@ public final class WaterStats {
         int required = scope.equals("year") ? s.samplesPerYear() : 0;
         boolean judged = !scope.equals("year") || enough(samples.values(), required);
         String status = !judged ? "insufficient-data" : res.classNumber() == 0 ? "not-assessed" : "assessed";
-        return new WaterAssessment(s.id(), s.kind(), scope, period, values, res.classes(), res.classNumber(),
-                s.targetClass(), res.worstParameters(), samples.size(), ids, res.separate(), res.exceedances(),
-                judged, status, required);
+        return new WaterAssessment(
+                s.id(),
+                s.kind(),
+                scope,
+                period,
+                values,
+                res.classes(),
+                res.classNumber(),
+                s.targetClass(),
+                res.worstParameters(),
+                samples.size(),
+                ids,
+                res.separate(),
+                res.exceedances(),
+                judged,
+                status,
+                required);
     }
 
     /** At least {@code required} samples, and one in each of the year's {@code required} equal parts. */
@@ -92,11 +104,12 @@ public final class WaterStats {
                 compliant++;
             }
         }
-        return new DrinkingWaterCompliance(region, month, sources, compliant,
-                sources == 0 ? 100.0 : 100.0 * compliant / sources, non);
+        return new DrinkingWaterCompliance(
+                region, month, sources, compliant, sources == 0 ? 100.0 : 100.0 * compliant / sources, non);
     }
 
     public static boolean countyLevel(Subject s) {
-        return s.kind().equals("drinking-water-source") && !"township".equals(s.settings().get("level"));
+        return s.kind().equals("drinking-water-source")
+                && !"township".equals(s.settings().get("level"));
     }
 }

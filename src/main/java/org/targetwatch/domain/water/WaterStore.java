@@ -1,14 +1,13 @@
 package org.targetwatch.domain.water;
 
-import org.targetwatch.store.ReadingStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.targetwatch.facts.Reading;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.targetwatch.facts.Reading;
+import org.targetwatch.store.ReadingStore;
 
 /** Water samples: the revisions in force of water readings of subjects over date ranges. */
 public final class WaterStore {
@@ -23,8 +22,7 @@ public final class WaterStore {
             ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
 
     /** A subject and a range of days, {@code from} inclusive, {@code to} exclusive. */
-    public record Range(String subject, LocalDate from, LocalDate to) {
-    }
+    public record Range(String subject, LocalDate from, LocalDate to) {}
 
     public Future<List<Reading>> readings(SqlClient client, List<Range> ranges) {
         if (ranges.isEmpty()) {
@@ -33,10 +31,12 @@ public final class WaterStore {
         String[] subjects = ranges.stream().map(Range::subject).toArray(String[]::new);
         LocalDate[] from = ranges.stream().map(Range::from).toArray(LocalDate[]::new);
         LocalDate[] to = ranges.stream().map(Range::to).toArray(LocalDate[]::new);
-        return client.preparedQuery(READINGS).execute(Tuple.tuple(List.of(subjects, from, to))).map(rows -> {
-            List<Reading> out = new ArrayList<>();
-            rows.forEach(r -> out.add(ReadingStore.toReading(r)));
-            return out;
-        });
+        return client.preparedQuery(READINGS)
+                .execute(Tuple.tuple(List.of(subjects, from, to)))
+                .map(rows -> {
+                    List<Reading> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(ReadingStore.toReading(r)));
+                    return out;
+                });
     }
 }

@@ -1,14 +1,13 @@
 package org.targetwatch.domain.air;
 
-import org.junit.jupiter.api.Test;
-import org.targetwatch.facts.AirDay;
-import org.targetwatch.support.Rules;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.LocalDate;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.facts.AirDay;
+import org.targetwatch.support.Rules;
 
 /** Daily statistics from hourly values, with the validity rules in force (from rules/thresholds.json). */
 class AirDaysTest {
@@ -90,7 +89,7 @@ class AirDaysTest {
     void fewerThanFourteenValidWindowsLeaveNoDailyMaximumEightHourMean() {
         AirDays.Hours h = full(20, 50);
         for (int hour = 16; hour < 19; hour++) {
-            h.values().get("O3")[hour] = Double.NaN;   // windows starting 11..16 have 5 values: 11 valid windows
+            h.values().get("O3")[hour] = Double.NaN; // windows starting 11..16 have 5 values: 11 valid windows
         }
         AirDay d = AirDays.station("s1", DAY, h, V);
         assertThat(d.values()).doesNotContainKey("O3_8H");
@@ -114,7 +113,7 @@ class AirDaysTest {
     @Test
     void percentileFollowsTheHj663RankFormula() {
         double[] ten = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
-        assertThat(Percentile.of(ten, 90)).isCloseTo(9.1, within(1e-9));   // k = 1 + 9 × 0.9 = 9.1
+        assertThat(Percentile.of(ten, 90)).isCloseTo(9.1, within(1e-9)); // k = 1 + 9 × 0.9 = 9.1
         assertThat(Percentile.of(ten, 50)).isCloseTo(5.5, within(1e-9));
         assertThat(Percentile.of(ten, 100)).isEqualTo(10);
         assertThat(Percentile.of(new double[] {7}, 95)).isEqualTo(7);
@@ -164,26 +163,35 @@ class AirDaysTest {
         AirDays.Validity from2013 = AirDays.Validity.of(T, day, LocalDate.of(2013, 1, 1));
         assertThat(from2013.min24hHours()).containsEntry("CO", 20);
         AirDay sparse = AirDays.station("s1", day, sevenHoursOfCo(), from2013);
-        assertThat(sparse.values()).doesNotContainKey("CO");       // 7 of 20 hours: not valid
+        assertThat(sparse.values()).doesNotContainKey("CO"); // 7 of 20 hours: not valid
         assertThat(sparse.valid()).isFalse();
         AirDay complete = AirDays.station("s1", day, full(30, 80), from2013);
         assertThat(complete.valid()).isTrue();
         assertThat(complete.standardFrom()).isEqualTo(LocalDate.of(2013, 1, 1));
         // the day before the district's date: still nothing
-        AirDay before = AirDays.station("s1", LocalDate.of(2012, 12, 31), full(30, 80),
+        AirDay before = AirDays.station(
+                "s1",
+                LocalDate.of(2012, 12, 31),
+                full(30, 80),
                 AirDays.Validity.of(T, LocalDate.of(2012, 12, 31), LocalDate.of(2013, 1, 1)));
         assertThat(before.valid()).isFalse();
         // on the nationwide date every district is assessed
-        assertThat(AirDays.station("s1", LocalDate.of(2016, 1, 1), full(30, 80),
-                AirDays.Validity.of(T, LocalDate.of(2016, 1, 1), null)).valid()).isTrue();
+        assertThat(AirDays.station(
+                                "s1",
+                                LocalDate.of(2016, 1, 1),
+                                full(30, 80),
+                                AirDays.Validity.of(T, LocalDate.of(2016, 1, 1), null))
+                        .valid())
+                .isTrue();
     }
 
     // ---- item 3: decimal means rounded by GB/T 8170 to the limit's precision ----
 
     @Test
     void theDailyMeanIsTheExactDecimalMeanRoundedHalfToEven() {
-        double[] co = {1.9, 0.9, 2.0, 1.6, 1.1, 0.8, 0.9, 1.1, 1.6, 1.1, 0.6, 0.6, 1.9, 0.6, 1.9, 1.9, 1.4, 1.5,
-            1.8, 1.8};
+        double[] co = {
+            1.9, 0.9, 2.0, 1.6, 1.1, 0.8, 0.9, 1.1, 1.6, 1.1, 0.6, 0.6, 1.9, 0.6, 1.9, 1.9, 1.4, 1.5, 1.8, 1.8
+        };
         AirDays.Hours h = full(30, 80);
         for (int hour = 0; hour < 24; hour++) {
             h.values().get("CO")[hour] = hour < co.length ? co[hour] : Double.NaN;
@@ -196,8 +204,10 @@ class AirDaysTest {
         // rounds to the even digit: 1.4
         assertThat(binary / co.length).isLessThan(1.35);
         assertThat(AirDays.station("s1", DAY, h, V).value("CO")).isEqualTo(1.4);
-        assertThat(AirDays.dailyStats("s1", DAY, h, V)).filteredOn(st -> st.indicator().equals("CO"))
-                .singleElement().satisfies(st -> assertThat(st.mean()).isEqualTo(1.4));
+        assertThat(AirDays.dailyStats("s1", DAY, h, V))
+                .filteredOn(st -> st.indicator().equals("CO"))
+                .singleElement()
+                .satisfies(st -> assertThat(st.mean()).isEqualTo(1.4));
     }
 
     @Test
@@ -228,7 +238,9 @@ class AirDaysTest {
         assertThat(AirDays.station("s1", DAY, elevenWindowsAt(160), V).values()).doesNotContainKey("O3_8H");
         assertThat(AirDays.station("s1", DAY, elevenWindowsAt(150), V).values()).doesNotContainKey("O3_8H");
         // 160.4 is published as 160: at the limit, not above it
-        assertThat(AirDays.station("s1", DAY, elevenWindowsAt(160.4), V).values()).doesNotContainKey("O3_8H");
-        assertThat(AirDays.station("s1", DAY, elevenWindowsAt(160.6), V).value("O3_8H")).isEqualTo(161.0);
+        assertThat(AirDays.station("s1", DAY, elevenWindowsAt(160.4), V).values())
+                .doesNotContainKey("O3_8H");
+        assertThat(AirDays.station("s1", DAY, elevenWindowsAt(160.6), V).value("O3_8H"))
+                .isEqualTo(161.0);
     }
 }

@@ -1,17 +1,16 @@
 package org.targetwatch.domain.air;
 
-import org.junit.jupiter.api.Test;
-import org.targetwatch.facts.AirYearToDate;
-import org.targetwatch.facts.Breach;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.targetwatch.support.Rules.evaluate;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-import static org.targetwatch.support.Rules.evaluate;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.facts.AirYearToDate;
+import org.targetwatch.facts.Breach;
 
 /** A year of daily AQI values around the 86% line, and the year-to-date arithmetic. */
 class AirYearTest {
@@ -37,8 +36,8 @@ class AirYearTest {
         // 52 polluted: 313 / 365 = 85.75% (below); 51 polluted: 314 / 365 = 86.03% (meets)
         AirYearToDate below = AirYear.yearToDate("zd", "district", 2023, year(52));
         assertThat(below.ratio()).isCloseTo(85.753, within(0.001));
-        assertThat(rules(year(52))).containsExactlyInAnyOrder("air.good-day-ratio-below-baseline",
-                "air.good-day-target-at-risk");
+        assertThat(rules(year(52)))
+                .containsExactlyInAnyOrder("air.good-day-ratio-below-baseline", "air.good-day-target-at-risk");
         AirYearToDate meets = AirYear.yearToDate("zd", "district", 2023, year(51));
         assertThat(meets.ratio()).isCloseTo(86.027, within(0.001));
         assertThat(rules(year(51))).isEmpty();
@@ -69,7 +68,7 @@ class AirYearTest {
     void yearOnYearUsesTheSameSpanOfThePreviousYear() {
         List<AirYear.Day> days = new ArrayList<>();
         days.add(new AirYear.Day(LocalDate.of(2022, 1, 10), true, 50, Map.of("PM2_5", 40.0)));
-        days.add(new AirYear.Day(LocalDate.of(2022, 12, 10), true, 50, Map.of("PM2_5", 90.0)));   // after the span
+        days.add(new AirYear.Day(LocalDate.of(2022, 12, 10), true, 50, Map.of("PM2_5", 90.0))); // after the span
         days.add(new AirYear.Day(LocalDate.of(2023, 1, 10), true, 50, Map.of("PM2_5", 38.0)));
         AirYearToDate y = AirYear.yearToDate("zd", "district", 2023, days);
         assertThat(y.prevPm25Mean()).isEqualTo(40.0);
@@ -78,7 +77,8 @@ class AirYearTest {
 
     // ---- issue 13 item 2: GB 3095-2012 表4, the per-month rule of an annual statistic ----
 
-    private static final List<org.targetwatch.facts.Threshold> T = org.targetwatch.support.Rules.real().thresholds();
+    private static final List<org.targetwatch.facts.Threshold> T =
+            org.targetwatch.support.Rules.real().thresholds();
 
     /** Every day of 2023 valid with SO2 {@code so2}, except {@code missing} days taken out of {@code month}. */
     private static List<AirYear.Day> so2Year(double so2, int month, int missing) {
@@ -96,7 +96,9 @@ class AirYearTest {
 
     private static org.targetwatch.facts.AnnualStatistic so2Mean(List<AirYear.Day> days) {
         return AirYear.annual("zd", "district", 2023, days, T, null).stream()
-                .filter(a -> a.statistic().equals("annual-mean")).findFirst().orElseThrow();
+                .filter(a -> a.statistic().equals("annual-mean"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -117,8 +119,8 @@ class AirYearTest {
 
     @Test
     void februaryNeedsTwentyFive() {
-        assertThat(so2Mean(so2Year(30, 2, 3)).determined()).isTrue();     // 25 of 28
-        assertThat(so2Mean(so2Year(30, 2, 4)).determined()).isFalse();    // 24 of 28
+        assertThat(so2Mean(so2Year(30, 2, 3)).determined()).isTrue(); // 25 of 28
+        assertThat(so2Mean(so2Year(30, 2, 4)).determined()).isFalse(); // 24 of 28
     }
 
     @Test
@@ -127,7 +129,7 @@ class AirYearTest {
         for (AirYear.Day d : so2Year(30, 1, 0)) {
             int limit = d.date().getMonthValue() == 2 ? 25 : 27;
             if (d.date().getDayOfMonth() <= limit) {
-                days.add(d);    // 27 a month (February 25): 11 × 27 + 25 = 322 days
+                days.add(d); // 27 a month (February 25): 11 × 27 + 25 = 322 days
             }
         }
         org.targetwatch.facts.AnnualStatistic a = so2Mean(days);
@@ -163,7 +165,8 @@ class AirYearTest {
         assertThat(AirYear.annual("zd", "district", 2015, days, T, null))
                 .allSatisfy(a -> assertThat(a.determined()).isFalse());
         assertThat(AirYear.annual("zd", "district", 2015, days, T, LocalDate.of(2013, 1, 1)))
-                .filteredOn(a -> a.statistic().equals("annual-mean")).singleElement()
+                .filteredOn(a -> a.statistic().equals("annual-mean"))
+                .singleElement()
                 .satisfies(a -> assertThat(evaluate(a)).hasSize(1));
     }
 }

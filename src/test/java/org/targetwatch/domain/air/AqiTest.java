@@ -1,15 +1,14 @@
 package org.targetwatch.domain.air;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.targetwatch.domain.air.Aqi.Item;
-
-import java.util.EnumMap;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** HJ 633-2012 worked by hand from 表1 (IAQI = ceil of the linear interpolation). */
 class AqiTest {
@@ -19,29 +18,30 @@ class AqiTest {
     @EnumSource(Item.class)
     void breakpointsGiveTheirOwnLevel(Item item) {
         for (int i = 0; i < item.breakpoints.length; i++) {
-            assertThat(Aqi.iaqi(item, item.breakpoints[i])).as(item + " at " + item.breakpoints[i])
+            assertThat(Aqi.iaqi(item, item.breakpoints[i]))
+                    .as(item + " at " + item.breakpoints[i])
                     .isEqualTo((int) Aqi.LEVELS[i]);
         }
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
-            // PM2.5 24h: 35/50, 75/100, 115/150
-            "PM2_5_24H, 0, 0",
-            "PM2_5_24H, 35.1, 51",      // 50 + 50/40 × 0.1 = 50.125 → 51
-            "PM2_5_24H, 80, 107",       // 100 + 50/40 × 5 = 106.25 → 107
-            "PM2_5_24H, 74.9, 100",     // 50 + 50/40 × 39.9 = 99.875 → 100
-            "PM2_5_24H, 500, 500",
-            "PM2_5_24H, 501, 500",      // above the top breakpoint
-            "PM10_24H, 151, 101",       // 100 + 50/100 × 1 = 100.5 → 101
-            "SO2_24H, 160, 102",        // 100 + 50/325 × 10 = 101.54 → 102
-            "NO2_24H, 100, 110",        // 100 + 50/100 × 20 = 110
-            "CO_24H, 3, 75",            // 50 + 50/2 × 1 = 75
-            "CO_24H, 61, 500",
-            "O3_8H, 120, 67",           // 50 + 50/60 × 20 = 66.67 → 67
-            "O3_8H, 800, 300",
-            "O3_1H, 900, 350",          // 300 + 100/200 × 100
-            "SO2_1H, 800, 200",
+        // PM2.5 24h: 35/50, 75/100, 115/150
+        "PM2_5_24H, 0, 0",
+        "PM2_5_24H, 35.1, 51", // 50 + 50/40 × 0.1 = 50.125 → 51
+        "PM2_5_24H, 80, 107", // 100 + 50/40 × 5 = 106.25 → 107
+        "PM2_5_24H, 74.9, 100", // 50 + 50/40 × 39.9 = 99.875 → 100
+        "PM2_5_24H, 500, 500",
+        "PM2_5_24H, 501, 500", // above the top breakpoint
+        "PM10_24H, 151, 101", // 100 + 50/100 × 1 = 100.5 → 101
+        "SO2_24H, 160, 102", // 100 + 50/325 × 10 = 101.54 → 102
+        "NO2_24H, 100, 110", // 100 + 50/100 × 20 = 110
+        "CO_24H, 3, 75", // 50 + 50/2 × 1 = 75
+        "CO_24H, 61, 500",
+        "O3_8H, 120, 67", // 50 + 50/60 × 20 = 66.67 → 67
+        "O3_8H, 800, 300",
+        "O3_1H, 900, 350", // 300 + 100/200 × 100
+        "SO2_1H, 800, 200",
     })
     void subIndexIsTheCeilingOfTheInterpolation(Item item, double c, int expected) {
         assertThat(Aqi.iaqi(item, c)).isEqualTo(expected);
@@ -65,12 +65,12 @@ class AqiTest {
     @Test
     void aqiIsTheLargestSubIndexWithPrimaryAndOverStandardPollutants() {
         Map<Item, Double> c = new EnumMap<>(Item.class);
-        c.put(Item.PM2_5_24H, 80.0);   // 107
-        c.put(Item.PM10_24H, 120.0);   // 50 + 50/100 × 70 = 85
-        c.put(Item.O3_8H, 120.0);      // 67
-        c.put(Item.SO2_24H, 10.0);     // 10
-        c.put(Item.NO2_24H, 30.0);     // 37.5 → 38
-        c.put(Item.CO_24H, 1.0);       // 25
+        c.put(Item.PM2_5_24H, 80.0); // 107
+        c.put(Item.PM10_24H, 120.0); // 50 + 50/100 × 70 = 85
+        c.put(Item.O3_8H, 120.0); // 67
+        c.put(Item.SO2_24H, 10.0); // 10
+        c.put(Item.NO2_24H, 30.0); // 37.5 → 38
+        c.put(Item.CO_24H, 1.0); // 25
         Aqi.Result r = Aqi.compute(c);
         assertThat(r.aqi()).isEqualTo(107);
         assertThat(r.category()).isEqualTo("轻度污染");
@@ -99,8 +99,20 @@ class AqiTest {
     }
 
     @ParameterizedTest(name = "AQI {0} is {1}")
-    @CsvSource({"0, 优", "50, 优", "51, 良", "100, 良", "101, 轻度污染", "150, 轻度污染", "151, 中度污染",
-            "200, 中度污染", "201, 重度污染", "300, 重度污染", "301, 严重污染", "500, 严重污染"})
+    @CsvSource({
+        "0, 优",
+        "50, 优",
+        "51, 良",
+        "100, 良",
+        "101, 轻度污染",
+        "150, 轻度污染",
+        "151, 中度污染",
+        "200, 中度污染",
+        "201, 重度污染",
+        "300, 重度污染",
+        "301, 严重污染",
+        "500, 严重污染"
+    })
     void categoryBoundaries(int aqi, String category) {
         assertThat(Aqi.category(aqi)).isEqualTo(category);
     }
