@@ -18,7 +18,12 @@ import org.targetwatch.facts.Subject;
 
 /** The indicators TargetWatch accepts, loaded once at startup from the catalog file. Immutable. */
 public final class IndicatorCatalog {
-    private static final Set<String> CATEGORIES = Set.of("air", "water", "debt", "safety", "target");
+    /**
+     * A category names a domain (air, water, debt, safety, target, or a new domain's own): lower-case letters and
+     * hyphens. {@code system} is TargetWatch's own (missing data) and not an indicator's.
+     */
+    private static final java.util.regex.Pattern CATEGORY = java.util.regex.Pattern.compile("[a-z][a-z-]{0,31}");
+
     private static final Set<String> FREQUENCIES = Set.of("hourly", "sample", "period");
 
     private final Map<String, Indicator> byCode;
@@ -57,8 +62,11 @@ public final class IndicatorCatalog {
                         o.getBoolean("integer", false),
                         kinds(o),
                         o.getInteger("missingAfterMinutes"));
-                if (!CATEGORIES.contains(ind.category())) {
-                    throw new IllegalArgumentException("category must be one of " + CATEGORIES);
+                if (ind.category() == null
+                        || !CATEGORY.matcher(ind.category()).matches()
+                        || ind.category().equals("system")) {
+                    throw new IllegalArgumentException("category must be a domain's name: lower-case letters and"
+                            + " hyphens (air, water, debt, safety, target, ...), not system");
                 }
                 if (!FREQUENCIES.contains(ind.frequency())) {
                     throw new IllegalArgumentException("frequency must be one of " + FREQUENCIES);
