@@ -41,7 +41,18 @@ final class Api {
             ReviewApi review,
             long maxBodyBytes) {}
 
+    /** The API's description, {@code src/main/resources/openapi.yaml}, served as it is. */
+    private static final String OPENAPI = openapi();
+
     private Api() {}
+
+    private static String openapi() {
+        try (java.io.InputStream in = Api.class.getResourceAsStream("/openapi.yaml")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("openapi.yaml is missing from the class path", e);
+        }
+    }
 
     static void routes(Router router, Handlers h) {
         String[] readers = {OFFICER, RISK_OFFICE, SUPERVISOR};
@@ -56,6 +67,10 @@ final class Api {
                 .method(HttpMethod.POST)
                 .method(HttpMethod.PUT)
                 .handler(BodyHandler.create(false).setBodyLimit(h.maxBodyBytes()));
+        router.get("/api/v1/openapi.yaml")
+                .handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/yaml; charset=utf-8")
+                        .end(OPENAPI));
         router.route("/api/v1/*").handler(h.access()::authenticate);
 
         // any role

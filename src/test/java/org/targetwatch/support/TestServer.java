@@ -142,12 +142,21 @@ public final class TestServer implements AutoCloseable {
             builder.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r =
-                    http.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(
+            HttpRequest request = builder.timeout(Duration.ofSeconds(60)).build();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Response response = new Response(
                     r.statusCode(),
                     r.body(),
                     r.headers().firstValue("Content-Type").orElse(""));
+            // every answer is checked against the API description (src/main/resources/openapi.yaml)
+            String query = request.uri().getRawQuery();
+            ApiContract.check(
+                    request.method(),
+                    request.uri().getRawPath() + (query == null ? "" : "?" + query),
+                    response.status(),
+                    response.contentType(),
+                    response.body());
+            return response;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
