@@ -62,8 +62,10 @@ public final class Routing {
         }
         JsonObject root;
         try {
-            root = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            org.targetwatch.config.ConfigSchemas.check(key, file, "routing.json", text);
+            root = new JsonObject(text);
+        } catch (IOException | io.vertx.core.json.DecodeException e) {
             throw new InvalidConfigException(key, "cannot read " + file + ": " + e.getMessage());
         }
         List<Office> out = new ArrayList<>();

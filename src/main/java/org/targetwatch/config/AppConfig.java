@@ -121,7 +121,9 @@ public record AppConfig(
         JsonObject json = new JsonObject();
         if (Files.exists(file)) {
             try {
-                json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                ConfigSchemas.check(CONFIG_FILE_ENV, file, "application.json", text);
+                json = new JsonObject(text);
             } catch (IOException | DecodeException e) {
                 throw new InvalidConfigException(CONFIG_FILE_ENV, "cannot read " + file + ": " + e.getMessage());
             }

@@ -37,8 +37,10 @@ public final class IndicatorCatalog {
         String key = "indicatorsFile";
         JsonObject root;
         try {
-            root = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            ConfigSchemas.check(key, file, "indicators.json", text);
+            root = new JsonObject(text);
+        } catch (IOException | io.vertx.core.json.DecodeException e) {
             throw new InvalidConfigException(key, "cannot read indicator catalog " + file + ": " + e.getMessage());
         }
         JsonArray list = root.getJsonArray("indicators");

@@ -45,7 +45,7 @@ public final class RuleSet {
 
     private static final Pattern RULE_DECLARATION =
             Pattern.compile("^\\s*rule\\s+\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.MULTILINE);
-    /** The metadata every rule must carry (README, "Adding a rule"); alerts and routing read them. */
+    /** The metadata every rule must carry (docs/rulebook.md, "Adding a rule"); alerts and routing read them. */
     static final List<String> REQUIRED_METADATA = List.of("category", "severity", "description", "source");
 
     private static final Pattern LINE_IN_TEXT = Pattern.compile("\\[\\s*(\\d+)\\s*,\\s*\\d+\\s*]|Line (\\d+):");

@@ -76,6 +76,43 @@ class ConfigTest {
         assertThat(c.indicatorsFile()).isEqualTo(Path.of("./config/indicators.json"));
     }
 
+    /** Each file of config/ is checked against its JSON Schema before it is read: the entry and field are named. */
+    @Test
+    void configFilesAreCheckedAgainstTheirSchemasNamingEntryAndField(@TempDir Path dir) throws Exception {
+        Path app = dir.resolve("application.json");
+        Files.writeString(app, "{\"httpPort\": \"80\", \"_comment\": \"x\"}");
+        assertThatThrownBy(() -> AppConfig.load(Map.of("TARGETWATCH_CONFIG", app.toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("httpPort")
+                .hasMessageContaining("string found, integer expected");
+
+        String catalog = Files.readString(Path.of("config/indicators.json"));
+        Path indicators = dir.resolve("my-indicators.json");
+        Files.writeString(indicators, catalog.replaceFirst("\"category\": \"air\"", "\"category\": \"Air\""));
+        assertThatThrownBy(() -> IndicatorCatalog.load(indicators))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo("indicatorsFile");
+                    assertThat(e.getMessage())
+                            .contains("indicators[0].category")
+                            .contains("my-indicators.json");
+                });
+
+        Path routing = dir.resolve("routing.json");
+        Files.writeString(
+                routing,
+                Files.readString(Path.of("config/routing.json")).replaceFirst("\"receivers\"", "\"recievers\""));
+        assertThatThrownBy(() -> org.targetwatch.alerts.Routing.load(routing, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("offices[0]")
+                .hasMessageContaining("recievers");
+        // the shipped files match their schemas
+        assertThat(org.targetwatch.common.JsonSchemas.problems(
+                        "routing.json", Files.readString(Path.of("config/routing.json"))))
+                .isEmpty();
+        assertThat(org.targetwatch.common.JsonSchemas.problems("indicators.json", catalog))
+                .isEmpty();
+    }
+
     @Test
     void serverProcessExitsNonZeroNamingTheInvalidKey() throws Exception {
         Result r = runMain(Map.of("TARGETWATCH_HTTP_PORT", "eighty"));
