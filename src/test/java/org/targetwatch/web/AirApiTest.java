@@ -10,23 +10,17 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.targetwatch.support.ServerTest;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
 
 /** Air statistics through the real server: daily AQI per station and district, a year of data, the summary. */
-class AirApiTest {
-    private static TestServer server;
-    private static String officer;
-    private static String risk;
+class AirApiTest extends ServerTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer();
-        officer = server.token("officer");
-        risk = server.token("risk-office");
         for (String district : List.of("zd", "zd-year", "zd-heavy", "zd-race", "zx-1", "zx-2")) {
             server.post(
                     "/api/v1/subjects",
@@ -61,11 +55,6 @@ class AirApiTest {
         assertThat(server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, stations.encode())
                         .status())
                 .isEqualTo(201);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** One station-day of hourly values for all six pollutants, constant over the day. */

@@ -9,9 +9,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.targetwatch.support.ServerTest;
 import org.targetwatch.support.TestServer;
 
 /**
@@ -19,16 +19,10 @@ import org.targetwatch.support.TestServer;
  * 113 key cities), two stations (one labelling its hours by their end), a year of hourly data with missing hours,
  * missing days and a March short of valid days, and days before and after the district's date.
  */
-class AirStandardYearTest {
-    private static TestServer server;
-    private static String officer;
-    private static String risk;
+class AirStandardYearTest extends ServerTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer();
-        officer = server.token("officer");
-        risk = server.token("risk-office");
         JsonArray subjects = new JsonArray()
                 .add(new JsonObject()
                         .put("id", "key-city")
@@ -57,11 +51,6 @@ class AirStandardYearTest {
                 .put("kind", "air-station")
                 .put("name", id)
                 .put("settings", settings);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /**

@@ -9,30 +9,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.targetwatch.support.ServerTest;
 import org.targetwatch.support.SseClient;
-import org.targetwatch.support.TestServer;
 
 /** The SSE alert stream: live events, matchers, and resuming with Last-Event-ID without gaps. */
-class AlertStreamTest {
-    private static TestServer server;
-    private static String officer;
-    private static String risk;
+class AlertStreamTest extends ServerTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer();
-        officer = server.token("officer");
-        risk = server.token("risk-office");
         server.register("air-station", "ss-1", "ss-2");
         server.register("district", "ss-debt");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static void await(BooleanSupplier c, String what) throws InterruptedException {

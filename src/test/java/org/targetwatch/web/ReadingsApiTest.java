@@ -6,32 +6,20 @@ import static org.targetwatch.support.Readings.reading;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.targetwatch.support.TestServer;
+import org.targetwatch.support.ServerTest;
 import org.targetwatch.support.TestServer.Response;
 
 /** Readings in, alerts out, through real HTTP, real rules and real PostgreSQL. */
-class ReadingsApiTest {
-    private static TestServer server;
-    private static String officer;
-    private static String risk;
+class ReadingsApiTest extends ServerTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer();
-        officer = server.token("officer");
-        risk = server.token("risk-office");
         server.register(
                 "air-station", "st-24", "st-rep", "st-19", "st-20", "st-75", "st-cor", "st-conc", "st-list", "st-csv");
         server.register("water-section", "sec-a", "sec-b", "sec-r", "sec-list");
         server.register("district", "zengdu-debt", "zengdu-safety", "zengdu-acc", "debt-f", "clock-skew", "zengdu-ms");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static Response post(Object body) {
