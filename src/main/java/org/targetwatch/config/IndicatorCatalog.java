@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.targetwatch.facts.Subject;
 
 /** The indicators TargetWatch accepts, loaded once at startup from the catalog file. Immutable. */
 public final class IndicatorCatalog {
@@ -93,8 +92,9 @@ public final class IndicatorCatalog {
         }
         List<String> out = new ArrayList<>();
         for (Object k : a) {
-            if (!(k instanceof String s) || !Subject.KINDS.contains(s)) {
-                throw new IllegalArgumentException("subjectKinds: unknown kind " + k + "; known: " + Subject.KINDS);
+            if (!(k instanceof String s) || !SubjectKind.registered().containsKey(s)) {
+                throw new IllegalArgumentException("subjectKinds: unknown kind " + k + "; known: "
+                        + SubjectKind.registered().keySet());
             }
             out.add(s);
         }

@@ -10,8 +10,6 @@ import java.util.Map;
  * already validated (see {@code ingest.SubjectParser}); the typed accessors give their defaults.
  */
 public record Subject(String id, String kind, String name, String region, Map<String, Object> settings) {
-    public static final List<String> KINDS = List.of(
-            "air-station", "water-section", "drinking-water-source", "village", "township", "district", "water-plant");
     public static final List<String> WATER_CLASSES = List.of("I", "II", "III", "IV", "V");
 
     public Subject {

@@ -1,14 +1,13 @@
 package org.targetwatch.ingest;
 
 import io.vertx.core.json.JsonObject;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.targetwatch.common.RejectedRequestException.FieldError;
+import org.targetwatch.config.SubjectKind;
+import org.targetwatch.config.SubjectKind.Setting;
 import org.targetwatch.facts.Subject;
 
 /**
@@ -16,18 +15,6 @@ import org.targetwatch.facts.Subject;
  * field ({@code settings.targetClass} for a setting) and, in an array, the item index.
  */
 public final class SubjectParser {
-    private static final Map<String, Set<String>> SETTINGS = Map.of(
-            "air-station", Set.of("district", "hourLabel"),
-            "water-section", Set.of("targetClass", "waterBody", "control", "samplesPerYear"),
-            "drinking-water-source", Set.of("targetClass", "waterBody", "level", "samplesPerYear"),
-            "village", Set.of("debtClearanceDeadline"),
-            "township", Set.of(),
-            "water-plant", Set.of(),
-            "district", Set.of("airStandardFrom"));
-
-    /** Sampling plans whose required periods divide the year evenly (each period = 12 / n months). */
-    public static final List<Integer> SAMPLES_PER_YEAR = List.of(1, 2, 3, 4, 6, 12);
-
     /**
      * A subject id: a letter or digit (any script), then letters, digits and {@code . _ : -}, at most 128. It is
      * used in URL paths ({@code /api/v1/subjects/{id}}), so {@code .}, {@code ..} and separators are excluded.
@@ -50,8 +37,9 @@ public final class SubjectParser {
                                     + " digits and . _ : - (at most 128 characters); '.', '..' and path separators are refused"));
         }
         String kind = text(o, "kind", index, errors, true);
-        if (kind != null && !Subject.KINDS.contains(kind)) {
-            errors.add(new FieldError(index, "kind", "kind must be one of " + Subject.KINDS));
+        Map<String, Map<String, Setting>> kinds = SubjectKind.registered();
+        if (kind != null && !kinds.containsKey(kind)) {
+            errors.add(new FieldError(index, "kind", "kind must be one of " + kinds.keySet()));
             kind = null;
         }
         String name = text(o, "name", index, errors, true);
@@ -65,21 +53,18 @@ public final class SubjectParser {
             for (String key : s.fieldNames()) {
                 Object v = s.getValue(key);
                 String field = "settings." + key;
-                if (!SETTINGS.get(kind).contains(key)) {
+                Setting setting = kinds.get(kind).get(key);
+                Object parsed = setting == null ? null : setting.parse().apply(v);
+                if (setting == null) {
                     errors.add(new FieldError(
-                            index, field, "not a setting of kind " + kind + "; allowed: " + SETTINGS.get(kind)));
-                } else if (key.equals("samplesPerYear")) {
-                    if (v instanceof Integer n && SAMPLES_PER_YEAR.contains(n)) {
-                        settings.put(key, n);
-                    } else {
-                        errors.add(new FieldError(index, field, allowedValues(key)));
-                    }
-                } else if (!(v instanceof String str) || str.isBlank()) {
-                    errors.add(new FieldError(index, field, "must be a non-empty string"));
-                } else if (!validSetting(key, str)) {
-                    errors.add(new FieldError(index, field, allowedValues(key)));
+                            index,
+                            field,
+                            "not a setting of kind " + kind + "; allowed: "
+                                    + kinds.get(kind).keySet()));
+                } else if (parsed == null) {
+                    errors.add(new FieldError(index, field, setting.rule()));
                 } else {
-                    settings.put(key, str);
+                    settings.put(key, parsed);
                 }
             }
         }
@@ -87,48 +72,6 @@ public final class SubjectParser {
             return null;
         }
         return new Subject(id, kind, name, region == null ? "" : region, settings);
-    }
-
-    private static boolean validSetting(String key, String v) {
-        return switch (key) {
-            case "targetClass" -> Subject.WATER_CLASSES.contains(v);
-            case "waterBody" -> v.equals("river") || v.equals("lake");
-            case "control" ->
-                List.of("national", "provincial", "municipal", "other").contains(v);
-            case "level" -> v.equals("county") || v.equals("township");
-            case "debtClearanceDeadline", "airStandardFrom" -> isDate(v);
-            case "hourLabel" -> v.equals("start") || v.equals("end");
-            default -> true;
-        };
-    }
-
-    private static String allowedValues(String key) {
-        return switch (key) {
-            case "targetClass" -> "must be one of " + Subject.WATER_CLASSES + " (GB 3838-2002 class)";
-            case "waterBody" -> "must be river or lake";
-            case "control" -> "must be national, provincial, municipal or other";
-            case "level" -> "must be county (county level and above) or township";
-            case "debtClearanceDeadline" -> "must be a date, e.g. 2023-12-31";
-            case "airStandardFrom" ->
-                "must be a date, e.g. 2013-01-01 (the day GB 3095-2012 / HJ 633-2012 took"
-                        + " effect in the district; nationwide 2016-01-01)";
-            case "hourLabel" ->
-                "must be start (an hourly value is labelled by the start of its hour) or end"
-                        + " (by its end: the value of 15:00-16:00 is labelled 16:00)";
-            case "samplesPerYear" ->
-                "must be one of " + SAMPLES_PER_YEAR + " (an integer: monthly samples the"
-                        + " monitoring plan requires a year)";
-            default -> "invalid value";
-        };
-    }
-
-    private static boolean isDate(String v) {
-        try {
-            LocalDate.parse(v);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
     }
 
     private static String text(JsonObject o, String field, Integer index, List<FieldError> errors, boolean required) {

@@ -38,7 +38,9 @@ final class Api {
             Handler<RoutingContext> alertStream,
             SilencesHandler silences,
             TokensHandler tokens,
-            ReviewApi review,
+            RuleHitsHandler ruleHits,
+            RulesetsHandler rulesets,
+            JobsHandler jobs,
             long maxBodyBytes) {}
 
     /** The API's description, {@code src/main/resources/openapi.yaml}, served as it is. */
@@ -108,7 +110,7 @@ final class Api {
         }
         router.post("/api/v1/alerts/:id/annotate")
                 .handler(roles(SUPERVISOR))
-                .handler(ctx -> h.review().annotate(ctx, "alert"));
+                .handler(ctx -> h.ruleHits().annotate(ctx, "alert"));
 
         router.post("/api/v1/silences").handler(roles(SUPERVISOR)).handler(h.silences()::createSilence);
         router.get("/api/v1/silences").handler(roles(riskOffices)).handler(h.silences()::listSilences);
@@ -117,22 +119,22 @@ final class Api {
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(h.tokens()::createToken);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(h.tokens()::revokeToken);
 
-        router.get("/api/v1/rule-hits").handler(roles(SUPERVISOR)).handler(h.review()::listHits);
-        router.get("/api/v1/rule-hits/counts").handler(roles(SUPERVISOR)).handler(h.review()::counts);
-        router.get("/api/v1/rule-hits/:id").handler(roles(SUPERVISOR)).handler(h.review()::getHit);
+        router.get("/api/v1/rule-hits").handler(roles(SUPERVISOR)).handler(h.ruleHits()::listHits);
+        router.get("/api/v1/rule-hits/counts").handler(roles(SUPERVISOR)).handler(h.ruleHits()::counts);
+        router.get("/api/v1/rule-hits/:id").handler(roles(SUPERVISOR)).handler(h.ruleHits()::getHit);
         router.post("/api/v1/rule-hits/:id/annotate")
                 .handler(roles(SUPERVISOR))
-                .handler(ctx -> h.review().annotate(ctx, "rule-hit"));
+                .handler(ctx -> h.ruleHits().annotate(ctx, "rule-hit"));
 
-        router.get("/api/v1/rulesets").handler(roles(SUPERVISOR, ADMIN)).handler(h.review()::listRulesets);
+        router.get("/api/v1/rulesets").handler(roles(SUPERVISOR, ADMIN)).handler(h.rulesets()::listRulesets);
         router.get("/api/v1/rulesets/:a/diff/:b")
                 .handler(roles(SUPERVISOR, ADMIN))
-                .handler(h.review()::diff);
-        router.post("/api/v1/rulesets/reload").handler(roles(ADMIN)).handler(h.review()::reload);
-        router.post("/api/v1/rulesets/backtest").handler(roles(SUPERVISOR)).handler(h.review()::backtest);
-        router.put("/api/v1/rulesets/staged").handler(roles(ADMIN)).handler(h.review()::stage);
-        router.get("/api/v1/rulesets/staged").handler(roles(SUPERVISOR, ADMIN)).handler(h.review()::getStaged);
-        router.delete("/api/v1/rulesets/staged").handler(roles(ADMIN)).handler(h.review()::unstage);
-        router.get("/api/v1/jobs/:id").handler(roles(SUPERVISOR)).handler(h.review()::job);
+                .handler(h.rulesets()::diff);
+        router.post("/api/v1/rulesets/reload").handler(roles(ADMIN)).handler(h.rulesets()::reload);
+        router.post("/api/v1/rulesets/backtest").handler(roles(SUPERVISOR)).handler(h.rulesets()::backtest);
+        router.put("/api/v1/rulesets/staged").handler(roles(ADMIN)).handler(h.rulesets()::stage);
+        router.get("/api/v1/rulesets/staged").handler(roles(SUPERVISOR, ADMIN)).handler(h.rulesets()::getStaged);
+        router.delete("/api/v1/rulesets/staged").handler(roles(ADMIN)).handler(h.rulesets()::unstage);
+        router.get("/api/v1/jobs/:id").handler(roles(SUPERVISOR)).handler(h.jobs()::job);
     }
 }

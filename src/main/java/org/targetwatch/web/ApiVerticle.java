@@ -141,7 +141,9 @@ public final class ApiVerticle extends VerticleBase {
                         ctx -> AlertStream.open(ctx, vertx, pool, tokens),
                         new SilencesHandler(silences, clock),
                         new TokensHandler(vertx, tokens),
-                        new ReviewApi(vertx, engine, ruleHits, rulesets, alerts, config.rulesDir(), clock, jobs),
+                        new RuleHitsHandler(ruleHits, alerts, clock),
+                        new RulesetsHandler(vertx, engine, rulesets, config.rulesDir(), clock, jobs),
+                        new JobsHandler(jobs),
                         config.maxBodyBytes()));
         router.route("/webjars/*")
                 .handler(StaticHandler.create("META-INF/resources/webjars")

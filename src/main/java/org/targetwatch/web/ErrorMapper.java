@@ -88,8 +88,8 @@ final class ErrorMapper {
                 || e instanceof InvalidSubjectException
                 || e instanceof AlertActions.InvalidActionException
                 || e instanceof InvalidSilenceException
-                || e instanceof ReviewApi.InvalidReviewException
-                || e instanceof ReviewApi.InvalidRulesetException
+                || e instanceof InvalidReviewException
+                || e instanceof RulesetsHandler.InvalidRulesetException
                 || e instanceof InvalidRequestException) {
             return 422;
         }

@@ -113,6 +113,30 @@ class ConfigTest {
                 .isEmpty();
     }
 
+    /** Kinds of subject come from the domain modules; a kind several bring has the union of their settings. */
+    @Test
+    void subjectKindsAreThoseTheDomainModulesRegister() {
+        Map<String, Map<String, SubjectKind.Setting>> kinds = SubjectKind.registered();
+        assertThat(kinds.keySet())
+                .containsExactly(
+                        "air-station",
+                        "district",
+                        "drinking-water-source",
+                        "township",
+                        "village",
+                        "water-plant",
+                        "water-section");
+        assertThat(kinds.get("district").keySet()).containsExactly("airStandardFrom");
+        assertThat(kinds.get("water-section").keySet())
+                .containsExactlyInAnyOrder("targetClass", "waterBody", "control", "samplesPerYear");
+        SubjectKind.Setting samples = kinds.get("water-section").get("samplesPerYear");
+        assertThat(samples.parse().apply(12)).isEqualTo(12);
+        assertThat(samples.parse().apply(5)).isNull();
+        assertThat(samples.parse().apply("12")).isNull();
+        assertThat(kinds.get("district").get("airStandardFrom").parse().apply("2013-02-30"))
+                .isNull();
+    }
+
     @Test
     void serverProcessExitsNonZeroNamingTheInvalidKey() throws Exception {
         Result r = runMain(Map.of("TARGETWATCH_HTTP_PORT", "eighty"));

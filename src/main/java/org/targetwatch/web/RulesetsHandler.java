@@ -10,20 +10,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.rules.RuleBuildException;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
 import org.targetwatch.rules.TextDiff;
-import org.targetwatch.store.AlertStore;
-import org.targetwatch.store.RuleHitStore;
 import org.targetwatch.store.RulesetStore;
 import org.targetwatch.store.TokenStore;
 
-/** Supervisor review: the rule-hit audit, annotations, ruleset versions, diff and reload. */
-final class ReviewApi {
+/** Ruleset versions: the list, diffs, reload, backtests, and the staged candidate. */
+final class RulesetsHandler {
     /** The rules directory does not build: every problem with file and line. HTTP 422. */
     static final class InvalidRulesetException extends RejectedRequestException {
         InvalidRulesetException(RuleBuildException e) {
@@ -37,89 +34,33 @@ final class ReviewApi {
         }
     }
 
+    private static final int MAX_BACKTEST_DAYS = 400;
+    private static final String CURRENT = "current";
+    private static final String STAGED = "staged";
+    /** A file name in a ruleset upload: a plain name, no directory, no leading dot. */
+    private static final java.util.regex.Pattern FILE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}\\.(drl|json)");
+
     private final Vertx vertx;
     private final RuleEngine engine;
-    private final RuleHitStore hits;
     private final RulesetStore rulesets;
-    private final AlertStore alerts;
     private final Path rulesDir;
     private final Clock clock;
     private final org.targetwatch.review.Jobs jobs;
 
-    ReviewApi(
+    RulesetsHandler(
             Vertx vertx,
             RuleEngine engine,
-            RuleHitStore hits,
             RulesetStore rulesets,
-            AlertStore alerts,
             Path rulesDir,
             Clock clock,
             org.targetwatch.review.Jobs jobs) {
-        this.jobs = jobs;
         this.vertx = vertx;
         this.engine = engine;
-        this.hits = hits;
         this.rulesets = rulesets;
-        this.alerts = alerts;
         this.rulesDir = rulesDir;
         this.clock = clock;
-    }
-
-    void listHits(RoutingContext ctx) {
-        Http.reply(
-                ctx,
-                hits.list(
-                                Http.param(ctx, "rule"),
-                                Http.param(ctx, "subject"),
-                                Http.instantParam(ctx, "from"),
-                                Http.instantParam(ctx, "to"),
-                                Http.limit(ctx))
-                        .map(list -> new JsonObject().put("ruleHits", new JsonArray(list))));
-    }
-
-    void counts(RoutingContext ctx) {
-        Http.reply(
-                ctx,
-                hits.counts(Http.instantParam(ctx, "from"), Http.instantParam(ctx, "to"))
-                        .map(list -> new JsonObject().put("counts", new JsonArray(list))));
-    }
-
-    void getHit(RoutingContext ctx) {
-        long id = Http.idParam(ctx);
-        Http.reply(
-                ctx,
-                hits.get(id).map(o -> o.orElseThrow(() -> new NotFoundException("id", "no rule hit with id " + id))));
-    }
-
-    /** {@code {"verdict": "confirmed" | "false-positive", "comment"}}. */
-    void annotate(RoutingContext ctx, String target) {
-        long id = Http.idParam(ctx);
-        JsonObject body = Http.jsonBody(ctx);
-        Object verdict = body.getValue("verdict");
-        if (!"confirmed".equals(verdict) && !"false-positive".equals(verdict)) {
-            throw new InvalidReviewException("verdict", "verdict must be confirmed or false-positive");
-        }
-        Object comment = body.getValue("comment");
-        if (comment != null && (!(comment instanceof String c) || c.length() > Http.MAX_TEXT)) {
-            throw new InvalidReviewException(
-                    "comment", "comment must be a string of at most " + Http.MAX_TEXT + " characters");
-        }
-        TokenStore.Principal p = ctx.get(Access.PRINCIPAL);
-        Future<Boolean> exists = target.equals("alert")
-                ? alerts.get(id).map(Optional::isPresent)
-                : hits.get(id).map(Optional::isPresent);
-        Http.reply(
-                ctx,
-                exists.compose(found -> found
-                        ? hits.annotate(
-                                target,
-                                id,
-                                (String) verdict,
-                                (String) comment,
-                                p.name() + " (" + p.role() + ")",
-                                clock.instant())
-                        : Future.failedFuture(new NotFoundException("id", "no " + target + " with id " + id))),
-                201);
+        this.jobs = jobs;
     }
 
     void listRulesets(RoutingContext ctx) {
@@ -128,31 +69,6 @@ final class ReviewApi {
             list.forEach(r -> r.put("current", r.getString("version").equals(current)));
             return new JsonObject().put("current", current).put("rulesets", new JsonArray(list));
         }));
-    }
-
-    /**
-     * A line diff per changed file between two versions; {@code current} names the running version and
-     * {@code staged} the staged candidate.
-     */
-    void diff(RoutingContext ctx) {
-        Http.reply(
-                ctx,
-                resolve(ctx.pathParam("a"), "a")
-                        .compose(a -> resolve(ctx.pathParam("b"), "b").compose(b -> diff(a, b))));
-    }
-
-    /** A version named in a path: a hash, {@code current} or {@code staged} (404 when nothing is staged). */
-    private Future<String> resolve(String name, String field) {
-        if (CURRENT.equals(name)) {
-            return Future.succeededFuture(engine.current().version());
-        } else if (STAGED.equals(name)) {
-            return rulesets.staged()
-                    .map(s -> s.orElseThrow(() -> new NotFoundException(
-                                    field,
-                                    "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)"))
-                            .version());
-        }
-        return Future.succeededFuture(name);
     }
 
     private Future<JsonObject> diff(String a, String b) {
@@ -191,6 +107,31 @@ final class ReviewApi {
     }
 
     /**
+     * A line diff per changed file between two versions; {@code current} names the running version and
+     * {@code staged} the staged candidate.
+     */
+    void diff(RoutingContext ctx) {
+        Http.reply(
+                ctx,
+                resolve(ctx.pathParam("a"), "a")
+                        .compose(a -> resolve(ctx.pathParam("b"), "b").compose(b -> diff(a, b))));
+    }
+
+    /** A version named in a path: a hash, {@code current} or {@code staged} (404 when nothing is staged). */
+    private Future<String> resolve(String name, String field) {
+        if (CURRENT.equals(name)) {
+            return Future.succeededFuture(engine.current().version());
+        } else if (STAGED.equals(name)) {
+            return rulesets.staged()
+                    .map(s -> s.orElseThrow(() -> new NotFoundException(
+                                    field,
+                                    "no ruleset is staged (an admin stages one with PUT /api/v1/rulesets/staged)"))
+                            .version());
+        }
+        return Future.succeededFuture(name);
+    }
+
+    /**
      * Builds the current rules directory on a worker thread. An invalid ruleset is refused with every problem and
      * the running one keeps serving; a valid one replaces it atomically (requests in flight finish with the
      * ruleset they started with) and is recorded with who loaded it.
@@ -216,13 +157,6 @@ final class ReviewApi {
                                     .put("thresholds", rs.thresholds().size());
                         }));
     }
-
-    private static final int MAX_BACKTEST_DAYS = 400;
-    private static final String CURRENT = "current";
-    private static final String STAGED = "staged";
-    /** A file name in a ruleset upload: a plain name, no directory, no leading dot. */
-    private static final java.util.regex.Pattern FILE_NAME =
-            java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}\\.(drl|json)");
 
     /**
      * {@code {"from": "2023-01-01", "to": "2023-03-31", "candidate"?: "current" | "staged",
@@ -451,27 +385,11 @@ final class ReviewApi {
                 .put("links", new JsonObject().put("diff", "/api/v1/rulesets/current/diff/staged"));
     }
 
-    void job(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
-        Http.reply(
-                ctx,
-                jobs.get(id)
-                        .map(found -> found.orElseThrow(() -> new NotFoundException(
-                                "id", "no job " + id + " (finished jobs are kept for 30 days)"))));
-    }
-
     private static java.time.LocalDate date(JsonObject body, String field) {
         try {
             return java.time.LocalDate.parse(body.getString(field));
         } catch (RuntimeException e) {
             throw new InvalidReviewException(field, field + " must be a date, e.g. 2023-01-01");
-        }
-    }
-
-    /** A review request with an invalid field. HTTP 422. */
-    static final class InvalidReviewException extends RejectedRequestException {
-        InvalidReviewException(String field, String message) {
-            super("invalid_request", message, List.of(new FieldError(null, field, message)));
         }
     }
 }
