@@ -53,49 +53,6 @@ public record Threshold(
     /** The setting that moves the first day of the GB 3095-2012 / HJ 633-2012 / HJ 663-2013 entries. */
     public static final String AIR_STANDARD_FROM = "airStandardFrom";
 
-    /** An entry without precision or moved start (targets, and tables written before those fields). */
-    public Threshold(
-            String id,
-            String kind,
-            String indicator,
-            String statistic,
-            String op,
-            double value,
-            String unit,
-            String severity,
-            String strength,
-            String source,
-            String status,
-            LocalDate effectiveFrom,
-            LocalDate effectiveTo,
-            String description,
-            boolean enabled,
-            Double recovery,
-            int pendingEvaluations,
-            int pendingSeconds) {
-        this(
-                id,
-                kind,
-                indicator,
-                statistic,
-                op,
-                value,
-                unit,
-                severity,
-                strength,
-                source,
-                status,
-                effectiveFrom,
-                effectiveTo,
-                description,
-                enabled,
-                recovery,
-                pendingEvaluations,
-                pendingSeconds,
-                null,
-                null);
-    }
-
     /** {@code x}, rounded to {@link #decimals} when set: the value this threshold judges and reports. */
     public double round(double x) {
         return decimals == null ? x : org.targetwatch.common.Decimals.round(x, decimals);

@@ -155,7 +155,9 @@ final class TargetFile {
                                 true,
                                 null,
                                 1,
-                                0));
+                                0,
+                                null,
+                                null));
                     }
                 }
             } catch (RuntimeException e) {

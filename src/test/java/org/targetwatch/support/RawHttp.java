@@ -27,4 +27,38 @@ public final class RawHttp {
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** Registers an air station (it must answer 201) with the admin token. */
+    public static void registerStation(int port, String admin, String id, String name) throws Exception {
+        HttpResponse<String> r = send(
+                port,
+                admin,
+                "POST",
+                "/api/v1/subjects",
+                new io.vertx.core.json.JsonObject()
+                        .put("id", id)
+                        .put("kind", "air-station")
+                        .put("name", name)
+                        .encode());
+        if (r.statusCode() != 201) {
+            throw new AssertionError("registering " + id + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** A new token of {@code role}, created with the admin token. */
+    public static String token(int port, String admin, String role) throws Exception {
+        HttpResponse<String> r = send(
+                port,
+                admin,
+                "POST",
+                "/api/v1/tokens",
+                new io.vertx.core.json.JsonObject()
+                        .put("name", role)
+                        .put("role", role)
+                        .encode());
+        if (r.statusCode() != 201) {
+            throw new AssertionError("creating a token answered " + r.statusCode() + ": " + r.body());
+        }
+        return new io.vertx.core.json.JsonObject(r.body()).getString("token");
+    }
 }

@@ -1,14 +1,12 @@
 package org.targetwatch.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Await.await;
 import static org.targetwatch.support.Readings.hourlyPm25;
 import static org.targetwatch.support.Readings.reading;
 
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.ServerTest;
@@ -21,16 +19,6 @@ class AlertStreamTest extends ServerTest {
     static void start() {
         server.register("air-station", "ss-1", "ss-2");
         server.register("district", "ss-debt");
-    }
-
-    private static void await(BooleanSupplier c, String what) throws InterruptedException {
-        Instant until = Instant.now().plus(Duration.ofSeconds(15));
-        while (!c.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static void debt(String at, double v) {

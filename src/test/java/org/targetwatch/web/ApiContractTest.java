@@ -11,28 +11,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.support.ApiContract;
+import org.targetwatch.support.ServerTest;
 import org.targetwatch.support.TestServer;
 
 /**
  * The API description: served without a token, it lists exactly the routes of the route table, and the check every
  * HTTP test's answer goes through ({@link ApiContract}) refuses what the description does not allow.
  */
-class ApiContractTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class ApiContractTest extends ServerTest {
 
     @Test
     void theDescriptionIsServedWithoutAToken() {

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.targetwatch.TargetWatch;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.support.MutableClock;
+import org.targetwatch.support.RawHttp;
 
 /**
  * Real faults of the embedded database: its postmaster is killed (SIGKILL) and stopped (SIGINT) under load. Every
@@ -41,29 +42,8 @@ class DatabaseFaultTest {
         root.addAppender(log);
         try (TargetWatch server = TargetWatch.start(config, new MutableClock())) {
             int port = server.port();
-            assertThat(send(
-                                    port,
-                                    ADMIN,
-                                    "POST",
-                                    "/api/v1/subjects",
-                                    new JsonObject()
-                                            .put("id", "st-f")
-                                            .put("kind", "air-station")
-                                            .put("name", "故障站")
-                                            .encode())
-                            .statusCode())
-                    .isEqualTo(201);
-            String officer = new JsonObject(send(
-                                    port,
-                                    ADMIN,
-                                    "POST",
-                                    "/api/v1/tokens",
-                                    new JsonObject()
-                                            .put("name", "o")
-                                            .put("role", "officer")
-                                            .encode())
-                            .body())
-                    .getString("token");
+            RawHttp.registerStation(port, ADMIN, "st-f", "故障站");
+            String officer = RawHttp.token(port, ADMIN, "officer");
 
             List<String> acknowledged = new ArrayList<>();
             ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
@@ -200,18 +180,7 @@ class DatabaseFaultTest {
                 config("TARGETWATCH_DB_URL", "postgresql://postgres:postgres@localhost:" + pgPort + "/postgres");
         try (TargetWatch server = TargetWatch.start(config, new MutableClock())) {
             int port = server.port();
-            assertThat(send(
-                                    port,
-                                    ADMIN,
-                                    "POST",
-                                    "/api/v1/subjects",
-                                    new JsonObject()
-                                            .put("id", "st-x")
-                                            .put("kind", "air-station")
-                                            .put("name", "外部站")
-                                            .encode())
-                            .statusCode())
-                    .isEqualTo(201);
+            RawHttp.registerStation(port, ADMIN, "st-x", "外部站");
             long pid = Long.parseLong(
                     Files.readAllLines(pgDir.resolve("postmaster.pid")).get(0).strip());
             new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();

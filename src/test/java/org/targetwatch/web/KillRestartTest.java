@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.targetwatch.support.RawHttp;
 
 /**
  * The real server process, killed with SIGKILL: its embedded PostgreSQL outlives it (re-parented to init) and
@@ -33,29 +34,8 @@ class KillRestartTest {
         long orphan = -1;
         try {
             int port = awaitListening(first);
-            assertThat(send(
-                                    port,
-                                    ADMIN,
-                                    "POST",
-                                    "/api/v1/subjects",
-                                    new JsonObject()
-                                            .put("id", "st-k")
-                                            .put("kind", "air-station")
-                                            .put("name", "站")
-                                            .encode())
-                            .statusCode())
-                    .isEqualTo(201);
-            String officer = new JsonObject(send(
-                                    port,
-                                    ADMIN,
-                                    "POST",
-                                    "/api/v1/tokens",
-                                    new JsonObject()
-                                            .put("name", "o")
-                                            .put("role", "officer")
-                                            .encode())
-                            .body())
-                    .getString("token");
+            RawHttp.registerStation(port, ADMIN, "st-k", "站");
+            String officer = RawHttp.token(port, ADMIN, "officer");
             assertThat(send(
                                     port,
                                     officer,

@@ -1,6 +1,7 @@
 package org.targetwatch.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Await.await;
 import static org.targetwatch.support.Readings.reading;
 
 import io.vertx.core.json.JsonArray;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,16 +92,6 @@ class SilenceEscalationNoDataTest {
     @BeforeEach
     void realTime() {
         server.clock.reset();
-    }
-
-    private static void await(BooleanSupplier c, String what) throws InterruptedException {
-        Instant until = Instant.now().plus(Duration.ofSeconds(15));
-        while (!c.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static Response silence(JsonObject body, String token) {

@@ -4,25 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.targetwatch.support.ServerTest;
 import org.targetwatch.support.TestServer;
 import org.targetwatch.support.TestServer.Response;
 
 /** The subject registry: kinds, kind-specific settings, references, errors. */
-class SubjectsApiTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class SubjectsApiTest extends ServerTest {
 
     private static Response create(Object body) {
         return server.post("/api/v1/subjects", TestServer.ADMIN_TOKEN, body.toString());

@@ -1,6 +1,7 @@
 package org.targetwatch.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Await.await;
 import static org.targetwatch.support.Readings.hourlyPm25;
 
 import io.vertx.core.json.JsonArray;
@@ -8,11 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,16 +70,6 @@ class WebhookDeliveryTest {
     @AfterEach
     void tearDown() {
         receiver.close();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant until = Instant.now().plus(Duration.ofSeconds(20));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     @Test
