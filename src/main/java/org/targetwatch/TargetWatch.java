@@ -17,13 +17,7 @@ import org.targetwatch.common.Telemetry;
 import org.targetwatch.config.AppConfig;
 import org.targetwatch.config.IndicatorCatalog;
 import org.targetwatch.domain.Domain;
-import org.targetwatch.domain.air.AirDomain;
-import org.targetwatch.domain.air.AirStore;
-import org.targetwatch.domain.debt.DebtDomain;
-import org.targetwatch.domain.safety.SafetyDomain;
-import org.targetwatch.domain.targets.TargetsDomain;
-import org.targetwatch.domain.water.WaterDomain;
-import org.targetwatch.domain.water.WaterStore;
+import org.targetwatch.domain.DomainModule;
 import org.targetwatch.ingest.IngestService;
 import org.targetwatch.rules.RuleEngine;
 import org.targetwatch.rules.RuleSet;
@@ -105,13 +99,8 @@ public final class TargetWatch implements AutoCloseable {
                     .await();
             SilenceStore silences = new SilenceStore(database.pool());
             Notifier notifier = new Notifier(routing, outbox, silences);
-            // the domains, in the order they derive (air takes district locks, water region locks: see Locks)
-            List<Domain> domains = List.of(
-                    new AirDomain(subjects, catalog, new AirStore()),
-                    new WaterDomain(subjects, new WaterStore()),
-                    new TargetsDomain(readings),
-                    new SafetyDomain(readings),
-                    new DebtDomain(readings));
+            // the registered domain modules, in the order they derive (see DomainModule.order)
+            List<Domain> domains = DomainModule.all(new DomainModule.Services(subjects, readings, catalog));
             IngestService ingest = new IngestService(
                     database.pool(),
                     readings,

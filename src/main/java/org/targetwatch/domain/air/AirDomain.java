@@ -226,4 +226,17 @@ public final class AirDomain implements Domain {
                     });
                 });
     }
+
+    /** The module's entry ({@code META-INF/services/org.targetwatch.domain.DomainModule}); takes district locks: first. */
+    public static final class Module implements org.targetwatch.domain.DomainModule {
+        @Override
+        public int order() {
+            return 10;
+        }
+
+        @Override
+        public org.targetwatch.domain.Domain create(Services s) {
+            return new AirDomain(s.subjects(), s.catalog(), new AirStore());
+        }
+    }
 }

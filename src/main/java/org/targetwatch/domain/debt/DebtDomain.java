@@ -71,4 +71,17 @@ public final class DebtDomain implements Domain {
             return facts;
         });
     }
+
+    /** The module's entry ({@code META-INF/services/org.targetwatch.domain.DomainModule}); no locks of its own. */
+    public static final class Module implements org.targetwatch.domain.DomainModule {
+        @Override
+        public int order() {
+            return 50;
+        }
+
+        @Override
+        public org.targetwatch.domain.Domain create(Services s) {
+            return new DebtDomain(s.readings());
+        }
+    }
 }

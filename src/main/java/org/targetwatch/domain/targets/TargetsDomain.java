@@ -144,4 +144,17 @@ public final class TargetsDomain implements Domain {
     private static java.time.Instant yearBefore(java.time.Instant at) {
         return at.atZone(Times.ZONE).minusYears(1).toInstant();
     }
+
+    /** The module's entry ({@code META-INF/services/org.targetwatch.domain.DomainModule}); no locks of its own. */
+    public static final class Module implements org.targetwatch.domain.DomainModule {
+        @Override
+        public int order() {
+            return 30;
+        }
+
+        @Override
+        public org.targetwatch.domain.Domain create(Services s) {
+            return new TargetsDomain(s.readings());
+        }
+    }
 }

@@ -144,4 +144,17 @@ public final class WaterDomain implements Domain {
             return chain.map(facts);
         });
     }
+
+    /** The module's entry ({@code META-INF/services/org.targetwatch.domain.DomainModule}); takes region locks: after air. */
+    public static final class Module implements org.targetwatch.domain.DomainModule {
+        @Override
+        public int order() {
+            return 20;
+        }
+
+        @Override
+        public org.targetwatch.domain.Domain create(Services s) {
+            return new WaterDomain(s.subjects(), new WaterStore());
+        }
+    }
 }
