@@ -49,6 +49,18 @@ class BacktestTest {
      * Candidate: limit 73 and the warning line disabled → 07-02 changes threshold, 07-03 (74) is added, the debt
      * alert is removed, 07-01 (72) stays clear.
      */
+    /** A supervisor's backtest of 1–3 July 2023 with the given fields added to the request. */
+    private static Response julyBacktest(JsonObject fields) {
+        return server.post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2023-07-01")
+                        .put("to", "2023-07-03")
+                        .mergeIn(fields)
+                        .encode());
+    }
+
     @Test
     void candidateIsComparedWithTheLiveRulesetOverStoredReadings() throws Exception {
         String thresholds = Files.readString(Path.of("rules/thresholds.json"));
@@ -68,14 +80,8 @@ class BacktestTest {
         String pm25Day3 =
                 TestDatabase.scalar(server.dbUrl, "SELECT count(*) FROM air_daily WHERE day = '2023-07-03'") + "";
 
-        Response started = server.post(
-                "/api/v1/rulesets/backtest",
-                supervisor,
-                new JsonObject()
-                        .put("from", "2023-07-01")
-                        .put("to", "2023-07-03")
-                        .put("files", new JsonObject().put("thresholds.json", doc.encode()))
-                        .encode());
+        Response started =
+                julyBacktest(new JsonObject().put("files", new JsonObject().put("thresholds.json", doc.encode())));
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         String jobId = started.json().getString("id");
         JsonObject job = null;
@@ -169,14 +175,7 @@ class BacktestTest {
             assertThat(r.json().getString("field")).isEqualTo("files.evil.drl");
         }
         // replacing a live DRL file is code too
-        Response over = server.post(
-                "/api/v1/rulesets/backtest",
-                supervisor,
-                new JsonObject()
-                        .put("from", "2023-07-01")
-                        .put("to", "2023-07-03")
-                        .put("files", new JsonObject().put("air.drl", evil))
-                        .encode());
+        Response over = julyBacktest(new JsonObject().put("files", new JsonObject().put("air.drl", evil)));
         assertThat(over.status()).isEqualTo(403);
         Thread.sleep(300);
         assertThat(leak).doesNotExist();
@@ -205,45 +204,18 @@ class BacktestTest {
 
     @Test
     void invalidUploadsAreRefusedWithTheField() {
-        Response badName = server.post(
-                "/api/v1/rulesets/backtest",
-                supervisor,
-                new JsonObject()
-                        .put("from", "2023-07-01")
-                        .put("to", "2023-07-03")
-                        .put("files", new JsonObject().put("../etc/passwd", "x"))
-                        .encode());
+        Response badName = julyBacktest(new JsonObject().put("files", new JsonObject().put("../etc/passwd", "x")));
         assertThat(badName.status()).isEqualTo(422);
         assertThat(badName.json().getString("field")).isEqualTo("files.../etc/passwd");
-        Response unknownTable = server.post(
-                "/api/v1/rulesets/backtest",
-                supervisor,
-                new JsonObject()
-                        .put("from", "2023-07-01")
-                        .put("to", "2023-07-03")
-                        .put("files", new JsonObject().put("extra.json", "{}"))
-                        .encode());
+        Response unknownTable = julyBacktest(new JsonObject().put("files", new JsonObject().put("extra.json", "{}")));
         assertThat(unknownTable.status()).isEqualTo(422);
         assertThat(unknownTable.json().getString("field")).isEqualTo("files.extra.json");
-        Response brokenTable = server.post(
-                "/api/v1/rulesets/backtest",
-                supervisor,
-                new JsonObject()
-                        .put("from", "2023-07-01")
-                        .put("to", "2023-07-03")
-                        .put("files", new JsonObject().put("thresholds.json", "{\"thresholds\": [{\"id\": 3}]}"))
-                        .encode());
+        Response brokenTable = julyBacktest(new JsonObject()
+                .put("files", new JsonObject().put("thresholds.json", "{\"thresholds\": [{\"id\": 3}]}")));
         assertThat(brokenTable.status()).isEqualTo(422);
         assertThat(brokenTable.json().getString("code")).isEqualTo("invalid_ruleset");
         assertThat(brokenTable.json().getString("field")).startsWith("thresholds.json");
-        Response badCandidate = server.post(
-                "/api/v1/rulesets/backtest",
-                supervisor,
-                new JsonObject()
-                        .put("from", "2023-07-01")
-                        .put("to", "2023-07-03")
-                        .put("candidate", "mine")
-                        .encode());
+        Response badCandidate = julyBacktest(new JsonObject().put("candidate", "mine"));
         assertThat(badCandidate.json().getString("field")).isEqualTo("candidate");
         Response badPeriod = server.post(
                 "/api/v1/rulesets/backtest",
@@ -354,14 +326,7 @@ class BacktestTest {
                         .status())
                 .isEqualTo(204);
         assertThat(server.get("/api/v1/rulesets/staged", supervisor).status()).isEqualTo(404);
-        Response none = server.post(
-                "/api/v1/rulesets/backtest",
-                supervisor,
-                new JsonObject()
-                        .put("from", "2023-07-01")
-                        .put("to", "2023-07-03")
-                        .put("candidate", "staged")
-                        .encode());
+        Response none = julyBacktest(new JsonObject().put("candidate", "staged"));
         assertThat(none.status()).isEqualTo(422);
         assertThat(none.json().getString("field")).isEqualTo("candidate");
     }
