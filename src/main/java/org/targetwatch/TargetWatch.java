@@ -88,7 +88,9 @@ public final class TargetWatch implements AutoCloseable {
             database = Database.open(config, vertx);
             TokenStore tokens = new TokenStore(database.pool());
             Optional<String> bootstrapToken = bootstrapAdmin(config, tokens);
-            ReadingStore readings = new ReadingStore(database.pool());
+            org.targetwatch.store.Partitions partitions =
+                    new org.targetwatch.store.Partitions(database.pool(), clock, config.retentionMonths());
+            ReadingStore readings = new ReadingStore(database.pool(), partitions);
             AlertStore alerts = new AlertStore(database.pool());
             RuleEngine engine = new RuleEngine(vertx, ruleSet, telemetry);
             SubjectStore subjects = new SubjectStore(database.pool());
@@ -138,9 +140,11 @@ public final class TargetWatch implements AutoCloseable {
             Watchdog watchdog =
                     new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing, catalog, clock);
             watchdog.start(config.watchPollMillis());
+            partitions.start(vertx);
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
             TargetWatch tw = new TargetWatch(vertx, database, api, engine, bootstrapToken);
-            tw.background = List.of(delivery::stop, watchdog::stop, () -> subscriber.close());
+            tw.background =
+                    List.of(delivery::stop, watchdog::stop, () -> partitions.stop(vertx), () -> subscriber.close());
             return tw;
         } catch (RuntimeException e) {
             if (database != null) {

@@ -44,6 +44,9 @@ import java.util.Optional;
  *                              connection is closed
  * @param idleTimeoutSeconds  a connection with no bytes either way for this long is closed
  * @param maxConnectionsPerClient connections one client address may hold open at once; more are closed at once
+ * @param retentionMonths   months kept per table family ({@code readings}, {@code ruleHits}, {@code alertEvents});
+ *                          a family not named keeps everything. Whole monthly partitions older than that are
+ *                          dropped (see {@code store.Partitions}), never those holding an open alert's evidence.
  */
 public record AppConfig(
         String httpHost,
@@ -66,7 +69,12 @@ public record AppConfig(
         int ingestGroupReadings,
         int requestTimeoutSeconds,
         int idleTimeoutSeconds,
-        int maxConnectionsPerClient) {
+        int maxConnectionsPerClient,
+        Map<String, Integer> retentionMonths) {
+
+    /** The table families {@link #retentionMonths} may name. */
+    public static final java.util.List<String> RETENTION_FAMILIES =
+            java.util.List.of("readings", "ruleHits", "alertEvents");
 
     /** Configuration keys: JSON key in the file, environment variable that overrides it, default. */
     public enum Key {
@@ -90,7 +98,9 @@ public record AppConfig(
         INGEST_GROUP_READINGS("ingestGroupReadings", "TARGETWATCH_INGEST_GROUP_READINGS", "1000"),
         REQUEST_TIMEOUT_SECONDS("requestTimeoutSeconds", "TARGETWATCH_REQUEST_TIMEOUT_SECONDS", "30"),
         IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "TARGETWATCH_IDLE_TIMEOUT_SECONDS", "120"),
-        MAX_CONNECTIONS_PER_CLIENT("maxConnectionsPerClient", "TARGETWATCH_MAX_CONNECTIONS_PER_CLIENT", "256");
+        MAX_CONNECTIONS_PER_CLIENT("maxConnectionsPerClient", "TARGETWATCH_MAX_CONNECTIONS_PER_CLIENT", "256"),
+        /** A JSON object, e.g. {@code {"readings": 36, "ruleHits": 24}}; {@code {}} keeps everything. */
+        RETENTION_MONTHS("retentionMonths", "TARGETWATCH_RETENTION_MONTHS", "{}");
 
         public final String jsonKey;
         public final String envVar;
@@ -182,7 +192,38 @@ public record AppConfig(
                 intIn(raw, Key.INGEST_GROUP_READINGS, 1, 1_000_000),
                 intIn(raw, Key.REQUEST_TIMEOUT_SECONDS, 1, 3600),
                 intIn(raw, Key.IDLE_TIMEOUT_SECONDS, 1, 86_400),
-                intIn(raw, Key.MAX_CONNECTIONS_PER_CLIENT, 1, 100_000));
+                intIn(raw, Key.MAX_CONNECTIONS_PER_CLIENT, 1, 100_000),
+                retention(raw.get(Key.RETENTION_MONTHS)));
+    }
+
+    private static Map<String, Integer> retention(String v) {
+        JsonObject o;
+        try {
+            o = new JsonObject(v);
+        } catch (DecodeException | ClassCastException e) {
+            throw new InvalidConfigException(
+                    Key.RETENTION_MONTHS.envVar,
+                    "must be a JSON object of months per table family, e.g. {\"readings\": 36}, got '" + v + "'");
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String family : o.fieldNames()) {
+            if (!RETENTION_FAMILIES.contains(family)) {
+                throw new InvalidConfigException(
+                        Key.RETENTION_MONTHS.jsonKey + "." + family,
+                        "unknown table family; known: " + String.join(", ", RETENTION_FAMILIES));
+            }
+            Object m = o.getValue(family);
+            if (!(m instanceof Number n)
+                    || n.doubleValue() != Math.rint(n.doubleValue())
+                    || n.intValue() < 1
+                    || n.intValue() > 1200) {
+                throw new InvalidConfigException(
+                        Key.RETENTION_MONTHS.jsonKey + "." + family,
+                        "must be a whole number of months between 1 and 1200, got " + m);
+            }
+            out.put(family, n.intValue());
+        }
+        return Map.copyOf(out);
     }
 
     private static String nonEmpty(Map<Key, String> raw, Key key) {
@@ -255,6 +296,7 @@ public record AppConfig(
                 ingestGroupReadings,
                 requestTimeoutSeconds,
                 idleTimeoutSeconds,
-                maxConnectionsPerClient);
+                maxConnectionsPerClient,
+                retentionMonths);
     }
 }

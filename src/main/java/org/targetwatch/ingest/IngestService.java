@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -131,12 +132,23 @@ public final class IngestService {
             subjectIds.addAll(own);
         }
         Stages t = new Stages();
-        // the lookup also locks the subjects that are not districts (the first step of the lock order)
-        return Transactions.inTransaction(
+        Instant now = clock.instant();
+        List<ReadingInput> all = new ArrayList<>();
+        Map<ReadingInput, Long> sentBy = new java.util.IdentityHashMap<>();
+        for (Request r : requests) {
+            for (ReadingInput in : r.batch().readings()) {
+                all.add(in);
+                sentBy.put(in, r.submittedBy());
+            }
+        }
+        // series and batches first, outside the transaction (usually known already: no round trip); then the
+        // lookup, which also locks the subjects that are not districts (the first step of the lock order)
+        return readings.prepare(all, sentBy::get, now)
+                .compose(p -> Transactions.inTransaction(
                         pool, conn -> readings.findAndLockSubjects(conn, subjectIds), (conn, found) -> {
                             t.mark(1);
-                            return inTransaction(conn, requests, found, ruleSet, t);
-                        })
+                            return inTransaction(conn, requests, found, ruleSet, t, now);
+                        }))
                 .andThen(ar -> {
                     t.mark(7);
                     if (ar.succeeded()) {
@@ -146,7 +158,12 @@ public final class IngestService {
     }
 
     private Future<List<Outcome>> inTransaction(
-            SqlConnection conn, List<Request> requests, Map<String, Subject> found, RuleSet ruleSet, Stages t) {
+            SqlConnection conn,
+            List<Request> requests,
+            Map<String, Subject> found,
+            RuleSet ruleSet,
+            Stages t,
+            Instant now) {
         // 1. subjects
         Outcome[] outcomes = new Outcome[requests.size()];
         List<ReadingInput> inputs = new ArrayList<>();
@@ -195,8 +212,7 @@ public final class IngestService {
                 .compose(v -> {
                     // 2. store, with the domains' reads pipelined behind the insert
                     t.mark(2);
-                    Future<List<Reading>> stored =
-                            writer.store(conn, inputs, in -> submitterOf.get(in.subject()), clock.instant());
+                    Future<List<Reading>> stored = writer.store(conn, inputs, in -> submitterOf.get(in.subject()), now);
                     ahead.add(derivation.ahead(conn, inputs));
                     return stored;
                 })

@@ -316,6 +316,11 @@ public final class ReadingParser {
             errors.add(new FieldError(index, "observedAt", "'" + s + "' is before 1970"));
             return Optional.empty();
         }
+        if (instant.getNano() != 0) {
+            errors.add(new FieldError(
+                    index, "observedAt", "'" + s + "' has a fraction of a second; readings are kept to the second"));
+            return Optional.empty();
+        }
         if (indicator.isPresent() && indicator.get().hourly()) {
             ZonedDateTime local = instant.atZone(Times.ZONE);
             if (local.getMinute() != 0 || local.getSecond() != 0 || local.getNano() != 0) {

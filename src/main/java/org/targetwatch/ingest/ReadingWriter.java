@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.facts.Reading;
 import org.targetwatch.store.ReadingInput;
 import org.targetwatch.store.ReadingStore;
@@ -72,6 +73,16 @@ final class ReadingWriter {
         for (ReadingInput in : existing) {
             ReadingStore.Latest l = latest.get(in.key());
             if (Double.compare(l.value(), in.value()) != 0) {
+                if (l.revision() >= ReadingStore.MAX_REVISION) {
+                    throw new InvalidReadingException(List.of(new RejectedRequestException.FieldError(
+                            in.index(),
+                            "value",
+                            "this observation of " + in.subject() + " ("
+                                    + in.indicator().code() + " at "
+                                    + org.targetwatch.common.Times.format(in.observedAt()) + ") has "
+                                    + ReadingStore.MAX_REVISION + " revisions already, the most a reading keeps;"
+                                    + " nothing was stored")));
+                }
                 toStore.add(in);
                 revisions.add(l.revision() + 1);
             }

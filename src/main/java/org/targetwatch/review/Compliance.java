@@ -32,7 +32,7 @@ import org.targetwatch.store.SubjectStore;
 public final class Compliance {
     static final String LATEST_OF_YEAR = """
             SELECT DISTINCT ON (subject, indicator) id, subject, indicator, observed_at, value, unit, revision
-            FROM readings WHERE indicator = ANY($1::text[]) AND observed_at >= $2 AND observed_at < $3
+            FROM readings_full WHERE indicator = ANY($1::text[]) AND observed_at >= $2 AND observed_at < $3
             ORDER BY subject, indicator, observed_at DESC, revision DESC""";
     static final String SAFETY_ALERTS = """
             SELECT count(*) FILTER (WHERE severity = 'critical') AS critical, count(*) AS total

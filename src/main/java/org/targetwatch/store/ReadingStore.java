@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -45,50 +46,90 @@ public final class ReadingStore {
             SELECT s.* FROM locked, subjects s WHERE s.id = ANY($1::text[])""";
 
     static final String LATEST_REVISIONS = """
-            SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
-                   r.subject, r.indicator, r.observed_at, r.revision, r.value
+            SELECT DISTINCT ON (k.subject, k.indicator, k.observed_at)
+                   k.subject, k.indicator, k.observed_at, r.revision, r.value
             FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(subject, indicator, observed_at)
-            JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator AND r.observed_at = k.observed_at
-            ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
-
-    private static final String INSERT_ROWS = """
-            INSERT INTO readings (indicator, subject, observed_at, value, unit, source, revision, submitted_by)
-            SELECT u.indicator, u.subject, u.observed_at, u.value, u.unit, u.source, u.revision, u.submitted_by
-            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::int[],
-                        $8::bigint[])
-                 AS u(indicator, subject, observed_at, value, unit, source, revision, submitted_by)
-            """;
+            JOIN series s ON s.subject = k.subject AND s.indicator = k.indicator
+            JOIN readings r ON r.series = s.id AND r.observed_at = k.observed_at
+            ORDER BY k.subject, k.indicator, k.observed_at, r.revision DESC""";
 
     /**
-     * The rows inserted (CTE {@code ins}) also record the latest observation of each (subject, indicator) in
-     * {@code reporting_state} ($9 = now), in the same statement.
+     * Inserts rows given by series ($1), observation time, value, revision and batch, and records the latest
+     * observation of each (subject, indicator) in {@code reporting_state} ($8 = now, $6/$7 = each row's subject
+     * and indicator), in one statement; returns the rows inserted with their ids.
      */
-    private static String withReportingState(String insert) {
-        return "WITH ins AS (" + insert + """
-                 RETURNING id, indicator, subject, observed_at, value, unit, revision
+    private static String insertRows(String onConflict) {
+        return """
+                WITH u AS (
+                    SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::int[], $5::bigint[],
+                                         $6::text[], $7::text[])
+                         AS u(series, observed_at, value, revision, batch, subject, indicator)
+                ), ins AS (
+                    INSERT INTO readings (observed_at, value, batch, series, revision)
+                    SELECT observed_at, value, batch, series, revision FROM u
+                """ + onConflict + """
+                    RETURNING series, observed_at, value, revision
                 ), reported AS (
                     INSERT INTO reporting_state (subject, indicator, last_observed_at, last_received_at)
-                    SELECT subject, indicator, max(observed_at), $9::timestamptz FROM ins GROUP BY subject, indicator
+                    SELECT k.subject, k.indicator, max(ins.observed_at), $8::timestamptz
+                    FROM ins JOIN (SELECT DISTINCT series, subject, indicator FROM u) AS k ON k.series = ins.series
+                    GROUP BY k.subject, k.indicator
                     ON CONFLICT (subject, indicator) DO UPDATE SET
                         last_observed_at = GREATEST(reporting_state.last_observed_at, EXCLUDED.last_observed_at),
                         last_received_at = EXCLUDED.last_received_at
                 )
-                SELECT * FROM ins""";
+                SELECT reading_id(series, observed_at, revision) AS id, series, observed_at, value, revision FROM ins""";
     }
 
-    static final String INSERT = withReportingState(INSERT_ROWS);
+    static final String INSERT = insertRows("");
 
     /** First revisions of keys never stored; a key already stored has its revision 1 and is skipped. */
-    static final String INSERT_NEW =
-            withReportingState(INSERT_ROWS + " ON CONFLICT ON CONSTRAINT readings_key DO NOTHING");
+    static final String INSERT_NEW = insertRows(" ON CONFLICT DO NOTHING");
+
+    /**
+     * The series of the given (subject, indicator, unit), created when missing for subjects that are registered.
+     * Series of unregistered subjects are absent from the answer (their readings are refused anyway).
+     */
+    static final String SERIES = """
+            WITH k AS (
+                SELECT DISTINCT ON (subject, indicator) subject, indicator, unit
+                FROM unnest($1::text[], $2::text[], $3::text[]) AS k(subject, indicator, unit)
+            ), known AS (
+                SELECT s.id, s.subject, s.indicator, s.unit FROM series s JOIN k USING (subject, indicator)
+            ), added AS (
+                INSERT INTO series (subject, indicator, unit)
+                SELECT k.subject, k.indicator, k.unit FROM k
+                WHERE EXISTS (SELECT 1 FROM subjects WHERE subjects.id = k.subject)
+                  AND NOT EXISTS (SELECT 1 FROM known WHERE known.subject = k.subject AND known.indicator = k.indicator)
+                ON CONFLICT (subject, indicator) DO NOTHING
+                RETURNING id, subject, indicator, unit
+            )
+            SELECT * FROM known UNION ALL SELECT * FROM added""";
+
+    /** The batch of each (submitter, source) received at $1 (a whole second), created when missing. */
+    static final String BATCHES = """
+            WITH k AS (
+                SELECT DISTINCT submitted_by, source FROM unnest($2::bigint[], $3::text[]) AS k(submitted_by, source)
+            ), added AS (
+                INSERT INTO ingest_batches (received_at, submitted_by, source)
+                SELECT $1::timestamptz, submitted_by, source FROM k
+                ON CONFLICT (received_at, submitted_by, source) DO NOTHING
+                RETURNING id, submitted_by, source
+            )
+            SELECT id, submitted_by, source FROM added
+            UNION ALL
+            SELECT b.id, b.submitted_by, b.source FROM ingest_batches b JOIN k
+              ON b.received_at = $1::timestamptz AND b.submitted_by IS NOT DISTINCT FROM k.submitted_by
+             AND b.source IS NOT DISTINCT FROM k.source""";
 
     /** The latest observation (revision in force) of each (subject, indicator) within a time range. */
     static final String LATEST_IN_RANGE = """
-            SELECT DISTINCT ON (k.subject, k.indicator) k.subject, k.indicator, r.id, r.value, r.observed_at
+            SELECT DISTINCT ON (k.subject, k.indicator) k.subject, k.indicator,
+                   reading_id(r.series, r.observed_at, r.revision) AS id, r.value, r.observed_at
             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
                  AS k(subject, indicator, from_t, to_t)
-            JOIN readings r ON r.subject = k.subject AND r.indicator = k.indicator
-             AND r.observed_at >= k.from_t AND r.observed_at < k.to_t
+            JOIN series s ON s.subject = k.subject AND s.indicator = k.indicator
+            JOIN readings r ON r.series = s.id AND r.observed_at >= k.from_t AND r.observed_at < k.to_t
             ORDER BY k.subject, k.indicator, r.observed_at DESC, r.revision DESC""";
 
     /**
@@ -108,8 +149,11 @@ public final class ReadingStore {
 
     static final String IN_FORCE_BETWEEN = """
             SELECT DISTINCT ON (subject, indicator, observed_at) id, indicator, subject, observed_at, value, unit, revision
-            FROM readings WHERE observed_at >= $1 AND observed_at < $2
+            FROM readings_full WHERE observed_at >= $1 AND observed_at < $2
             ORDER BY subject, indicator, observed_at, revision DESC""";
+
+    /** The highest revision a reading keeps (its id holds 8 bits of revision; see reading_id() in V13). */
+    public static final int MAX_REVISION = 255;
 
     /** Revision in force of one stored observation. */
     public record Latest(int revision, double value) {}
@@ -117,10 +161,23 @@ public final class ReadingStore {
     /** Reading filter of {@code GET /api/v1/readings}; null fields do not filter. */
     public record Filter(String indicator, String subject, Instant from, Instant to, int limit, boolean allRevisions) {}
 
-    private final Pool pool;
+    /** A series' identity. */
+    record SeriesKey(String subject, String indicator) {}
 
-    public ReadingStore(Pool pool) {
+    /** A batch's identity: readings of one submitter and source received in one second share it. */
+    record BatchKey(Instant receivedAt, Long submittedBy, String source) {}
+
+    private final Pool pool;
+    /** Series ids never change and series are never deleted, so this cache is never stale. */
+    private final Map<SeriesKey, Integer> series = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Batches of recent seconds (committed rows). */
+    private final Map<BatchKey, Long> batches = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final Partitions partitions;
+
+    public ReadingStore(Pool pool, Partitions partitions) {
         this.pool = pool;
+        this.partitions = partitions;
     }
 
     /**
@@ -186,6 +243,69 @@ public final class ReadingStore {
     }
 
     /**
+     * Resolves, outside any transaction, the month partitions of the inputs, their series and the batch of each (submitter, source)
+     * received at {@code now}, creating those missing, and keeps them for {@link #insert}: an ingest transaction
+     * then needs no round trip for them and never waits on another transaction's new batch row. Rows created here
+     * are committed at once; a series is created only for a registered subject, and an unused batch row is harmless.
+     */
+    public Future<Void> prepare(
+            List<ReadingInput> inputs, java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+        List<ReadingInput> unknown =
+                inputs.stream().filter(in -> !series.containsKey(seriesKey(in))).toList();
+        Future<Void> months = partitions.ensureReadingMonths(
+                inputs.stream().map(ReadingInput::observedAt).toList());
+        Future<Map<SeriesKey, Integer>> s = unknown.isEmpty()
+                ? months.map(Map.of())
+                : months.compose(v -> resolveSeries(pool, unknown)).onSuccess(series::putAll);
+        Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<BatchKey> missing = inputs.stream()
+                .map(in -> new BatchKey(second, submitter.apply(in), in.source()))
+                .distinct()
+                .filter(k -> !batches.containsKey(k))
+                .toList();
+        if (missing.isEmpty()) {
+            return s.mapEmpty();
+        }
+        if (batches.size() > 10_000) {
+            batches.keySet().removeIf(k -> k.receivedAt().isBefore(second));
+        }
+        return s.compose(x -> resolveBatches(pool, second, missing).onSuccess(batches::putAll))
+                .mapEmpty();
+    }
+
+    /** The series of (subject, indicator) pairs, created when missing, as id by key. */
+    private static Future<Map<SeriesKey, Integer>> resolveSeries(SqlClient client, List<ReadingInput> inputs) {
+        String[] subjects = inputs.stream().map(ReadingInput::subject).toArray(String[]::new);
+        String[] indicators = inputs.stream().map(in -> in.indicator().code()).toArray(String[]::new);
+        String[] units = inputs.stream().map(ReadingInput::unit).toArray(String[]::new);
+        return client.preparedQuery(SERIES)
+                .execute(Tuple.tuple(List.of(subjects, indicators, units)))
+                .map(rows -> {
+                    Map<SeriesKey, Integer> out = new HashMap<>();
+                    rows.forEach(r -> out.put(
+                            new SeriesKey(r.getString("subject"), r.getString("indicator")), r.getInteger("id")));
+                    return out;
+                });
+    }
+
+    private static Future<Map<BatchKey, Long>> resolveBatches(SqlClient client, Instant second, List<BatchKey> keys) {
+        Long[] submitters = keys.stream().map(BatchKey::submittedBy).toArray(Long[]::new);
+        String[] sources = keys.stream().map(BatchKey::source).toArray(String[]::new);
+        return client.preparedQuery(BATCHES)
+                .execute(Tuple.tuple(List.of(utc(second), submitters, sources)))
+                .map(rows -> {
+                    Map<BatchKey, Long> out = new HashMap<>();
+                    rows.forEach(r -> out.put(
+                            new BatchKey(second, r.getLong("submitted_by"), r.getString("source")), r.getLong("id")));
+                    return out;
+                });
+    }
+
+    private static SeriesKey seriesKey(ReadingInput in) {
+        return new SeriesKey(in.subject(), in.indicator().code());
+    }
+
+    /**
      * Inserts the rows (each with its revision) in one statement, recording them in {@code reporting_state} as
      * received at {@code now}, and returns them as facts.
      */
@@ -212,7 +332,11 @@ public final class ReadingStore {
         return insert(conn, INSERT_NEW, inputs, java.util.Collections.nCopies(inputs.size(), 1), submitter, now);
     }
 
-    /** @param submitter the token that sent each input (a group-commit transaction holds several requests) */
+    /**
+     * @param submitter the token that sent each input (a group-commit transaction holds several requests)
+     * Series and batches that {@link #prepare} did not resolve (it was not called, or a subject was registered
+     * since) are resolved here, in the caller's transaction, and not kept: they vanish if it rolls back.
+     */
     private Future<List<Reading>> insert(
             SqlConnection conn,
             String sql,
@@ -220,31 +344,84 @@ public final class ReadingStore {
             List<Integer> revisions,
             java.util.function.Function<ReadingInput, Long> submitter,
             Instant now) {
-        int n = inputs.size();
-        String[] indicators = new String[n];
-        String[] subjects = new String[n];
-        OffsetDateTime[] times = new OffsetDateTime[n];
-        Double[] values = new Double[n];
-        String[] units = new String[n];
-        String[] sources = new String[n];
-        Long[] submitters = new Long[n];
-        Integer[] revs = revisions.toArray(new Integer[0]);
-        for (int i = 0; i < n; i++) {
-            ReadingInput in = inputs.get(i);
-            submitters[i] = submitter.apply(in);
-            indicators[i] = in.indicator().code();
-            subjects[i] = in.subject();
-            times[i] = utc(in.observedAt());
-            values[i] = in.value();
-            units[i] = in.unit();
-            sources[i] = in.source();
+        Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Map<SeriesKey, Integer> seriesOf = new HashMap<>();
+        List<ReadingInput> unknownSeries = new ArrayList<>();
+        Map<BatchKey, Long> batchOf = new HashMap<>();
+        List<BatchKey> unknownBatches = new ArrayList<>();
+        for (ReadingInput in : inputs) {
+            SeriesKey sk = seriesKey(in);
+            Integer id = series.get(sk);
+            if (id != null) {
+                seriesOf.put(sk, id);
+            } else {
+                unknownSeries.add(in);
+            }
+            BatchKey bk = new BatchKey(second, submitter.apply(in), in.source());
+            Long b = batches.get(bk);
+            if (b != null) {
+                batchOf.put(bk, b);
+            } else if (!batchOf.containsKey(bk)) {
+                batchOf.put(bk, null);
+                unknownBatches.add(bk);
+            }
         }
-        Tuple params = Tuple.tuple(
-                Arrays.asList(indicators, subjects, times, values, units, sources, revs, submitters, utc(now)));
-        return conn.preparedQuery(sql).execute(params).map(rows -> {
-            List<Reading> out = new ArrayList<>(n);
-            rows.forEach(r -> out.add(toReading(r)));
-            return out;
+        Future<Void> resolved = Future.succeededFuture();
+        if (!unknownSeries.isEmpty()) {
+            resolved = resolved.compose(x -> resolveSeries(conn, unknownSeries).map(found -> {
+                seriesOf.putAll(found);
+                return null;
+            }));
+        }
+        if (!unknownBatches.isEmpty()) {
+            resolved = resolved.compose(
+                    x -> resolveBatches(conn, second, unknownBatches).map(found -> {
+                        batchOf.putAll(found);
+                        return null;
+                    }));
+        }
+        return resolved.compose(x -> {
+            int n = inputs.size();
+            Integer[] seriesIds = new Integer[n];
+            OffsetDateTime[] times = new OffsetDateTime[n];
+            Double[] values = new Double[n];
+            Long[] batchIds = new Long[n];
+            String[] subjects = new String[n];
+            String[] indicators = new String[n];
+            Integer[] revs = revisions.toArray(new Integer[0]);
+            Map<Integer, ReadingInput> bySeries = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                ReadingInput in = inputs.get(i);
+                seriesIds[i] = seriesOf.get(seriesKey(in));
+                if (seriesIds[i] == null) {
+                    throw new IllegalStateException("no series for unregistered subject " + in.subject());
+                }
+                bySeries.putIfAbsent(seriesIds[i], in);
+                batchIds[i] = batchOf.get(new BatchKey(second, submitter.apply(in), in.source()));
+                times[i] = utc(in.observedAt());
+                values[i] = in.value();
+                subjects[i] = in.subject();
+                indicators[i] = in.indicator().code();
+            }
+            Tuple params = Tuple.tuple(
+                    Arrays.asList(seriesIds, times, values, revs, batchIds, subjects, indicators, utc(now)));
+            return conn.preparedQuery(sql).execute(params).map(rows -> {
+                List<Reading> out = new ArrayList<>(n);
+                for (Row r : rows) {
+                    ReadingInput of = bySeries.get(r.getInteger("series"));
+                    Instant at = r.getOffsetDateTime("observed_at").toInstant();
+                    out.add(new Reading(
+                            r.getLong("id"),
+                            of.indicator().code(),
+                            of.subject(),
+                            at,
+                            at.atZone(Times.ZONE).toLocalDate(),
+                            r.getDouble("value"),
+                            of.unit(),
+                            r.getInteger("revision")));
+                }
+                return out;
+            });
         });
     }
 
@@ -323,20 +500,34 @@ public final class ReadingStore {
         });
     }
 
-    /** Every revision, or only the revision in force of each observation, oldest first. */
+    /**
+     * Every revision, or only the revision in force of each observation, oldest first. The series that match the
+     * subject and indicator filters each give at most {@code limit} rows by a range of their key (LATERAL), and
+     * the earliest of those are the answer: the work is bounded by series × limit, never by the table's size.
+     */
     static Filters.Query listQuery(Filter f) {
-        Filters where = new Filters()
-                .add("indicator =", f.indicator())
-                .add("subject =", f.subject())
-                .add("observed_at >=", f.from() == null ? null : utc(f.from()))
-                .add("observed_at <", f.to() == null ? null : utc(f.to()));
-        String sql = f.allRevisions()
-                ? "SELECT * FROM readings " + where.where()
-                        + " ORDER BY observed_at, subject, indicator, revision LIMIT " + where.bind(f.limit())
-                : "SELECT * FROM (SELECT DISTINCT ON (subject, indicator, observed_at) * FROM readings " + where.where()
-                        + " ORDER BY subject, indicator, observed_at, revision DESC) AS latest"
-                        + " ORDER BY observed_at, subject, indicator LIMIT " + where.bind(f.limit());
-        return new Filters.Query(sql, where.tuple());
+        Filters q = new Filters();
+        StringBuilder range = new StringBuilder();
+        if (f.from() != null) {
+            range.append(" AND r.observed_at >= ").append(q.bind(utc(f.from())));
+        }
+        if (f.to() != null) {
+            range.append(" AND r.observed_at < ").append(q.bind(utc(f.to())));
+        }
+        String limit = q.bind(f.limit());
+        q.add("s.indicator =", f.indicator()).add("s.subject =", f.subject());
+        String perSeries = f.allRevisions()
+                ? "SELECT r.* FROM readings r WHERE r.series = s.id" + range
+                        + " ORDER BY r.observed_at, r.revision LIMIT " + limit
+                : "SELECT DISTINCT ON (r.observed_at) r.* FROM readings r WHERE r.series = s.id" + range
+                        + " ORDER BY r.observed_at, r.revision DESC LIMIT " + limit;
+        String sql = "SELECT reading_id(x.series, x.observed_at, x.revision) AS id, s.indicator, s.subject,"
+                + " x.observed_at, x.value, s.unit, b.source, x.revision, b.received_at"
+                + " FROM series s CROSS JOIN LATERAL (" + perSeries + ") AS x"
+                + " LEFT JOIN ingest_batches b ON b.id = x.batch "
+                + q.where()
+                + " ORDER BY x.observed_at, s.subject, s.indicator, x.revision LIMIT " + limit;
+        return new Filters.Query(sql, q.tuple());
     }
 
     /** A row with id, indicator, subject, observed_at, value, unit and revision as a {@link Reading} fact. */

@@ -377,6 +377,65 @@ public final class LoadDriver {
                         + " readings, nothing else: %.0f rows/s; ratio %.3f to COPY",
                 copyShapeRate, copyShapeRate / copyRate));
         say(String.format("size: peak RSS of the server during bulk ingest: %d MB (goal ≤ 768 MB)", rss.peakMb()));
+        storage(jdbc);
+        if (options.containsKey("peer-result")) {
+            JsonObject peer = new JsonObject(Files.readString(Path.of(options.get("peer-result"))));
+            double zabbix = peer.getDouble("sustainedValuesPerSecond");
+            peer.put("targetwatchBulkReadingsPerSecond", round(rate))
+                    .put("ratio", zabbix > 0 ? Math.round(rate / zabbix * 100) / 100.0 : null);
+            results.put("peer", peer);
+            say(String.format(
+                    "bulk ingest vs the peer measured just before (%s): %.0f readings/s vs %.0f values/s sustained:"
+                            + " ratio %.2f (goal ≥ 3)",
+                    peer.getString("peer"), rate, zabbix, rate / zabbix));
+        }
+    }
+
+    /**
+     * Bytes per stored reading, key index included: as the bulk load left them, and after the rebuild that the
+     * server's hourly partition maintenance gives the key index of every month that is over (REINDEX
+     * CONCURRENTLY, see store.Partitions), which is every month of the benchmark's data.
+     */
+    private void storage(String jdbc) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
+            double[] live = bytesPerReading(s);
+            List<String> keys = new ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT i.indexrelid::regclass::text FROM pg_inherits h"
+                    + " JOIN pg_index i ON i.indrelid = h.inhrelid AND i.indisprimary"
+                    + " WHERE h.inhparent = 'readings'::regclass")) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+            for (String k : keys) {
+                s.execute("REINDEX INDEX CONCURRENTLY " + k);
+            }
+            double[] compacted = bytesPerReading(s);
+            results.put(
+                    "storage",
+                    new JsonObject()
+                            .put("readings", (long) live[0])
+                            .put("bytesPerReadingLive", round(live[1]))
+                            .put("heapBytesPerReadingLive", round(live[2]))
+                            .put("bytesPerReadingCompacted", round(compacted[1]))
+                            .put("heapBytesPerReadingCompacted", round(compacted[2])));
+            say(String.format(
+                    "storage: %d readings: %.1f bytes per reading with its key index as loaded (heap %.1f), %.1f once"
+                            + " the months are over and their key index rebuilt by partition maintenance (goal ≤ 100)",
+                    (long) live[0], live[1], live[2], compacted[1]));
+        }
+    }
+
+    /** {count, total bytes per reading, heap bytes per reading} over the partitions of readings. */
+    private static double[] bytesPerReading(Statement s) throws Exception {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM readings),"
+                + " sum(pg_total_relation_size(h.inhrelid)), sum(pg_relation_size(h.inhrelid))"
+                + " FROM pg_inherits h WHERE h.inhparent = 'readings'::regclass")) {
+            rs.next();
+            double n = rs.getLong(1);
+            return new double[] {n, rs.getLong(2) / n, rs.getLong(3) / n};
+        }
     }
 
     /** Diagnostic ({@code --pg-statements true}): the statements that took most of PostgreSQL's time. */
@@ -422,31 +481,43 @@ public final class LoadDriver {
     }
 
     /**
-     * The rate of one COPY of the rows into a bare table (no key, no index: the goal's yardstick) or, with
-     * {@code readingsShape}, into a table with the columns, defaults, key and indexes of {@code readings} (a
-     * ceiling: what storing the rows costs PostgreSQL at best, whatever the client).
+     * The rate of one COPY of the rows into a bare table (no key, no index) or, with {@code readingsShape}, into a
+     * table with the columns, key and monthly partitions of {@code readings} (what storing the rows costs
+     * PostgreSQL at best, whatever the client: the yardstick of imports).
      */
     private static double copy(String jdbc, List<String[]> rows, boolean readingsShape) throws Exception {
-        StringBuilder csv = new StringBuilder();
-        for (String[] r : rows) {
-            csv.append(String.join(",", r)).append(readingsShape ? ",1\n" : "\n"); // revision 1
-        }
-        String table = readingsShape ? "copy_readings_shape" : "copy_baseline";
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + table);
-                s.execute(
-                        readingsShape
-                                ? "CREATE TABLE " + table + " (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
-                                        + " INCLUDING INDEXES)"
-                                : "CREATE TABLE " + table + " (indicator text, subject text, observed_at timestamptz,"
-                                        + " value double precision, unit text)");
+            String table = readingsShape ? "copy_readings_shape" : "copy_baseline";
+            StringBuilder csv = new StringBuilder();
+            if (readingsShape) {
+                Map<String, Integer> series = seriesIds(c);
+                shapeTable(c, table, rows);
+                for (String[] r : rows) {
+                    csv.append(r[2])
+                            .append(',')
+                            .append(r[3])
+                            .append(",1,")
+                            .append(series.get(r[1] + "/" + r[0]))
+                            .append(",1\n");
+                }
+            } else {
+                try (Statement s = c.createStatement()) {
+                    s.execute("DROP TABLE IF EXISTS " + table);
+                    s.execute("CREATE TABLE " + table + " (indicator text, subject text, observed_at timestamptz,"
+                            + " value double precision, unit text)");
+                }
+                for (String[] r : rows) {
+                    csv.append(String.join(",", r)).append('\n');
+                }
             }
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             long t0 = System.nanoTime();
             copy.copyIn(
-                    "COPY " + table + " (indicator, subject, observed_at, value, unit"
-                            + (readingsShape ? ", revision" : "") + ") FROM STDIN WITH (FORMAT csv)",
+                    "COPY " + table
+                            + (readingsShape
+                                    ? " (observed_at, value, batch, series, revision)"
+                                    : " (indicator, subject, observed_at, value, unit)")
+                            + " FROM STDIN WITH (FORMAT csv)",
                     new StringReader(csv.toString()));
             double rate = rows.size() / ((System.nanoTime() - t0) / 1e9);
             try (Statement s = c.createStatement()) {
@@ -456,34 +527,72 @@ public final class LoadDriver {
         }
     }
 
+    /** (subject + "/" + indicator) → series id, as the server stored them. */
+    private static Map<String, Integer> seriesIds(Connection c) throws Exception {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        try (Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT id, subject, indicator FROM series")) {
+            while (rs.next()) {
+                out.put(rs.getString(2) + "/" + rs.getString(3), rs.getInt(1));
+            }
+        }
+        return out;
+    }
+
+    /** A new empty table like {@code readings} (columns, key), partitioned by the months of the rows. */
+    private static void shapeTable(Connection c, String table, List<String[]> rows) throws Exception {
+        java.util.TreeSet<java.time.LocalDate> months = new java.util.TreeSet<>();
+        for (String[] r : rows) {
+            months.add(OffsetDateTime.parse(r[2])
+                    .atZoneSameInstant(java.time.ZoneId.of("Asia/Shanghai"))
+                    .toLocalDate()
+                    .withDayOfMonth(1));
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (LIKE readings INCLUDING ALL) PARTITION BY RANGE (observed_at)");
+            for (java.time.LocalDate m : months) {
+                s.execute("CREATE TABLE " + table + "_" + m.toString().replace('-', '_') + " PARTITION OF " + table
+                        + " FOR VALUES FROM ('" + m + " 00:00+08') TO ('" + m.plusMonths(1) + " 00:00+08')");
+            }
+        }
+    }
+
     /**
      * A ceiling, not a goal: the same rows inserted the way the hot path inserts them (INSERT ... SELECT FROM
-     * unnest, 1,000 rows per statement and transaction, one connection) into a table with the columns, defaults,
-     * key and indexes of {@code readings}, and nothing else: no HTTP, no rules, no derived statistics.
+     * unnest, 1,000 rows per statement and transaction, one connection) into a table like {@code readings}
+     * (columns, key, monthly partitions), and nothing else: no HTTP, no rules, no derived statistics.
      */
     private static double insertCeiling(String jdbc, List<String[]> rows) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS insert_baseline");
-                s.execute("CREATE TABLE insert_baseline (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
-                        + " INCLUDING INDEXES)");
-            }
+            Map<String, Integer> series = seriesIds(c);
+            shapeTable(c, "insert_baseline", rows);
             c.setAutoCommit(false);
-            java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO insert_baseline (indicator, subject,"
-                    + " observed_at, value, unit, revision) SELECT i, s, o, v, u, 1 FROM unnest(?::text[], ?::text[],"
-                    + " ?::timestamptz[], ?::float8[], ?::text[]) AS x(i, s, o, v, u) RETURNING id");
+            java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO insert_baseline (observed_at, value,"
+                    + " batch, series, revision) SELECT o, v, 1, s, 1 FROM unnest(?::timestamptz[], ?::float8[],"
+                    + " ?::int[]) AS x(o, v, s) RETURNING series");
             long t0 = System.nanoTime();
             for (int from = 0; from < rows.size(); from += BULK_BATCH) {
                 List<String[]> part = rows.subList(from, Math.min(rows.size(), from + BULK_BATCH));
-                for (int col = 0; col < 5; col++) {
-                    int k = col;
-                    Object[] values = part.stream()
-                            .map(r ->
-                                    k == 3 ? (Object) Double.valueOf(r[k]) : k == 2 ? OffsetDateTime.parse(r[k]) : r[k])
-                            .toArray();
-                    ps.setArray(
-                            col + 1, c.createArrayOf(col == 3 ? "float8" : col == 2 ? "timestamptz" : "text", values));
-                }
+                ps.setArray(
+                        1,
+                        c.createArrayOf(
+                                "timestamptz",
+                                part.stream()
+                                        .map(r -> OffsetDateTime.parse(r[2]))
+                                        .toArray()));
+                ps.setArray(
+                        2,
+                        c.createArrayOf(
+                                "float8",
+                                part.stream().map(r -> Double.valueOf(r[3])).toArray()));
+                ps.setArray(
+                        3,
+                        c.createArrayOf(
+                                "int4",
+                                part.stream()
+                                        .map(r -> series.get(r[1] + "/" + r[0]))
+                                        .toArray()));
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rs.getLong(1);
@@ -811,9 +920,18 @@ public final class LoadDriver {
         long t0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
-            s.execute("INSERT INTO readings (indicator, subject, observed_at, value, unit, revision)"
-                    + " SELECT 'PM10', 'bs-' || (g % 100), timestamptz '2019-01-01 00:00+08' + ((g / 100) * interval '1 hour'),"
-                    + " 40 + g % 50, 'ug/m3', 1 FROM generate_series(1, " + readings + ") g"
+            // hourly PM10 of the 100 stations from 2019 on, in the monthly partitions the server would create
+            s.execute("INSERT INTO series (subject, indicator, unit) SELECT 'bs-' || g, 'PM10', 'ug/m3'"
+                    + " FROM generate_series(0, 99) g ON CONFLICT DO NOTHING");
+            s.execute("INSERT INTO ingest_batches (received_at) VALUES ('2019-01-01 00:00+08') ON CONFLICT DO NOTHING");
+            s.execute("SELECT tw_ensure_partition(t, m::date) FROM unnest(ARRAY['readings', 'rule_hits']) t,"
+                    + " generate_series(date '2019-01-01', date '2019-01-01' + " + (readings / 100 / 24 + 62)
+                    + ", interval '1 month') m");
+            s.execute("INSERT INTO readings (observed_at, value, batch, series, revision)"
+                    + " SELECT timestamptz '2019-01-01 00:00+08' + ((g / 100) * interval '1 hour'), 40 + g % 50,"
+                    + " (SELECT id FROM ingest_batches WHERE received_at = '2019-01-01 00:00+08'), se.id, 1"
+                    + " FROM generate_series(1, " + readings + ") g"
+                    + " JOIN series se ON se.subject = 'bs-' || (g % 100) AND se.indicator = 'PM10'"
                     + " ON CONFLICT DO NOTHING");
             s.execute("INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, status,"
                     + " observed_value, threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,"
@@ -837,9 +955,12 @@ public final class LoadDriver {
                 "/api/v1/rule-hits?rule=air.daily-mean-over-grade-ii&subject=bs-%d"
                         + "&from=2019-06-01&to=2019-07-01&limit=100",
                 supervisor);
+        List<Double> month = timeQueries(
+                "/api/v1/readings?subject=bs-%d&indicator=PM10&from=2019-06-01&to=2019-07-01&limit=1000", supervisor);
         results.put(
                 "size",
                 new JsonObject()
+                        .put("stationMonthReadingsP99Millis", round(pct(month, 99)))
                         .put("readings", readings)
                         .put("ruleHits", hits)
                         .put("alerts", hits / 10)
@@ -852,6 +973,10 @@ public final class LoadDriver {
                 "size: GET /api/v1/alerts?status=&subject= p99 %.1f ms; GET /api/v1/rule-hits?rule=&subject=&from=&to="
                         + " p99 %.1f ms (goal ≤ 50 ms)",
                 pct(alerts, 99), pct(ruleHits, 99)));
+        say(String.format(
+                "size: GET /api/v1/readings?subject=&indicator=&from=&to= (a station's month, 720 readings) p99 %.1f ms"
+                        + " (goal ≤ 50 ms)",
+                pct(month, 99)));
     }
 
     private List<Double> timeQueries(String pathFormat, String token) throws Exception {

@@ -70,6 +70,30 @@ class ConfigTest {
     }
 
     @Test
+    void retentionMonthsAreGivenPerTableFamily() {
+        assertThat(AppConfig.fromSources(new JsonObject(), Map.of()).retentionMonths())
+                .isEmpty();
+        AppConfig c = AppConfig.fromSources(
+                new JsonObject().put("retentionMonths", new JsonObject().put("readings", 36)),
+                Map.of("TARGETWATCH_RETENTION_MONTHS", "{\"ruleHits\": 24, \"alertEvents\": 12}"));
+        assertThat(c.retentionMonths()).isEqualTo(Map.of("ruleHits", 24, "alertEvents", 12));
+        assertThat(AppConfig.fromSources(
+                                new JsonObject().put("retentionMonths", new JsonObject().put("readings", 36)), Map.of())
+                        .retentionMonths())
+                .isEqualTo(Map.of("readings", 36));
+        Map<String, String> bad = Map.of(
+                "{\"reading\": 3}", "retentionMonths.reading",
+                "{\"readings\": 0}", "retentionMonths.readings",
+                "{\"readings\": 2.5}", "retentionMonths.readings",
+                "36", "TARGETWATCH_RETENTION_MONTHS");
+        bad.forEach((value, key) -> assertThatThrownBy(
+                        () -> AppConfig.fromSources(new JsonObject(), Map.of("TARGETWATCH_RETENTION_MONTHS", value)))
+                .as(value)
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo(key)));
+    }
+
+    @Test
     void shippedConfigurationFileIsValid() {
         AppConfig c = AppConfig.load(Map.of("TARGETWATCH_CONFIG", "config/application.json"));
         assertThat(c.httpPort()).isEqualTo(8080);

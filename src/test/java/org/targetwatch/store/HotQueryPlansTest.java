@@ -32,11 +32,17 @@ class HotQueryPlansTest {
                 .migrate();
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
+            s.execute("INSERT INTO ingest_batches (id, received_at) VALUES (1, now())");
             s.execute("""
-                    INSERT INTO readings (indicator, subject, observed_at, value, unit, revision)
-                    SELECT (ARRAY['PM2_5','PM10','SO2','NO2','CO','O3'])[1 + g % 6], 'hq-' || (g / 6 % 20),
-                           timestamptz '2024-01-01 00:00+08' + (g / 120) * interval '1 hour', 40, 'ug/m3', 1
-                    FROM generate_series(0, 120 * 24 * 60 - 1) g""");
+                    INSERT INTO series (subject, indicator, unit)
+                    SELECT 'hq-' || st, (ARRAY['PM2_5','PM10','SO2','NO2','CO','O3'])[1 + i], 'ug/m3'
+                    FROM generate_series(0, 19) st, generate_series(0, 5) i""");
+            s.execute("SELECT tw_ensure_partition('readings', m::date)"
+                    + " FROM generate_series(date '2023-12-01', date '2024-03-01', interval '1 month') m");
+            s.execute("""
+                    INSERT INTO readings (observed_at, value, batch, series, revision)
+                    SELECT timestamptz '2024-01-01 00:00+08' + h * interval '1 hour', 40, 1, se.id, 1
+                    FROM generate_series(0, 24 * 60 - 1) h, series se ORDER BY h, se.id""");
             s.execute("""
                     INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, status,
                         observed_value, threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,
@@ -79,10 +85,13 @@ class HotQueryPlansTest {
                 AirStore.HOURLY,
                 "text[], date[], text[]",
                 "'{hq-1,hq-2}', '{2024-02-01,2024-02-01}', '{PM2_5,PM10,SO2,NO2,CO,O3}'");
-        assertThat(plan).doesNotContain("Seq Scan on readings");
+        // each month partition with rows is read through its key index; the empty ones cost nothing
         assertThat(plan)
-                .contains("readings_key")
-                .contains("(subject = k.subject) AND (indicator = i.indicator) AND (observed_at >=");
+                .doesNotContain("Seq Scan on readings_p2024_01")
+                .doesNotContain("Seq Scan on readings_p2024_02");
+        assertThat(plan)
+                .contains("Index Scan on readings_p2024_02_pkey")
+                .contains("Index Cond: ((series = s.id) AND (observed_at >=");
     }
 
     /**
@@ -105,17 +114,20 @@ class HotQueryPlansTest {
                 false));
         assertThat(genericPlan(
                         day.sql(),
-                        "text, timestamptz, timestamptz, int",
-                        "'hq-1', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z', 100"))
-                .contains("readings_key")
-                .doesNotContain("Seq Scan");
+                        "timestamptz, timestamptz, int, text",
+                        "'2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z', 100, 'hq-1'"))
+                // the month partitions outside the range are pruned, the one inside read by its key
+                .contains("Subplans Removed")
+                .contains("Index Scan on readings_p2024_01_pkey")
+                .doesNotContain("Seq Scan on readings");
+        // an indicator's readings are those of its series
         Filters.Query indicator = ReadingStore.listQuery(new ReadingStore.Filter("PM10", null, null, null, 100, true));
-        assertThat(genericPlan(indicator.sql(), "text, int", "'PM10', 100"))
-                .contains("readings_indicator_time")
-                .doesNotContain("Seq Scan");
+        assertThat(genericPlan(indicator.sql(), "int, text", "100, 'PM10'"))
+                .contains("Index Cond: (series = s.id)")
+                .doesNotContain("Seq Scan on readings");
         assertThat(ReadingStore.listQuery(new ReadingStore.Filter(null, null, null, null, 100, true))
                         .sql())
-                .doesNotContain("WHERE");
+                .doesNotContain("WHERE s.");
     }
 
     @Test

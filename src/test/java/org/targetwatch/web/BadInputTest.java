@@ -155,6 +155,21 @@ class BadInputTest {
                 "observedAt");
     }
 
+    /** A reading's id holds its observation time in whole seconds (V13), so a fraction of a second is refused. */
+    @Test
+    void observedAtWithAFractionOfASecondIs422() {
+        Response r = post(reading("DEBT_RATIO", "fut", "2023-04-01T10:00:00.5+08:00", 50, "%")
+                .encode());
+        assertRejected(r, 422, "invalid_reading", null, "observedAt");
+        assertThat(r.json().getString("message")).contains("fraction of a second");
+        assertRejected(
+                post(batchWithBadItem(good().put("observedAt", "2023-03-01T02:00:00.000001+08:00"))),
+                422,
+                "invalid_reading",
+                2,
+                "observedAt");
+    }
+
     @Test
     void observedAtMoreThanFiveMinutesAheadIs422() {
         Instant now = Instant.parse("2024-05-01T02:00:00Z");

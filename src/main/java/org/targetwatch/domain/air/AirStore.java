@@ -33,7 +33,7 @@ public final class AirStore {
 
     /**
      * Revisions in force of the hourly air readings of whole station-days. One range scan of the readings key
-     * (subject, indicator, observed_at) per station-day and indicator, forced by LATERAL: a join the planner is
+     * (series, observed_at) per station-day and indicator, forced by LATERAL: a join the planner is
      * free to shape may (with a cached generic plan) scan every reading of the station instead, which grows with
      * its history.
      */
@@ -42,9 +42,10 @@ public final class AirStore {
             FROM unnest($1::text[], $2::date[]) AS k(subject, day)
             CROSS JOIN unnest($3::text[]) AS i(indicator)
             CROSS JOIN LATERAL (
-                SELECT DISTINCT ON (x.observed_at) x.id, x.observed_at, x.value
-                FROM readings x
-                WHERE x.subject = k.subject AND x.indicator = i.indicator
+                SELECT DISTINCT ON (x.observed_at) reading_id(x.series, x.observed_at, x.revision) AS id,
+                       x.observed_at, x.value
+                FROM series s JOIN readings x ON x.series = s.id
+                WHERE s.subject = k.subject AND s.indicator = i.indicator
                   AND x.observed_at >= (k.day::timestamp AT TIME ZONE 'Asia/Shanghai')
                   AND x.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
                 ORDER BY x.observed_at, x.revision DESC) AS r""";

@@ -13,13 +13,15 @@ import org.targetwatch.store.ReadingStore;
 public final class WaterStore {
     /** Readings of water indicators of each (subject, from, to) range, [from, to) in Asia/Shanghai days. */
     static final String READINGS = """
-            SELECT DISTINCT ON (r.subject, r.indicator, r.observed_at)
-                   r.id, r.subject, r.indicator, r.observed_at, r.value, r.unit, r.revision
+            SELECT DISTINCT ON (s.subject, s.indicator, r.observed_at)
+                   reading_id(r.series, r.observed_at, r.revision) AS id, s.subject, s.indicator, r.observed_at,
+                   r.value, s.unit, r.revision
             FROM unnest($1::text[], $2::date[], $3::date[]) AS k(subject, from_day, to_day)
-            JOIN readings r ON r.subject = k.subject AND r.indicator LIKE 'WATER\\_%'
+            JOIN series s ON s.subject = k.subject AND s.indicator LIKE 'WATER\\_%'
+            JOIN readings r ON r.series = s.id
              AND r.observed_at >= (k.from_day::timestamp AT TIME ZONE 'Asia/Shanghai')
              AND r.observed_at < (k.to_day::timestamp AT TIME ZONE 'Asia/Shanghai')
-            ORDER BY r.subject, r.indicator, r.observed_at, r.revision DESC""";
+            ORDER BY s.subject, s.indicator, r.observed_at, r.revision DESC""";
 
     /** A subject and a range of days, {@code from} inclusive, {@code to} exclusive. */
     public record Range(String subject, LocalDate from, LocalDate to) {}
