@@ -212,9 +212,19 @@ public final class IngestService {
                 .compose(v -> {
                     // 2. store, with the domains' reads pipelined behind the insert
                     t.mark(2);
-                    Future<List<Reading>> stored = writer.store(conn, inputs, in -> submitterOf.get(in.subject()), now);
-                    ahead.add(derivation.ahead(conn, inputs));
-                    return stored;
+                    java.util.function.Function<ReadingInput, Long> submitter = in -> submitterOf.get(in.subject());
+                    // the reads ahead must reach PostgreSQL after the insert: when the insert first has to resolve
+                    // series or batches (rare: see ReadingStore.prepare), they wait for it instead
+                    boolean resolving = readings.mustResolve(inputs, submitter, now);
+                    Future<List<Reading>> stored = writer.store(conn, inputs, submitter, now);
+                    if (!resolving) {
+                        ahead.add(derivation.ahead(conn, inputs));
+                        return stored;
+                    }
+                    return stored.map(rows -> {
+                        ahead.add(derivation.ahead(conn, inputs));
+                        return rows;
+                    });
                 })
                 .compose(stored -> {
                     t.mark(3);

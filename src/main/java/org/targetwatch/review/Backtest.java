@@ -88,18 +88,29 @@ public final class Backtest {
         long days = to.toEpochDay() - from.toEpochDay() + 1;
         Future<Void> chain = Future.succeededFuture();
         int[] done = {0};
+        long[] evaluated = {0};
+        long t0 = System.nanoTime();
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
             LocalDate day = d;
             chain = chain.compose(x -> day(day, live, candidate, liveOut, candOut))
-                    .map(x -> {
+                    .map(n -> {
+                        evaluated[0] += n;
                         job.progress(++done[0], days);
                         return null;
                     });
         }
-        return chain.map(x -> compare(live, candidate, from, to, liveOut, candOut));
+        return chain.map(x -> {
+            double seconds = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
+            return compare(live, candidate, from, to, liveOut, candOut)
+                    .put("readingsEvaluated", evaluated[0])
+                    .put("seconds", Math.round(seconds * 1000) / 1000.0)
+                    // each reading is evaluated twice, under the live ruleset and the candidate
+                    .put("readingsPerSecond", Math.round(evaluated[0] / seconds));
+        });
     }
 
-    private Future<Void> day(
+    /** @return the readings of the day that were evaluated */
+    private Future<Integer> day(
             LocalDate day,
             RuleSet live,
             RuleSet candidate,
@@ -113,7 +124,7 @@ public final class Backtest {
                         .eventually(conn::close));
     }
 
-    private Future<Void> evaluateDay(
+    private Future<Integer> evaluateDay(
             SqlConnection conn,
             LocalDate day,
             RuleSet live,
@@ -126,7 +137,7 @@ public final class Backtest {
                         day.plusDays(1).atStartOfDay(Times.ZONE).toInstant())
                 .compose(list -> {
                     if (list.isEmpty()) {
-                        return Future.succeededFuture();
+                        return Future.succeededFuture(0);
                     }
                     LinkedHashSet<String> ids = new LinkedHashSet<>();
                     list.forEach(r -> ids.add(r.subject()));
@@ -143,7 +154,7 @@ public final class Backtest {
                             .compose(facts -> engine.evaluate(candidate, facts))
                             .map(cb -> {
                                 collect(cb, candOut);
-                                return null;
+                                return list.size();
                             });
                 });
     }

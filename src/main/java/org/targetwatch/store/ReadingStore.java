@@ -147,10 +147,15 @@ public final class ReadingStore {
                               AND a.indicator = rs.indicator AND a.period = 'no-data')
             ORDER BY rs.subject, rs.indicator LIMIT 1000""";
 
+    /** Revisions in force observed in [$1, $2): one key range per series (the key leads with the series). */
     static final String IN_FORCE_BETWEEN = """
-            SELECT DISTINCT ON (subject, indicator, observed_at) id, indicator, subject, observed_at, value, unit, revision
-            FROM readings_full WHERE observed_at >= $1 AND observed_at < $2
-            ORDER BY subject, indicator, observed_at, revision DESC""";
+            SELECT reading_id(r.series, r.observed_at, r.revision) AS id, s.indicator, s.subject, r.observed_at,
+                   r.value, s.unit, r.revision
+            FROM series s CROSS JOIN LATERAL (
+                SELECT DISTINCT ON (x.observed_at) x.* FROM readings x
+                WHERE x.series = s.id AND x.observed_at >= $1 AND x.observed_at < $2
+                ORDER BY x.observed_at, x.revision DESC) AS r
+            ORDER BY s.subject, s.indicator, r.observed_at""";
 
     /** The highest revision a reading keeps (its id holds 8 bits of revision; see reading_id() in V13). */
     public static final int MAX_REVISION = 255;
@@ -256,7 +261,18 @@ public final class ReadingStore {
                 inputs.stream().map(ReadingInput::observedAt).toList());
         Future<Map<SeriesKey, Integer>> s = unknown.isEmpty()
                 ? months.map(Map.of())
-                : months.compose(v -> resolveSeries(pool, unknown)).onSuccess(series::putAll);
+                : months.compose(v -> resolveSeries(pool, unknown))
+                        .onSuccess(series::putAll)
+                        .compose(found -> {
+                            // a series another transaction created at the same moment is skipped by ON CONFLICT
+                            // and not yet visible to the statement: a second look, in a new snapshot, finds it
+                            List<ReadingInput> racing = unknown.stream()
+                                    .filter(in -> !series.containsKey(seriesKey(in)))
+                                    .toList();
+                            return racing.isEmpty()
+                                    ? Future.succeededFuture(found)
+                                    : resolveSeries(pool, racing).onSuccess(series::putAll);
+                        });
         Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<BatchKey> missing = inputs.stream()
                 .map(in -> new BatchKey(second, submitter.apply(in), in.source()))
@@ -270,7 +286,32 @@ public final class ReadingStore {
             batches.keySet().removeIf(k -> k.receivedAt().isBefore(second));
         }
         return s.compose(x -> resolveBatches(pool, second, missing).onSuccess(batches::putAll))
+                .compose(found -> {
+                    // the same second look as for series
+                    List<BatchKey> racing = missing.stream()
+                            .filter(k -> !batches.containsKey(k))
+                            .toList();
+                    return racing.isEmpty()
+                            ? Future.succeededFuture(found)
+                            : resolveBatches(pool, second, racing).onSuccess(batches::putAll);
+                })
                 .mapEmpty();
+    }
+
+    /**
+     * Whether {@link #insert} of these inputs must first resolve a series or batch in the caller's transaction (a
+     * round trip before its insert statement is sent), i.e. {@link #prepare} did not resolve them all.
+     */
+    public boolean mustResolve(
+            List<ReadingInput> inputs, java.util.function.Function<ReadingInput, Long> submitter, Instant now) {
+        Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (ReadingInput in : inputs) {
+            if (!series.containsKey(seriesKey(in))
+                    || !batches.containsKey(new BatchKey(second, submitter.apply(in), in.source()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The series of (subject, indicator) pairs, created when missing, as id by key. */

@@ -69,7 +69,7 @@ public final class LoadDriver {
         d.run();
     }
 
-    /** {@code --only bulk,single} runs only the named phases (start, reload, bulk, single, size, jmh); default all. */
+    /** {@code --only bulk,single} runs only the named phases (start, reload, bulk, single, size, backtest, jmh); default all. */
     private boolean phase(String name) {
         String only = options.get("only");
         return only == null || java.util.Arrays.asList(only.split(",")).contains(name);
@@ -145,6 +145,9 @@ public final class LoadDriver {
                 }
                 if (phase("size")) {
                     size(jdbc);
+                }
+                if (phase("backtest")) {
+                    backtest(jdbc);
                 }
             } finally {
                 stopServer();
@@ -977,6 +980,68 @@ public final class LoadDriver {
                 "size: GET /api/v1/readings?subject=&indicator=&from=&to= (a station's month, 720 readings) p99 %.1f ms"
                         + " (goal ≤ 50 ms)",
                 pct(month, 99)));
+    }
+
+    // ---- 6. backtest ----
+
+    /**
+     * A backtest of the current ruleset against itself over 2019, a year of the size phase's hourly PM10 of 100
+     * stations (876,000 readings; fills it when the size phase did not run), through the job API.
+     */
+    private void backtest(String jdbc) throws Exception {
+        if (!phase("size")) {
+            options.put("size-readings", String.valueOf(100 * 24 * 366));
+            options.put("size-hits", "1000");
+            size(jdbc);
+        }
+        String supervisor = token("supervisor");
+        HttpResponse<String> started = post(
+                "/api/v1/rulesets/backtest",
+                supervisor,
+                new JsonObject()
+                        .put("from", "2019-01-01")
+                        .put("to", "2019-12-31")
+                        .encode());
+        check(started, 202);
+        String id = new JsonObject(started.body()).getString("id");
+        JsonObject job;
+        while (true) {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/" + id))
+                            .header("Authorization", "Bearer " + supervisor)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            job = new JsonObject(r.body());
+            if (!job.getString("status").equals("queued")
+                    && !job.getString("status").equals("running")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        if (!job.getString("status").equals("done")) {
+            throw new IllegalStateException("backtest failed: " + job.encode());
+        }
+        JsonObject result = job.getJsonObject("result");
+        results.put(
+                "backtest",
+                new JsonObject()
+                        .put("readingsEvaluated", result.getLong("readingsEvaluated"))
+                        .put("seconds", result.getDouble("seconds"))
+                        .put("readingsPerSecond", result.getLong("readingsPerSecond")));
+        JsonObject bulk = results.getJsonObject("bulk");
+        String vsBulk = bulk == null
+                ? ""
+                : String.format(
+                        "; %.2f × bulk ingest (goal ≥ 0.25 × the import rate; bulk ingest stands in until imports"
+                                + " exist)",
+                        result.getLong("readingsPerSecond") / bulk.getDouble("readingsPerSecond"));
+        say(String.format(
+                "backtest: a year (2019) of %d stored readings, each evaluated under both rulesets, in %.1f s:"
+                        + " %d readings/s%s",
+                result.getLong("readingsEvaluated"),
+                result.getDouble("seconds"),
+                result.getLong("readingsPerSecond"),
+                vsBulk));
     }
 
     private List<Double> timeQueries(String pathFormat, String token) throws Exception {

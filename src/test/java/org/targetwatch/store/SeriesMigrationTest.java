@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
@@ -28,21 +25,6 @@ class SeriesMigrationTest {
             c = c.target(MigrationVersion.fromVersion(target));
         }
         return c.load();
-    }
-
-    private static List<String> rows(Statement s, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(b.toString());
-            }
-        }
-        return out;
     }
 
     @Test
@@ -91,8 +73,8 @@ class SeriesMigrationTest {
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute("SET TIME ZONE 'Asia/Shanghai'");
-            assertThat(rows(
-                            s,
+            assertThat(TestDatabase.rows(
+                            url,
                             "SELECT indicator, subject, observed_at, value, unit, source, revision, received_at,"
                                     + " submitted_by FROM readings_full ORDER BY subject, observed_at, revision"))
                     .containsExactly(
@@ -101,41 +83,44 @@ class SeriesMigrationTest {
                             "PM10|st-1|2023-04-01 00:00:00+08|150|ug/m3|null|1|2023-04-01 01:00:00+08|null",
                             "DEBT_RATIO|zengdu|2023-06-30 00:00:00+08|88.5|%|report|1|2023-07-01 10:00:00+08|5");
             // each in its local month's partition (23:00 on 31 March is March in Asia/Shanghai)
-            assertThat(rows(s, "SELECT count(*) FROM readings_p2023_03")).containsExactly("2");
-            assertThat(rows(s, "SELECT count(*) FROM readings_p2023_04")).containsExactly("1");
-            assertThat(rows(s, "SELECT count(*) FROM readings_default")).containsExactly("0");
+            assertThat(TestDatabase.rows(url, "SELECT count(*) FROM readings_p2023_03"))
+                    .containsExactly("2");
+            assertThat(TestDatabase.rows(url, "SELECT count(*) FROM readings_p2023_04"))
+                    .containsExactly("1");
+            assertThat(TestDatabase.rows(url, "SELECT count(*) FROM readings_default"))
+                    .containsExactly("0");
             String id1 = "(SELECT id FROM readings_full WHERE subject = 'st-1' AND revision = 1"
                     + " AND observed_at = '2023-03-31 23:00+08')";
             String id2 = "(SELECT id FROM readings_full WHERE revision = 2)";
             String id3 = "(SELECT id FROM readings_full WHERE observed_at = '2023-04-01 00:00+08')";
             String id4 = "(SELECT id FROM readings_full WHERE subject = 'zengdu')";
-            assertThat(rows(
-                            s,
+            assertThat(TestDatabase.rows(
+                            url,
                             "SELECT reading_ids = ARRAY[" + id2 + ", " + id3 + "], clearing_reading_ids = ARRAY[" + id3
                                     + "] FROM alerts WHERE id = 1"))
                     .containsExactly("t|t");
-            assertThat(rows(s, "SELECT reading_ids = ARRAY[" + id4 + "] FROM alerts WHERE id = 2"))
+            assertThat(TestDatabase.rows(url, "SELECT reading_ids = ARRAY[" + id4 + "] FROM alerts WHERE id = 2"))
                     .containsExactly("t");
-            assertThat(rows(
-                            s,
+            assertThat(TestDatabase.rows(
+                            url,
                             "SELECT id, reading_ids = CASE id WHEN 11 THEN ARRAY[" + id1 + "] ELSE ARRAY[" + id2 + ", "
                                     + id3 + "] END, alert_id FROM rule_hits ORDER BY id"))
                     .containsExactly("11|t|1", "12|t|1");
-            assertThat(rows(
-                            s,
+            assertThat(TestDatabase.rows(
+                            url,
                             "SELECT id, coalesce(reading_ids = ARRAY[" + id1 + "], true) FROM alert_events"
                                     + " ORDER BY id"))
                     .containsExactly("21|t", "22|t");
-            assertThat(rows(s, "SELECT e.kind FROM outbox o JOIN alert_events e ON e.id = o.event_id"))
+            assertThat(TestDatabase.rows(url, "SELECT e.kind FROM outbox o JOIN alert_events e ON e.id = o.event_id"))
                     .containsExactly("opened");
             // the sequences go on where they were
             s.execute("INSERT INTO rule_hits (at, rule, ruleset_version, subject, indicator, period, value,"
                     + " threshold, facts, reading_ids, caused) VALUES (now(), 'r', 'v', 's', 'i', 'p', 1, '{}', '{}',"
                     + " '{}', 'none')");
-            assertThat(rows(s, "SELECT max(id) FROM rule_hits")).containsExactly("13");
+            assertThat(TestDatabase.rows(url, "SELECT max(id) FROM rule_hits")).containsExactly("13");
             // a new reading id decodes to its key: series, seconds since 1970, revision
-            assertThat(rows(
-                            s,
+            assertThat(TestDatabase.rows(
+                            url,
                             "SELECT id >> 41 = series, (id >> 8) & 8589934591 = 1680274800, id & 255"
                                     + " FROM readings_full WHERE revision = 2"))
                     .containsExactly("t|t|2");

@@ -65,6 +65,32 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * The rows of a query, each as its columns' text joined by {@code |} (SQL NULL as {@code null}), in the
+     * session time zone Asia/Shanghai (times print with +08).
+     */
+    public static java.util.List<String> rows(String dbUrl, String sql) {
+        String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("SET TIME ZONE 'Asia/Shanghai'");
+            try (ResultSet rs = s.executeQuery(sql)) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 1; i <= n; i++) {
+                        b.append(i > 1 ? "|" : "").append(rs.getString(i));
+                    }
+                    out.add(b.toString());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     /** Runs a statement (an insert or update a test needs to set up) against the database of the given URL. */
     public static void execute(String dbUrl, String sql) {
         String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
