@@ -122,6 +122,28 @@ public final class IngestService {
      * @return one outcome per request, in order
      */
     public Future<List<Outcome>> ingest(List<Request> requests) {
+        return attempt(requests)
+                .recover(e -> partitionAttachedMeanwhile(e) ? attempt(requests) : Future.failedFuture(e));
+    }
+
+    /**
+     * A row routed to a default partition while its month's partition was being attached (by maintenance or
+     * another instance) fails the partition constraint of the default: the transaction rolled back, and a second
+     * attempt routes the row to the new partition.
+     */
+    static boolean partitionAttachedMeanwhile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg
+                    && "23514".equals(pg.getSqlState())
+                    && pg.getErrorMessage() != null
+                    && pg.getErrorMessage().contains("violates partition constraint")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Future<List<Outcome>> attempt(List<Request> requests) {
         RuleSet ruleSet = engine.current();
         Set<String> subjectIds = new LinkedHashSet<>();
         for (Request r : requests) {

@@ -112,7 +112,20 @@ public final class Partitions {
         if (missing.isEmpty()) {
             return Future.succeededFuture();
         }
-        return ensure(pool, "readings", missing).onSuccess(v -> readingMonths.addAll(missing));
+        // a partition that cannot be created now is not an error: the rows go to the default partition, and
+        // maintenance moves them into their month
+        return ensure(pool, "readings", missing)
+                .onSuccess(v -> readingMonths.addAll(missing))
+                .recover(e -> {
+                    if (DatabaseHealth.isUnavailable(e)) {
+                        return Future.failedFuture(e);
+                    }
+                    LOG.warn(
+                            "partitions {} not created now ({}); their readings go to readings_default",
+                            missing,
+                            e.toString());
+                    return Future.succeededFuture();
+                });
     }
 
     private static Future<Void> ensure(
@@ -127,16 +140,25 @@ public final class Partitions {
                 .mapEmpty();
     }
 
-    /** Runs {@link #maintain} now and then every hour. */
+    /** Runs {@link #maintain} now and then every hour; a pass that failed is retried a minute later. */
     public void start(Vertx vertx) {
-        maintain().onFailure(e -> LOG.warn("partition maintenance failed: {}", e.toString()));
-        timer = vertx.setPeriodic(
-                3_600_000, id -> maintain().onFailure(e -> LOG.warn("partition maintenance failed: {}", e.toString())));
+        timer = vertx.setPeriodic(3_600_000, id -> maintainOrRetry(vertx));
+        maintainOrRetry(vertx);
+    }
+
+    private void maintainOrRetry(Vertx vertx) {
+        maintain().onFailure(e -> {
+            if (timer >= 0) {
+                LOG.warn("partition maintenance failed, retried in a minute: {}", e.toString());
+                vertx.setTimer(60_000, id -> maintainOrRetry(vertx));
+            }
+        });
     }
 
     public void stop(Vertx vertx) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+            timer = -2;
         }
     }
 
@@ -160,8 +182,13 @@ public final class Partitions {
                             if (!rows.iterator().next().getBoolean(0)) {
                                 return Future.succeededFuture(report.put("skipped", "another instance is maintaining"));
                             }
-                            return pass(conn, report)
-                                    .eventually(() -> conn.query("SELECT pg_advisory_unlock(" + MAINTENANCE_LOCK + ")")
+                            // no statement of the pass waits long for a lock that others queue behind (a detach
+                            // locks the whole table): it fails instead, and the pass is retried
+                            return conn.query("SET lock_timeout = '1s'")
+                                    .execute()
+                                    .compose(x -> pass(conn, report))
+                                    .eventually(() -> conn.query("RESET lock_timeout; SELECT pg_advisory_unlock("
+                                                    + MAINTENANCE_LOCK + ")")
                                             .execute());
                         })
                         .eventually(conn::close));
