@@ -121,9 +121,12 @@ public final class Partitions {
                         return Future.failedFuture(e);
                     }
                     LOG.warn(
-                            "partitions {} not created now ({}); their readings go to readings_default",
+                            "partitions {} not created now ({}{}); their readings go to readings_default",
                             missing,
-                            e.toString());
+                            e.toString(),
+                            e instanceof io.vertx.pgclient.PgException pg && pg.getDetail() != null
+                                    ? ": " + pg.getDetail()
+                                    : "");
                     return Future.succeededFuture();
                 });
     }
