@@ -98,6 +98,10 @@ class BacktestTest {
         assertThat(job.getJsonObject("progress").getLong("done")).isEqualTo(3);
         JsonObject result = job.getJsonObject("result");
         assertThat(result.getString("candidateVersion")).isNotEqualTo(result.getString("liveVersion"));
+        // 72 hourly PM2.5 values and one debt ratio in 1–3 July, each evaluated under both rulesets
+        assertThat(result.getLong("readingsEvaluated")).isEqualTo(73);
+        assertThat(result.getDouble("seconds")).isPositive();
+        assertThat(result.getLong("readingsPerSecond")).isPositive();
         JsonArray added = result.getJsonArray("added");
         assertThat(added).singleElement().satisfies(o -> {
             JsonObject a = (JsonObject) o;
