@@ -205,13 +205,8 @@ CREATE INDEX rule_hits_subject_at ON rule_hits (subject, at);
 CREATE INDEX rule_hits_at ON rule_hits (at);
 CREATE INDEX rule_hits_alert ON rule_hits (alert_id) WHERE alert_id IS NOT NULL;
 
-DO $$
-DECLARE m date;
-BEGIN
-    FOR m IN SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'Asia/Shanghai')::date FROM rule_hits_v12 LOOP
-        PERFORM tw_ensure_partition('rule_hits', m);
-    END LOOP;
-END $$;
+SELECT tw_ensure_partition('rule_hits', m)
+FROM (SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'Asia/Shanghai')::date AS m FROM rule_hits_v12) AS months;
 INSERT INTO rule_hits (id, at, rule, ruleset_version, subject, indicator, period, value, threshold, facts,
                        reading_ids, caused, alert_id)
 SELECT id, at, rule, ruleset_version, subject, indicator, period, value, threshold, facts,
@@ -244,13 +239,8 @@ CREATE TABLE alert_events_default PARTITION OF alert_events DEFAULT;
 CREATE INDEX alert_events_alert ON alert_events (alert_id, id);
 CREATE INDEX alert_events_id ON alert_events (id);
 
-DO $$
-DECLARE m date;
-BEGIN
-    FOR m IN SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'Asia/Shanghai')::date FROM alert_events_v12 LOOP
-        PERFORM tw_ensure_partition('alert_events', m);
-    END LOOP;
-END $$;
+SELECT tw_ensure_partition('alert_events', m)
+FROM (SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'Asia/Shanghai')::date AS m FROM alert_events_v12) AS months;
 INSERT INTO alert_events (id, alert_id, at, actor, kind, from_status, to_status, comment, value, reading_ids,
                           created_at)
 SELECT id, alert_id, at, actor, kind, from_status, to_status, comment, value,

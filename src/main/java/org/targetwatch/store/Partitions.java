@@ -115,7 +115,11 @@ public final class Partitions {
         // a partition that cannot be created now is not an error: the rows go to the default partition, and
         // maintenance moves them into their month
         return ensure(pool, "readings", missing)
-                .onSuccess(v -> readingMonths.addAll(missing))
+                .<Void>map(created -> {
+                    created.forEach(name -> LOG.info("created partition {}", name));
+                    readingMonths.addAll(missing);
+                    return null;
+                })
                 .recover(e -> {
                     if (DatabaseHealth.isUnavailable(e)) {
                         return Future.failedFuture(e);
@@ -131,16 +135,20 @@ public final class Partitions {
                 });
     }
 
-    private static Future<Void> ensure(
+    /** Creates the month partitions of the table that are missing; the names of those it created. */
+    private static Future<List<String>> ensure(
             io.vertx.sqlclient.SqlClient client, String table, Collection<LocalDate> months) {
         return client.preparedQuery(ENSURE)
                 .execute(Tuple.tuple(List.of(table, months.toArray(new LocalDate[0]))))
-                .onSuccess(rows -> rows.forEach(r -> {
-                    if (r.getBoolean("created")) {
-                        LOG.info("created partition {}", name(table, r.getLocalDate("m")));
-                    }
-                }))
-                .mapEmpty();
+                .map(rows -> {
+                    List<String> created = new ArrayList<>();
+                    rows.forEach(r -> {
+                        if (r.getBoolean("created")) {
+                            created.add(name(table, r.getLocalDate("m")));
+                        }
+                    });
+                    return created;
+                });
     }
 
     /** Runs {@link #maintain} now and then every hour; a pass that failed is retried a minute later. */
@@ -205,16 +213,10 @@ public final class Partitions {
         }
         Future<Void> f = Future.succeededFuture();
         for (String table : FAMILIES.keySet().stream().sorted().toList()) {
-            f = f.compose(v -> conn.preparedQuery(ENSURE)
-                    .execute(Tuple.tuple(List.of(table, ahead.toArray(new LocalDate[0]))))
-                    .map(rows -> {
-                        rows.forEach(r -> {
-                            if (r.getBoolean("created")) {
-                                report.getJsonArray("created").add(name(table, r.getLocalDate("m")));
-                            }
-                        });
-                        return null;
-                    }));
+            f = f.compose(v -> ensure(conn, table, ahead).map(created -> {
+                created.forEach(report.getJsonArray("created")::add);
+                return null;
+            }));
             f = f.compose(v -> conn.preparedQuery("SELECT tw_split_default($1) AS n")
                     .execute(Tuple.of(table))
                     .map(rows -> {

@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.targetwatch.domain.air.AirStore;
@@ -23,13 +22,7 @@ class HotQueryPlansTest {
 
     @BeforeAll
     static void fill() throws SQLException {
-        String url = TestDatabase.newDatabaseUrl();
-        jdbc = "jdbc:" + url.replace("postgres@", "");
-        Flyway.configure()
-                .dataSource(jdbc, "postgres", "")
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        jdbc = TestDatabase.jdbc(TestDatabase.newMigratedDatabaseUrl());
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute("INSERT INTO ingest_batches (id, received_at) VALUES (1, now())");

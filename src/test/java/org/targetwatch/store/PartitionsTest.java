@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,12 +33,7 @@ class PartitionsTest {
 
     @BeforeEach
     void database() {
-        url = TestDatabase.newDatabaseUrl();
-        Flyway.configure()
-                .dataSource(jdbc(), "postgres", "")
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        url = TestDatabase.newMigratedDatabaseUrl();
         vertx = Vertx.vertx();
         pool = PgBuilder.pool().connectingTo(url).using(vertx).build();
         sql("INSERT INTO ingest_batches (id, received_at) VALUES (1, now())");
@@ -50,10 +44,6 @@ class PartitionsTest {
     void close() {
         pool.close().await();
         vertx.close().await();
-    }
-
-    private String jdbc() {
-        return "jdbc:" + url.replace("postgres@", "");
     }
 
     private void sql(String statement) {
@@ -168,7 +158,7 @@ class PartitionsTest {
 
     @Test
     void oneInstanceMaintainsAtATime() throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc(), "postgres", "");
+        try (Connection c = DriverManager.getConnection(TestDatabase.jdbc(url), "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_lock(" + 0x5457_0003L + ")");
             reading("2001-05-31 23:00");

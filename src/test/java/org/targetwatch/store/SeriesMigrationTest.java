@@ -30,7 +30,7 @@ class SeriesMigrationTest {
     @Test
     void everyRevisionAndEveryReferenceSurvives() throws Exception {
         String url = TestDatabase.newDatabaseUrl();
-        String jdbc = "jdbc:" + url.replace("postgres@", "");
+        String jdbc = TestDatabase.jdbc(url);
         flyway(jdbc, "12").migrate();
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
@@ -130,7 +130,7 @@ class SeriesMigrationTest {
     @Test
     void readingsWithFractionsOfASecondStopTheMigrationWithItsReason() throws Exception {
         String url = TestDatabase.newDatabaseUrl();
-        String jdbc = "jdbc:" + url.replace("postgres@", "");
+        String jdbc = TestDatabase.jdbc(url);
         flyway(jdbc, "12").migrate();
         TestDatabase.execute(
                 url,

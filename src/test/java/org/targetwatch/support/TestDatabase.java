@@ -52,9 +52,25 @@ public final class TestDatabase {
         return "postgresql://postgres@localhost:" + pg().getPort() + "/" + name;
     }
 
+    /** The JDBC URL of a database given by its postgresql:// URL (user postgres, no password). */
+    public static String jdbc(String dbUrl) {
+        return "jdbc:" + dbUrl.replace("postgres@", "");
+    }
+
+    /** A fresh database with every migration applied, without a server: its postgresql:// URL. */
+    public static String newMigratedDatabaseUrl() {
+        String url = newDatabaseUrl();
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(jdbc(url), "postgres", "")
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        return url;
+    }
+
     /** Runs a query returning one number (e.g. a count) against the database of the given URL. */
     public static long scalar(String dbUrl, String sql) {
-        String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
+        String jdbc = jdbc(dbUrl);
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -70,7 +86,7 @@ public final class TestDatabase {
      * session time zone Asia/Shanghai (times print with +08).
      */
     public static java.util.List<String> rows(String dbUrl, String sql) {
-        String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
+        String jdbc = jdbc(dbUrl);
         java.util.List<String> out = new java.util.ArrayList<>();
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
@@ -93,7 +109,7 @@ public final class TestDatabase {
 
     /** Runs a statement (an insert or update a test needs to set up) against the database of the given URL. */
     public static void execute(String dbUrl, String sql) {
-        String jdbc = "jdbc:" + dbUrl.replace("postgres@", "");
+        String jdbc = jdbc(dbUrl);
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute(sql);
