@@ -55,7 +55,9 @@ public final class Derivation {
             RuleSet ruleSet,
             Locks locks,
             Map<Domain, Future<?>> ahead) {
-        List<Object> facts = new ArrayList<>(stored);
+        // a flagged reading is no fact, but the domains see it: its station-day or sample changed all the same
+        List<Object> facts =
+                new ArrayList<>(stored.stream().filter(Reading::valid).toList());
         Future<Void> chain = Future.succeededFuture();
         for (Domain d : domains) {
             chain = chain.compose(x -> d.derive(new Batch(conn, stored, known, ruleSet, locks, ahead.get(d)))

@@ -32,6 +32,7 @@ public final class HourLabels {
                 in.observedAt().minus(Duration.ofHours(1)),
                 in.value(),
                 in.unit(),
-                in.source());
+                in.source(),
+                in.flag());
     }
 }

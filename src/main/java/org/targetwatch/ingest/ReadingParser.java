@@ -59,14 +59,14 @@ public final class ReadingParser {
     /** The CSV columns: a header row names them, in any order; {@code source} is optional. */
     static final List<String> CSV_COLUMNS = List.of("indicator", "subject", "observedAt", "value", "unit");
 
-    static final List<String> CSV_OPTIONAL = List.of("source");
+    static final List<String> CSV_OPTIONAL = List.of("source", "flag");
     /** A CSV number: decimal digits with an optional sign, fraction and exponent; no hex, no type suffix. */
     private static final java.util.regex.Pattern DECIMAL =
             java.util.regex.Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
     /**
      * Parses CSV (RFC 4180, UTF-8, an optional byte-order mark): a header row naming the columns
-     * {@code indicator, subject, observedAt, value, unit[, source]} in any order, each once, then one reading per
+     * {@code indicator, subject, observedAt, value, unit[, source][, flag]} in any order, each once, then one reading per
      * row with no more fields than the header. Values are decimal numbers. Rows are validated exactly like JSON
      * items; an error's {@code index} is the data row (0 = the first row after the header).
      *
@@ -86,7 +86,7 @@ public final class ReadingParser {
             java.util.Iterator<org.apache.commons.csv.CSVRecord> records = csv.iterator();
             if (!records.hasNext()) {
                 throw new MalformedRequestException("CSV is empty; the first row must name the columns "
-                        + String.join(",", CSV_COLUMNS) + "[,source]");
+                        + String.join(",", CSV_COLUMNS) + "[,source][,flag]");
             }
             List<String> header = records.next().toList();
             Map<String, Integer> columns = new HashMap<>();
@@ -95,7 +95,7 @@ public final class ReadingParser {
                 if (!CSV_COLUMNS.contains(name) && !CSV_OPTIONAL.contains(name)) {
                     throw new MalformedRequestException(
                             "CSV header names an unknown column '" + name + "'; expected "
-                                    + String.join(",", CSV_COLUMNS) + "[,source]",
+                                    + String.join(",", CSV_COLUMNS) + "[,source][,flag]",
                             List.of(new FieldError(null, name, "unknown CSV column")));
                 }
                 if (columns.putIfAbsent(name, i) != null) {
@@ -108,7 +108,7 @@ public final class ReadingParser {
                 if (!columns.containsKey(column)) {
                     throw new MalformedRequestException(
                             "CSV header lacks the column '" + column + "'; expected " + String.join(",", CSV_COLUMNS)
-                                    + "[,source]",
+                                    + "[,source][,flag]",
                             List.of(new FieldError(null, column, "missing CSV column")));
                 }
             }
@@ -217,21 +217,23 @@ public final class ReadingParser {
                     source = s;
                 }
             }
+            String flag = flag(item, index, errors, indicator);
             if (errors.size() > before) {
                 continue;
             }
             ReadingInput input = new ReadingInput(
-                    i, indicator.get(), subject.get(), observedAt.get(), value.get(), unit.get(), source);
+                    i, indicator.get(), subject.get(), observedAt.get(), value.get(), unit.get(), source, flag);
             ReadingInput earlier = seen.putIfAbsent(input.key(), input);
             if (earlier == null) {
                 out.add(input);
-            } else if (Double.compare(earlier.value(), input.value()) != 0) {
+            } else if (Double.compare(earlier.value(), input.value()) != 0
+                    || !java.util.Objects.equals(earlier.flag(), input.flag())) {
                 errors.add(new FieldError(
                         index,
-                        "value",
+                        Double.compare(earlier.value(), input.value()) != 0 ? "value" : "flag",
                         "conflicts with item " + earlier.index()
-                                + ": same indicator, subject and observedAt with a different value; send corrections"
-                                + " in a separate request"));
+                                + ": same indicator, subject and observedAt with a different value or flag; send"
+                                + " corrections in a separate request"));
             }
         }
         if (!errors.isEmpty()) {
@@ -254,6 +256,34 @@ public final class ReadingParser {
         public ParsedBatch withHourLabel(String label) {
             return new ParsedBatch(items, array, readings, label);
         }
+    }
+
+    /**
+     * The optional HJ 212 data flag of an hourly or sample value, as stored: null for none or {@code N} (valid),
+     * else one of {@code F M S D C T B}. Statistics of period indicators have no flags.
+     */
+    private static String flag(JsonObject item, Integer index, List<FieldError> errors, Optional<Indicator> indicator) {
+        Object v = item.getValue("flag");
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String f) || !org.targetwatch.facts.DataFlags.known(f)) {
+            errors.add(new FieldError(
+                    index,
+                    "flag",
+                    "must be one of the HJ 212 data flags N (valid), "
+                            + String.join(", ", org.targetwatch.facts.DataFlags.NOT_VALID.keySet())));
+            return null;
+        }
+        if (indicator.isPresent() && "period".equals(indicator.get().frequency())) {
+            errors.add(new FieldError(
+                    index,
+                    "flag",
+                    "indicator " + indicator.get().code() + " is a period statistic; only hourly and sample values"
+                            + " carry a data flag"));
+            return null;
+        }
+        return org.targetwatch.facts.DataFlags.stored(f);
     }
 
     private static Optional<String> text(

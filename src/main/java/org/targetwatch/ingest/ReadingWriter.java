@@ -23,8 +23,8 @@ final class ReadingWriter {
     /**
      * Writes the inputs under their subjects' locks (and records them in {@code reporting_state}): first revision
      * 1 of every key never stored (one statement; the common case needs no other), then, only for keys stored
-     * already, the revision in force is read and a different value is stored as the next revision (a correction);
-     * an equal value is an idempotent repeat.
+     * already, the revision in force is read and a different value or flag is stored as the next revision (a
+     * correction); an equal one is an idempotent repeat.
      *
      * @return the rows written: new readings and corrections (revision above 1)
      */
@@ -62,7 +62,8 @@ final class ReadingWriter {
 
     /**
      * The corrections among inputs whose keys are stored already (the insert of first revisions skipped them): an
-     * input whose value differs from the revision in force is stored as the next revision; an equal value is an
+     * input whose value or data flag differs from the revision in force is stored as the next revision (a logger
+     * that re-sends an hour once its maintenance flag is lifted corrects it); an equal value and flag is an
      * idempotent repeat and is left out.
      */
     private static void corrections(
@@ -72,7 +73,7 @@ final class ReadingWriter {
             List<Integer> revisions) {
         for (ReadingInput in : existing) {
             ReadingStore.Latest l = latest.get(in.key());
-            if (Double.compare(l.value(), in.value()) != 0) {
+            if (Double.compare(l.value(), in.value()) != 0 || !java.util.Objects.equals(l.flag(), in.flag())) {
                 if (l.revision() >= ReadingStore.MAX_REVISION) {
                     throw new InvalidReadingException(List.of(new RejectedRequestException.FieldError(
                             in.index(),

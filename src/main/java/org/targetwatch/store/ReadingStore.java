@@ -47,7 +47,7 @@ public final class ReadingStore {
 
     static final String LATEST_REVISIONS = """
             SELECT DISTINCT ON (k.subject, k.indicator, k.observed_at)
-                   k.subject, k.indicator, k.observed_at, r.revision, r.value
+                   k.subject, k.indicator, k.observed_at, r.revision, r.value, r.flag
             FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(subject, indicator, observed_at)
             JOIN series s ON s.subject = k.subject AND s.indicator = k.indicator
             JOIN readings r ON r.series = s.id AND r.observed_at = k.observed_at
@@ -56,19 +56,19 @@ public final class ReadingStore {
     /**
      * Inserts rows given by series ($1), observation time, value, revision and batch, and records the latest
      * observation of each (subject, indicator) in {@code reporting_state} ($8 = now, $6/$7 = each row's subject
-     * and indicator), in one statement; returns the rows inserted with their ids.
+     * and indicator, $9 = each row's data flag or null), in one statement; returns the rows inserted with their ids.
      */
     private static String insertRows(String onConflict) {
         return """
                 WITH u AS (
                     SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::int[], $5::bigint[],
-                                         $6::text[], $7::text[])
-                         AS u(series, observed_at, value, revision, batch, subject, indicator)
+                                         $6::text[], $7::text[], $9::text[])
+                         AS u(series, observed_at, value, revision, batch, subject, indicator, flag)
                 ), ins AS (
-                    INSERT INTO readings (observed_at, value, batch, series, revision)
-                    SELECT observed_at, value, batch, series, revision FROM u
+                    INSERT INTO readings (observed_at, value, batch, series, revision, flag)
+                    SELECT observed_at, value, batch, series, revision, flag FROM u
                 """ + onConflict + """
-                    RETURNING series, observed_at, value, revision
+                    RETURNING series, observed_at, value, revision, flag
                 ), reported AS (
                     INSERT INTO reporting_state (subject, indicator, last_observed_at, last_received_at)
                     SELECT k.subject, k.indicator, max(ins.observed_at), $8::timestamptz
@@ -78,7 +78,8 @@ public final class ReadingStore {
                         last_observed_at = GREATEST(reporting_state.last_observed_at, EXCLUDED.last_observed_at),
                         last_received_at = EXCLUDED.last_received_at
                 )
-                SELECT reading_id(series, observed_at, revision) AS id, series, observed_at, value, revision FROM ins""";
+                SELECT reading_id(series, observed_at, revision) AS id, series, observed_at, value, revision, flag
+                FROM ins""";
     }
 
     static final String INSERT = insertRows("");
@@ -147,21 +148,25 @@ public final class ReadingStore {
                               AND a.indicator = rs.indicator AND a.period = 'no-data')
             ORDER BY rs.subject, rs.indicator LIMIT 1000""";
 
-    /** Revisions in force observed in [$1, $2): one key range per series (the key leads with the series). */
+    /**
+     * Revisions in force observed in [$1, $2) that are valid values: one key range per series (the key leads with
+     * the series). An observation whose revision in force carries a data flag is no fact.
+     */
     static final String IN_FORCE_BETWEEN = """
             SELECT reading_id(r.series, r.observed_at, r.revision) AS id, s.indicator, s.subject, r.observed_at,
-                   r.value, s.unit, r.revision
+                   r.value, s.unit, r.revision, r.flag
             FROM series s CROSS JOIN LATERAL (
                 SELECT DISTINCT ON (x.observed_at) x.* FROM readings x
                 WHERE x.series = s.id AND x.observed_at >= $1 AND x.observed_at < $2
                 ORDER BY x.observed_at, x.revision DESC) AS r
+            WHERE r.flag IS NULL
             ORDER BY s.subject, s.indicator, r.observed_at""";
 
     /** The highest revision a reading keeps (its id holds 8 bits of revision; see reading_id() in V13). */
     public static final int MAX_REVISION = 255;
 
-    /** Revision in force of one stored observation. */
-    public record Latest(int revision, double value) {}
+    /** Revision in force of one stored observation, with its data flag (null when valid). */
+    public record Latest(int revision, double value, String flag) {}
 
     /** Reading filter of {@code GET /api/v1/readings}; null fields do not filter. */
     public record Filter(String indicator, String subject, Instant from, Instant to, int limit, boolean allRevisions) {}
@@ -241,7 +246,7 @@ public final class ReadingStore {
                                         r.getString("indicator"),
                                         r.getString("subject"),
                                         r.getOffsetDateTime("observed_at").toInstant()),
-                                new Latest(r.getInteger("revision"), r.getDouble("value")));
+                                new Latest(r.getInteger("revision"), r.getDouble("value"), r.getString("flag")));
                     }
                     return out;
                 });
@@ -429,6 +434,7 @@ public final class ReadingStore {
             Long[] batchIds = new Long[n];
             String[] subjects = new String[n];
             String[] indicators = new String[n];
+            String[] flags = new String[n];
             Integer[] revs = revisions.toArray(new Integer[0]);
             Map<Integer, ReadingInput> bySeries = new HashMap<>();
             for (int i = 0; i < n; i++) {
@@ -443,9 +449,10 @@ public final class ReadingStore {
                 values[i] = in.value();
                 subjects[i] = in.subject();
                 indicators[i] = in.indicator().code();
+                flags[i] = in.flag();
             }
             Tuple params = Tuple.tuple(
-                    Arrays.asList(seriesIds, times, values, revs, batchIds, subjects, indicators, utc(now)));
+                    Arrays.asList(seriesIds, times, values, revs, batchIds, subjects, indicators, utc(now), flags));
             return conn.preparedQuery(sql).execute(params).map(rows -> {
                 List<Reading> out = new ArrayList<>(n);
                 for (Row r : rows) {
@@ -459,7 +466,8 @@ public final class ReadingStore {
                             at.atZone(Times.ZONE).toLocalDate(),
                             r.getDouble("value"),
                             of.unit(),
-                            r.getInteger("revision")));
+                            r.getInteger("revision"),
+                            r.getString("flag")));
                 }
                 return out;
             });
@@ -485,7 +493,7 @@ public final class ReadingStore {
                 });
     }
 
-    /** The revisions in force of every reading observed in [from, to), as facts. */
+    /** The revisions in force of every reading observed in [from, to) that are valid values, as facts. */
     public Future<List<Reading>> inForceBetween(SqlConnection conn, Instant from, Instant to) {
         return conn.preparedQuery(IN_FORCE_BETWEEN)
                 .execute(Tuple.of(utc(from), utc(to)))
@@ -563,7 +571,7 @@ public final class ReadingStore {
                 : "SELECT DISTINCT ON (r.observed_at) r.* FROM readings r WHERE r.series = s.id" + range
                         + " ORDER BY r.observed_at, r.revision DESC LIMIT " + limit;
         String sql = "SELECT reading_id(x.series, x.observed_at, x.revision) AS id, s.indicator, s.subject,"
-                + " x.observed_at, x.value, s.unit, b.source, x.revision, b.received_at"
+                + " x.observed_at, x.value, s.unit, b.source, x.revision, b.received_at, x.flag"
                 + " FROM series s CROSS JOIN LATERAL (" + perSeries + ") AS x"
                 + " LEFT JOIN ingest_batches b ON b.id = x.batch "
                 + q.where()
@@ -571,7 +579,7 @@ public final class ReadingStore {
         return new Filters.Query(sql, q.tuple());
     }
 
-    /** A row with id, indicator, subject, observed_at, value, unit and revision as a {@link Reading} fact. */
+    /** A row with id, indicator, subject, observed_at, value, unit, revision and flag as a {@link Reading} fact. */
     public static Reading toReading(Row r) {
         Instant at = r.getOffsetDateTime("observed_at").toInstant();
         return new Reading(
@@ -582,7 +590,8 @@ public final class ReadingStore {
                 at.atZone(Times.ZONE).toLocalDate(),
                 r.getDouble("value"),
                 r.getString("unit"),
-                r.getInteger("revision"));
+                r.getInteger("revision"),
+                r.getString("flag"));
     }
 
     static JsonObject toJson(Row r) {
@@ -595,6 +604,7 @@ public final class ReadingStore {
                 .put("unit", r.getString("unit"))
                 .put("source", r.getString("source"))
                 .put("revision", r.getInteger("revision"))
+                .put("flag", r.getString("flag"))
                 .put("receivedAt", Times.format(r.getOffsetDateTime("received_at")));
     }
 

@@ -32,7 +32,8 @@ public final class AirStore {
     }
 
     /**
-     * Revisions in force of the hourly air readings of whole station-days. One range scan of the readings key
+     * Revisions in force of the hourly air readings of whole station-days, those with a data flag left out (HJ 663:
+     * a flagged hour is no valid hourly value, so it counts as missing). One range scan of the readings key
      * (series, observed_at) per station-day and indicator, forced by LATERAL: a join the planner is
      * free to shape may (with a cached generic plan) scan every reading of the station instead, which grows with
      * its history.
@@ -43,12 +44,13 @@ public final class AirStore {
             CROSS JOIN unnest($3::text[]) AS i(indicator)
             CROSS JOIN LATERAL (
                 SELECT DISTINCT ON (x.observed_at) reading_id(x.series, x.observed_at, x.revision) AS id,
-                       x.observed_at, x.value
+                       x.observed_at, x.value, x.flag
                 FROM series s JOIN readings x ON x.series = s.id
                 WHERE s.subject = k.subject AND s.indicator = i.indicator
                   AND x.observed_at >= (k.day::timestamp AT TIME ZONE 'Asia/Shanghai')
                   AND x.observed_at < ((k.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-                ORDER BY x.observed_at, x.revision DESC) AS r""";
+                ORDER BY x.observed_at, x.revision DESC) AS r
+            WHERE r.flag IS NULL""";
 
     /**
      * Inserts or replaces the days and returns those whose values, validity or AQI changed (or are new): only

@@ -11,17 +11,22 @@ import org.targetwatch.store.ReadingStore;
 
 /** Water samples: the revisions in force of water readings of subjects over date ranges. */
 public final class WaterStore {
-    /** Readings of water indicators of each (subject, from, to) range, [from, to) in Asia/Shanghai days. */
+    /**
+     * Valid readings of water indicators of each (subject, from, to) range, [from, to) in Asia/Shanghai days: the
+     * revision in force of each observation, unless it carries a data flag (a flagged sample is no valid value).
+     */
     static final String READINGS = """
-            SELECT DISTINCT ON (s.subject, s.indicator, r.observed_at)
-                   reading_id(r.series, r.observed_at, r.revision) AS id, s.subject, s.indicator, r.observed_at,
-                   r.value, s.unit, r.revision
-            FROM unnest($1::text[], $2::date[], $3::date[]) AS k(subject, from_day, to_day)
-            JOIN series s ON s.subject = k.subject AND s.indicator LIKE 'WATER\\_%'
-            JOIN readings r ON r.series = s.id
-             AND r.observed_at >= (k.from_day::timestamp AT TIME ZONE 'Asia/Shanghai')
-             AND r.observed_at < (k.to_day::timestamp AT TIME ZONE 'Asia/Shanghai')
-            ORDER BY s.subject, s.indicator, r.observed_at, r.revision DESC""";
+            SELECT * FROM (
+                SELECT DISTINCT ON (s.subject, s.indicator, r.observed_at)
+                       reading_id(r.series, r.observed_at, r.revision) AS id, s.subject, s.indicator,
+                       r.observed_at, r.value, s.unit, r.revision, r.flag
+                FROM unnest($1::text[], $2::date[], $3::date[]) AS k(subject, from_day, to_day)
+                JOIN series s ON s.subject = k.subject AND s.indicator LIKE 'WATER\\_%'
+                JOIN readings r ON r.series = s.id
+                 AND r.observed_at >= (k.from_day::timestamp AT TIME ZONE 'Asia/Shanghai')
+                 AND r.observed_at < (k.to_day::timestamp AT TIME ZONE 'Asia/Shanghai')
+                ORDER BY s.subject, s.indicator, r.observed_at, r.revision DESC) AS w
+            WHERE w.flag IS NULL""";
 
     /** A subject and a range of days, {@code from} inclusive, {@code to} exclusive. */
     public record Range(String subject, LocalDate from, LocalDate to) {}
