@@ -62,6 +62,8 @@ public final class TargetWatch implements AutoCloseable {
      */
     public static TargetWatch start(AppConfig config, Clock clock) {
         IndicatorCatalog catalog = IndicatorCatalog.load(config.indicatorsFile());
+        org.targetwatch.config.Hj212Codes hj212Codes =
+                org.targetwatch.config.Hj212Codes.load(config.hj212File(), catalog);
         Routing routing = Routing.load(config.routingFile(), System.getenv());
         long t0 = System.nanoTime();
         RuleSet ruleSet = RuleSet.build(config.rulesDir());
@@ -128,7 +130,8 @@ public final class TargetWatch implements AutoCloseable {
                     rulesets,
                     telemetry,
                     clock,
-                    database.health());
+                    database.health(),
+                    hj212Codes);
             vertx.deployVerticle(api).await();
             database.supervise(vertx);
             io.vertx.pgclient.pubsub.PgSubscriber subscriber = listenForEvents(vertx, database);
@@ -142,6 +145,13 @@ public final class TargetWatch implements AutoCloseable {
             watchdog.start(config.watchPollMillis());
             partitions.start(vertx);
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());
+            if (api.actualHj212Port() >= 0) {
+                LOG.info(
+                        "HJ 212 listener for data loggers on tcp://{}:{} ({} pollutant codes)",
+                        config.httpHost(),
+                        api.actualHj212Port(),
+                        hj212Codes.all().size());
+            }
             TargetWatch tw = new TargetWatch(vertx, database, api, engine, bootstrapToken);
             tw.background =
                     List.of(delivery::stop, watchdog::stop, () -> partitions.stop(vertx), () -> subscriber.close());
@@ -211,6 +221,11 @@ public final class TargetWatch implements AutoCloseable {
 
     public int port() {
         return api.actualPort();
+    }
+
+    /** The HJ 212 listener's port, or -1 when it is off. */
+    public int hj212Port() {
+        return api.actualHj212Port();
     }
 
     /** The database (embedded or external) the server runs on. */

@@ -59,6 +59,24 @@ public final class Telemetry {
                 .register(registry);
     }
 
+    private final Map<String, Counter> hj212Frames = new ConcurrentHashMap<>();
+
+    /**
+     * One HJ 212 frame handled, by its result: {@code stored}, {@code not_stored} (valid, nothing to store),
+     * {@code refused} (unknown MN, wrong PW, invalid readings), {@code bad_frame} (header, length or CRC wrong),
+     * {@code failed} (the store was unavailable; not answered, so the logger sends it again).
+     */
+    public void hj212Frame(String result) {
+        hj212Frames
+                .computeIfAbsent(
+                        result,
+                        r -> Counter.builder("targetwatch_hj212_frames")
+                                .tag("result", r)
+                                .description("HJ 212 frames received, by result")
+                                .register(registry))
+                .increment();
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }

@@ -47,6 +47,9 @@ import java.util.Optional;
  * @param retentionMonths   months kept per table family ({@code readings}, {@code ruleHits}, {@code alertEvents});
  *                          a family not named keeps everything. Whole monthly partitions older than that are
  *                          dropped (see {@code store.Partitions}), never those holding an open alert's evidence.
+ * @param hj212Port         TCP port of the HJ 212-2017 listener for data loggers; 0 picks a free port (the log
+ *                          says which), -1 turns the listener off
+ * @param hj212File         the HJ 212 pollutant code table (JSON)
  */
 public record AppConfig(
         String httpHost,
@@ -70,7 +73,9 @@ public record AppConfig(
         int requestTimeoutSeconds,
         int idleTimeoutSeconds,
         int maxConnectionsPerClient,
-        Map<String, Integer> retentionMonths) {
+        Map<String, Integer> retentionMonths,
+        int hj212Port,
+        Path hj212File) {
 
     /** The table families {@link #retentionMonths} may name. */
     public static final java.util.List<String> RETENTION_FAMILIES =
@@ -100,7 +105,9 @@ public record AppConfig(
         IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "TARGETWATCH_IDLE_TIMEOUT_SECONDS", "120"),
         MAX_CONNECTIONS_PER_CLIENT("maxConnectionsPerClient", "TARGETWATCH_MAX_CONNECTIONS_PER_CLIENT", "256"),
         /** A JSON object, e.g. {@code {"readings": 36, "ruleHits": 24}}; {@code {}} keeps everything. */
-        RETENTION_MONTHS("retentionMonths", "TARGETWATCH_RETENTION_MONTHS", "{}");
+        RETENTION_MONTHS("retentionMonths", "TARGETWATCH_RETENTION_MONTHS", "{}"),
+        HJ212_PORT("hj212Port", "TARGETWATCH_HJ212_PORT", "9212"),
+        HJ212_FILE("hj212File", "TARGETWATCH_HJ212_FILE", "./config/hj212.json");
 
         public final String jsonKey;
         public final String envVar;
@@ -193,7 +200,9 @@ public record AppConfig(
                 intIn(raw, Key.REQUEST_TIMEOUT_SECONDS, 1, 3600),
                 intIn(raw, Key.IDLE_TIMEOUT_SECONDS, 1, 86_400),
                 intIn(raw, Key.MAX_CONNECTIONS_PER_CLIENT, 1, 100_000),
-                retention(raw.get(Key.RETENTION_MONTHS)));
+                retention(raw.get(Key.RETENTION_MONTHS)),
+                intIn(raw, Key.HJ212_PORT, -1, 65535),
+                Path.of(nonEmpty(raw, Key.HJ212_FILE)));
     }
 
     private static Map<String, Integer> retention(String v) {
@@ -297,6 +306,8 @@ public record AppConfig(
                 requestTimeoutSeconds,
                 idleTimeoutSeconds,
                 maxConnectionsPerClient,
-                retentionMonths);
+                retentionMonths,
+                hj212Port,
+                hj212File);
     }
 }

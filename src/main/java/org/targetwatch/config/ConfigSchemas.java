@@ -13,6 +13,22 @@ public final class ConfigSchemas {
     private ConfigSchemas() {}
 
     /**
+     * Reads a configuration file, checks it against its schema and decodes it.
+     *
+     * @param what what the file holds, for the message ("indicator catalog")
+     * @throws InvalidConfigException naming {@code key} if the file cannot be read, is no JSON or breaks its schema
+     */
+    public static io.vertx.core.json.JsonObject read(String key, Path file, String schema, String what) {
+        try {
+            String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            check(key, file, schema, text);
+            return new io.vertx.core.json.JsonObject(text);
+        } catch (java.io.IOException | io.vertx.core.json.DecodeException e) {
+            throw new InvalidConfigException(key, "cannot read " + what + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * @param key    the configuration key that names the file (for the message)
      * @param file   where the text was read from
      * @param schema which file's schema applies ({@code routing.json}), whatever the file is called

@@ -2,9 +2,6 @@ package org.targetwatch.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,14 +31,7 @@ public final class IndicatorCatalog {
     /** Reads and validates the catalog; any defect throws {@link InvalidConfigException} naming the entry. */
     public static IndicatorCatalog load(Path file) {
         String key = "indicatorsFile";
-        JsonObject root;
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            ConfigSchemas.check(key, file, "indicators.json", text);
-            root = new JsonObject(text);
-        } catch (IOException | io.vertx.core.json.DecodeException e) {
-            throw new InvalidConfigException(key, "cannot read indicator catalog " + file + ": " + e.getMessage());
-        }
+        JsonObject root = ConfigSchemas.read(key, file, "indicators.json", "indicator catalog");
         JsonArray list = root.getJsonArray("indicators");
         if (list == null || list.isEmpty()) {
             throw new InvalidConfigException(key, file + " has no 'indicators' array");

@@ -61,6 +61,71 @@ public abstract class SubjectKind {
             return new Setting(v -> v instanceof Integer n && values.contains(n) ? n : null, rule);
         }
 
+        /** What {@link #hj212()} allows, for the error message. */
+        public static final String HJ212_RULE = "must be an object {\"mn\": the data logger's MN (1-64 characters,"
+                + " no ; , = &), \"password\": its PW (at most 64 characters), \"hourLabel\"?: start or end"
+                + " (whether DataTime of an hourly value is the start or the end of its hour; default start),"
+                + " \"units\"?: {pollutant code: unit the logger sends it in, one of " + Hj212Units.names() + "}}";
+
+        private static final java.util.regex.Pattern HJ212_MN =
+                java.util.regex.Pattern.compile("[^;,=&\\s\\p{Cntrl}]{1,64}");
+        private static final java.util.regex.Pattern HJ212_CODE = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,16}");
+
+        /**
+         * The HJ 212 identity of a subject a data logger reports for (see {@link #HJ212_RULE}), stored as the
+         * object given. The MN is unique among subjects (a unique index refuses a second with 409).
+         */
+        public static Setting hj212() {
+            return new Setting(
+                    v -> {
+                        io.vertx.core.json.JsonObject o = v instanceof io.vertx.core.json.JsonObject j
+                                ? j
+                                : v instanceof Map<?, ?> m ? new io.vertx.core.json.JsonObject(castMap(m)) : null;
+                        if (o == null) {
+                            return null;
+                        }
+                        for (String key : o.fieldNames()) {
+                            if (!List.of("mn", "password", "hourLabel", "units").contains(key)) {
+                                return null;
+                            }
+                        }
+                        if (!(o.getValue("mn") instanceof String mn)
+                                || !HJ212_MN.matcher(mn).matches()) {
+                            return null;
+                        }
+                        if (!(o.getValue("password") instanceof String pw)
+                                || pw.length() > 64
+                                || !pw.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ';' && c != ',')) {
+                            return null;
+                        }
+                        Object label = o.getValue("hourLabel");
+                        if (label != null && !"start".equals(label) && !"end".equals(label)) {
+                            return null;
+                        }
+                        Object units = o.getValue("units");
+                        if (units != null) {
+                            if (!(units instanceof io.vertx.core.json.JsonObject || units instanceof Map)) {
+                                return null;
+                            }
+                            io.vertx.core.json.JsonObject u = o.getJsonObject("units");
+                            for (String code : u.fieldNames()) {
+                                if (!HJ212_CODE.matcher(code).matches()
+                                        || !(u.getValue(code) instanceof String unit)
+                                        || !Hj212Units.known(unit)) {
+                                    return null;
+                                }
+                            }
+                        }
+                        return o.getMap();
+                    },
+                    HJ212_RULE);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> castMap(Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+
         /** Any non-empty text (a reference checked elsewhere, such as an air station's district). */
         public static Setting text(String rule) {
             return new Setting(v -> v instanceof String s && !s.isBlank() ? s : null, rule);

@@ -152,6 +152,14 @@ public final class ReadingParser {
         return validate(items, now);
     }
 
+    /**
+     * Validates readings given as JSON items (another input's readings, as an HJ 212 frame's), exactly as a JSON
+     * array posted to {@code POST /api/v1/readings}; error indexes are positions in {@code items}.
+     */
+    public ParsedBatch parseItems(JsonArray items, Instant now) {
+        return validate(items, now);
+    }
+
     private ParsedBatch validate(Object decoded, Instant now) {
         List<Object> items = new ArrayList<>();
         if (decoded instanceof JsonObject o) {

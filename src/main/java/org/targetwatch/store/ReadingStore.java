@@ -26,7 +26,7 @@ import org.targetwatch.facts.Reading;
  */
 public final class ReadingStore {
     /** Advisory-lock namespace for "one writer per subject" (first key of the two-int lock). */
-    private static final int SUBJECT_LOCK_NAMESPACE = 0x54570001;
+    public static final int SUBJECT_LOCK_NAMESPACE = 0x54570001;
     /** Advisory-lock namespace for "one writer per region's drinking-water compliance". */
     private static final int REGION_LOCK_NAMESPACE = 0x54570002;
 

@@ -28,6 +28,9 @@ public final class SubjectStore {
     static final String STATIONS_OF_DISTRICT = """
             SELECT * FROM subjects WHERE kind = 'air-station' AND settings->>'district' = $1 ORDER BY id""";
 
+    static final String BY_HJ212_MN =
+            "SELECT * FROM subjects WHERE settings ? 'hj212' AND settings -> 'hj212' ->> 'mn' = $1";
+
     private final Pool pool;
 
     public SubjectStore(Pool pool) {
@@ -88,6 +91,14 @@ public final class SubjectStore {
 
     public Future<List<Subject>> list(SqlClient client, String kind, String region) {
         return client.preparedQuery(LIST).execute(Tuple.of(kind, region)).map(SubjectStore::toList);
+    }
+
+    /** The subject whose data logger has this HJ 212 MN (setting {@code hj212.mn}; unique, see V15), if any. */
+    public Future<java.util.Optional<Subject>> findByHj212Mn(String mn) {
+        return pool.preparedQuery(BY_HJ212_MN).execute(Tuple.of(mn)).map(rows -> {
+            java.util.Iterator<Row> it = rows.iterator();
+            return it.hasNext() ? java.util.Optional.of(toSubject(it.next())) : java.util.Optional.empty();
+        });
     }
 
     /** Air stations whose {@code district} setting names the given district. */

@@ -41,6 +41,7 @@ final class Api {
             RuleHitsHandler ruleHits,
             RulesetsHandler rulesets,
             JobsHandler jobs,
+            Hj212Handler hj212,
             long maxBodyBytes) {}
 
     /** The API's description, {@code src/main/resources/openapi.yaml}, served as it is. */
@@ -94,6 +95,7 @@ final class Api {
 
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(h.readings()::postReadings);
         router.get("/api/v1/readings").handler(roles(readers)).handler(h.readings()::listReadings);
+        router.post("/api/v1/hj212").handler(roles(OFFICER)).handler(h.hj212()::post);
 
         router.get("/api/v1/alerts").handler(roles(riskOffices)).handler(h.alerts()::listAlerts);
         router.get("/api/v1/alerts/stream").handler(roles(riskOffices)).handler(h.alertStream());

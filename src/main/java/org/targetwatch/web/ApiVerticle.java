@@ -62,7 +62,9 @@ public final class ApiVerticle extends VerticleBase {
     private final ReadingParser parser;
     private final Clock clock;
     private final DatabaseHealth health;
+    private final org.targetwatch.ingest.hj212.Hj212Service hj212;
     private HttpServer server;
+    private Hj212Server hj212Server;
     private ConnectionGuard guard;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
@@ -84,7 +86,8 @@ public final class ApiVerticle extends VerticleBase {
             RulesetStore rulesets,
             Telemetry telemetry,
             Clock clock,
-            DatabaseHealth health) {
+            DatabaseHealth health,
+            org.targetwatch.config.Hj212Codes hj212Codes) {
         this.config = config;
         this.pool = pool;
         this.catalog = catalog;
@@ -109,6 +112,8 @@ public final class ApiVerticle extends VerticleBase {
                 .register(telemetry.registry());
         this.parser = new ReadingParser(
                 catalog, config.maxBatchReadings(), Duration.ofSeconds(config.futureToleranceSeconds()));
+        this.hj212 = new org.targetwatch.ingest.hj212.Hj212Service(
+                parser, ingestQueue, subjects, hj212Codes, telemetry, clock);
     }
 
     @Override
@@ -144,6 +149,7 @@ public final class ApiVerticle extends VerticleBase {
                         new RuleHitsHandler(ruleHits, alerts, clock),
                         new RulesetsHandler(vertx, engine, rulesets, config.rulesDir(), clock, jobs),
                         new JobsHandler(jobs),
+                        new Hj212Handler(hj212),
                         config.maxBodyBytes()));
         router.route("/webjars/*")
                 .handler(StaticHandler.create("META-INF/resources/webjars")
@@ -161,9 +167,19 @@ public final class ApiVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false)
                 .setIdleTimeout(config.idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
-        return server.connectionHandler(guard::opened)
+        Future<?> http = server.connectionHandler(guard::opened)
                 .requestHandler(guard.requests(router))
                 .listen();
+        if (config.hj212Port() < 0) {
+            return http;
+        }
+        hj212Server = new Hj212Server(hj212);
+        return http.compose(x -> hj212Server.listen(vertx, config.httpHost(), config.hj212Port()));
+    }
+
+    /** The port the HJ 212 listener bound, or -1 when it is off ({@code hj212Port} -1). */
+    public int actualHj212Port() {
+        return hj212Server == null ? -1 : hj212Server.actualPort();
     }
 
     /**

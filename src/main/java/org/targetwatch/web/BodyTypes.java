@@ -5,13 +5,16 @@ import java.util.Locale;
 
 /**
  * Which request bodies are read, decided before the body is: JSON ({@code application/json} or any
- * {@code +json} type), CSV ({@code text/csv}, on {@code POST /api/v1/readings} only), and curl's default
+ * {@code +json} type), CSV ({@code text/csv}, on {@code POST /api/v1/readings} only), HJ 212 packets
+ * ({@code text/plain}, on {@code POST /api/v1/hj212}, which takes nothing else), and curl's default
  * {@code application/x-www-form-urlencoded}, which is read as the JSON it is (officers post with plain
  * {@code curl -d}; the body is never form-decoded, so any size and any {@code %} are fine). A {@code charset}
  * other than UTF-8, any other type, or a body without a type is refused with {@code 415}.
  */
 final class BodyTypes {
     static final String CSV_PATH = "/api/v1/readings";
+    /** HJ 212 packets as text, one per line ({@code text/plain}), and nothing else. */
+    static final String HJ212_PATH = "/api/v1/hj212";
 
     private BodyTypes() {}
 
@@ -46,10 +49,20 @@ final class BodyTypes {
         boolean json =
                 media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
         boolean csv = media.equals("text/csv") && ctx.request().path().equals(CSV_PATH);
+        boolean hj212 = media.equals("text/plain") && ctx.request().path().equals(HJ212_PATH);
         if (media.equals("application/x-www-form-urlencoded")) {
             // read as JSON: never form-decoded (that fails on '%' and on bodies above the form attribute limit)
             ctx.request().headers().set("Content-Type", "application/json");
             json = true;
+        }
+        if (ctx.request().path().equals(HJ212_PATH)) {
+            if (!hj212) {
+                ctx.fail(new UnsupportedMediaTypeException(
+                        "Content-Type must be text/plain (HJ 212 packets, one per line), got '" + type + "'"));
+                return;
+            }
+            ctx.next();
+            return;
         }
         if (!json && !csv) {
             ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json"

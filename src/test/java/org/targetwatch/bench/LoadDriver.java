@@ -1119,6 +1119,7 @@ public final class LoadDriver {
         pb.environment().keySet().removeIf(k -> k.startsWith("TARGETWATCH_"));
         pb.environment().putAll(env);
         pb.environment().put("TARGETWATCH_HTTP_PORT", String.valueOf(port));
+        pb.environment().put("TARGETWATCH_HJ212_PORT", "-1");
         pb.environment().put("TARGETWATCH_HTTP_HOST", "127.0.0.1");
         pb.environment().put("TARGETWATCH_ADMIN_TOKEN", ADMIN);
         pb.environment().put("TARGETWATCH_DB_POOL_SIZE", "16");

@@ -48,6 +48,8 @@ class ConfigTest {
     @CsvSource({
         "TARGETWATCH_HTTP_PORT, abc",
         "TARGETWATCH_HTTP_PORT, 70000",
+        "TARGETWATCH_HJ212_PORT, -2",
+        "TARGETWATCH_HJ212_PORT, 65536",
         "TARGETWATCH_DB_URL, mysql://x@y/z",
         "TARGETWATCH_DB_URL, postgresql://host-without-db",
         "TARGETWATCH_ADMIN_TOKEN, short",
@@ -152,7 +154,7 @@ class ConfigTest {
                         "water-section");
         assertThat(kinds.get("district").keySet()).containsExactly("airStandardFrom");
         assertThat(kinds.get("water-section").keySet())
-                .containsExactlyInAnyOrder("targetClass", "waterBody", "control", "samplesPerYear");
+                .containsExactlyInAnyOrder("targetClass", "waterBody", "control", "samplesPerYear", "hj212");
         SubjectKind.Setting samples = kinds.get("water-section").get("samplesPerYear");
         assertThat(samples.parse().apply(12)).isEqualTo(12);
         assertThat(samples.parse().apply(5)).isNull();

@@ -54,6 +54,7 @@ public final class TestServer implements AutoCloseable {
         env.putAll(extraEnv);
         env.put("TARGETWATCH_DB_URL", dbUrl);
         env.put("TARGETWATCH_HTTP_PORT", "0");
+        env.put("TARGETWATCH_HJ212_PORT", "0");
         env.put("TARGETWATCH_HTTP_HOST", "127.0.0.1");
         env.put("TARGETWATCH_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("TARGETWATCH_CONFIG", Path.of("config/application.json").toString());
@@ -62,6 +63,11 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port of the server's HJ 212 listener (a free one). */
+    public int hj212Port() {
+        return server.hj212Port();
     }
 
     /** A token of the given role, created once through the API by the admin. */

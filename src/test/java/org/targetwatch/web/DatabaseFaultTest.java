@@ -258,6 +258,8 @@ class DatabaseFaultTest {
                 databaseValue,
                 "TARGETWATCH_HTTP_PORT",
                 "0",
+                "TARGETWATCH_HJ212_PORT",
+                "0",
                 "TARGETWATCH_HTTP_HOST",
                 "127.0.0.1",
                 "TARGETWATCH_ADMIN_TOKEN",

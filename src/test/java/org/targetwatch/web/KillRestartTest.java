@@ -88,6 +88,7 @@ class KillRestartTest {
                 "org.targetwatch.Main");
         pb.environment().put("TARGETWATCH_DATA_DIR", dataDir.toString());
         pb.environment().put("TARGETWATCH_HTTP_PORT", "0");
+        pb.environment().put("TARGETWATCH_HJ212_PORT", "0");
         pb.environment().put("TARGETWATCH_HTTP_HOST", "127.0.0.1");
         pb.environment().put("TARGETWATCH_ADMIN_TOKEN", ADMIN);
         pb.environment().put("TARGETWATCH_CONFIG", "config/application.json");

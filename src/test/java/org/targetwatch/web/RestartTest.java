@@ -31,6 +31,7 @@ class RestartTest {
         AppConfig config = AppConfig.load(Map.of(
                 "TARGETWATCH_DATA_DIR", dataDir.toString(),
                 "TARGETWATCH_HTTP_PORT", "0",
+                "TARGETWATCH_HJ212_PORT", "0",
                 "TARGETWATCH_HTTP_HOST", "127.0.0.1",
                 "TARGETWATCH_CONFIG", "config/application.json"));
         assertThat(config.dbUrl()).isEmpty();

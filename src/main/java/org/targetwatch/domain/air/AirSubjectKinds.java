@@ -8,7 +8,10 @@ import org.targetwatch.config.SubjectKind.Setting;
 public final class AirSubjectKinds {
     private AirSubjectKinds() {}
 
-    /** An air monitoring station: its district (for district days) and how its hours are labelled. */
+    /**
+     * An air monitoring station: its district (for district days), how its hours are labelled, and the HJ 212
+     * identity of its data logger.
+     */
     public static final class Station extends SubjectKind {
         public Station() {
             super(
@@ -20,7 +23,8 @@ public final class AirSubjectKinds {
                                             "must be start (an hourly value is labelled by the start of its hour) or"
                                                     + " end (by its end: the value of 15:00-16:00 is labelled 16:00)",
                                             "start",
-                                            "end")));
+                                            "end"),
+                            "hj212", Setting.hj212()));
         }
     }
 

@@ -36,7 +36,8 @@ public final class WaterSubjectKinds {
                                             "provincial",
                                             "municipal",
                                             "other"),
-                            "samplesPerYear", SAMPLES));
+                            "samplesPerYear", SAMPLES,
+                            "hj212", Setting.hj212()));
         }
     }
 
@@ -53,7 +54,8 @@ public final class WaterSubjectKinds {
                                             "must be county (county level and above) or township",
                                             "county",
                                             "township"),
-                            "samplesPerYear", SAMPLES));
+                            "samplesPerYear", SAMPLES,
+                            "hj212", Setting.hj212()));
         }
     }
 
