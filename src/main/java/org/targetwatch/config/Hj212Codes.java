@@ -51,7 +51,7 @@ public final class Hj212Codes {
                             key, where + ": indicator '" + o.getString("indicator") + "' is not in the catalog"));
             String unit = o.getString("unit");
             try {
-                Hj212Units.factor(unit, indicator.unit());
+                Units.factor(unit, indicator.unit());
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigException(key, where + ": " + e.getMessage());
             }
@@ -68,7 +68,7 @@ public final class Hj212Codes {
      * @throws IllegalArgumentException if the unit does not convert to the indicator's
      */
     public static double convert(String text, String unit, Indicator indicator) {
-        BigDecimal factor = Hj212Units.factor(unit, indicator.unit());
+        BigDecimal factor = Units.factor(unit, indicator.unit());
         return new BigDecimal(text).multiply(factor).doubleValue();
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param subjectKinds kinds of registered subject a reading of this indicator may be about
  * @param frequency {@code hourly} (value is an hourly mean, observedAt on the hour, feeds daily statistics),
  *                  {@code sample} (one laboratory sample) or {@code period} (a statistic reported for a period)
+ * @param aliases      column headers of station exports and workbooks that name it besides its code
+ *                     ({@code PM2.5}, {@code 细颗粒物}); see {@code ingest.WideLayout}
  */
 public record Indicator(
         String code,
@@ -24,7 +26,8 @@ public record Indicator(
         double max,
         boolean integer,
         List<String> subjectKinds,
-        Integer missingAfterMinutes) {
+        Integer missingAfterMinutes,
+        List<String> aliases) {
 
     public boolean hourly() {
         return "hourly".equals(frequency);
@@ -42,6 +45,7 @@ public record Indicator(
                 .put("max", max)
                 .put("integer", integer)
                 .put("subjectKinds", new JsonArray(List.copyOf(subjectKinds)))
-                .put("missingAfterMinutes", missingAfterMinutes);
+                .put("missingAfterMinutes", missingAfterMinutes)
+                .put("aliases", new JsonArray(List.copyOf(aliases)));
     }
 }

@@ -23,9 +23,11 @@ public final class IndicatorCatalog {
     private static final Set<String> FREQUENCIES = Set.of("hourly", "sample", "period");
 
     private final Map<String, Indicator> byCode;
+    private final Map<String, Indicator> byHeader;
 
-    private IndicatorCatalog(Map<String, Indicator> byCode) {
+    private IndicatorCatalog(Map<String, Indicator> byCode, Map<String, Indicator> byHeader) {
         this.byCode = Collections.unmodifiableMap(byCode);
+        this.byHeader = Map.copyOf(byHeader);
     }
 
     /** Reads and validates the catalog; any defect throws {@link InvalidConfigException} naming the entry. */
@@ -37,6 +39,7 @@ public final class IndicatorCatalog {
             throw new InvalidConfigException(key, file + " has no 'indicators' array");
         }
         Map<String, Indicator> map = new LinkedHashMap<>();
+        Map<String, Indicator> headers = new java.util.HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             JsonObject o = list.getJsonObject(i);
             String where = file + " indicators[" + i + "]";
@@ -52,7 +55,8 @@ public final class IndicatorCatalog {
                         o.getDouble("max"),
                         o.getBoolean("integer", false),
                         kinds(o),
-                        o.getInteger("missingAfterMinutes"));
+                        o.getInteger("missingAfterMinutes"),
+                        aliases(o));
                 if (ind.category() == null
                         || !CATEGORY.matcher(ind.category()).matches()
                         || ind.category().equals("system")) {
@@ -68,11 +72,40 @@ public final class IndicatorCatalog {
                 if (map.put(ind.code(), ind) != null) {
                     throw new IllegalArgumentException("duplicate code " + ind.code());
                 }
+                for (String name : headerNames(ind)) {
+                    Indicator other = headers.put(name, ind);
+                    if (other != null && other != ind) {
+                        throw new IllegalArgumentException(
+                                "header name '" + name + "' names both " + other.code() + " and " + ind.code());
+                    }
+                }
             } catch (RuntimeException e) {
                 throw new InvalidConfigException(key, where + ": " + e.getMessage());
             }
         }
-        return new IndicatorCatalog(map);
+        return new IndicatorCatalog(map, headers);
+    }
+
+    private static List<String> aliases(JsonObject o) {
+        JsonArray a = o.getJsonArray("aliases");
+        List<String> out = new ArrayList<>();
+        if (a != null) {
+            a.forEach(x -> out.add((String) x));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The code and aliases of an indicator as header keys: lower case, no spaces. */
+    private static List<String> headerNames(Indicator ind) {
+        List<String> out = new ArrayList<>();
+        out.add(headerKey(ind.code()));
+        ind.aliases().forEach(a -> out.add(headerKey(a)));
+        return out;
+    }
+
+    /** A column header as a key: lower case, without spaces (a bracketed unit is cut by the caller). */
+    public static String headerKey(String header) {
+        return header.strip().replace(" ", "").replace("\u3000", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static List<String> kinds(JsonObject o) {
@@ -101,6 +134,11 @@ public final class IndicatorCatalog {
 
     public Optional<Indicator> find(String code) {
         return Optional.ofNullable(byCode.get(code));
+    }
+
+    /** The indicator a column header key ({@link #headerKey}) names by its code or an alias. */
+    public Optional<Indicator> findByHeader(String key) {
+        return Optional.ofNullable(byHeader.get(key));
     }
 
     public Collection<Indicator> all() {

@@ -65,7 +65,7 @@ public abstract class SubjectKind {
         public static final String HJ212_RULE = "must be an object {\"mn\": the data logger's MN (1-64 characters,"
                 + " no ; , = &), \"password\": its PW (at most 64 characters), \"hourLabel\"?: start or end"
                 + " (whether DataTime of an hourly value is the start or the end of its hour; default start),"
-                + " \"units\"?: {pollutant code: unit the logger sends it in, one of " + Hj212Units.names() + "}}";
+                + " \"units\"?: {pollutant code: unit the logger sends it in, one of " + Units.names() + "}}";
 
         private static final java.util.regex.Pattern HJ212_MN =
                 java.util.regex.Pattern.compile("[^;,=&\\s\\p{Cntrl}]{1,64}");
@@ -111,7 +111,7 @@ public abstract class SubjectKind {
                             for (String code : u.fieldNames()) {
                                 if (!HJ212_CODE.matcher(code).matches()
                                         || !(u.getValue(code) instanceof String unit)
-                                        || !Hj212Units.known(unit)) {
+                                        || !Units.known(unit)) {
                                     return null;
                                 }
                             }

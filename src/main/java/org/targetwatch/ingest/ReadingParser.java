@@ -74,7 +74,27 @@ public final class ReadingParser {
      *                                   one twice or names an unknown one
      */
     public ParsedBatch parseCsv(Buffer body, Instant now) {
-        String text = Utf8.decodeCsv(body == null ? new byte[0] : body.getBytes());
+        return parseCsv(body, CsvOptions.NONE, now);
+    }
+
+    /**
+     * How a CSV body is read besides its own text.
+     *
+     * @param charset the Content-Type's charset, or null to detect UTF-8 or GB18030 (see {@link CsvText})
+     * @param mapping wide layout: column header → indicator code, {@code observedAt} or {@code subject}
+     * @param subject wide layout without a station column: the station every row is about, or null
+     */
+    public record CsvOptions(String charset, Map<String, String> mapping, String subject) {
+        public static final CsvOptions NONE = new CsvOptions(null, Map.of(), null);
+    }
+
+    /**
+     * Parses CSV in the long layout (above) or the wide layout of station exports ({@link WideLayout}): one row per
+     * hour, a time column, a station column or {@code options.subject}, one column per indicator. A wide file's
+     * errors name the data row ({@code index}) and the column ({@code field}: its header).
+     */
+    public ParsedBatch parseCsv(Buffer body, CsvOptions options, Instant now) {
+        String text = CsvText.decode(body == null ? new byte[0] : body.getBytes(), options.charset());
         JsonArray items = new JsonArray();
         List<FieldError> rowErrors = new ArrayList<>();
         try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180
@@ -89,6 +109,9 @@ public final class ReadingParser {
                         + String.join(",", CSV_COLUMNS) + "[,source][,flag]");
             }
             List<String> header = records.next().toList();
+            if (!header.contains("indicator")) {
+                return wide(header, records, options, now);
+            }
             Map<String, Integer> columns = new HashMap<>();
             for (int i = 0; i < header.size(); i++) {
                 String name = header.get(i);
@@ -150,6 +173,89 @@ public final class ReadingParser {
             throw new InvalidReadingException(rowErrors);
         }
         return validate(items, now);
+    }
+
+    /** Where a wide layout's item came from: its data row and column header. */
+    private record Origin(int row, String column) {}
+
+    private ParsedBatch wide(
+            List<String> header,
+            java.util.Iterator<org.apache.commons.csv.CSVRecord> records,
+            CsvOptions options,
+            Instant now) {
+        WideLayout.Plan plan = WideLayout.plan(header, catalog, options.mapping());
+        if (plan.subject() < 0 && options.subject() == null) {
+            throw new MalformedRequestException(
+                    "the wide layout needs the station: a column (站点, subject, ...) or the query parameter subject",
+                    List.of(new FieldError(null, "subject", "no station column and no subject parameter")));
+        }
+        String timeHeader = header.get(plan.time());
+        String subjectHeader = plan.subject() < 0 ? "subject" : header.get(plan.subject());
+        JsonArray items = new JsonArray();
+        List<Origin> origins = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        int row = -1;
+        while (records.hasNext() && errors.size() < MAX_REPORTED) {
+            org.apache.commons.csv.CSVRecord r = records.next();
+            row++;
+            String timeCell = plan.time() < r.size() ? r.get(plan.time()) : "";
+            String observedAt;
+            try {
+                observedAt = WideLayout.time(timeCell);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(row, timeHeader, e.getMessage()));
+                continue;
+            }
+            String subject =
+                    plan.subject() < 0 ? options.subject() : plan.subject() < r.size() ? r.get(plan.subject()) : "";
+            for (WideLayout.Column c : plan.columns()) {
+                String cell = c.index() < r.size() ? r.get(c.index()).strip() : "";
+                if (WideLayout.NO_VALUE.contains(cell)) {
+                    continue;
+                }
+                if (!DECIMAL.matcher(cell).matches()) {
+                    errors.add(new FieldError(row, c.header(), "'" + cell + "' is no number"));
+                    continue;
+                }
+                if (items.size() >= maxBatch) {
+                    throw new BatchTooLargeException("CSV has more than " + maxBatch + " readings (maxBatchReadings)");
+                }
+                items.add(new JsonObject()
+                        .put("indicator", c.indicator().code())
+                        .put("subject", subject)
+                        .put("observedAt", observedAt)
+                        .put(
+                                "value",
+                                new java.math.BigDecimal(cell)
+                                        .multiply(c.factor())
+                                        .doubleValue())
+                        .put("unit", c.indicator().unit()));
+                origins.add(new Origin(row, c.header()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidReadingException(errors);
+        }
+        if (items.isEmpty()) {
+            throw new InvalidReadingException(List.of(new FieldError(null, "", "the file holds no values")));
+        }
+        try {
+            ParsedBatch batch = validate(items, now);
+            return new ParsedBatch(batch.items(), true, batch.readings(), null, plan.ignored());
+        } catch (InvalidReadingException e) {
+            throw new InvalidReadingException(e.errors().stream()
+                    .map(x -> {
+                        Origin o = origins.get(x.index());
+                        String field = switch (x.field()) {
+                            case "value", "indicator", "unit" -> o.column();
+                            case "observedAt" -> timeHeader;
+                            case "subject" -> subjectHeader;
+                            default -> o.column() + "." + x.field();
+                        };
+                        return new FieldError(o.row(), field, x.message());
+                    })
+                    .toList());
+        }
     }
 
     /**
@@ -254,15 +360,17 @@ public final class ReadingParser {
      * A valid request: {@code items} readings were sent ({@code array}: as a JSON array, so errors carry indexes);
      * {@code readings} holds them without in-request repeats (same key and value), in request order.
      * {@code hourLabel} is the import's convention for hourly values ({@code start} or {@code end} of the hour), or
-     * null to follow each station's {@code hourLabel} setting (see {@link HourLabels}).
+     * null to follow each station's {@code hourLabel} setting (see {@link HourLabels}). {@code ignoredColumns}: the
+     * headers of a wide layout that named nothing stored.
      */
-    public record ParsedBatch(int items, boolean array, List<ReadingInput> readings, String hourLabel) {
+    public record ParsedBatch(
+            int items, boolean array, List<ReadingInput> readings, String hourLabel, List<String> ignoredColumns) {
         public ParsedBatch(int items, boolean array, List<ReadingInput> readings) {
-            this(items, array, readings, null);
+            this(items, array, readings, null, List.of());
         }
 
         public ParsedBatch withHourLabel(String label) {
-            return new ParsedBatch(items, array, readings, label);
+            return new ParsedBatch(items, array, readings, label, ignoredColumns);
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.Locale;
  * ({@code text/plain}, on {@code POST /api/v1/hj212}, which takes nothing else), and curl's default
  * {@code application/x-www-form-urlencoded}, which is read as the JSON it is (officers post with plain
  * {@code curl -d}; the body is never form-decoded, so any size and any {@code %} are fine). A {@code charset}
- * other than UTF-8, any other type, or a body without a type is refused with {@code 415}.
+ * other than UTF-8 (for CSV: other than UTF-8, GBK, GB2312, GB18030), any other type, or a body without a type is
+ * refused with {@code 415}.
  */
 final class BodyTypes {
     static final String CSV_PATH = "/api/v1/readings";
@@ -35,15 +36,13 @@ final class BodyTypes {
         }
         String[] parts = type.split(";");
         String media = parts[0].strip().toLowerCase(Locale.ROOT);
-        for (int i = 1; i < parts.length; i++) {
-            String[] kv = parts[i].split("=", 2);
-            if (kv[0].strip().equalsIgnoreCase("charset") && kv.length == 2) {
-                String cs = kv[1].strip().replace("\"", "");
-                if (!cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
-                    ctx.fail(new UnsupportedMediaTypeException(
-                            "charset '" + cs + "' is not accepted; bodies are" + " UTF-8"));
-                    return;
-                }
+        String cs = charset(type);
+        if (cs != null && !cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
+            boolean csvPath = media.equals("text/csv") && ctx.request().path().equals(CSV_PATH);
+            if (!csvPath || !org.targetwatch.ingest.CsvText.declarable(cs)) {
+                ctx.fail(new UnsupportedMediaTypeException("charset '" + cs + "' is not accepted; bodies are UTF-8"
+                        + (csvPath ? ", and CSV may also be GBK, GB2312 or GB18030" : "")));
+                return;
             }
         }
         boolean json =
@@ -70,6 +69,21 @@ final class BodyTypes {
             return;
         }
         ctx.next();
+    }
+
+    /** The charset a Content-Type declares, or null. */
+    static String charset(String type) {
+        if (type == null) {
+            return null;
+        }
+        String[] parts = type.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=", 2);
+            if (kv[0].strip().equalsIgnoreCase("charset") && kv.length == 2) {
+                return kv[1].strip().replace("\"", "");
+            }
+        }
+        return null;
     }
 
     /** True if the request's body is CSV (after {@link #check} passed it). */

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.targetwatch.ingest.IngestQueue;
 import org.targetwatch.ingest.ReadingParser;
 import org.targetwatch.store.ReadingStore;
@@ -38,7 +40,7 @@ final class ReadingsHandler {
                                 + " labelled by the start of its hour, the default) or end (by its end: 16:00 for 15:00-16:00)");
             }
             batch = csv
-                    ? parser.parseCsv(ctx.body().buffer(), clock.instant())
+                    ? parser.parseCsv(ctx.body().buffer(), csvOptions(ctx), clock.instant())
                     : parser.parse(ctx.body().buffer(), clock.instant());
             batch = batch.withHourLabel(label);
         } catch (RuntimeException e) {
@@ -46,7 +48,44 @@ final class ReadingsHandler {
             return;
         }
         TokenStore.Principal p = ctx.get(PRINCIPAL);
-        reply(ctx, ingestQueue.submit(batch, p.id()).map(result -> result.toJson()), 201);
+        List<String> ignored = batch.ignoredColumns();
+        reply(
+                ctx,
+                ingestQueue.submit(batch, p.id()).map(result -> {
+                    JsonObject answer = result.toJson();
+                    return ignored.isEmpty() ? answer : answer.put("ignoredColumns", new JsonArray(ignored));
+                }),
+                201);
+    }
+
+    /**
+     * A CSV body's charset (from its Content-Type), and for the wide layout the query parameters {@code mapping}
+     * (a JSON object: column header → indicator code, {@code observedAt} or {@code subject}) and {@code subject}.
+     */
+    static ReadingParser.CsvOptions csvOptions(RoutingContext ctx) {
+        String mapping = param(ctx, "mapping");
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        if (mapping != null) {
+            JsonObject o;
+            try {
+                o = new JsonObject(mapping);
+            } catch (RuntimeException e) {
+                throw new InvalidParameterException(
+                        "mapping",
+                        "mapping must be a JSON object of column header to indicator code, e.g."
+                                + " {\"细颗粒物浓度\": \"PM2_5\", \"监测日期\": \"observedAt\"}");
+            }
+            for (String header : o.fieldNames()) {
+                if (!(o.getValue(header) instanceof String target)) {
+                    throw new InvalidParameterException(
+                            "mapping",
+                            "mapping." + header + " must be a string: an indicator code, observedAt or subject");
+                }
+                m.put(header, target);
+            }
+        }
+        return new ReadingParser.CsvOptions(
+                BodyTypes.charset(ctx.request().getHeader("Content-Type")), m, param(ctx, "subject"));
     }
 
     void listReadings(RoutingContext ctx) {

@@ -4,12 +4,12 @@ import java.math.BigDecimal;
 import java.util.Map;
 
 /**
- * The units a data logger may send a value in, for HJ 212 ({@code config/hj212.json} and a station's
- * {@code hj212.units}), with what converts them into one another: mass concentrations in air (per m³) and in water
- * (per L) at the SI prefixes the standard uses, and the units that convert to nothing but themselves. These are
- * SI prefixes, not policy; which unit a pollutant code is sent in is data ({@code config/hj212.json}).
+ * The units a value may arrive in from outside (an HJ 212 logger's {@code hj212.units}, {@code config/hj212.json},
+ * a unit in a wide layout's column header), with what converts them into one another: mass concentrations in air
+ * (per m³) and in water (per L) at the SI prefixes monitoring uses, and units that convert to nothing but
+ * themselves. These are SI prefixes, not policy.
  */
-public final class Hj212Units {
+public final class Units {
     /** A unit: values in units of the same dimension convert by the ratio of their scales. */
     private record Unit(String dimension, BigDecimal scale) {}
 
@@ -23,7 +23,7 @@ public final class Hj212Units {
             "pH", new Unit("pH", BigDecimal.ONE),
             "count/L", new Unit("count/L", BigDecimal.ONE));
 
-    private Hj212Units() {}
+    private Units() {}
 
     /** Every unit known, sorted, for messages. */
     public static java.util.List<String> names() {
