@@ -95,73 +95,18 @@ public final class ReadingParser {
      */
     public ParsedBatch parseCsv(Buffer body, CsvOptions options, Instant now) {
         String text = CsvText.decode(body == null ? new byte[0] : body.getBytes(), options.charset());
-        JsonArray items = new JsonArray();
-        List<FieldError> rowErrors = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180
                 .builder()
                 .setTrim(true)
                 .setIgnoreEmptyLines(true)
                 .get()
                 .parse(new java.io.StringReader(text))) {
-            java.util.Iterator<org.apache.commons.csv.CSVRecord> records = csv.iterator();
-            if (!records.hasNext()) {
-                throw new MalformedRequestException("CSV is empty; the first row must name the columns "
-                        + String.join(",", CSV_COLUMNS) + "[,source][,flag]");
-            }
-            List<String> header = records.next().toList();
-            if (!header.contains("indicator")) {
-                return wide(header, records, options, now);
-            }
-            Map<String, Integer> columns = new HashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                String name = header.get(i);
-                if (!CSV_COLUMNS.contains(name) && !CSV_OPTIONAL.contains(name)) {
-                    throw new MalformedRequestException(
-                            "CSV header names an unknown column '" + name + "'; expected "
-                                    + String.join(",", CSV_COLUMNS) + "[,source][,flag]",
-                            List.of(new FieldError(null, name, "unknown CSV column")));
-                }
-                if (columns.putIfAbsent(name, i) != null) {
-                    throw new MalformedRequestException(
-                            "CSV header names the column '" + name + "' twice",
-                            List.of(new FieldError(null, name, "duplicate CSV column")));
-                }
-            }
-            for (String column : CSV_COLUMNS) {
-                if (!columns.containsKey(column)) {
-                    throw new MalformedRequestException(
-                            "CSV header lacks the column '" + column + "'; expected " + String.join(",", CSV_COLUMNS)
-                                    + "[,source][,flag]",
-                            List.of(new FieldError(null, column, "missing CSV column")));
-                }
-            }
-            while (records.hasNext()) {
-                org.apache.commons.csv.CSVRecord r = records.next();
-                if (items.size() >= maxBatch) {
+            for (org.apache.commons.csv.CSVRecord r : csv) {
+                if (rows.size() > maxBatch) {
                     throw new BatchTooLargeException("CSV has more than " + maxBatch + " readings (maxBatchReadings)");
                 }
-                int row = items.size();
-                if (r.size() > header.size()) {
-                    rowErrors.add(new FieldError(
-                            row,
-                            "",
-                            "row has " + r.size() + " fields, the header "
-                                    + header.size() + "; nothing after the last column is dropped: quote a field that"
-                                    + " holds a comma"));
-                }
-                JsonObject item = new JsonObject();
-                for (Map.Entry<String, Integer> c : columns.entrySet()) {
-                    String v = c.getValue() < r.size() ? r.get(c.getValue()) : "";
-                    if (v.isEmpty()) {
-                        continue;
-                    }
-                    if (c.getKey().equals("value")) {
-                        item.put("value", DECIMAL.matcher(v).matches() ? (Object) Double.parseDouble(v) : v);
-                    } else {
-                        item.put(c.getKey(), v);
-                    }
-                }
-                items.add(item);
+                rows.add(r.toList());
             }
         } catch (java.io.IOException
                 | java.io.UncheckedIOException
@@ -169,41 +114,179 @@ public final class ReadingParser {
                 | IllegalStateException e) {
             throw new MalformedRequestException("body is not valid CSV: " + firstLine(e.getMessage()));
         }
-        if (!rowErrors.isEmpty()) {
-            throw new InvalidReadingException(rowErrors);
+        if (rows.isEmpty()) {
+            throw new MalformedRequestException("CSV is empty; the first row must name the columns "
+                    + String.join(",", CSV_COLUMNS) + "[,source][,flag], or those of the wide layout");
         }
-        return validate(items, now);
+        return parseTables(List.of(new Table(null, rows, null, false)), options, now);
     }
 
-    /** Where a wide layout's item came from: its data row and column header. */
-    private record Origin(int row, String column) {}
+    /**
+     * Parses an Excel workbook ({@code .xlsx} or {@code .xls}): every sheet that holds anything is a table in the
+     * long or the wide layout, read as CSV is ({@link Workbooks}); the workbook is all or nothing. Errors name the
+     * sheet and cell ({@code 小时数据!C5}) in their message.
+     *
+     * @throws MalformedRequestException (400) for bytes that are no workbook
+     */
+    public ParsedBatch parseWorkbook(Buffer body, CsvOptions options, Instant now) {
+        List<Table> tables = Workbooks.read(body == null ? new byte[0] : body.getBytes(), maxBatch);
+        return parseTables(tables, options, now);
+    }
 
-    private ParsedBatch wide(
-            List<String> header,
-            java.util.Iterator<org.apache.commons.csv.CSVRecord> records,
-            CsvOptions options,
-            Instant now) {
-        WideLayout.Plan plan = WideLayout.plan(header, catalog, options.mapping());
-        if (plan.subject() < 0 && options.subject() == null) {
-            throw new MalformedRequestException(
-                    "the wide layout needs the station: a column (站点, subject, ...) or the query parameter subject",
-                    List.of(new FieldError(null, "subject", "no station column and no subject parameter")));
+    /**
+     * One table of a body: its rows, the first the header. {@code sheet} and {@code rowNumbers} (the 1-based row
+     * of each in its sheet) are a workbook's, null for CSV; a workbook's numeric cells in a time column are Excel
+     * serial dates ({@code serialDates}).
+     */
+    public record Table(String sheet, List<List<String>> rows, List<Integer> rowNumbers, boolean serialDates) {
+        /** Where a data row's cell is, for messages: {@code 小时数据!C5}, or null for CSV. */
+        String cell(int dataRow, int column) {
+            return sheet == null ? null : sheet + "!" + Workbooks.column(column) + rowNumbers.get(dataRow + 1);
         }
-        String timeHeader = header.get(plan.time());
-        String subjectHeader = plan.subject() < 0 ? "subject" : header.get(plan.subject());
+    }
+
+    /**
+     * Where an item came from: its table and data row; for a wide layout's cell also its column (index and header)
+     * and the plan of its table, null for a long layout's row.
+     */
+    private record Origin(Table table, int row, int columnIndex, String column, WideLayout.Plan plan) {}
+
+    private ParsedBatch parseTables(List<Table> tables, CsvOptions options, Instant now) {
         JsonArray items = new JsonArray();
         List<Origin> origins = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
-        int row = -1;
-        while (records.hasNext() && errors.size() < MAX_REPORTED) {
-            org.apache.commons.csv.CSVRecord r = records.next();
-            row++;
+        List<String> ignored = new ArrayList<>();
+        for (Table t : tables) {
+            if (t.rows().get(0).contains("indicator")) {
+                longLayout(t, items, origins, errors);
+            } else {
+                ignored.addAll(wideLayout(t, options, items, origins, errors));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidReadingException(errors);
+        }
+        if (items.isEmpty()) {
+            throw new InvalidReadingException(List.of(new FieldError(null, "", "the file holds no readings")));
+        }
+        try {
+            ParsedBatch batch = validate(items, now);
+            return new ParsedBatch(batch.items(), true, batch.readings(), null, List.copyOf(ignored));
+        } catch (InvalidReadingException e) {
+            throw new InvalidReadingException(e.errors().stream()
+                    .map(x -> {
+                        Origin o = origins.get(x.index());
+                        int column = o.plan() != null
+                                ? o.columnIndex()
+                                : o.table().rows().get(0).indexOf(x.field());
+                        return located(o.table(), o.row(), column, field(o, x.field()), x.message());
+                    })
+                    .toList());
+        }
+    }
+
+    /** The field an item's error is reported under: a long row's own, a wide cell's column header. */
+    private static String field(Origin o, String field) {
+        if (o.plan() == null) {
+            return field;
+        }
+        List<String> header = o.table().rows().get(0);
+        return switch (field) {
+            case "value", "indicator", "unit" -> o.column();
+            case "observedAt" -> header.get(o.plan().time());
+            case "subject" ->
+                o.plan().subject() < 0 ? "subject" : header.get(o.plan().subject());
+            default -> o.column() + "." + field;
+        };
+    }
+
+    /** An error at a data row; a workbook's message leads with the sheet and cell. */
+    private static FieldError located(Table t, int row, int column, String field, String message) {
+        String cell = column < 0 ? null : t.cell(row, column);
+        return new FieldError(row, field, cell == null ? message : cell + ": " + message);
+    }
+
+    /** The long layout: one reading per row, the header naming the columns of {@link #CSV_COLUMNS}. */
+    private void longLayout(Table t, JsonArray items, List<Origin> origins, List<FieldError> errors) {
+        List<String> header = t.rows().get(0);
+        String where = t.sheet() == null ? "CSV header" : "the header of sheet '" + t.sheet() + "'";
+        Map<String, Integer> columns = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i);
+            if (name.isEmpty() && t.sheet() != null) {
+                continue; // a workbook's blank header cell
+            }
+            if (!CSV_COLUMNS.contains(name) && !CSV_OPTIONAL.contains(name)) {
+                throw new MalformedRequestException(
+                        where + " names an unknown column '" + name + "'; expected " + String.join(",", CSV_COLUMNS)
+                                + "[,source][,flag]",
+                        List.of(new FieldError(null, name, "unknown CSV column")));
+            }
+            if (columns.putIfAbsent(name, i) != null) {
+                throw new MalformedRequestException(
+                        where + " names the column '" + name + "' twice",
+                        List.of(new FieldError(null, name, "duplicate CSV column")));
+            }
+        }
+        for (String column : CSV_COLUMNS) {
+            if (!columns.containsKey(column)) {
+                throw new MalformedRequestException(
+                        where + " lacks the column '" + column + "'; expected " + String.join(",", CSV_COLUMNS)
+                                + "[,source][,flag]",
+                        List.of(new FieldError(null, column, "missing CSV column")));
+            }
+        }
+        for (int row = 0; row + 1 < t.rows().size(); row++) {
+            List<String> r = t.rows().get(row + 1);
+            if (items.size() >= maxBatch) {
+                throw new BatchTooLargeException("more than " + maxBatch + " readings (maxBatchReadings)");
+            }
+            if (r.size() > header.size()) {
+                errors.add(located(
+                        t,
+                        row,
+                        header.size(),
+                        "",
+                        "row has " + r.size() + " fields, the header " + header.size()
+                                + "; nothing after the last column is dropped: quote a field that holds a comma"));
+            }
+            JsonObject item = new JsonObject();
+            for (Map.Entry<String, Integer> c : columns.entrySet()) {
+                String v = c.getValue() < r.size() ? r.get(c.getValue()) : "";
+                if (v.isEmpty()) {
+                    continue;
+                }
+                if (c.getKey().equals("value")) {
+                    item.put("value", DECIMAL.matcher(v).matches() ? (Object) Double.parseDouble(v) : v);
+                } else {
+                    item.put(c.getKey(), v);
+                }
+            }
+            items.add(item);
+            origins.add(new Origin(t, row, -1, null, null));
+        }
+    }
+
+    /** The wide layout ({@link WideLayout}); returns the headers it skipped. */
+    private List<String> wideLayout(
+            Table t, CsvOptions options, JsonArray items, List<Origin> origins, List<FieldError> errors) {
+        List<String> header = t.rows().get(0);
+        WideLayout.Plan plan = WideLayout.plan(header, catalog, options.mapping());
+        if (plan.subject() < 0 && options.subject() == null) {
+            throw new MalformedRequestException(
+                    "the wide layout needs the station: a column (站点, subject, ...) or the query parameter subject"
+                            + (t.sheet() == null ? "" : " (sheet '" + t.sheet() + "')"),
+                    List.of(new FieldError(null, "subject", "no station column and no subject parameter")));
+        }
+        String timeHeader = header.get(plan.time());
+        for (int row = 0; row + 1 < t.rows().size() && errors.size() < MAX_REPORTED; row++) {
+            List<String> r = t.rows().get(row + 1);
             String timeCell = plan.time() < r.size() ? r.get(plan.time()) : "";
             String observedAt;
             try {
-                observedAt = WideLayout.time(timeCell);
+                observedAt = WideLayout.time(timeCell, t.serialDates());
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldError(row, timeHeader, e.getMessage()));
+                errors.add(located(t, row, plan.time(), timeHeader, e.getMessage()));
                 continue;
             }
             String subject =
@@ -214,11 +297,11 @@ public final class ReadingParser {
                     continue;
                 }
                 if (!DECIMAL.matcher(cell).matches()) {
-                    errors.add(new FieldError(row, c.header(), "'" + cell + "' is no number"));
+                    errors.add(located(t, row, c.index(), c.header(), "'" + cell + "' is no number"));
                     continue;
                 }
                 if (items.size() >= maxBatch) {
-                    throw new BatchTooLargeException("CSV has more than " + maxBatch + " readings (maxBatchReadings)");
+                    throw new BatchTooLargeException("more than " + maxBatch + " readings (maxBatchReadings)");
                 }
                 items.add(new JsonObject()
                         .put("indicator", c.indicator().code())
@@ -230,32 +313,10 @@ public final class ReadingParser {
                                         .multiply(c.factor())
                                         .doubleValue())
                         .put("unit", c.indicator().unit()));
-                origins.add(new Origin(row, c.header()));
+                origins.add(new Origin(t, row, c.index(), c.header(), plan));
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidReadingException(errors);
-        }
-        if (items.isEmpty()) {
-            throw new InvalidReadingException(List.of(new FieldError(null, "", "the file holds no values")));
-        }
-        try {
-            ParsedBatch batch = validate(items, now);
-            return new ParsedBatch(batch.items(), true, batch.readings(), null, plan.ignored());
-        } catch (InvalidReadingException e) {
-            throw new InvalidReadingException(e.errors().stream()
-                    .map(x -> {
-                        Origin o = origins.get(x.index());
-                        String field = switch (x.field()) {
-                            case "value", "indicator", "unit" -> o.column();
-                            case "observedAt" -> timeHeader;
-                            case "subject" -> subjectHeader;
-                            default -> o.column() + "." + x.field();
-                        };
-                        return new FieldError(o.row(), field, x.message());
-                    })
-                    .toList());
-        }
+        return plan.ignored();
     }
 
     /**

@@ -164,12 +164,28 @@ public final class WideLayout {
 
     /**
      * A time cell as ISO-8601 with offset: one with an offset as it is, a local one ({@code 2023-03-01 08:00},
-     * {@code 2023/3/1 8:00:00}, {@code 2023-03-01T08:00}) in Beijing time.
+     * {@code 2023/3/1 8:00:00}, {@code 2023-03-01T08:00}) in Beijing time, and in a workbook
+     * ({@code serialDates}) an Excel serial date (45000.333... = 2023-03-15 08:00) in Beijing time, rounded to
+     * the second.
      *
      * @throws IllegalArgumentException for anything else
      */
-    static String time(String cell) {
+    static String time(String cell, boolean serialDates) {
         String c = cell.strip();
+        if (serialDates && !c.isEmpty() && c.chars().allMatch(ch -> Character.isDigit(ch) || ch == '.')) {
+            double serial;
+            try {
+                serial = Double.parseDouble(c);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + cell + "' is no time");
+            }
+            if (!org.apache.poi.ss.usermodel.DateUtil.isValidExcelDate(serial) || serial < 1) {
+                throw new IllegalArgumentException("'" + cell + "' is no Excel date");
+            }
+            // to the second: a serial of 08:00 is 0.33333..., which is 07:59:59.99 in binary
+            LocalDateTime t = org.apache.poi.ss.usermodel.DateUtil.getLocalDateTime(serial, false, true);
+            return Times.format(t.atZone(Times.ZONE).toInstant());
+        }
         try {
             return Times.format(OffsetDateTime.parse(c).toInstant());
         } catch (DateTimeParseException e) {

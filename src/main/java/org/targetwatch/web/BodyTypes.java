@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Which request bodies are read, decided before the body is: JSON ({@code application/json} or any
- * {@code +json} type), CSV ({@code text/csv}, on {@code POST /api/v1/readings} only), HJ 212 packets
+ * {@code +json} type), CSV ({@code text/csv}) and Excel workbooks (on {@code POST /api/v1/readings} only), HJ 212 packets
  * ({@code text/plain}, on {@code POST /api/v1/hj212}, which takes nothing else), and curl's default
  * {@code application/x-www-form-urlencoded}, which is read as the JSON it is (officers post with plain
  * {@code curl -d}; the body is never form-decoded, so any size and any {@code %} are fine). A {@code charset}
@@ -14,6 +14,10 @@ import java.util.Locale;
  */
 final class BodyTypes {
     static final String CSV_PATH = "/api/v1/readings";
+    /** Excel workbooks, accepted where CSV is: {@code .xlsx} and {@code .xls}. */
+    static final java.util.List<String> WORKBOOKS = java.util.List.of(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel");
+
     /** HJ 212 packets as text, one per line ({@code text/plain}), and nothing else. */
     static final String HJ212_PATH = "/api/v1/hj212";
 
@@ -47,7 +51,8 @@ final class BodyTypes {
         }
         boolean json =
                 media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
-        boolean csv = media.equals("text/csv") && ctx.request().path().equals(CSV_PATH);
+        boolean csv = (media.equals("text/csv") || WORKBOOKS.contains(media))
+                && ctx.request().path().equals(CSV_PATH);
         boolean hj212 = media.equals("text/plain") && ctx.request().path().equals(HJ212_PATH);
         if (media.equals("application/x-www-form-urlencoded")) {
             // read as JSON: never form-decoded (that fails on '%' and on bodies above the form attribute limit)
@@ -65,7 +70,8 @@ final class BodyTypes {
         }
         if (!json && !csv) {
             ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json"
-                    + (ctx.request().path().equals(CSV_PATH) ? " or text/csv" : "") + ", got '" + type + "'"));
+                    + (ctx.request().path().equals(CSV_PATH) ? ", text/csv or an Excel workbook's" : "") + ", got '"
+                    + type + "'"));
             return;
         }
         ctx.next();
@@ -84,6 +90,12 @@ final class BodyTypes {
             }
         }
         return null;
+    }
+
+    /** True if the request's body is an Excel workbook (after {@link #check} passed it). */
+    static boolean isWorkbook(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        return type != null && WORKBOOKS.contains(type.split(";")[0].strip().toLowerCase(Locale.ROOT));
     }
 
     /** True if the request's body is CSV (after {@link #check} passed it). */

@@ -39,9 +39,11 @@ final class ReadingsHandler {
                         "hourLabel must be start (an hourly value is"
                                 + " labelled by the start of its hour, the default) or end (by its end: 16:00 for 15:00-16:00)");
             }
-            batch = csv
-                    ? parser.parseCsv(ctx.body().buffer(), csvOptions(ctx), clock.instant())
-                    : parser.parse(ctx.body().buffer(), clock.instant());
+            batch = BodyTypes.isWorkbook(ctx)
+                    ? parser.parseWorkbook(ctx.body().buffer(), csvOptions(ctx), clock.instant())
+                    : csv
+                            ? parser.parseCsv(ctx.body().buffer(), csvOptions(ctx), clock.instant())
+                            : parser.parse(ctx.body().buffer(), clock.instant());
             batch = batch.withHourLabel(label);
         } catch (RuntimeException e) {
             ctx.fail(e);
