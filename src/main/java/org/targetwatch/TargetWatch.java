@@ -109,7 +109,16 @@ public final class TargetWatch implements AutoCloseable {
                     database.pool(),
                     readings,
                     domains,
-                    new AlertService(alerts, notifier, ruleHits, config.maxAlertsPerRule()),
+                    new AlertService(
+                            alerts,
+                            notifier,
+                            ruleHits,
+                            config.maxAlertsPerRule(),
+                            new org.targetwatch.alerts.LiveWindow(
+                                    java.time.Duration.ofHours(config.liveWindowHours()),
+                                    code -> catalog.find(code)
+                                            .map(org.targetwatch.config.Indicator::missingAfterMinutes)
+                                            .orElse(null))),
                     engine,
                     clock,
                     telemetry);
@@ -140,8 +149,17 @@ public final class TargetWatch implements AutoCloseable {
             vertx.setPeriodic(5000, id -> telemetry.refresh(db.pool()));
             Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
             delivery.start(config.deliveryPollMillis());
-            Watchdog watchdog =
-                    new Watchdog(vertx, database.pool(), alerts, readings, silences, notifier, routing, catalog, clock);
+            Watchdog watchdog = new Watchdog(
+                    vertx,
+                    database.pool(),
+                    alerts,
+                    readings,
+                    silences,
+                    notifier,
+                    routing,
+                    catalog,
+                    clock,
+                    java.time.Duration.ofHours(config.liveWindowHours()));
             watchdog.start(config.watchPollMillis());
             partitions.start(vertx);
             LOG.info("TargetWatch listening on http://{}:{}", config.httpHost(), api.actualPort());

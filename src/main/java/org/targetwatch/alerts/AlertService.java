@@ -32,13 +32,19 @@ public final class AlertService {
     private final Notifier notifier;
     private final RuleHitStore hits;
     private final int maxAlertsPerRule;
+    private final LiveWindow liveWindow;
 
-    /** @param maxAlertsPerRule guardrail: more breaches of one rule in one evaluation become one summary alert */
-    public AlertService(AlertStore store, Notifier notifier, RuleHitStore hits, int maxAlertsPerRule) {
+    /**
+     * @param maxAlertsPerRule guardrail: more breaches of one rule in one evaluation become one summary alert
+     * @param liveWindow       which alerts are historical: recorded, never notified or escalated
+     */
+    public AlertService(
+            AlertStore store, Notifier notifier, RuleHitStore hits, int maxAlertsPerRule, LiveWindow liveWindow) {
         this.store = store;
         this.notifier = notifier;
         this.hits = hits;
         this.maxAlertsPerRule = maxAlertsPerRule;
+        this.liveWindow = liveWindow;
     }
 
     /** Fingerprint: first 32 hex digits of SHA-256 over the identity fields, NUL-separated. */
@@ -116,7 +122,8 @@ public final class AlertService {
                     b.readingIds(),
                     t.recovery(),
                     t.pendingEvaluations(),
-                    t.pendingSeconds()));
+                    t.pendingSeconds(),
+                    liveWindow.historical(b.indicator(), b.period(), now)));
         });
         Map<String, Scope> scopes = evaluated.scopes();
         Map<String, Object> factOfScope = evaluated.factOfScope();
@@ -197,8 +204,11 @@ public final class AlertService {
                     List<Notifier.Event> notify = new ArrayList<>();
                     for (int i = 0; i < events.size(); i++) {
                         AlertStore.Event e = events.get(i);
-                        notify.add(new Notifier.Event(
-                                eventIds.get(i), e.kind(), byId.get(e.alertId()), e.actor(), e.comment(), null));
+                        JsonObject alert = byId.get(e.alertId());
+                        if (alert.getBoolean("historical", false)) {
+                            continue; // recorded in its history, notified to no one
+                        }
+                        notify.add(new Notifier.Event(eventIds.get(i), e.kind(), alert, e.actor(), e.comment(), null));
                     }
                     return notifier.notify(conn, notify, now).map(new Changes(changed, eventIds));
                 });
@@ -332,7 +342,8 @@ public final class AlertService {
                 List.of(),
                 null,
                 1,
-                0);
+                0,
+                false);
     }
 
     /** Hysteresis: the value still crosses the threshold's recovery line, so the alert stays active. */

@@ -47,6 +47,7 @@ public final class Watchdog {
     private final Routing routing;
     private final IndicatorCatalog catalog;
     private final Clock clock;
+    private final Duration liveWindow;
     private long timer = -1;
     private boolean running;
 
@@ -59,7 +60,9 @@ public final class Watchdog {
             Notifier notifier,
             Routing routing,
             IndicatorCatalog catalog,
-            Clock clock) {
+            Clock clock,
+            Duration liveWindow) {
+        this.liveWindow = liveWindow;
         this.vertx = vertx;
         this.pool = pool;
         this.alerts = alerts;
@@ -163,7 +166,7 @@ public final class Watchdog {
             return Future.succeededFuture();
         }
         Instant now = clock.instant();
-        return readings.overdue(allowances, now)
+        return readings.overdue(allowances, liveWindow, now)
                 .compose(overdue -> overdue.isEmpty()
                         ? Future.succeededFuture()
                         : silences.current(pool, now).compose(current -> {
@@ -210,7 +213,8 @@ public final class Watchdog {
                 List.of(),
                 null,
                 1,
-                0);
+                0,
+                false);
         return pool.withTransaction(conn -> alerts.upsert(conn, List.of(row), "reporting-calendar", now)
                 .compose(changed -> {
                     JsonObject a = changed.get(0);

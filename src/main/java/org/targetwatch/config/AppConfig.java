@@ -50,6 +50,8 @@ import java.util.Optional;
  * @param hj212Port         TCP port of the HJ 212-2017 listener for data loggers; 0 picks a free port (the log
  *                          says which), -1 turns the listener off
  * @param hj212File         the HJ 212 pollutant code table (JSON)
+ * @param liveWindowHours   readings whose period ended longer ago are historical: their alerts are recorded but not
+ *                          notified or escalated, and a back-filled series raises no no-data alert
  */
 public record AppConfig(
         String httpHost,
@@ -75,7 +77,8 @@ public record AppConfig(
         int maxConnectionsPerClient,
         Map<String, Integer> retentionMonths,
         int hj212Port,
-        Path hj212File) {
+        Path hj212File,
+        int liveWindowHours) {
 
     /** The table families {@link #retentionMonths} may name. */
     public static final java.util.List<String> RETENTION_FAMILIES =
@@ -107,7 +110,8 @@ public record AppConfig(
         /** A JSON object, e.g. {@code {"readings": 36, "ruleHits": 24}}; {@code {}} keeps everything. */
         RETENTION_MONTHS("retentionMonths", "TARGETWATCH_RETENTION_MONTHS", "{}"),
         HJ212_PORT("hj212Port", "TARGETWATCH_HJ212_PORT", "9212"),
-        HJ212_FILE("hj212File", "TARGETWATCH_HJ212_FILE", "./config/hj212.json");
+        HJ212_FILE("hj212File", "TARGETWATCH_HJ212_FILE", "./config/hj212.json"),
+        LIVE_WINDOW_HOURS("liveWindowHours", "TARGETWATCH_LIVE_WINDOW_HOURS", "48");
 
         public final String jsonKey;
         public final String envVar;
@@ -202,7 +206,8 @@ public record AppConfig(
                 intIn(raw, Key.MAX_CONNECTIONS_PER_CLIENT, 1, 100_000),
                 retention(raw.get(Key.RETENTION_MONTHS)),
                 intIn(raw, Key.HJ212_PORT, -1, 65535),
-                Path.of(nonEmpty(raw, Key.HJ212_FILE)));
+                Path.of(nonEmpty(raw, Key.HJ212_FILE)),
+                intIn(raw, Key.LIVE_WINDOW_HOURS, 1, 876_000));
     }
 
     private static Map<String, Integer> retention(String v) {
@@ -308,6 +313,7 @@ public record AppConfig(
                 maxConnectionsPerClient,
                 retentionMonths,
                 hj212Port,
-                hj212File);
+                hj212File,
+                liveWindowHours);
     }
 }

@@ -25,20 +25,21 @@ public final class AlertStore {
             INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, observed_value,
                                 threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,
                                 source, description, reading_ids, threshold_recovery, pending_evaluations,
-                                pending_seconds, ruleset_version, first_seen, last_seen, status, opened_at, region)
+                                pending_seconds, ruleset_version, first_seen, last_seen, status, opened_at, region,
+                                historical)
             SELECT u.fingerprint, u.rule, u.category, u.severity, u.subject, u.indicator, u.period, u.observed_value,
                    u.threshold_id, u.threshold_op, u.threshold_value, u.threshold_unit, u.threshold_status,
                    u.source, u.description, u.reading_ids::bigint[], u.recovery, u.pending_evaluations,
                    u.pending_seconds, $20::text, $21::timestamptz, $21::timestamptz,
                    CASE WHEN u.pending_evaluations > 1 OR u.pending_seconds > 0 THEN 'pending' ELSE 'open' END,
                    CASE WHEN u.pending_evaluations > 1 OR u.pending_seconds > 0 THEN NULL ELSE $21::timestamptz END,
-                   COALESCE((SELECT s.region FROM subjects s WHERE s.id = u.subject), '')
+                   COALESCE((SELECT s.region FROM subjects s WHERE s.id = u.subject), ''), u.historical
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                         $8::float8[], $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::text[],
-                        $15::text[], $16::text[], $17::float8[], $18::int[], $19::int[])
+                        $15::text[], $16::text[], $17::float8[], $18::int[], $19::int[], $22::bool[])
                  AS u(fingerprint, rule, category, severity, subject, indicator, period, observed_value,
                       threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status, source,
-                      description, reading_ids, recovery, pending_evaluations, pending_seconds)
+                      description, reading_ids, recovery, pending_evaluations, pending_seconds, historical)
             ON CONFLICT (fingerprint) WHERE resolved_at IS NULL DO UPDATE SET
                 severity = EXCLUDED.severity,
                 observed_value = EXCLUDED.observed_value,
@@ -53,6 +54,7 @@ public final class AlertStore {
                 reading_ids = EXCLUDED.reading_ids,
                 ruleset_version = EXCLUDED.ruleset_version,
                 hit_count = alerts.hit_count + 1,
+                historical = alerts.historical AND EXCLUDED.historical,
                 last_seen = EXCLUDED.last_seen,
                 version = alerts.version + 1,
                 status = CASE WHEN alerts.status = 'pending' AND alerts.hit_count + 1 >= alerts.pending_evaluations
@@ -105,7 +107,7 @@ public final class AlertStore {
     /** Open, unacknowledged, not yet escalated alerts opened at or before $1. */
     static final String ESCALATION_CANDIDATES = """
             SELECT * FROM alerts WHERE status = 'open' AND escalation_level = 0 AND opened_at IS NOT NULL
-              AND opened_at <= $1 ORDER BY id LIMIT 500""";
+              AND opened_at <= $1 AND NOT historical ORDER BY id LIMIT 500""";
 
     static final String ESCALATE = """
             UPDATE alerts SET escalation_level = 1, escalated_at = $2, version = version + 1
@@ -147,7 +149,8 @@ public final class AlertStore {
             List<Long> readingIds,
             Double recovery,
             int pendingEvaluations,
-            int pendingSeconds) {}
+            int pendingSeconds,
+            boolean historical) {}
 
     private final Pool pool;
 
@@ -205,6 +208,7 @@ public final class AlertStore {
                     List<Object> params = new ArrayList<>(Arrays.asList((Object[]) cols));
                     params.add(rulesetVersion);
                     params.add(ReadingStore.utc(now));
+                    params.add(rows.stream().map(Upsert::historical).toArray(Boolean[]::new));
                     return conn.preparedQuery(UPSERT)
                             .execute(Tuple.tuple(params))
                             .map(rs -> {
@@ -463,6 +467,7 @@ public final class AlertStore {
                 .put("escalationLevel", r.getInteger("escalation_level"))
                 .put("escalatedAt", Times.format(r.getOffsetDateTime("escalated_at")))
                 .put("region", r.getString("region"))
+                .put("historical", r.getBoolean("historical"))
                 .put("assignee", r.getString("assignee"))
                 .put("openedAt", Times.format(r.getOffsetDateTime("opened_at")))
                 .put("acknowledgedAt", Times.format(r.getOffsetDateTime("acknowledged_at")))

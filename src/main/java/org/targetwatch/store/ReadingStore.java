@@ -144,6 +144,7 @@ public final class ReadingStore {
             JOIN unnest($1::text[], $2::int[]) AS k(indicator, minutes) ON rs.indicator = k.indicator
             WHERE rs.last_observed_at < $3::timestamptz - make_interval(mins => k.minutes)
               AND rs.last_received_at < $3::timestamptz - make_interval(mins => k.minutes)
+              AND rs.last_received_at - rs.last_observed_at <= make_interval(hours => $4) + make_interval(mins => k.minutes)
               AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.resolved_at IS NULL AND a.subject = rs.subject
                               AND a.indicator = rs.indicator AND a.period = 'no-data')
             ORDER BY rs.subject, rs.indicator LIMIT 1000""";
@@ -477,11 +478,17 @@ public final class ReadingStore {
     /** A subject overdue for an indicator: its latest observation and the allowance in minutes. */
     public record Overdue(String subject, String indicator, Instant lastObservedAt, int allowanceMinutes) {}
 
-    public Future<List<Overdue>> overdue(Map<String, Integer> allowances, Instant now) {
+    /**
+     * The (subject, indicator) pairs overdue at {@code now}: no observation and nothing received for longer than
+     * the indicator's allowance, with no open no-data alert. A pair whose latest reading arrived more than
+     * {@code liveWindow} plus the allowance after it was observed was back-filled, not reported live: it is not
+     * overdue (history does not raise no-data alerts).
+     */
+    public Future<List<Overdue>> overdue(Map<String, Integer> allowances, java.time.Duration liveWindow, Instant now) {
         String[] indicators = allowances.keySet().toArray(new String[0]);
         Integer[] minutes = allowances.values().toArray(new Integer[0]);
         return pool.preparedQuery(OVERDUE)
-                .execute(Tuple.tuple(List.of(indicators, minutes, utc(now))))
+                .execute(Tuple.tuple(List.of(indicators, minutes, utc(now), (int) liveWindow.toHours())))
                 .map(rs -> {
                     List<Overdue> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Overdue(
