@@ -49,6 +49,14 @@ public final class WebhookReceiver implements AutoCloseable {
         return s;
     }
 
+    /** This receiver as a receiver entry of config/routing.json. */
+    public io.vertx.core.json.JsonObject asReceiver(String id, String secret) {
+        return new io.vertx.core.json.JsonObject()
+                .put("id", id)
+                .put("url", url())
+                .put("secret", secret);
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port + "/hook";
     }

@@ -42,12 +42,8 @@ class HistoricalAlertsTest {
                                                     .put(
                                                             "receivers",
                                                             new JsonArray()
-                                                                    .add(new JsonObject()
-                                                                            .put("id", "hook")
-                                                                            .put("url", receiver.url())
-                                                                            .put(
-                                                                                    "secret",
-                                                                                    "webhook-secret-0123456789")))))
+                                                                    .add(receiver.asReceiver(
+                                                                            "hook", "webhook-secret-0123456789")))))
                             .encode());
             Map<String, String> env = Map.of(
                     "TARGETWATCH_ROUTING_FILE", routing.toString(),

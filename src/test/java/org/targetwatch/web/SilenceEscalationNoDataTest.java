@@ -43,10 +43,8 @@ class SilenceEscalationNoDataTest {
                                                 .put(
                                                         "receivers",
                                                         new JsonArray()
-                                                                .add(new JsonObject()
-                                                                        .put("id", "risk-hook")
-                                                                        .put("url", receiver.url())
-                                                                        .put("secret", "risk-secret-0123456789")))
+                                                                .add(receiver.asReceiver(
+                                                                        "risk-hook", "risk-secret-0123456789")))
                                                 .put(
                                                         "escalation",
                                                         new JsonArray()
@@ -62,10 +60,8 @@ class SilenceEscalationNoDataTest {
                                                 .put(
                                                         "receivers",
                                                         new JsonArray()
-                                                                .add(new JsonObject()
-                                                                        .put("id", "sup-hook")
-                                                                        .put("url", receiver.url())
-                                                                        .put("secret", "sup-secret-0123456789")))))
+                                                                .add(receiver.asReceiver(
+                                                                        "sup-hook", "sup-secret-0123456789")))))
                         .encode());
         server = new TestServer(Map.of(
                 "TARGETWATCH_ROUTING_FILE",

@@ -45,11 +45,7 @@ class WebhookDeliveryTest {
                                                         new JsonObject().put("category", new JsonArray().add("air")))
                                                 .put(
                                                         "receivers",
-                                                        new JsonArray()
-                                                                .add(new JsonObject()
-                                                                        .put("id", "hook")
-                                                                        .put("url", receiver.url())
-                                                                        .put("secret", SECRET))))
+                                                        new JsonArray().add(receiver.asReceiver("hook", SECRET))))
                                         .add(new JsonObject()
                                                 .put("id", "debt-office")
                                                 .put("name", "债务办")
