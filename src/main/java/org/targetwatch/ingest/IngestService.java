@@ -122,21 +122,23 @@ public final class IngestService {
      * @return one outcome per request, in order
      */
     public Future<List<Outcome>> ingest(List<Request> requests) {
-        return attempt(requests)
-                .recover(e -> partitionAttachedMeanwhile(e) ? attempt(requests) : Future.failedFuture(e));
+        return attempt(requests).recover(e -> retryOnce(e) ? attempt(requests) : Future.failedFuture(e));
     }
 
     /**
-     * A row routed to a default partition while its month's partition was being attached (by maintenance or
-     * another instance) fails the partition constraint of the default: the transaction rolled back, and a second
-     * attempt routes the row to the new partition.
+     * Failures after which the whole transaction rolled back and a second attempt is expected to pass: a row
+     * routed to a default partition while its month's partition was being attached (by maintenance or another
+     * instance) fails the default's partition constraint, and the second attempt routes it to the new partition;
+     * a transaction chosen as a deadlock victim (40P01: against a partition being attached, whose locks are taken
+     * in another order than an insert's) rolled back whole and can simply run again.
      */
-    static boolean partitionAttachedMeanwhile(Throwable e) {
+    static boolean retryOnce(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof io.vertx.pgclient.PgException pg
-                    && "23514".equals(pg.getSqlState())
-                    && pg.getErrorMessage() != null
-                    && pg.getErrorMessage().contains("violates partition constraint")) {
+                    && ("40P01".equals(pg.getSqlState())
+                            || ("23514".equals(pg.getSqlState())
+                                    && pg.getErrorMessage() != null
+                                    && pg.getErrorMessage().contains("violates partition constraint")))) {
                 return true;
             }
         }

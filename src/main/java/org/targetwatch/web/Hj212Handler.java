@@ -44,8 +44,9 @@ final class Hj212Handler {
         }
         TokenStore.Principal p = ctx.get(PRINCIPAL);
         List<Future<Hj212Service.Outcome>> outcomes = new ArrayList<>();
+        Hj212Service.Sequence sequence = new Hj212Service.Sequence(); // the lines' order is kept
         for (Line line : lines) {
-            outcomes.add(service.handle(line.bytes(), p.id()));
+            outcomes.add(service.handle(line.bytes(), p.id(), sequence));
         }
         reply(ctx, Future.all(outcomes).map(all -> {
             JsonArray packets = new JsonArray();

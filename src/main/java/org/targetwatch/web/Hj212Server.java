@@ -63,6 +63,7 @@ final class Hj212Server {
         /** The connection's own context: outcomes may complete on another (a group commit's), state lives here. */
         private final io.vertx.core.Context context = Vertx.currentContext();
 
+        private final Hj212Service.Sequence sequence = new Hj212Service.Sequence();
         private int pending;
         private boolean paused;
         private boolean closed;
@@ -94,14 +95,16 @@ final class Hj212Server {
             pending++;
             if (pending >= MAX_PENDING && !paused) {
                 paused = true;
-                parser.pause();
+                // the socket, not the parser: a paused parser keeps buffering what is still arriving unparsed,
+                // and its line-length guard would take a backlog of whole packets for one overlong line
+                socket.pause();
             }
-            service.handle(bytes, null)
+            service.handle(bytes, null, sequence)
                     .onComplete(done -> context.runOnContext(v -> {
                         pending--;
                         if (paused && pending <= MAX_PENDING / 2) {
                             paused = false;
-                            parser.resume();
+                            socket.resume();
                         }
                         Hj212Service.Outcome o = done.result();
                         if (o == null) {

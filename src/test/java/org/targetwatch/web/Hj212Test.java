@@ -46,6 +46,14 @@ class Hj212Test extends ServerTest {
         c.getJsonObject("settings").getJsonObject("hj212").put("hourLabel", "end");
         post(c);
         post(station("hj-lock", "AIR0004ZD", null));
+        post(station(
+                "hj-flags", "AIR0005ZD", new JsonObject().put("a34004", "ug/m3").put("a34002", "ug/m3")));
+        for (int i = 0; i < 20; i++) {
+            post(station(
+                    "hj-load-" + i,
+                    "LOAD" + i,
+                    new JsonObject().put("a34004", "ug/m3").put("a34002", "ug/m3")));
+        }
         // the real water packet's station, whose logger sends heavy metals in mg/L
         post(new JsonObject()
                 .put("id", "hj-w")
@@ -284,6 +292,118 @@ class Hj212Test extends ServerTest {
             assertThat(logger.answer()).contains("QN=20230305010000001").contains("CN=9014");
             // the answer came after the commit: the reading is there now
             assertThat(readings("hj-lock", "PM2_5")).hasSize(1);
+        }
+    }
+
+    @Test
+    void everyNotValidFlagOverTcpIsStoredButLeftOutOfTheDay() throws Exception {
+        // one day per flag: hours 0-3 at PM2.5 500 with the flag, the other 20 at 70 (N): the day's mean stays 70
+        String flags = "FMSDCTB";
+        try (Logger logger = new Logger()) {
+            for (int f = 0; f < flags.length(); f++) {
+                for (int h = 0; h < 24; h++) {
+                    String time = String.format("202304%02d%02d0000", f + 1, h);
+                    logger.send(hourly(
+                            "Q" + time,
+                            "AIR0005ZD",
+                            AIR_PW,
+                            time,
+                            h < 4 ? "500" : "70",
+                            h < 4 ? String.valueOf(flags.charAt(f)) : "N"));
+                }
+            }
+            for (int i = 0; i < flags.length() * 24; i++) {
+                assertThat(logger.answer()).contains("CN=9014");
+            }
+        }
+        for (int f = 0; f < flags.length(); f++) {
+            String date = String.format("2023-04-%02d", f + 1);
+            JsonObject day = server.get("/api/v1/air/daily?subject=hj-flags&date=" + date, risk)
+                    .json();
+            assertThat(day.getJsonObject("values").getDouble("PM2_5"))
+                    .as("flag %s", flags.charAt(f))
+                    .isEqualTo(70.0);
+            JsonArray pm = server.get(
+                            "/api/v1/readings?subject=hj-flags&indicator=PM2_5&from=" + date + "&to=" + date
+                                    + "T23:59:59%2B08:00",
+                            risk)
+                    .array("readings");
+            assertThat(pm.getJsonObject(0).getString("flag")).isEqualTo(String.valueOf(flags.charAt(f)));
+            assertThat(pm.getJsonObject(0).getDouble("value")).isEqualTo(500.0);
+        }
+    }
+
+    @Test
+    void manyLoggersOnTheirOwnConnectionsAreAllStoredAndAnswered() throws Exception {
+        int loggers = 20;
+        int hours = 24;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(loggers);
+        try {
+            List<java.util.concurrent.Future<Integer>> answered = new ArrayList<>();
+            for (int i = 0; i < loggers; i++) {
+                int n = i;
+                answered.add(pool.submit(() -> {
+                    try (Logger logger = new Logger()) {
+                        StringBuilder all = new StringBuilder();
+                        for (int h = 0; h < hours; h++) {
+                            String time = String.format("20230410%02d0000", h);
+                            all.append(hourly("L" + n + "-" + h, "LOAD" + n, AIR_PW, time, "35", "N"));
+                        }
+                        logger.send(all.toString()); // a day at once, as a logger catching up sends it
+                        int acks = 0;
+                        for (int h = 0; h < hours; h++) {
+                            if (logger.answer().contains("CN=9014")) {
+                                acks++;
+                            }
+                        }
+                        return acks;
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : answered) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(hours);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < loggers; i++) {
+            assertThat(server.get("/api/v1/readings?subject=hj-load-" + i + "&indicator=SO2", risk)
+                            .array("readings"))
+                    .hasSize(hours);
+        }
+        // 480 packets at once on 2 ingest transactions: they were group-committed, several to a transaction
+        String metrics = server.get("/metrics", null).body();
+        java.util.regex.Matcher max = java.util.regex.Pattern.compile("targetwatch_ingest_group_requests_max ([0-9.]+)")
+                .matcher(metrics);
+        assertThat(max.find()).as(metrics).isTrue();
+        assertThat(Double.parseDouble(max.group(1))).isGreaterThan(1.0);
+    }
+
+    @Test
+    void aResentHourNeverOvertakesItsFirstSending() throws Exception {
+        // the same hour three times in a row, as a logger re-sends it: valid, then flagged M, then valid again at 45
+        for (int round = 0; round < 5; round++) {
+            String time = String.format("202304200%d0000", round);
+            String body = hourly("R" + round + "a", AIR_MN, AIR_PW, time, "40", "N")
+                    + hourly("R" + round + "b", AIR_MN, AIR_PW, time, "40", "M")
+                    + hourly("R" + round + "c", AIR_MN, AIR_PW, time, "45", "N");
+            Response r = server.send(
+                    HttpRequest.newBuilder(server.uri("/api/v1/hj212"))
+                            .header("Content-Type", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)),
+                    officer);
+            assertThat(r.status()).isEqualTo(200);
+            JsonArray revisions = server.get(
+                            "/api/v1/readings?subject=hj-a&indicator=PM2_5&revisions=all&from=2023-04-20T0" + round
+                                    + ":00:00%2B08:00&to=2023-04-20T0" + round + ":59:59%2B08:00",
+                            risk)
+                    .array("readings");
+            assertThat(revisions).hasSize(3);
+            assertThat(revisions.getJsonObject(1).getString("flag")).isEqualTo("M");
+            JsonObject last = revisions.getJsonObject(2);
+            assertThat(last.getInteger("revision")).isEqualTo(3);
+            assertThat(last.getDouble("value")).isEqualTo(45.0);
+            assertThat(last.getValue("flag")).isNull();
         }
     }
 

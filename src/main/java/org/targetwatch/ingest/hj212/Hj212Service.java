@@ -1,6 +1,7 @@
 package org.targetwatch.ingest.hj212;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -124,11 +125,30 @@ public final class Hj212Service {
     }
 
     /**
-     * Handles one line (a packet without its CR LF); never fails: every problem is an outcome.
+     * The order of one connection's (or one request's) packets. Packets are looked up concurrently, but each is
+     * handed to the group-commit queue only after the one before it was (or was decided against), so a logger's
+     * re-sent hour never overtakes the first sending. Use from one thread (the connection's event loop).
+     */
+    public static final class Sequence {
+        private Future<Void> last = Future.succeededFuture();
+    }
+
+    /**
+     * Handles one line (a packet without its CR LF) in its sequence; never fails: every problem is an outcome.
      *
      * @param submittedBy the token that posted it over HTTP, or null (TCP)
      */
-    public Future<Outcome> handle(byte[] line, Long submittedBy) {
+    public Future<Outcome> handle(byte[] line, Long submittedBy, Sequence sequence) {
+        Promise<Void> mine = Promise.promise();
+        Future<Void> previous = sequence.last;
+        sequence.last = mine.future();
+        Future<Outcome> outcome = handle(line, submittedBy, previous, mine);
+        // a packet that submits nothing frees its place once the one before it has
+        outcome.onComplete(x -> previous.onComplete(y -> mine.tryComplete()));
+        return outcome;
+    }
+
+    private Future<Outcome> handle(byte[] line, Long submittedBy, Future<Void> previous, Promise<Void> mine) {
         Hj212Packet p;
         try {
             p = Hj212Packet.parse(Hj212Frame.decode(line).data());
@@ -149,7 +169,7 @@ public final class Hj212Service {
                         return Future.succeededFuture(
                                 refuse(p, WRONG_PW, "the PW is not that of subject " + subject.id(), List.of()));
                     }
-                    return data(p, subject, setting, submittedBy);
+                    return data(p, subject, setting, submittedBy, previous, mine);
                 })
                 .recover(t -> {
                     if (t instanceof RejectedRequestException r) {
@@ -170,7 +190,13 @@ public final class Hj212Service {
                 });
     }
 
-    private Future<Outcome> data(Hj212Packet p, Subject subject, JsonObject setting, Long submittedBy) {
+    private Future<Outcome> data(
+            Hj212Packet p,
+            Subject subject,
+            JsonObject setting,
+            Long submittedBy,
+            Future<Void> previous,
+            Promise<Void> mine) {
         switch (p.cn()) {
             case "2061" -> {
                 // below
@@ -255,19 +281,25 @@ public final class Hj212Service {
             return Future.succeededFuture(refuse(
                     p, REFUSED, named.get(0).field() + ": " + named.get(0).message(), named));
         }
-        return queue.submit(batch, submittedBy).map(result -> {
-            telemetry.hj212Frame("stored");
-            return new Outcome(
-                    "stored",
-                    result.accepted() + " readings accepted",
-                    dataAnswer(p),
-                    p.qn(),
-                    p.cn(),
-                    p.mn(),
-                    result.stored(),
-                    result.corrections(),
-                    List.of());
-        });
+        ReadingParser.ParsedBatch parsed = batch;
+        return previous.transform(x -> {
+                    Future<org.targetwatch.ingest.IngestService.Result> submitted = queue.submit(parsed, submittedBy);
+                    mine.tryComplete(); // queued: the next packet may follow it
+                    return submitted;
+                })
+                .map(result -> {
+                    telemetry.hj212Frame("stored");
+                    return new Outcome(
+                            "stored",
+                            result.accepted() + " readings accepted",
+                            dataAnswer(p),
+                            p.qn(),
+                            p.cn(),
+                            p.mn(),
+                            result.stored(),
+                            result.corrections(),
+                            List.of());
+                });
     }
 
     /** A valid packet with nothing to store: counted, answered with {@code answer} (or not, if null). */
