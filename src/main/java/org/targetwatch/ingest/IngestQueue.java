@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Contract: a group holds requests with disjoint subjects, in arrival order, all with readings of districts
  * themselves or none with such readings, at most {@code groupReadings}
  * readings (its first request may be larger and then runs alone); a waiting request is never overtaken by a later
- * one about the same subject, so the order of one subject's requests is the order of arrival. A request's outcome
+ * one about the same subject, and no transaction starts with a subject of another that runs, so the order of one
+ * subject's requests is the order of arrival. A request's outcome
  * is its own: one about unknown subjects is rejected alone, and if a group's transaction fails for any other
  * reason each of its requests is retried in a transaction of its own, so one request never fails another. Nothing
  * of a request is stored unless it gets its 201.
@@ -43,6 +44,8 @@ public final class IngestQueue {
     private final int groupReadings;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by this
     private int running; // guarded by this
+    /** Subjects of the groups whose transactions run now, with how many (guarded by this). */
+    private final java.util.Map<String, Integer> busy = new java.util.HashMap<>();
 
     public IngestQueue(
             IngestService service, org.targetwatch.common.Telemetry telemetry, int concurrency, int groupReadings) {
@@ -87,18 +90,29 @@ public final class IngestQueue {
                     return;
                 }
                 group = take();
+                if (group.isEmpty()) {
+                    return; // every waiting request is about a subject whose transaction runs now
+                }
                 running++;
+                group.forEach(w -> w.subjects().forEach(s -> busy.merge(s, 1, Integer::sum)));
             }
             run(group).onComplete(ar -> {
                 synchronized (this) {
                     running--;
+                    group.forEach(w ->
+                            w.subjects().forEach(s -> busy.computeIfPresent(s, (k, n) -> n == 1 ? null : n - 1)));
                 }
                 drain();
             });
         }
     }
 
-    /** The next group: the first waiting request and every later one that fits (see the class contract). */
+    /**
+     * The next group: the first waiting request that may run now and every later one that fits (see the class
+     * contract). A request about a subject of a running transaction waits for it, and so does every later request
+     * about any of its subjects: two transactions never hold one subject at once, so the later one can never take
+     * the subject's lock first and overtake. Empty when no waiting request may run now.
+     */
     private List<Waiting> take() {
         List<Waiting> group = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -106,11 +120,14 @@ public final class IngestQueue {
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
             Waiting w = it.next();
             int size = w.request().batch().readings().size();
-            boolean disjoint = java.util.Collections.disjoint(seen, w.subjects());
+            boolean disjoint = java.util.Collections.disjoint(seen, w.subjects())
+                    && java.util.Collections.disjoint(busy.keySet(), w.subjects());
             seen.addAll(w.subjects());
+            if (!disjoint) {
+                continue;
+            }
             if (group.isEmpty()
-                    || (disjoint
-                            && readings + size <= groupReadings
+                    || (readings + size <= groupReadings
                             && w.districtLevel() == group.get(0).districtLevel())) {
                 group.add(w);
                 readings += size;
