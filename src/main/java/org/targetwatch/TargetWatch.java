@@ -140,7 +140,8 @@ public final class TargetWatch implements AutoCloseable {
                     telemetry,
                     clock,
                     database.health(),
-                    hj212Codes);
+                    hj212Codes,
+                    notifier);
             vertx.deployVerticle(api).await();
             database.supervise(vertx);
             io.vertx.pgclient.pubsub.PgSubscriber subscriber = listenForEvents(vertx, database);

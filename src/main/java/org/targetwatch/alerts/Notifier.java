@@ -78,6 +78,75 @@ public final class Notifier {
         return outbox.insert(client, rows, now);
     }
 
+    /**
+     * One summary per office and receiver of a finished import (instead of a message per historical alert): the
+     * import's counts and the alerts it touched that the office's routes match, counted by rule and severity.
+     * Written once per import and receiver (the idempotency key names the import), never silenced.
+     *
+     * @param imported the import as the API shows it
+     * @param alerts   alert id → {rule, severity, status, historical, category, region, subject}
+     */
+    public Future<Void> importSummary(JsonObject imported, JsonObject alerts, Instant now) {
+        List<OutboxStore.Summary> rows = new ArrayList<>();
+        String id = imported.getString("id");
+        for (Routing.Office office : routing.offices()) {
+            JsonObject own = new JsonObject();
+            alerts.forEach(e -> {
+                if (office.matches((JsonObject) e.getValue())) {
+                    own.put(e.getKey(), e.getValue());
+                }
+            });
+            JsonObject counts = org.targetwatch.store.ImportStore.summary(own);
+            for (Routing.Receiver r : office.receivers()) {
+                String key = "tw-import-" + id + "-" + office.id() + "-" + r.id();
+                rows.add(new OutboxStore.Summary(
+                        office.id(),
+                        r.id(),
+                        r.url(),
+                        key,
+                        new JsonObject()
+                                .put("idempotencyKey", key)
+                                .put(
+                                        "event",
+                                        new JsonObject()
+                                                .put("kind", "import_finished")
+                                                .put("at", now.toString()))
+                                .put(
+                                        "office",
+                                        new JsonObject().put("id", office.id()).put("name", office.name()))
+                                .put("receiver", r.id())
+                                .put(
+                                        "summary",
+                                        "导入完成：" + imported.getString("fileName") + "，读取 "
+                                                + imported.getLong("rowsRead") + " 行，新存 " + imported.getLong("stored")
+                                                + " 条，未变 " + imported.getLong("unchanged") + " 条，拒收 "
+                                                + imported.getLong("refused") + " 行；涉及本处告警 "
+                                                + counts.getInteger("total") + " 条（历史 "
+                                                + counts.getInteger("historical") + " 条）")
+                                .put(
+                                        "import",
+                                        new JsonObject()
+                                                .put("id", id)
+                                                .put("fileName", imported.getString("fileName"))
+                                                .put("status", imported.getString("status"))
+                                                .put("rowsRead", imported.getLong("rowsRead"))
+                                                .put("readings", imported.getLong("readings"))
+                                                .put("stored", imported.getLong("stored"))
+                                                .put("corrections", imported.getLong("corrections"))
+                                                .put("unchanged", imported.getLong("unchanged"))
+                                                .put("refused", imported.getLong("refused"))
+                                                .put("alerts", counts))
+                                .put(
+                                        "links",
+                                        new JsonObject()
+                                                .put("import", "/api/v1/imports/" + id)
+                                                .put("errors", "/api/v1/imports/" + id + "/errors")
+                                                .put("alerts", "/api/v1/alerts"))));
+            }
+        }
+        return outbox.insertSummaries(java.util.UUID.fromString(id), rows, now);
+    }
+
     static JsonObject payload(Event e, Routing.Office office, Routing.Receiver r, String key, Instant now) {
         JsonObject a = e.alert();
         long id = a.getLong("id");

@@ -52,6 +52,7 @@ import java.util.Optional;
  * @param hj212File         the HJ 212 pollutant code table (JSON)
  * @param liveWindowHours   readings whose period ended longer ago are historical: their alerts are recorded but not
  *                          notified or escalated, and a back-filled series raises no no-data alert
+ * @param maxImportBytes    largest file an import accepts; larger gets 413
  */
 public record AppConfig(
         String httpHost,
@@ -78,7 +79,8 @@ public record AppConfig(
         Map<String, Integer> retentionMonths,
         int hj212Port,
         Path hj212File,
-        int liveWindowHours) {
+        int liveWindowHours,
+        long maxImportBytes) {
 
     /** The table families {@link #retentionMonths} may name. */
     public static final java.util.List<String> RETENTION_FAMILIES =
@@ -111,7 +113,9 @@ public record AppConfig(
         RETENTION_MONTHS("retentionMonths", "TARGETWATCH_RETENTION_MONTHS", "{}"),
         HJ212_PORT("hj212Port", "TARGETWATCH_HJ212_PORT", "9212"),
         HJ212_FILE("hj212File", "TARGETWATCH_HJ212_FILE", "./config/hj212.json"),
-        LIVE_WINDOW_HOURS("liveWindowHours", "TARGETWATCH_LIVE_WINDOW_HOURS", "48");
+        LIVE_WINDOW_HOURS("liveWindowHours", "TARGETWATCH_LIVE_WINDOW_HOURS", "48"),
+        /** Largest file {@code POST /api/v1/imports} accepts (default 8 GiB). */
+        MAX_IMPORT_BYTES("maxImportBytes", "TARGETWATCH_MAX_IMPORT_BYTES", "8589934592");
 
         public final String jsonKey;
         public final String envVar;
@@ -207,7 +211,8 @@ public record AppConfig(
                 retention(raw.get(Key.RETENTION_MONTHS)),
                 intIn(raw, Key.HJ212_PORT, -1, 65535),
                 Path.of(nonEmpty(raw, Key.HJ212_FILE)),
-                intIn(raw, Key.LIVE_WINDOW_HOURS, 1, 876_000));
+                intIn(raw, Key.LIVE_WINDOW_HOURS, 1, 876_000),
+                longIn(raw, Key.MAX_IMPORT_BYTES, 1024, Long.MAX_VALUE));
     }
 
     private static Map<String, Integer> retention(String v) {
@@ -248,7 +253,7 @@ public record AppConfig(
         return v;
     }
 
-    private static int intIn(Map<Key, String> raw, Key key, int min, int max) {
+    private static long longIn(Map<Key, String> raw, Key key, long min, long max) {
         String v = raw.get(key);
         long parsed;
         try {
@@ -259,7 +264,11 @@ public record AppConfig(
         if (parsed < min || parsed > max) {
             throw new InvalidConfigException(key.envVar, "must be between " + min + " and " + max + ", got " + v);
         }
-        return (int) parsed;
+        return parsed;
+    }
+
+    private static int intIn(Map<Key, String> raw, Key key, int min, int max) {
+        return (int) longIn(raw, key, min, max);
     }
 
     private static void validateDbUrl(String url) {
@@ -314,6 +323,7 @@ public record AppConfig(
                 retentionMonths,
                 hj212Port,
                 hj212File,
-                liveWindowHours);
+                liveWindowHours,
+                maxImportBytes);
     }
 }

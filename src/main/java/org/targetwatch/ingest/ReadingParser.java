@@ -151,7 +151,38 @@ public final class ReadingParser {
      */
     private record Origin(Table table, int row, int columnIndex, String column, WideLayout.Plan plan) {}
 
+    /**
+     * Parses one table read from an import file ({@link ImportFile}: the file's header and some of its rows) as a
+     * posted CSV or workbook is; error indexes are the table's data rows.
+     */
+    public TableBatch parseTable(Table table, CsvOptions options, Instant now) {
+        List<Integer> rows = new ArrayList<>();
+        ParsedBatch batch = parseTables(List.of(table), options, now, rows);
+        int[] byItem = new int[rows.size()];
+        for (int i = 0; i < byItem.length; i++) {
+            byItem[i] = rows.get(i);
+        }
+        return new TableBatch(batch, byItem);
+    }
+
+    /** A parsed table and, per item ({@link ReadingInput#index}), the table's data row it came from. */
+    public record TableBatch(ParsedBatch batch, int[] rowOfItem) {}
+
+    /** This parser with another limit of readings per body (an import's tables are limited by their rows). */
+    public ReadingParser withMaxBatch(int max) {
+        return new ReadingParser(catalog, max, futureTolerance);
+    }
+
+    /** The indicator catalog the parser validates against. */
+    public IndicatorCatalog catalog() {
+        return catalog;
+    }
+
     private ParsedBatch parseTables(List<Table> tables, CsvOptions options, Instant now) {
+        return parseTables(tables, options, now, null);
+    }
+
+    private ParsedBatch parseTables(List<Table> tables, CsvOptions options, Instant now, List<Integer> itemRows) {
         JsonArray items = new JsonArray();
         List<Origin> origins = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
@@ -168,6 +199,9 @@ public final class ReadingParser {
         }
         if (items.isEmpty()) {
             throw new InvalidReadingException(List.of(new FieldError(null, "", "the file holds no readings")));
+        }
+        if (itemRows != null) {
+            origins.forEach(o -> itemRows.add(o.row()));
         }
         try {
             ParsedBatch batch = validate(items, now);

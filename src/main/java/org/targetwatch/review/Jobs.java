@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 import org.targetwatch.store.JobStore;
 
 /**
- * Long-running jobs (backtests; imports later) in PostgreSQL, so that any instance answers for any job and a
+ * Long-running jobs (backtests, imports) in PostgreSQL, so that any instance answers for any job and a
  * restart loses none. A submitted job is queued; each instance claims one job at a time (oldest first) under a
  * lease it renews every {@value #RENEW_MILLIS} ms with the job's progress. A job whose instance died (its lease
- * ran out) is claimed again by another instance and run from the start (jobs are read-only or idempotent), at most
+ * ran out) is claimed again by another instance and run again (jobs are read-only, idempotent or, like imports, continue from
+ * their own recorded progress), at most
  * {@link JobStore#MAX_ATTEMPTS} times; then it is failed with the reason. Finished jobs are kept for 30 days.
  */
 public final class Jobs {
@@ -26,6 +27,21 @@ public final class Jobs {
     /** Reports progress; thread-safe. */
     public interface Progress {
         void progress(long done, long total);
+
+        /**
+         * True once this instance is stopping: a long job should stop at its next safe point and fail with
+         * {@link Interrupted}, and the job is handed back to be continued (by this instance's successor or another).
+         */
+        default boolean stopping() {
+            return false;
+        }
+    }
+
+    /** The failure of a job that stopped because its instance is stopping; the job is queued again, not failed. */
+    public static final class Interrupted extends RuntimeException {
+        public Interrupted(String message) {
+            super(message);
+        }
     }
 
     /** What a kind of job does with its parameters. */
@@ -39,6 +55,8 @@ public final class Jobs {
             hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Work> kinds = new ConcurrentHashMap<>();
     private volatile boolean busy;
+    private volatile boolean stopping;
+    private volatile Future<Void> current = Future.succeededFuture();
     private volatile boolean claiming;
     private long timer = -1;
     private long purgeTimer = -1;
@@ -59,13 +77,35 @@ public final class Jobs {
     }
 
     public void stop() {
+        stopping = true;
         vertx.cancelTimer(timer);
         vertx.cancelTimer(purgeTimer);
     }
 
+    /**
+     * Stops claiming, asks the running job to stop at its next safe point and waits for it up to {@code timeout}:
+     * a job that stopped so is queued again at once (not failed, its attempt not counted); one still running at the
+     * timeout is taken over by another instance when its lease runs out. Blocking; not on an event loop.
+     */
+    public void stopAndRelease(java.time.Duration timeout) {
+        stop();
+        try {
+            current.timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .await();
+        } catch (RuntimeException e) {
+            LOG.warn("a job was still running when its instance stopped; another instance continues it once its"
+                    + " lease runs out");
+        }
+    }
+
     /** Queues a job; this instance tries to claim it at once. Returns the job as {@link #get} shows it. */
     public Future<JsonObject> submit(String kind, JsonObject params, String createdBy) {
-        return store.insert(kind, params, createdBy).compose(id -> {
+        return submit(UUID.randomUUID(), kind, params, createdBy);
+    }
+
+    /** {@link #submit(String, JsonObject, String)} under an id chosen by the caller. */
+    public Future<JsonObject> submit(UUID jobId, String kind, JsonObject params, String createdBy) {
+        return store.insert(jobId, kind, params, createdBy).compose(id -> {
             claim();
             return store.get(id).map(Optional::orElseThrow);
         });
@@ -82,7 +122,7 @@ public final class Jobs {
     }
 
     private void claim() {
-        if (busy || claiming) {
+        if (busy || claiming || stopping) {
             return;
         }
         claiming = true;
@@ -92,7 +132,8 @@ public final class Jobs {
                 return;
             }
             busy = true;
-            run(ar.result().get()).onComplete(done -> {
+            current = run(ar.result().get());
+            current.onComplete(done -> {
                 busy = false;
                 claim();
             });
@@ -113,10 +154,18 @@ public final class Jobs {
                     job.attempts());
         }
         long[] progress = {0, 0};
-        Progress p = (d, t) -> {
-            synchronized (progress) {
-                progress[0] = d;
-                progress[1] = t;
+        Progress p = new Progress() {
+            @Override
+            public void progress(long d, long t) {
+                synchronized (progress) {
+                    progress[0] = d;
+                    progress[1] = t;
+                }
+            }
+
+            @Override
+            public boolean stopping() {
+                return stopping;
             }
         };
         long renew = vertx.setPeriodic(RENEW_MILLIS, id -> {
@@ -141,6 +190,16 @@ public final class Jobs {
             synchronized (progress) {
                 d = progress[0];
                 t = progress[1];
+            }
+            if (ar.failed() && ar.cause() instanceof Interrupted) {
+                LOG.info(
+                        "job {} ({}) handed back: {}",
+                        job.id(),
+                        job.kind(),
+                        ar.cause().getMessage());
+                return store.renew(job.id(), instance, d, t)
+                        .compose(x -> store.release(job.id(), instance))
+                        .mapEmpty();
             }
             return store.renew(job.id(), instance, d, t)
                     .compose(x -> ar.succeeded()

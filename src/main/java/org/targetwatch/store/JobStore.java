@@ -40,6 +40,11 @@ public final class JobStore {
             UPDATE jobs SET status = $2, result = $3, error = $4, finished_at = now(), lease_until = NULL,
                    progress_done = CASE WHEN $2 = 'done' THEN progress_total ELSE progress_done END
             WHERE id = $1 AND instance = $5 AND status = 'running'""";
+    /** A job handed back by an instance that stops: queued again at once, the claim not counted as an attempt. */
+    static final String RELEASE = """
+            UPDATE jobs SET status = 'queued', instance = NULL, lease_until = NULL, attempts = attempts - 1
+            WHERE id = $1 AND instance = $2 AND status = 'running'""";
+
     static final String GET = """
             SELECT id, kind, status, created_by, created_at, instance, attempts, progress_done, progress_total,
                    started_at, finished_at, result, error FROM jobs WHERE id = $1""";
@@ -55,7 +60,11 @@ public final class JobStore {
     public record Claimed(UUID id, String kind, JsonObject params, int attempts) {}
 
     public Future<UUID> insert(String kind, JsonObject params, String createdBy) {
-        UUID id = UUID.randomUUID();
+        return insert(UUID.randomUUID(), kind, params, createdBy);
+    }
+
+    /** Queues a job under an id chosen by the caller (an import's, which its own rows reference). */
+    public Future<UUID> insert(UUID id, String kind, JsonObject params, String createdBy) {
         return pool.preparedQuery(INSERT)
                 .execute(Tuple.of(id, kind, params, createdBy))
                 .map(id);
@@ -90,6 +99,11 @@ public final class JobStore {
         return pool.preparedQuery(FINISH)
                 .execute(Tuple.of(id, error == null ? "done" : "failed", result, error, instance))
                 .mapEmpty();
+    }
+
+    /** Hands a running job back (see {@link #RELEASE}); false if it was no longer this instance's. */
+    public Future<Boolean> release(UUID id, String instance) {
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(id, instance)).map(rs -> rs.rowCount() > 0);
     }
 
     public Future<Optional<JsonObject>> get(UUID id) {

@@ -82,6 +82,37 @@ public final class OutboxStore {
                 .mapEmpty();
     }
 
+    static final String INSERT_SUMMARY = """
+            INSERT INTO outbox (import_id, office, receiver, url, idempotency_key, payload, next_attempt_at)
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])
+            ON CONFLICT (idempotency_key) DO NOTHING""";
+
+    /** One notification that is no alert event's: an import's summary for one receiver. */
+    public record Summary(String office, String receiver, String url, String key, JsonObject payload) {}
+
+    /** Writes an import's summary notifications (a repeat of the same key is written once). */
+    public Future<Void> insertSummaries(java.util.UUID importId, List<Summary> rows, Instant now) {
+        if (rows.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        int n = rows.size();
+        String[][] text = new String[4][n];
+        JsonObject[] payloads = new JsonObject[n];
+        java.time.OffsetDateTime[] due = new java.time.OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Summary r = rows.get(i);
+            text[0][i] = r.office();
+            text[1][i] = r.receiver();
+            text[2][i] = r.url();
+            text[3][i] = r.key();
+            payloads[i] = r.payload();
+            due[i] = ReadingStore.utc(now);
+        }
+        return pool.preparedQuery(INSERT_SUMMARY)
+                .execute(Tuple.tuple(Arrays.asList(importId, text[0], text[1], text[2], text[3], payloads, due)))
+                .mapEmpty();
+    }
+
     public Future<List<Claimed>> claim(Instant now, Instant leaseUntil, int limit) {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(ReadingStore.utc(now), ReadingStore.utc(leaseUntil), limit))

@@ -42,6 +42,7 @@ final class Api {
             RulesetsHandler rulesets,
             JobsHandler jobs,
             Hj212Handler hj212,
+            ImportsHandler imports,
             long maxBodyBytes) {}
 
     /** The API's description, {@code src/main/resources/openapi.yaml}, served as it is. */
@@ -65,11 +66,17 @@ final class Api {
         router.get("/health/ready").handler(h.health()::ready);
         router.get("/metrics").handler(h.metrics());
 
+        // an import's body is streamed to disk by its handler: held back until then, never buffered
+        router.post(BodyTypes.IMPORTS_PATH).handler(ImportsHandler::pause);
         router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(BodyTypes::check);
-        router.route("/api/v1/*")
-                .method(HttpMethod.POST)
-                .method(HttpMethod.PUT)
-                .handler(BodyHandler.create(false).setBodyLimit(h.maxBodyBytes()));
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(h.maxBodyBytes());
+        router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(ctx -> {
+            if (ctx.request().path().equals(BodyTypes.IMPORTS_PATH)) {
+                ctx.next();
+            } else {
+                bodies.handle(ctx);
+            }
+        });
         router.get("/api/v1/openapi.yaml")
                 .handler(ctx -> ctx.response()
                         .putHeader("Content-Type", "application/yaml; charset=utf-8")
@@ -96,6 +103,12 @@ final class Api {
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(h.readings()::postReadings);
         router.get("/api/v1/readings").handler(roles(readers)).handler(h.readings()::listReadings);
         router.post("/api/v1/hj212").handler(roles(OFFICER)).handler(h.hj212()::post);
+        router.post("/api/v1/imports").handler(roles(OFFICER)).handler(h.imports()::post);
+        router.get("/api/v1/imports").handler(roles(OFFICER, SUPERVISOR)).handler(h.imports()::list);
+        router.get("/api/v1/imports/:id").handler(roles(OFFICER, SUPERVISOR)).handler(h.imports()::get);
+        router.get("/api/v1/imports/:id/errors")
+                .handler(roles(OFFICER, SUPERVISOR))
+                .handler(h.imports()::errors);
 
         router.get("/api/v1/alerts").handler(roles(riskOffices)).handler(h.alerts()::listAlerts);
         router.get("/api/v1/alerts/stream").handler(roles(riskOffices)).handler(h.alertStream());

@@ -68,6 +68,8 @@ public final class ApiVerticle extends VerticleBase {
     private ConnectionGuard guard;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private Jobs jobs;
+    private final org.targetwatch.alerts.Notifier notifier;
 
     public ApiVerticle(
             AppConfig config,
@@ -87,7 +89,9 @@ public final class ApiVerticle extends VerticleBase {
             Telemetry telemetry,
             Clock clock,
             DatabaseHealth health,
-            org.targetwatch.config.Hj212Codes hj212Codes) {
+            org.targetwatch.config.Hj212Codes hj212Codes,
+            org.targetwatch.alerts.Notifier notifier) {
+        this.notifier = notifier;
         this.config = config;
         this.pool = pool;
         this.catalog = catalog;
@@ -120,7 +124,29 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> start() {
         AirStore air = new AirStore();
         Compliance compliance = new Compliance(pool, subjects, air, new WaterStore(), engine);
-        Jobs jobs = new Jobs(vertx, new JobStore(pool));
+        jobs = new Jobs(vertx, new JobStore(pool));
+        org.targetwatch.store.ImportStore imports = new org.targetwatch.store.ImportStore(pool);
+        org.targetwatch.ingest.Importer importer =
+                new org.targetwatch.ingest.Importer(vertx, imports, parser, ingestQueue, subjects, notifier, clock);
+        jobs.register(
+                "import",
+                (params, progress) -> importer.run(
+                                java.util.UUID.fromString(params.getString("import")),
+                                new org.targetwatch.ingest.Importer.Progress() {
+                                    @Override
+                                    public void progress(long done, long total) {
+                                        progress.progress(done, total);
+                                    }
+
+                                    @Override
+                                    public boolean stopping() {
+                                        return progress.stopping();
+                                    }
+                                })
+                        .recover(e -> Future.failedFuture(
+                                e instanceof org.targetwatch.ingest.Importer.Stopped
+                                        ? new Jobs.Interrupted(e.getMessage())
+                                        : e)));
         jobs.register(
                 "backtest", new Backtest(pool, readings, subjects, ingest, engine).asJob(vertx, config.rulesDir()));
         jobs.start(); // its timers end with this verticle
@@ -150,6 +176,7 @@ public final class ApiVerticle extends VerticleBase {
                         new RulesetsHandler(vertx, engine, rulesets, config.rulesDir(), clock, jobs),
                         new JobsHandler(jobs),
                         new Hj212Handler(hj212),
+                        new ImportsHandler(vertx, imports, jobs, config.dataDir(), config.maxImportBytes(), clock),
                         config.maxBodyBytes()));
         router.route("/webjars/*")
                 .handler(StaticHandler.create("META-INF/resources/webjars")
@@ -232,6 +259,10 @@ public final class ApiVerticle extends VerticleBase {
      */
     public void drain(Duration timeout) {
         draining = true;
+        if (jobs != null) {
+            // a running import stops at its next station-day and is queued again for whoever starts next
+            jobs.stopAndRelease(timeout);
+        }
         long until = System.nanoTime() + timeout.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < until) {
             try {

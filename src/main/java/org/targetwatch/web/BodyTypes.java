@@ -21,6 +21,9 @@ final class BodyTypes {
     /** HJ 212 packets as text, one per line ({@code text/plain}), and nothing else. */
     static final String HJ212_PATH = "/api/v1/hj212";
 
+    /** Import files: CSV (UTF-8, GBK, GB2312, GB18030) and Excel workbooks, streamed to disk, never buffered. */
+    static final String IMPORTS_PATH = "/api/v1/imports";
+
     private BodyTypes() {}
 
     /** Route handler for POST and PUT under /api/v1: passes or fails the request with 415. */
@@ -42,7 +45,9 @@ final class BodyTypes {
         String media = parts[0].strip().toLowerCase(Locale.ROOT);
         String cs = charset(type);
         if (cs != null && !cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
-            boolean csvPath = media.equals("text/csv") && ctx.request().path().equals(CSV_PATH);
+            boolean csvPath = media.equals("text/csv")
+                    && (ctx.request().path().equals(CSV_PATH)
+                            || ctx.request().path().equals(IMPORTS_PATH));
             if (!csvPath || !org.targetwatch.ingest.CsvText.declarable(cs)) {
                 ctx.fail(new UnsupportedMediaTypeException("charset '" + cs + "' is not accepted; bodies are UTF-8"
                         + (csvPath ? ", and CSV may also be GBK, GB2312 or GB18030" : "")));
@@ -58,6 +63,16 @@ final class BodyTypes {
             // read as JSON: never form-decoded (that fails on '%' and on bodies above the form attribute limit)
             ctx.request().headers().set("Content-Type", "application/json");
             json = true;
+        }
+        if (ctx.request().path().equals(IMPORTS_PATH)) {
+            if (!media.equals("text/csv") && !WORKBOOKS.contains(media)) {
+                ctx.fail(new UnsupportedMediaTypeException("Content-Type must be text/csv (UTF-8, GBK or GB18030) or an"
+                        + " Excel workbook's (.xlsx: " + WORKBOOKS.get(0) + ", .xls: " + WORKBOOKS.get(1) + "), got '"
+                        + type + "'"));
+                return;
+            }
+            ctx.next();
+            return;
         }
         if (ctx.request().path().equals(HJ212_PATH)) {
             if (!hj212) {

@@ -53,6 +53,14 @@ public final class TestServer implements AutoCloseable {
         env.put("TARGETWATCH_WATCH_POLL_MILLIS", "3600000"); // tests that need the watchdog set it shorter
         // the tests' readings are of 2023 and treated as live; HistoricalAlertsTest sets the default 48 h
         env.put("TARGETWATCH_LIVE_WINDOW_HOURS", "876000");
+        try {
+            // uploads (imports) go under the data directory: one of the test's own, not the checkout's ./data
+            env.put(
+                    "TARGETWATCH_DATA_DIR",
+                    java.nio.file.Files.createTempDirectory("tw-data").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         env.putAll(extraEnv);
         env.put("TARGETWATCH_DB_URL", dbUrl);
         env.put("TARGETWATCH_HTTP_PORT", "0");

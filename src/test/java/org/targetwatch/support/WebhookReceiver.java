@@ -57,6 +57,33 @@ public final class WebhookReceiver implements AutoCloseable {
                 .put("secret", secret);
     }
 
+    /**
+     * Writes a routing file to {@code file}: one office {@code air-office} that receives the alerts of category
+     * air at this receiver (id {@code hook}) with the given secret; returns the file.
+     */
+    public java.nio.file.Path airOfficeRouting(java.nio.file.Path file, String secret) throws java.io.IOException {
+        java.nio.file.Files.writeString(
+                file,
+                new io.vertx.core.json.JsonObject()
+                        .put(
+                                "offices",
+                                new io.vertx.core.json.JsonArray()
+                                        .add(new io.vertx.core.json.JsonObject()
+                                                .put("id", "air-office")
+                                                .put(
+                                                        "match",
+                                                        new io.vertx.core.json.JsonObject()
+                                                                .put(
+                                                                        "category",
+                                                                        new io.vertx.core.json.JsonArray().add("air")))
+                                                .put(
+                                                        "receivers",
+                                                        new io.vertx.core.json.JsonArray()
+                                                                .add(asReceiver("hook", secret)))))
+                        .encode());
+        return file;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port + "/hook";
     }

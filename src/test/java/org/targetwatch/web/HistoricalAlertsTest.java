@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.targetwatch.support.Await.await;
 import static org.targetwatch.support.Readings.hourlyPm25;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,25 +24,7 @@ class HistoricalAlertsTest {
     @Test
     void historicalAlertsAreRecordedNotNotifiedAndBackfillRaisesNoNoData(@TempDir Path dir) throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            Path routing = dir.resolve("routing.json");
-            Files.writeString(
-                    routing,
-                    new JsonObject()
-                            .put(
-                                    "offices",
-                                    new JsonArray()
-                                            .add(new JsonObject()
-                                                    .put("id", "air-office")
-                                                    .put(
-                                                            "match",
-                                                            new JsonObject()
-                                                                    .put("category", new JsonArray().add("air")))
-                                                    .put(
-                                                            "receivers",
-                                                            new JsonArray()
-                                                                    .add(receiver.asReceiver(
-                                                                            "hook", "webhook-secret-0123456789")))))
-                            .encode());
+            Path routing = receiver.airOfficeRouting(dir.resolve("routing.json"), "webhook-secret-0123456789");
             Map<String, String> env = Map.of(
                     "TARGETWATCH_ROUTING_FILE", routing.toString(),
                     "TARGETWATCH_DELIVERY_POLL_MILLIS", "50",
