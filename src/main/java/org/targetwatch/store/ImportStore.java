@@ -223,14 +223,19 @@ public final class ImportStore {
                 .mapEmpty();
     }
 
+    /** A cursor's subject; before any (null) is the empty string, below every subject id (never empty). */
+    private static String cursorSubject(String afterSubject) {
+        return afterSubject == null ? "" : afterSubject;
+    }
+
+    private static LocalDate cursorDay(LocalDate afterDay) {
+        return afterDay == null ? LocalDate.of(1, 1, 1) : afterDay;
+    }
+
     /** The next station-days after the cursor (null: from the first), at most {@code limit}. */
     public Future<List<Day>> days(UUID id, String afterSubject, LocalDate afterDay, int limit) {
         return pool.preparedQuery(DAYS)
-                .execute(Tuple.of(
-                        id,
-                        afterSubject == null ? "" : afterSubject,
-                        afterDay == null ? LocalDate.of(1, 1, 1) : afterDay,
-                        limit))
+                .execute(Tuple.of(id, cursorSubject(afterSubject), cursorDay(afterDay), limit))
                 .map(rs -> {
                     List<Day> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Day(r.getString("subject"), r.getLocalDate("day"), r.getLong("n"))));
@@ -241,12 +246,7 @@ public final class ImportStore {
     /** The staged readings of the station-days after the cursor up to and including {@code last}. */
     public Future<List<Staged>> rows(UUID id, String afterSubject, LocalDate afterDay, Day last) {
         return pool.preparedQuery(ROWS)
-                .execute(Tuple.of(
-                        id,
-                        afterSubject == null ? "" : afterSubject,
-                        afterDay == null ? LocalDate.of(1, 1, 1) : afterDay,
-                        last.subject(),
-                        last.day()))
+                .execute(Tuple.of(id, cursorSubject(afterSubject), cursorDay(afterDay), last.subject(), last.day()))
                 .map(rs -> {
                     List<Staged> out = new ArrayList<>(rs.size());
                     for (Row r : rs) {
