@@ -20,6 +20,14 @@ const T = {
     candidate: '候选 thresholds.json (可选)', added: '新增', removed: '消失', changed: '变化', none: '无',
     count: '数量', open: '未处理', total: '总数', error: '错误', loading: '加载中…', attained: '年度达标',
     approve: '批准解决 (双人复核)', classNow: '年均类别', targetClass: '目标类别', band: '区间', activeCritical: '未关闭的严重安全告警',
+    imports: '导入', importFile: '导入文件 (CSV、Excel、HJ 212 报文记录)', upload: '上传并导入', uploading: '上传中',
+    hourLabel: '小时标记', hourStart: '时段开始 (start)', hourEnd: '时段结束 (end)', byStation: '按站点设置', charset: '编码',
+    detect: '自动识别', mapping: '列映射 (JSON，可选)', file: '文件', createdBy: '提交人', createdAt: '提交时间',
+    progress: '进度', rowsRead: '已读行', staged: '读数', applied: '已处理', stored: '新存', corrections: '更正',
+    unchanged: '未变', refused: '拒收', skipped: '跳过', rate: '速率', eta: '剩余', perSecond: '条/秒',
+    refusedRows: '拒收的行', row: '行', field: '字段', reason: '原因', download: '下载 CSV', noFile: '请选择文件',
+    queued: '排队中', reading: '读取中', applying: '入库中', done: '已完成', failed: '失败', importAlerts: '导入产生的告警',
+    historical: '历史', showingFirst: '显示前', cursor: '已处理至',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -37,6 +45,15 @@ const T = {
     removed: 'Removed', changed: 'Changed', none: 'none', count: 'Count', open: 'Open', total: 'Total',
     approve: 'Approve resolution (four eyes)', error: 'Error', loading: 'Loading…', attained: 'Annual attainment', classNow: 'Annual class',
     targetClass: 'Target class', band: 'Band', activeCritical: 'Active critical safety alerts',
+    imports: 'Imports', importFile: 'File to import (CSV, Excel, HJ 212 packet log)', upload: 'Upload and import',
+    uploading: 'Uploading', hourLabel: 'Hour label', hourStart: 'start of the hour', hourEnd: 'end of the hour',
+    byStation: "stations' setting", charset: 'Charset', detect: 'detect', mapping: 'Column mapping (JSON, optional)',
+    file: 'File', createdBy: 'Submitted by', createdAt: 'Submitted', progress: 'Progress', rowsRead: 'Rows read',
+    staged: 'Readings', applied: 'Applied', stored: 'Stored', corrections: 'Corrections', unchanged: 'Unchanged',
+    refused: 'Refused', skipped: 'Skipped', rate: 'Rate', eta: 'Time left', perSecond: '/s', refusedRows: 'Refused rows',
+    row: 'Row', field: 'Field', reason: 'Reason', download: 'Download CSV', noFile: 'Choose a file', queued: 'queued',
+    reading: 'reading', applying: 'applying', done: 'done', failed: 'failed', importAlerts: 'Alerts of the import',
+    historical: 'historical', showingFirst: 'showing the first', cursor: 'applied up to',
   },
 };
 let lang = sessionStorage.getItem('tw.lang') || 'zh';
@@ -46,9 +63,9 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const view = () => $('#view');
 
 const VIEWS = {
-  officer: ['indicator', 'compliance', 'rules'],
+  officer: ['indicator', 'imports', 'compliance', 'rules'],
   'risk-office': ['alerts', 'indicator', 'compliance', 'rules'],
-  supervisor: ['alerts', 'indicator', 'compliance', 'rules', 'rulesets'],
+  supervisor: ['alerts', 'indicator', 'compliance', 'rules', 'rulesets', 'imports'],
   admin: ['rules', 'rulesets'],
 };
 
@@ -403,6 +420,140 @@ async function rulesetsView() {
   }
 }
 
+// ---- imports ----
+
+// Times as the domain reads them: Beijing time, 2023-03-01 08:00
+const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16) : '');
+const fmtNum = (n) => (n == null ? '—' : Number(n).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 }));
+const fmtDuration = (s) => (s == null ? '—' : `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`);
+// the Content-Type the API takes for a file, from its name (as the import command decides it)
+function importType(name, charset) {
+  const ext = (name.split('.').pop() || '').toLowerCase();
+  if (ext === 'xlsx') return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  if (ext === 'xls') return 'application/vnd.ms-excel';
+  if (ext === 'hj212' || ext === 'log') return 'text/plain';
+  return charset ? 'text/csv; charset=' + charset : 'text/csv';
+}
+let importTimer;
+
+async function importsView() {
+  const role = sessionStorage.getItem('tw.role');
+  const list = (await api('/imports?limit=50')).imports;
+  view().innerHTML = `<h2>${t('imports')}</h2>
+    ${role === 'officer' ? `<form class="filters" id="import-form">
+      <label>${t('importFile')}<input type="file" id="im-file" data-testid="import-file" accept=".csv,.txt,.xlsx,.xls,.hj212,.log"></label>
+      <label>${t('subject')}<input id="im-subject" size="12"></label>
+      <label>${t('hourLabel')}<select id="im-hour"><option value="">${t('byStation')}</option>
+        <option value="start">${t('hourStart')}</option><option value="end">${t('hourEnd')}</option></select></label>
+      <label>${t('charset')}<select id="im-charset"><option value="">${t('detect')}</option>
+        ${['UTF-8', 'GBK', 'GB18030'].map((c) => `<option>${esc(c)}</option>`).join('')}</select></label>
+      <label>${t('mapping')}<textarea id="im-mapping" rows="1" cols="32" placeholder='{"细颗粒物浓度": "PM2_5"}'></textarea></label>
+      <button type="submit" data-testid="import-upload">${t('upload')}</button>
+      <span id="im-upload"></span></form>` : ''}
+    <table data-testid="imports-table"><tr><th>${t('file')}</th><th>${t('status')}</th><th>${t('progress')}</th>
+      <th>${t('rowsRead')}</th><th>${t('stored')}</th><th>${t('unchanged')}</th><th>${t('refused')}</th>
+      <th>${t('createdBy')}</th><th>${t('createdAt')}</th></tr>
+      ${list.map((i) => `<tr data-testid="import-row-${esc(i.id)}"><td><a href="#/import/${esc(i.id)}">${esc(i.fileName)}</a></td>
+      <td class="import-${esc(i.status)}">${esc(t(i.status))}</td><td><div class="bar"><span data-width="${esc(i.progress * 100)}"></span></div></td>
+      <td>${esc(fmtNum(i.rowsRead))}</td><td>${esc(fmtNum(i.stored))}</td><td>${esc(fmtNum(i.unchanged))}</td>
+      <td>${esc(fmtNum(i.refused))}</td><td>${esc(i.createdBy)}</td><td>${esc(fmtTime(i.createdAt))}</td></tr>`).join('')}</table>`;
+  widths();
+  const form = $('#import-form');
+  if (!form) return;
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    const file = $('#im-file').files[0];
+    if (!file) { $('#im-upload').innerHTML = `<span class="error">${t('noFile')}</span>`; return; }
+    const q = new URLSearchParams({ name: file.name });
+    if ($('#im-subject').value.trim()) q.set('subject', $('#im-subject').value.trim());
+    if ($('#im-hour').value) q.set('hourLabel', $('#im-hour').value);
+    if ($('#im-mapping').value.trim()) q.set('mapping', $('#im-mapping').value.trim());
+    // XMLHttpRequest, not fetch: it reports the upload's progress; the browser streams the file from disk
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/imports?' + q.toString());
+    xhr.setRequestHeader('Authorization', 'Bearer ' + sessionStorage.getItem('tw.token'));
+    xhr.setRequestHeader('Content-Type', importType(file.name, $('#im-charset').value));
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) $('#im-upload').textContent = `${t('uploading')} ${Math.round(100 * e.loaded / e.total)}%`;
+    };
+    xhr.onload = () => {
+      let body = {};
+      try { body = JSON.parse(xhr.responseText || '{}'); } catch (e) { body = { message: xhr.status }; }
+      if (xhr.status === 202) { location.hash = '#/import/' + body.id; return; }
+      const detail = (body.errors || []).filter((x) => x.message !== body.message).map((x) => x.message).join('; ');
+      $('#im-upload').innerHTML = `<span class="error" data-testid="error">${t('error')} ${esc(xhr.status)}: ${esc(body.message)}${body.field ? ' (' + esc(body.field) + ')' : ''}${detail ? ' — ' + esc(detail) : ''}</span>`;
+    };
+    xhr.onerror = () => { $('#im-upload').innerHTML = `<span class="error">${t('error')}</span>`; };
+    xhr.send(file);
+  };
+}
+
+function widths() {
+  // bar geometry set through the CSSOM: style attributes in markup are refused by the Content-Security-Policy
+  document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = Math.min(100, Number(el.dataset.width)) + '%'; });
+}
+
+async function importView(rawId) {
+  clearTimeout(importTimer);
+  const id = encodeURIComponent(rawId || '');
+  const i = await api('/imports/' + id);
+  const running = i.status !== 'done' && i.status !== 'failed';
+  const counts = ['rowsRead', 'staged', 'applied', 'stored', 'corrections', 'unchanged', 'refused', 'skipped'];
+  const value = { ...i, staged: i.readings };
+  view().innerHTML = `<p><a href="#/imports">← ${t('back')}</a></p>
+    <h2>${esc(i.fileName)} <span class="import-${esc(i.status)}" data-testid="import-status">${esc(t(i.status))}</span></h2>
+    <div class="bar wide"><span data-width="${esc(i.progress * 100)}" data-testid="import-progress"></span></div>
+    <p>${esc(Math.round(i.progress * 100))}%${i.rate != null ? ` · ${t('rate')} ${esc(fmtNum(i.rate))} ${t('perSecond')}` : ''}${i.etaSeconds != null ? ` · ${t('eta')} ${esc(fmtDuration(i.etaSeconds))}` : ''}
+      ${i.cursor ? ` · ${t('cursor')} ${esc(i.cursor.subject)} ${esc(i.cursor.day)}` : ''}</p>
+    <div class="cards">${counts.map((k) => `<div class="card">${t(k)}<b data-testid="import-${esc(k)}">${esc(fmtNum(value[k]))}</b></div>`).join('')}</div>
+    ${i.error ? `<p class="error" data-testid="import-error">${esc(i.error)}</p>` : ''}
+    <table><tr><th>${t('createdBy')}</th><td>${esc(i.createdBy)}</td><th>${t('createdAt')}</th><td>${esc(fmtTime(i.createdAt))}</td></tr></table>
+    <h3>${t('importAlerts')}</h3>${i.alerts.total ? `<p>${t('total')} ${esc(i.alerts.total)} · ${t('historical')} ${esc(i.alerts.historical)} · ${t('open')} ${esc(i.alerts.open)}</p>
+      <table data-testid="import-alerts"><tr><th>${t('rule')}</th><th>${t('severity')}</th></tr>${i.alerts.byRule.map((r) => `<tr><td>${esc(r.rule)}</td>
+      <td>${Object.entries(r.bySeverity).map(([k, v]) => `${sev(k)} ${esc(v)}`).join(' ')}</td></tr>`).join('')}</table>` : `<p>${t('none')}</p>`}
+    <h3>${t('refusedRows')} (${esc(fmtNum(i.refused))})</h3><div id="im-errors">${i.refused ? t('loading') : t('none')}</div>`;
+  widths();
+  if (i.refused) await refusedRows(id, i.refused);
+  if (running) importTimer = setTimeout(() => { if (location.hash.startsWith('#/import/' + rawId)) importView(rawId); }, 1000);
+}
+
+const REFUSED_SHOWN = 200;
+
+async function refusedRows(id, total) {
+  const res = await fetch(`/api/v1/imports/${id}/errors`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token') } });
+  const text = await res.text();
+  const rows = parseCsv(text.replace(/^\uFEFF/, '')).slice(1).filter((r) => r.length >= 3);
+  const shown = rows.slice(0, REFUSED_SHOWN);
+  $('#im-errors').innerHTML = `<p><button id="im-download" data-testid="import-download">${t('download')}</button>
+    ${total > shown.length ? ` ${t('showingFirst')} ${esc(shown.length)} / ${esc(fmtNum(total))}` : ''}</p>
+    <table data-testid="import-errors"><tr><th>${t('row')}</th><th>${t('field')}</th><th>${t('reason')}</th></tr>
+    ${shown.map((r) => `<tr><td>${esc(r[0])}</td><td>${esc(r[1])}</td><td>${esc(r[2])}</td></tr>`).join('')}</table>`;
+  $('#im-download').onclick = () => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    a.download = `import-${decodeURIComponent(id)}-errors.csv`;
+    a.click();
+  };
+}
+
+// RFC 4180: quoted fields may hold commas, quotes ("") and line breaks
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k];
+    if (quoted) {
+      if (c === '"' && text[k + 1] === '"') { field += '"'; k++; } else if (c === '"') { quoted = false; } else { field += c; }
+    } else if (c === '"') { quoted = true; } else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') {
+      row.push(field.replace(/\r$/, '')); rows.push(row); row = []; field = '';
+    } else { field += c; }
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
 // ---- routing ----
 
 async function route() {
@@ -415,9 +566,10 @@ async function route() {
   try {
     if (name === 'alert') return await alertView(arg);
     if (name === 'hit') return await hitView(arg);
+    if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

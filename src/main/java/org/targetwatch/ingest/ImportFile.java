@@ -48,6 +48,11 @@ public final class ImportFile {
 
     private ImportFile() {}
 
+    /** Whether a Content-Type names an HJ 212 packet log ({@code text/plain}: one packet per line). */
+    public static boolean isPacketLog(String contentType) {
+        return contentType != null && contentType.split(";")[0].strip().equalsIgnoreCase("text/plain");
+    }
+
     /** Whether a Content-Type names an Excel workbook. */
     public static boolean isWorkbook(String contentType) {
         return contentType != null
@@ -136,6 +141,114 @@ public final class ImportFile {
                 dataRow += to - from;
             }
         }
+    }
+
+    /** Longest line of an HJ 212 packet log: a frame's 9,999-byte data segment, its header and CRC, and a prefix. */
+    public static final int MAX_LOG_LINE = 16 * 1024;
+
+    /**
+     * One line of an HJ 212 packet log.
+     *
+     * @param number the file's line (0 = the first)
+     * @param packet the line from its first {@code ##} to its end without CR LF; null for a line longer than
+     *               {@link #MAX_LOG_LINE}, empty for one without {@code ##}
+     */
+    public record LogLine(long number, byte[] packet) {}
+
+    /** Receives the lines of an HJ 212 packet log in order. */
+    public interface LineSink {
+        /**
+         * @param lines     up to chunkLines lines (blank lines are left out)
+         * @param bytesRead how far into the file reading has come
+         */
+        void accept(List<LogLine> lines, long bytesRead);
+    }
+
+    /**
+     * Reads an HJ 212 packet log (what a data logger or a platform's forwarder records: one packet per line) in
+     * chunks of lines, streamed. Blank lines are skipped (their numbers kept); text before a line's first
+     * {@code ##} (a log's time stamp) is dropped. Frames are ASCII, so no charset is involved; a frame's bytes are
+     * checked by its length and CRC.
+     *
+     * @throws MalformedRequestException at the end of a file without a single {@code ##} (not a packet log: its lines
+     *     are refused, and the import fails saying so)
+     */
+    public static void readLines(Path file, int chunkLines, LineSink sink) throws IOException {
+        long size = Files.size(file);
+        byte[] buf = new byte[1 << 16];
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+        boolean tooLong = false;
+        List<LogLine> lines = new ArrayList<>();
+        long lineNo = 0;
+        long read = 0;
+        boolean any = false;
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while (true) {
+                n = in.read(buf);
+                boolean eof = n < 0;
+                int end = eof ? 0 : n;
+                for (int i = 0; i <= end; i++) {
+                    boolean lineEnds = i < end ? buf[i] == '\n' : eof && (line.size() > 0 || tooLong);
+                    if (!lineEnds) {
+                        if (i < end) {
+                            if (line.size() < MAX_LOG_LINE) {
+                                line.write(buf[i]);
+                            } else {
+                                tooLong = true;
+                            }
+                        }
+                        continue;
+                    }
+                    byte[] text = packet(line.toByteArray());
+                    if (tooLong || text.length > 0 || line.size() > 0 && !blank(line.toByteArray())) {
+                        lines.add(new LogLine(lineNo, tooLong ? null : text));
+                        any |= text.length > 0;
+                    }
+                    line.reset();
+                    tooLong = false;
+                    lineNo++;
+                    if (lines.size() >= chunkLines) {
+                        sink.accept(lines, read + i);
+                        lines = new ArrayList<>();
+                    }
+                }
+                if (eof) {
+                    break;
+                }
+                read += n;
+            }
+        }
+        if (!any) {
+            throw new MalformedRequestException(
+                    "the file holds no HJ 212 packet; an HJ 212 import has one packet (##...) per line");
+        }
+        if (!lines.isEmpty()) {
+            sink.accept(lines, size);
+        }
+    }
+
+    /** A line from its first {@code ##} without a trailing CR; empty if it has no {@code ##}. */
+    private static byte[] packet(byte[] line) {
+        int end = line.length;
+        if (end > 0 && line[end - 1] == '\r') {
+            end--;
+        }
+        for (int i = 0; i + 1 < end; i++) {
+            if (line[i] == '#' && line[i + 1] == '#') {
+                return java.util.Arrays.copyOfRange(line, i, end);
+            }
+        }
+        return new byte[0];
+    }
+
+    private static boolean blank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -20,8 +20,12 @@ import java.util.function.Supplier;
 import org.targetwatch.alerts.Notifier;
 import org.targetwatch.common.RejectedRequestException.FieldError;
 import org.targetwatch.common.Times;
+import org.targetwatch.config.Hj212Codes;
 import org.targetwatch.config.Indicator;
 import org.targetwatch.facts.Subject;
+import org.targetwatch.ingest.hj212.Hj212Frame;
+import org.targetwatch.ingest.hj212.Hj212Packet;
+import org.targetwatch.ingest.hj212.Hj212Readings;
 import org.targetwatch.store.ImportStore;
 import org.targetwatch.store.ReadingInput;
 import org.targetwatch.store.SubjectStore;
@@ -70,6 +74,7 @@ public final class Importer {
     private final ReadingParser parser;
     private final IngestQueue queue;
     private final SubjectStore subjects;
+    private final Hj212Codes codes;
     private final Notifier notifier;
     private final Clock clock;
 
@@ -79,6 +84,7 @@ public final class Importer {
             ReadingParser parser,
             IngestQueue queue,
             SubjectStore subjects,
+            Hj212Codes codes,
             Notifier notifier,
             Clock clock) {
         this.vertx = vertx;
@@ -86,6 +92,7 @@ public final class Importer {
         this.parser = parser.withMaxBatch(Integer.MAX_VALUE / 2);
         this.queue = queue;
         this.subjects = subjects;
+        this.codes = codes;
         this.notifier = notifier;
         this.clock = clock;
     }
@@ -187,7 +194,7 @@ public final class Importer {
         String hourLabel = params.getString("hourLabel");
         Map<String, Subject> known = new HashMap<>();
         Set<String> unknown = new HashSet<>();
-        long[] counts = new long[3]; // rows read, readings staged, rows refused
+        long[] counts = new long[4]; // rows read, readings staged, rows refused, rows skipped
         List<String> ignored = new ArrayList<>();
         ImportFile.Sink sink = (table, first, bytesRead) -> {
             if (progress.stopping()) {
@@ -200,17 +207,18 @@ public final class Importer {
                 if (ignored.isEmpty()) {
                     ignored.addAll(parsed.batch().ignoredColumns());
                 }
-                stage(ctx, id, parsed, first, hourLabel, known, unknown, refused, counts);
+                List<Given> given = new ArrayList<>();
+                for (ReadingInput in : parsed.batch().readings()) {
+                    given.add(new Given(in, first + parsed.rowOfItem()[in.index()], hourLabel));
+                }
+                stage(ctx, id, given, known, unknown, refused, counts);
             }
-            Set<Long> refusedRows = new HashSet<>();
-            refused.forEach(r -> refusedRows.add(r.row()));
-            counts[2] += refusedRows.size();
-            await(ctx, () -> store.refuse(id, refused));
-            await(ctx, () -> store.readProgress(id, bytesRead, counts[0], counts[1], counts[2]));
-            progress.progress(bytesRead, row.getLong("bytes"));
+            recordChunk(ctx, id, refused, counts, bytesRead, row, progress);
         };
         Path file = Path.of(row.getString("path"));
-        if (ImportFile.isWorkbook(row.getString("content_type"))) {
+        if (ImportFile.isPacketLog(row.getString("content_type"))) {
+            readPacketLog(ctx, id, file, hourLabel, known, unknown, counts, row, progress);
+        } else if (ImportFile.isWorkbook(row.getString("content_type"))) {
             ImportFile.readWorkbook(file, CHUNK_ROWS, Integer.MAX_VALUE / 2, sink);
         } else {
             ImportFile.readCsv(file, params.getString("charset"), CHUNK_ROWS, sink);
@@ -285,21 +293,133 @@ public final class Importer {
         return fe.message();
     }
 
-    /** Stages a parsed table's readings whose subject is registered and of the right kind; refuses the others. */
+    /** A reading read from the file: where it came from and the hour label it is read with. */
+    private record Given(ReadingInput in, long fileRow, String hourLabel) {}
+
+    /** A chunk's refusals and counts recorded, its progress reported. */
+    private void recordChunk(
+            Context ctx,
+            UUID id,
+            List<ImportStore.Refused> refused,
+            long[] counts,
+            long bytesRead,
+            Row row,
+            Progress progress) {
+        Set<Long> refusedRows = new HashSet<>();
+        refused.forEach(r -> refusedRows.add(r.row()));
+        counts[2] += refusedRows.size();
+        await(ctx, () -> store.refuse(id, refused));
+        await(ctx, () -> store.readProgress(id, bytesRead, counts[0], counts[1], counts[2], counts[3]));
+        progress.progress(bytesRead, row.getLong("bytes"));
+    }
+
+    /**
+     * The reading phase of an HJ 212 packet log: each line is one packet, taken as the logger's live packet would
+     * be ({@link Hj212Readings}): a line that is no valid frame, whose MN names no station or whose PW is wrong, or
+     * whose values are invalid is refused; a packet with nothing to store (real-time, minute, daily data) is
+     * skipped; the readings of the others are staged. A packet sent twice (loggers re-send unanswered ones) is
+     * staged once; the same hour sent again with another value is refused as a conflict.
+     */
+    private void readPacketLog(
+            Context ctx,
+            UUID id,
+            Path file,
+            String hourLabel,
+            Map<String, Subject> known,
+            Set<String> unknown,
+            long[] counts,
+            Row row,
+            Progress progress)
+            throws java.io.IOException {
+        Map<String, java.util.Optional<Subject>> byMn = new HashMap<>();
+        ImportFile.readLines(file, CHUNK_ROWS, (lines, bytesRead) -> {
+            if (progress.stopping()) {
+                throw new Stopped("the server is stopping; the file is read again when the import continues");
+            }
+            List<ImportStore.Refused> refused = new ArrayList<>();
+            Map<String, Given> seen = new HashMap<>();
+            List<Given> given = new ArrayList<>();
+            for (ImportFile.LogLine l : lines) {
+                long line = l.number();
+                byte[] text = l.packet();
+                counts[0]++;
+                if (text == null) {
+                    refused.add(new ImportStore.Refused(
+                            line, "frame", "the line is longer than " + ImportFile.MAX_LOG_LINE + " bytes"));
+                    continue;
+                }
+                Hj212Packet p;
+                try {
+                    p = Hj212Packet.parse(Hj212Frame.decode(text).data());
+                } catch (Hj212Frame.BadFrameException | Hj212Packet.BadPacketException e) {
+                    refused.add(new ImportStore.Refused(
+                            line,
+                            "frame",
+                            text.length == 0 ? "no HJ 212 packet (##...) on this line" : e.getMessage()));
+                    continue;
+                }
+                java.util.Optional<Subject> station =
+                        byMn.computeIfAbsent(p.mn(), mn -> await(ctx, () -> subjects.findByHj212Mn(mn)));
+                if (station.isEmpty()) {
+                    refused.add(
+                            new ImportStore.Refused(line, "MN", "no subject has the MN '" + p.mn() + "' (hj212.mn)"));
+                    continue;
+                }
+                JsonObject setting = Hj212Readings.setting(station.get());
+                if (!Hj212Readings.passwordMatches(setting, p)) {
+                    refused.add(new ImportStore.Refused(
+                            line,
+                            "PW",
+                            "the PW is not that of subject " + station.get().id()));
+                    continue;
+                }
+                Hj212Readings.Decoded d =
+                        Hj212Readings.decode(p, station.get(), setting, codes, parser, clock.instant());
+                if (d.refused()) {
+                    d.problems().forEach(fe -> refused.add(new ImportStore.Refused(line, fe.field(), fe.message())));
+                    continue;
+                }
+                if (d.batch() == null) {
+                    counts[3]++;
+                    continue;
+                }
+                known.putIfAbsent(station.get().id(), station.get());
+                String label = hourLabel != null ? hourLabel : d.batch().hourLabel();
+                for (ReadingInput in : d.batch().readings()) {
+                    Given g = new Given(in, line, label);
+                    ReadingInput start = HourLabels.toStart(in, label, null);
+                    String key = start.subject() + '\u0000' + start.indicator().code() + '\u0000' + start.observedAt();
+                    Given before = seen.putIfAbsent(key, g);
+                    if (before == null) {
+                        given.add(g);
+                    } else if (Double.compare(before.in().value(), in.value()) != 0
+                            || !java.util.Objects.equals(before.in().flag(), in.flag())) {
+                        refused.add(new ImportStore.Refused(
+                                line,
+                                in.indicator().code(),
+                                "conflicts with line " + before.fileRow() + ": the same station, pollutant and hour"
+                                        + " with another value or flag; import corrections in a file of their own"));
+                    }
+                }
+            }
+            stage(ctx, id, given, known, unknown, refused, counts);
+            recordChunk(ctx, id, refused, counts, bytesRead, row, progress);
+        });
+    }
+
+    /** Stages readings whose subject is registered and of the right kind; refuses the others. */
     private void stage(
             Context ctx,
             UUID id,
-            ReadingParser.TableBatch parsed,
-            long first,
-            String hourLabel,
+            List<Given> readings,
             Map<String, Subject> known,
             Set<String> unknown,
             List<ImportStore.Refused> refused,
             long[] counts) {
         Set<String> look = new HashSet<>();
-        parsed.batch().readings().forEach(in -> {
-            if (!known.containsKey(in.subject()) && !unknown.contains(in.subject())) {
-                look.add(in.subject());
+        readings.forEach(g -> {
+            if (!known.containsKey(g.in().subject()) && !unknown.contains(g.in().subject())) {
+                look.add(g.in().subject());
             }
         });
         if (!look.isEmpty()) {
@@ -308,8 +428,9 @@ public final class Importer {
             look.stream().filter(s -> !found.containsKey(s)).forEach(unknown::add);
         }
         List<ImportStore.Staged> staged = new ArrayList<>();
-        for (ReadingInput given : parsed.batch().readings()) {
-            long fileRow = first + parsed.rowOfItem()[given.index()];
+        for (Given g : readings) {
+            ReadingInput given = g.in();
+            long fileRow = g.fileRow();
             Subject s = known.get(given.subject());
             if (s == null) {
                 refused.add(new ImportStore.Refused(
@@ -327,7 +448,7 @@ public final class Importer {
                                 + String.join(" or ", given.indicator().subjectKinds())));
                 continue;
             }
-            ReadingInput in = HourLabels.toStart(given, hourLabel, s);
+            ReadingInput in = HourLabels.toStart(given, g.hourLabel(), s);
             staged.add(new ImportStore.Staged(
                     in.subject(),
                     in.observedAt().atZone(Times.ZONE).toLocalDate(),

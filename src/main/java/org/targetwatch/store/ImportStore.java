@@ -103,18 +103,20 @@ public final class ImportStore {
                         .execute(Tuple.of(id)))
                 .compose(x -> c.preparedQuery("""
                                 UPDATE imports SET phase = 'reading', phase_started_at = now(), bytes_read = 0,
-                                       rows_read = 0, readings = 0, refused = 0, applied = 0, stored = 0,
+                                       rows_read = 0, readings = 0, refused = 0, skipped = 0, applied = 0, stored = 0,
                                        corrections = 0, unchanged = 0, cursor_subject = NULL, cursor_day = NULL,
                                        alerts = '{}', error = NULL, finished_at = NULL
                                 WHERE id = $1""").execute(Tuple.of(id)))
                 .mapEmpty());
     }
 
-    /** The reading phase's progress. */
-    public Future<Void> readProgress(UUID id, long bytesRead, long rowsRead, long readings, long refused) {
-        return pool.preparedQuery(
-                        "UPDATE imports SET bytes_read = $2, rows_read = $3, readings = $4, refused = $5 WHERE id = $1")
-                .execute(Tuple.of(id, bytesRead, rowsRead, readings, refused))
+    /** The reading phase's progress: bytes read, rows read, readings staged, rows refused and rows skipped. */
+    public Future<Void> readProgress(
+            UUID id, long bytesRead, long rowsRead, long readings, long refused, long skipped) {
+        return pool.preparedQuery("""
+                        UPDATE imports SET bytes_read = $2, rows_read = $3, readings = $4, refused = $5, skipped = $6
+                        WHERE id = $1""")
+                .execute(Tuple.of(id, bytesRead, rowsRead, readings, refused, skipped))
                 .mapEmpty();
     }
 
@@ -389,6 +391,7 @@ public final class ImportStore {
                 .put("corrections", r.getLong("corrections"))
                 .put("unchanged", r.getLong("unchanged"))
                 .put("refused", r.getLong("refused"))
+                .put("skipped", r.getLong("skipped"))
                 .put("progress", Math.round(progress * 1000) / 1000.0)
                 .put("rate", rate == null ? null : Math.round(rate * 10) / 10.0)
                 .put("etaSeconds", eta)

@@ -70,6 +70,7 @@ public final class ApiVerticle extends VerticleBase {
     private volatile boolean draining;
     private Jobs jobs;
     private final org.targetwatch.alerts.Notifier notifier;
+    private final org.targetwatch.config.Hj212Codes hj212Codes;
 
     public ApiVerticle(
             AppConfig config,
@@ -92,6 +93,7 @@ public final class ApiVerticle extends VerticleBase {
             org.targetwatch.config.Hj212Codes hj212Codes,
             org.targetwatch.alerts.Notifier notifier) {
         this.notifier = notifier;
+        this.hj212Codes = hj212Codes;
         this.config = config;
         this.pool = pool;
         this.catalog = catalog;
@@ -126,8 +128,8 @@ public final class ApiVerticle extends VerticleBase {
         Compliance compliance = new Compliance(pool, subjects, air, new WaterStore(), engine);
         jobs = new Jobs(vertx, new JobStore(pool));
         org.targetwatch.store.ImportStore imports = new org.targetwatch.store.ImportStore(pool);
-        org.targetwatch.ingest.Importer importer =
-                new org.targetwatch.ingest.Importer(vertx, imports, parser, ingestQueue, subjects, notifier, clock);
+        org.targetwatch.ingest.Importer importer = new org.targetwatch.ingest.Importer(
+                vertx, imports, parser, ingestQueue, subjects, hj212Codes, notifier, clock);
         jobs.register(
                 "import",
                 (params, progress) -> importer.run(

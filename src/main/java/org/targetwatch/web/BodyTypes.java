@@ -21,7 +21,10 @@ final class BodyTypes {
     /** HJ 212 packets as text, one per line ({@code text/plain}), and nothing else. */
     static final String HJ212_PATH = "/api/v1/hj212";
 
-    /** Import files: CSV (UTF-8, GBK, GB2312, GB18030) and Excel workbooks, streamed to disk, never buffered. */
+    /**
+     * Import files: CSV (UTF-8, GBK, GB2312, GB18030), HJ 212 packet logs ({@code text/plain}) and Excel workbooks,
+     * streamed to disk, never buffered.
+     */
     static final String IMPORTS_PATH = "/api/v1/imports";
 
     private BodyTypes() {}
@@ -65,10 +68,10 @@ final class BodyTypes {
             json = true;
         }
         if (ctx.request().path().equals(IMPORTS_PATH)) {
-            if (!media.equals("text/csv") && !WORKBOOKS.contains(media)) {
-                ctx.fail(new UnsupportedMediaTypeException("Content-Type must be text/csv (UTF-8, GBK or GB18030) or an"
-                        + " Excel workbook's (.xlsx: " + WORKBOOKS.get(0) + ", .xls: " + WORKBOOKS.get(1) + "), got '"
-                        + type + "'"));
+            if (!media.equals("text/csv") && !media.equals("text/plain") && !WORKBOOKS.contains(media)) {
+                ctx.fail(new UnsupportedMediaTypeException("Content-Type must be text/csv (UTF-8, GBK or GB18030),"
+                        + " text/plain (an HJ 212 packet log, one packet per line) or an Excel workbook's (.xlsx: "
+                        + WORKBOOKS.get(0) + ", .xls: " + WORKBOOKS.get(1) + "), got '" + type + "'"));
                 return;
             }
             ctx.next();

@@ -62,7 +62,11 @@ final class ImportsHandler {
             var options = ReadingsHandler.csvOptions(ctx);
             name = param(ctx, "name");
             if (name == null) {
-                name = BodyTypes.isWorkbook(ctx) ? "upload.xlsx" : "upload.csv";
+                name = BodyTypes.isWorkbook(ctx)
+                        ? "upload.xlsx"
+                        : org.targetwatch.ingest.ImportFile.isPacketLog(req.getHeader("Content-Type"))
+                                ? "upload.hj212"
+                                : "upload.csv";
             }
             if (name.length() > 255) {
                 throw new InvalidParameterException("name", "name must be at most 255 characters");

@@ -26,6 +26,8 @@ class DependenciesTest {
     /** What each layer may use, besides itself; a layer sees everything listed for the layers below it too. */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("common", Set.of()),
+            // the command line is a client of the HTTP API: it uses none of the server's layers
+            Map.entry("cli", Set.of("common")),
             Map.entry("facts", Set.of("common")),
             Map.entry("config", Set.of("common", "facts")),
             Map.entry("store", Set.of("common", "facts", "config")),
@@ -41,7 +43,7 @@ class DependenciesTest {
                     "",
                     Set.of(
                             "common", "facts", "config", "store", "rules", "domain", "alerts", "ingest", "review",
-                            "web")));
+                            "web", "cli")));
 
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.targetwatch\\.((?:[a-z]\\w*\\.)*)[A-Z]");
     private static final Path MAIN = Path.of("src/main/java/org/targetwatch");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -179,6 +180,48 @@ class DashboardBrowserTest {
         assertThat(canvas.getSize().getWidth()).isGreaterThan(200);
         assertThat(driver.findElement(By.id("chart-note")).getText()).contains("GB 3095-2012");
         screenshot("indicator-chart");
+    }
+
+    @Test
+    void officerImportsAFileAndFollowsItToItsRefusedRows(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("indicator,subject,observedAt,value,unit\r\n");
+        for (int h = 0; h < 24; h++) {
+            csv.append(String.format("PM2_5,db-st,2023-03-02T%02d:00:00+08:00,30,ug/m3\r\n", h));
+        }
+        csv.append("PM2_5,db-nosuch,2023-03-02T00:00:00+08:00,30,ug/m3\r\n");
+        Path file = dir.resolve("东城站小时数据.csv");
+        Files.writeString(file, csv, java.nio.charset.StandardCharsets.UTF_8);
+        Path empty = dir.resolve("empty.csv");
+        Files.writeString(empty, "");
+        long readings = server.count("readings");
+
+        signIn("officer");
+        await(testId("nav-imports")).click();
+        // an empty file is refused with the server's reason, and nothing is kept
+        await(testId("import-file")).sendKeys(empty.toAbsolutePath().toString());
+        driver.findElement(testId("import-upload")).click();
+        assertThat(await(testId("error")).getText()).contains("422").contains("empty");
+        assertThat(server.count("imports")).isZero();
+
+        await(testId("import-file")).sendKeys(file.toAbsolutePath().toString());
+        driver.findElement(testId("import-upload")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(60))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .until(d -> d.findElement(testId("import-status")).getText().equals("已完成"));
+        WebElement refused = new WebDriverWait(driver, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(ExpectedConditions.visibilityOfElementLocated(testId("import-errors")));
+        assertThat(refused.getText()).contains("24").contains("subject").contains("unknown subject 'db-nosuch'");
+        assertThat(driver.findElement(testId("import-stored")).getText()).isEqualTo("24");
+        assertThat(driver.findElement(testId("import-refused")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(testId("import-rowsRead")).getText()).isEqualTo("25");
+        assertThat(server.count("readings") - readings).isEqualTo(24);
+        screenshot("import");
+
+        await(By.linkText("← 返回")).click();
+        WebElement table = await(testId("imports-table"));
+        assertThat(table.getText()).contains("东城站小时数据.csv").contains("已完成");
     }
 
     @Test

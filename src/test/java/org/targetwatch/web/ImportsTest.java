@@ -185,9 +185,9 @@ class ImportsTest {
 
             TestServer.Response forbidden = upload(server, risk, "", "text/csv", small);
             assertThat(forbidden.status()).isEqualTo(403);
-            TestServer.Response type = upload(server, officer, "", "text/plain", small);
+            TestServer.Response type = upload(server, officer, "", "application/pdf", small);
             assertThat(type.status()).isEqualTo(415);
-            assertThat(type.body()).contains("text/csv");
+            assertThat(type.body()).contains("text/csv").contains("text/plain (an HJ 212 packet log");
             TestServer.Response label = upload(server, officer, "?hourLabel=middle", "text/csv", small);
             assertThat(label.status()).isEqualTo(400);
             assertThat(label.json().toString()).contains("hourLabel");

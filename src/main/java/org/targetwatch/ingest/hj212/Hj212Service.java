@@ -6,11 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.targetwatch.common.RejectedRequestException;
 import org.targetwatch.common.Telemetry;
-import org.targetwatch.common.Times;
 import org.targetwatch.config.Hj212Codes;
 import org.targetwatch.facts.Subject;
 import org.targetwatch.ingest.IngestQueue;
@@ -52,7 +46,6 @@ import org.targetwatch.store.SubjectStore;
  */
 public final class Hj212Service {
     private static final Logger LOG = LoggerFactory.getLogger(Hj212Service.class);
-    private static final DateTimeFormatter DATA_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
     /** HJ 212-2017 QnRtn (请求回应代码): request refused, wrong PW, wrong MN. */
     static final int REFUSED = 2;
@@ -164,8 +157,8 @@ public final class Hj212Service {
                                 refuse(p, WRONG_MN, "no subject has this MN (hj212.mn)", List.of()));
                     }
                     Subject subject = found.get();
-                    JsonObject setting = setting(subject);
-                    if (!setting.getString("password", "").equals(p.pw() == null ? "" : p.pw())) {
+                    JsonObject setting = Hj212Readings.setting(subject);
+                    if (!Hj212Readings.passwordMatches(setting, p)) {
                         return Future.succeededFuture(
                                 refuse(p, WRONG_PW, "the PW is not that of subject " + subject.id(), List.of()));
                     }
@@ -197,91 +190,16 @@ public final class Hj212Service {
             Long submittedBy,
             Future<Void> previous,
             Promise<Void> mine) {
-        switch (p.cn()) {
-            case "2061" -> {
-                // below
-            }
-            case "2011", "2051", "2031" -> {
-                return Future.succeededFuture(notStored(
-                        p,
-                        (p.cn().equals("2031") ? "daily" : p.cn().equals("2051") ? "minute" : "real-time")
-                                + " values are counted, not stored: TargetWatch stores hourly values (CN 2061) and"
-                                + " computes daily statistics from them",
-                        dataAnswer(p)));
-            }
-            default -> {
-                return Future.succeededFuture(
-                        notStored(p, "CN " + p.cn() + " carries no data TargetWatch stores", null));
-            }
+        Hj212Readings.Decoded decoded = Hj212Readings.decode(p, subject, setting, codes, parser, clock.instant());
+        if (decoded.refused()) {
+            return Future.succeededFuture(refuse(p, REFUSED, decoded.reason(), decoded.problems()));
         }
-        Instant observedAt;
-        try {
-            observedAt = dataTime(p.dataTime());
-        } catch (IllegalArgumentException e) {
-            return Future.succeededFuture(refuse(
-                    p,
-                    REFUSED,
-                    e.getMessage(),
-                    List.of(new RejectedRequestException.FieldError(null, "DataTime", e.getMessage()))));
+        if (decoded.batch() == null) {
+            // valid, nothing stored: data packets are answered all the same, other commands are not
+            boolean data = List.of("2011", "2051", "2061", "2031").contains(p.cn());
+            return Future.succeededFuture(notStored(p, decoded.nothing(), data ? dataAnswer(p) : null));
         }
-        JsonObject units = setting.getJsonObject("units", new JsonObject());
-        JsonArray items = new JsonArray();
-        List<String> itemCodes = new ArrayList<>();
-        List<RejectedRequestException.FieldError> problems = new ArrayList<>();
-        for (Map.Entry<String, Map<String, String>> e : p.values().entrySet()) {
-            String avg = e.getValue().get("Avg");
-            Hj212Codes.Code code = codes.find(e.getKey()).orElse(null);
-            if (code == null || avg == null) {
-                continue; // a pollutant TargetWatch does not store, or no hourly mean of it
-            }
-            String unit = units.getString(code.code(), code.unit());
-            double value;
-            try {
-                value = Hj212Codes.convert(avg, unit, code.indicator());
-            } catch (NumberFormatException ex) {
-                problems.add(new RejectedRequestException.FieldError(
-                        null, code.code() + "-Avg", "'" + avg + "' is no decimal number"));
-                continue;
-            } catch (IllegalArgumentException ex) {
-                problems.add(new RejectedRequestException.FieldError(null, code.code() + "-Avg", ex.getMessage()));
-                continue;
-            }
-            JsonObject item = new JsonObject()
-                    .put("indicator", code.indicator().code())
-                    .put("subject", subject.id())
-                    .put("observedAt", Times.format(observedAt))
-                    .put("value", value)
-                    .put("unit", code.indicator().unit())
-                    .put("source", "hj212:" + p.mn());
-            String flag = e.getValue().get("Flag");
-            if (flag != null && !flag.isEmpty()) {
-                item.put("flag", flag);
-            }
-            items.add(item);
-            itemCodes.add(code.code());
-        }
-        if (!problems.isEmpty()) {
-            return Future.succeededFuture(refuse(
-                    p, REFUSED, problems.get(0).field() + ": " + problems.get(0).message(), problems));
-        }
-        if (items.isEmpty()) {
-            return Future.succeededFuture(
-                    notStored(p, "no pollutant code of config/hj212.json with an hourly mean (-Avg)", dataAnswer(p)));
-        }
-        ReadingParser.ParsedBatch batch;
-        try {
-            batch = parser.parseItems(items, clock.instant()).withHourLabel(setting.getString("hourLabel", "start"));
-        } catch (RejectedRequestException r) {
-            List<RejectedRequestException.FieldError> named = r.errors().stream()
-                    .map(x -> new RejectedRequestException.FieldError(
-                            null,
-                            x.index() == null ? x.field() : itemCodes.get(x.index()) + "." + x.field(),
-                            x.message()))
-                    .toList();
-            return Future.succeededFuture(refuse(
-                    p, REFUSED, named.get(0).field() + ": " + named.get(0).message(), named));
-        }
-        ReadingParser.ParsedBatch parsed = batch;
+        ReadingParser.ParsedBatch parsed = decoded.batch();
         return previous.transform(x -> {
                     Future<org.targetwatch.ingest.IngestService.Result> submitted = queue.submit(parsed, submittedBy);
                     mine.tryComplete(); // queued: the next packet may follow it
@@ -334,40 +252,5 @@ public final class Hj212Service {
     private static String header(Hj212Packet p, String cn) {
         return (p.qn() == null ? "" : "QN=" + p.qn() + ";") + "ST=91;CN=" + cn + ";PW=" + (p.pw() == null ? "" : p.pw())
                 + ";MN=" + p.mn() + ";Flag=4;";
-    }
-
-    /**
-     * DataTime, {@code yyyyMMddHHmmss} in Beijing time, leniently: digits after the 14th (milliseconds) are
-     * dropped, and so are the seconds (loggers stamp an hour's value 21:00:01).
-     */
-    static Instant dataTime(String text) {
-        if (text == null || text.isEmpty()) {
-            throw new IllegalArgumentException("the packet has no DataTime");
-        }
-        if (text.length() < 14 || !text.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("DataTime '" + text + "' is not yyyyMMddHHmmss");
-        }
-        try {
-            return LocalDateTime.parse(text.substring(0, 14), DATA_TIME)
-                    .truncatedTo(ChronoUnit.MINUTES)
-                    .atZone(Times.ZONE)
-                    .toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("DataTime '" + text + "' is no valid time");
-        }
-    }
-
-    /** The subject's {@code hj212} setting as an object. */
-    private static JsonObject setting(Subject subject) {
-        Object v = subject.settings().get("hj212");
-        if (v instanceof JsonObject o) {
-            return o;
-        }
-        if (v instanceof Map<?, ?> m) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) m;
-            return new JsonObject(map);
-        }
-        return new JsonObject();
     }
 }

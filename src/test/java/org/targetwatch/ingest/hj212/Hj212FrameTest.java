@@ -122,14 +122,14 @@ public class Hj212FrameTest {
         assertThat(lenient.flag()).isEqualTo(-1);
         assertThat(lenient.wantsAnswer()).isFalse();
         assertThat(lenient.values().get("a34004")).containsEntry("Avg", "35");
-        assertThat(Hj212Service.dataTime(lenient.dataTime())).isEqualTo(Instant.parse("2023-03-01T00:00:00Z"));
-        assertThat(Hj212Service.dataTime("20201129210001")).isEqualTo(Instant.parse("2020-11-29T13:00:00Z"));
+        assertThat(Hj212Readings.dataTime(lenient.dataTime())).isEqualTo(Instant.parse("2023-03-01T00:00:00Z"));
+        assertThat(Hj212Readings.dataTime("20201129210001")).isEqualTo(Instant.parse("2020-11-29T13:00:00Z"));
 
         assertThatThrownBy(() -> Hj212Packet.parse("QN=1;ST=22;PW=1;MN=M1;CP=&&&&"))
                 .hasMessageContaining("no CN");
         assertThatThrownBy(() -> Hj212Packet.parse("QN=1;ST=22;CN=2061;PW=1;CP=&&&&"))
                 .hasMessageContaining("no MN");
-        assertThatThrownBy(() -> Hj212Service.dataTime("2023-03-01")).hasMessageContaining("yyyyMMddHHmmss");
-        assertThatThrownBy(() -> Hj212Service.dataTime("20231301000000")).hasMessageContaining("no valid time");
+        assertThatThrownBy(() -> Hj212Readings.dataTime("2023-03-01")).hasMessageContaining("yyyyMMddHHmmss");
+        assertThatThrownBy(() -> Hj212Readings.dataTime("20231301000000")).hasMessageContaining("no valid time");
     }
 }
