@@ -215,7 +215,7 @@ async function alertView(rawId) {
     <h3>${t('history')}</h3><table>${history.history.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td>
       <td>${esc(e.kind)}</td><td>${esc(e.from || '')} → ${esc(e.to)}</td><td>${esc(e.comment || '')}</td></tr>`).join('')}</table>
     <h3>${t('deliveries')}</h3><table>${deliveries.deliveries.map((d) => `<tr><td>${esc(d.event)}</td><td>${esc(d.receiver)}</td>
-      <td>${esc(d.attempts)}</td><td>${esc(d.lastStatus || d.lastError || '')}</td><td>${esc(d.deliveredAt || d.nextAttemptAt)}</td></tr>`).join('')}</table>`;
+      <td class="delivery-${esc(d.status)}">${esc(d.status)}</td><td>${esc(d.attempts)}</td><td>${esc(d.lastError || d.lastStatus || '')}</td><td>${esc(d.deliveredAt || d.nextAttemptAt)}</td></tr>`).join('')}</table>`;
   bindActions(() => alertView(rawId));
   document.querySelectorAll('[data-annotate]').forEach((b) => {
     b.onclick = async () => {

@@ -65,6 +65,8 @@ public final class TargetWatch implements AutoCloseable {
         org.targetwatch.config.Hj212Codes hj212Codes =
                 org.targetwatch.config.Hj212Codes.load(config.hj212File(), catalog);
         Routing routing = Routing.load(config.routingFile(), System.getenv());
+        org.targetwatch.alerts.Templates templates =
+                org.targetwatch.alerts.Templates.load(config.templatesDir(), routing);
         long t0 = System.nanoTime();
         RuleSet ruleSet = RuleSet.build(config.rulesDir());
         LOG.info(
@@ -148,7 +150,15 @@ public final class TargetWatch implements AutoCloseable {
             Database db = database;
             telemetry.refresh(db.pool());
             vertx.setPeriodic(5000, id -> telemetry.refresh(db.pool()));
-            Delivery delivery = new Delivery(vertx, outbox, routing, clock, config.deliveryBackoffMillis());
+            Delivery delivery = new Delivery(
+                    vertx,
+                    outbox,
+                    routing,
+                    new org.targetwatch.alerts.Channels(templates, config.publicUrl()),
+                    clock,
+                    config.deliveryBackoffMillis(),
+                    config.deliveryThrottleMillis(),
+                    telemetry);
             delivery.start(config.deliveryPollMillis());
             Watchdog watchdog = new Watchdog(
                     vertx,

@@ -69,7 +69,7 @@ public final class Notifier {
                             e.alert().getLong("id"),
                             office.id(),
                             r.id(),
-                            r.url(),
+                            r.displayUrl(),
                             key,
                             payload(e, office, r, key, now)));
                 }
@@ -102,7 +102,7 @@ public final class Notifier {
                 rows.add(new OutboxStore.Summary(
                         office.id(),
                         r.id(),
-                        r.url(),
+                        r.displayUrl(),
                         key,
                         new JsonObject()
                                 .put("idempotencyKey", key)

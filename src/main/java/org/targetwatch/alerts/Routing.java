@@ -22,8 +22,43 @@ import org.targetwatch.config.InvalidConfigException;
 public final class Routing {
     private static final Set<String> MATCH_KEYS = Set.of("category", "severity", "region", "subject");
 
-    /** A webhook: where to POST and the HMAC-SHA256 secret to sign with. */
-    public record Receiver(String id, String url, String secret) {}
+    /** Receiver types: how a notification is rendered, signed and judged delivered ({@link Channels}). */
+    public static final List<String> TYPES = List.of("webhook", "wecom", "dingtalk", "feishu");
+
+    /**
+     * A receiver: where to POST and how.
+     *
+     * @param type          one of {@link #TYPES}
+     * @param url           the address to POST to, secrets included (WeCom's key, DingTalk's access_token, Feishu's
+     *                      hook id): never shown; {@link #displayUrl()} is
+     * @param secret        webhook: the HMAC-SHA256 secret; dingtalk, feishu: the signing secret (feishu: null when
+     *                      the bot does not check signatures); wecom: null (the key is in the URL)
+     * @param mentions      dingtalk: mobile numbers to @-mention per severity
+     * @param ratePerMinute messages per minute the service takes (0: no limit), enforced across instances
+     */
+    public record Receiver(
+            String id, String type, String url, String secret, Map<String, List<String>> mentions, int ratePerMinute) {
+        /** A plain webhook (as before receiver types). */
+        public Receiver(String id, String url, String secret) {
+            this(id, "webhook", url, secret, Map.of(), 0);
+        }
+
+        /**
+         * The URL as stored and shown (deliveries, logs): a webhook's as configured; a chat robot's without its
+         * query (WeCom's key, DingTalk's access_token) and, for Feishu, without its hook id.
+         */
+        public String displayUrl() {
+            if (type.equals("webhook")) {
+                return url;
+            }
+            URI u = URI.create(url);
+            String path = u.getRawPath() == null ? "" : u.getRawPath();
+            if (type.equals("feishu") && path.lastIndexOf('/') >= 0) {
+                path = path.substring(0, path.lastIndexOf('/') + 1) + "***";
+            }
+            return u.getScheme() + "://" + u.getRawAuthority() + path;
+        }
+    }
 
     /** An office's escalation rule: alerts of {@code severity} unacknowledged after {@code afterMinutes}. */
     public record Escalation(String severity, long afterMinutes, String to) {}
@@ -91,26 +126,7 @@ public final class Routing {
                 List<Receiver> receivers = new ArrayList<>();
                 JsonArray rs = o.getJsonArray("receivers", new JsonArray());
                 for (int j = 0; j < rs.size(); j++) {
-                    JsonObject r = rs.getJsonObject(j);
-                    String url = r.getString("url");
-                    URI uri = URI.create(url == null ? "" : url);
-                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                        throw new IllegalArgumentException("receivers[" + j + "].url must be an http(s) URL");
-                    }
-                    String secret = r.getString("secret");
-                    String secretEnv = r.getString("secretEnv");
-                    if (secretEnv != null) {
-                        secret = env.get(secretEnv);
-                        if (secret == null || secret.isBlank()) {
-                            throw new IllegalArgumentException("receivers[" + j + "]: environment variable " + secretEnv
-                                    + " (secretEnv) is not set");
-                        }
-                    }
-                    if (secret == null || secret.length() < 16) {
-                        throw new IllegalArgumentException("receivers[" + j + "]: a secret of at least 16 characters"
-                                + " is required (secret or secretEnv)");
-                    }
-                    receivers.add(new Receiver(r.getString("id", id + "-" + j), url, secret));
+                    receivers.add(receiver(rs.getJsonObject(j), id + "-" + j, "receivers[" + j + "]", env));
                 }
                 List<Escalation> esc = new ArrayList<>();
                 JsonArray es = o.getJsonArray("escalation", new JsonArray());
@@ -141,6 +157,91 @@ public final class Routing {
             }
         }
         return new Routing(out);
+    }
+
+    /** One receiver of the file, its secrets resolved from the environment where it names them. */
+    private static Receiver receiver(JsonObject r, String defaultId, String where, Map<String, String> env) {
+        String type = r.getString("type", "webhook");
+        String url = fromEnv(r, "url", where, env);
+        URI uri;
+        try {
+            uri = URI.create(url == null ? "" : url);
+        } catch (IllegalArgumentException e) {
+            uri = URI.create("");
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException(where + ".url must be an http(s) URL (url or urlEnv)");
+        }
+        String secret = fromEnv(r, "secret", where, env);
+        switch (type) {
+            case "webhook" -> {
+                if (secret == null || secret.length() < 16) {
+                    throw new IllegalArgumentException(
+                            where + ": a secret of at least 16 characters" + " is required (secret or secretEnv)");
+                }
+            }
+            case "wecom" -> {
+                if (secret != null) {
+                    // the robot's key given apart from its URL
+                    url = url + (url.contains("?") ? "&" : "?") + "key="
+                            + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
+                    secret = null;
+                }
+                if (!url.contains("key=")) {
+                    throw new IllegalArgumentException(where + ": a wecom robot needs its key, in the url (?key=...) or"
+                            + " as secret or secretEnv");
+                }
+            }
+            case "dingtalk" -> {
+                if (!url.contains("access_token=")) {
+                    throw new IllegalArgumentException(where + ": a dingtalk robot's url carries its access_token"
+                            + " (https://oapi.dingtalk.com/robot/send?access_token=...)");
+                }
+                if (secret == null || secret.isBlank()) {
+                    throw new IllegalArgumentException(where
+                            + ": a dingtalk robot needs its signing secret (加签, SEC...)" + " as secret or secretEnv");
+                }
+            }
+            case "feishu" -> {
+                // the signing secret is optional: a bot may have 签名校验 off
+            }
+            default ->
+                throw new IllegalArgumentException(
+                        where + ".type '" + type + "' is not one of " + String.join(", ", TYPES));
+        }
+        Map<String, List<String>> mentions = new java.util.LinkedHashMap<>();
+        JsonObject m = r.getJsonObject("mentions", new JsonObject());
+        for (String severity : m.fieldNames()) {
+            List<String> mobiles = new ArrayList<>();
+            m.getJsonArray(severity).forEach(v -> mobiles.add(String.valueOf(v)));
+            mentions.put(severity, List.copyOf(mobiles));
+        }
+        int defaultRate = switch (type) {
+            case "wecom", "dingtalk" -> 20;
+            case "feishu" -> 100;
+            default -> 0;
+        };
+        return new Receiver(
+                r.getString("id", defaultId),
+                type,
+                url,
+                secret,
+                Map.copyOf(mentions),
+                r.getInteger("ratePerMinute", defaultRate));
+    }
+
+    /** {@code name} inline, or from the environment variable {@code <name>Env} names (which must then be set). */
+    private static String fromEnv(JsonObject r, String name, String where, Map<String, String> env) {
+        String var = r.getString(name + "Env");
+        if (var == null) {
+            return r.getString(name);
+        }
+        String v = env.get(var);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(
+                    where + ": environment variable " + var + " (" + name + "Env) is not set");
+        }
+        return v;
     }
 
     public List<Office> offices() {

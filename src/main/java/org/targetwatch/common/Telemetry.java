@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +26,7 @@ public final class Telemetry {
     private final Counter ingestGroupRetries;
     private final Map<String, AtomicLong> alertsByState = new ConcurrentHashMap<>();
     private final AtomicLong outboxBacklog = new AtomicLong();
+    private final AtomicLong outboxFailed = new AtomicLong();
 
     public Telemetry() {
         readingsReceived = Counter.builder("targetwatch_readings_received")
@@ -55,8 +57,30 @@ public final class Telemetry {
                     .register(registry);
         }
         Gauge.builder("targetwatch_outbox_backlog", outboxBacklog, AtomicLong::get)
-                .description("notifications not yet delivered")
+                .description("notifications not yet delivered (and not failed)")
                 .register(registry);
+        Gauge.builder("targetwatch_outbox_failed", outboxFailed, AtomicLong::get)
+                .description("notifications their receiver refused for good (bad signature, key or token)")
+                .register(registry);
+    }
+
+    private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
+
+    /**
+     * One delivery attempt, by receiver and result: {@code delivered}, {@code throttled} (the service said too many
+     * messages), {@code rejected} (refused for good: marked failed), {@code failed} (retried).
+     */
+    public void delivery(String receiver, String type, String result) {
+        deliveries
+                .computeIfAbsent(
+                        receiver + "|" + result,
+                        k -> Counter.builder("targetwatch_deliveries")
+                                .description("notification delivery attempts by receiver and result")
+                                .tag("receiver", receiver)
+                                .tag("type", type)
+                                .tag("result", result)
+                                .register(registry))
+                .increment();
     }
 
     private final Map<String, Counter> hj212Frames = new ConcurrentHashMap<>();
@@ -121,8 +145,14 @@ public final class Telemetry {
                         }
                     });
                 });
-        pool.query("SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL")
+        pool.query(
+                        "SELECT count(*) FILTER (WHERE failed_at IS NULL) AS n, count(*) FILTER (WHERE failed_at IS NOT NULL)"
+                                + " AS failed FROM outbox WHERE delivered_at IS NULL")
                 .execute()
-                .onSuccess(rs -> outboxBacklog.set(rs.iterator().next().getLong("n")));
+                .onSuccess(rs -> {
+                    Row r = rs.iterator().next();
+                    outboxBacklog.set(r.getLong("n"));
+                    outboxFailed.set(r.getLong("failed"));
+                });
     }
 }

@@ -53,6 +53,9 @@ import java.util.Optional;
  * @param liveWindowHours   readings whose period ended longer ago are historical: their alerts are recorded but not
  *                          notified or escalated, and a back-filled series raises no no-data alert
  * @param maxImportBytes    largest file an import accepts; larger gets 413
+ * @param templatesDir      message templates of chat receivers
+ * @param publicUrl         the dashboard's address, for links in notifications (no trailing slash)
+ * @param deliveryThrottleMillis how long a receiver that answered "throttled" is left alone
  */
 public record AppConfig(
         String httpHost,
@@ -80,7 +83,10 @@ public record AppConfig(
         int hj212Port,
         Path hj212File,
         int liveWindowHours,
-        long maxImportBytes) {
+        long maxImportBytes,
+        Path templatesDir,
+        String publicUrl,
+        int deliveryThrottleMillis) {
 
     /** The table families {@link #retentionMonths} may name. */
     public static final java.util.List<String> RETENTION_FAMILIES =
@@ -115,7 +121,13 @@ public record AppConfig(
         HJ212_FILE("hj212File", "TARGETWATCH_HJ212_FILE", "./config/hj212.json"),
         LIVE_WINDOW_HOURS("liveWindowHours", "TARGETWATCH_LIVE_WINDOW_HOURS", "48"),
         /** Largest file {@code POST /api/v1/imports} accepts (default 8 GiB). */
-        MAX_IMPORT_BYTES("maxImportBytes", "TARGETWATCH_MAX_IMPORT_BYTES", "8589934592");
+        MAX_IMPORT_BYTES("maxImportBytes", "TARGETWATCH_MAX_IMPORT_BYTES", "8589934592"),
+        /** Message templates of chat receivers (WeCom, DingTalk, Feishu): {@code <type>.mustache}. */
+        TEMPLATES_DIR("templatesDir", "TARGETWATCH_TEMPLATES_DIR", "./config/templates"),
+        /** Where users open the dashboard: links in notifications point there. */
+        PUBLIC_URL("publicUrl", "TARGETWATCH_PUBLIC_URL", "http://localhost:8080"),
+        /** How long a receiver that answered "too many messages" is left alone (the services' window: 1 minute). */
+        DELIVERY_THROTTLE_MILLIS("deliveryThrottleMillis", "TARGETWATCH_DELIVERY_THROTTLE_MILLIS", "60000");
 
         public final String jsonKey;
         public final String envVar;
@@ -212,7 +224,25 @@ public record AppConfig(
                 intIn(raw, Key.HJ212_PORT, -1, 65535),
                 Path.of(nonEmpty(raw, Key.HJ212_FILE)),
                 intIn(raw, Key.LIVE_WINDOW_HOURS, 1, 876_000),
-                longIn(raw, Key.MAX_IMPORT_BYTES, 1024, Long.MAX_VALUE));
+                longIn(raw, Key.MAX_IMPORT_BYTES, 1024, Long.MAX_VALUE),
+                Path.of(nonEmpty(raw, Key.TEMPLATES_DIR)),
+                publicUrl(nonEmpty(raw, Key.PUBLIC_URL)),
+                intIn(raw, Key.DELIVERY_THROTTLE_MILLIS, 1, 3_600_000));
+    }
+
+    private static String publicUrl(String v) {
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(v);
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        if (u == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+            throw new InvalidConfigException(
+                    Key.PUBLIC_URL.envVar,
+                    "must be an http(s) URL of the dashboard, e.g. https://tw.zengdu.gov.cn, got '" + v + "'");
+        }
+        return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
     }
 
     private static Map<String, Integer> retention(String v) {
@@ -324,6 +354,9 @@ public record AppConfig(
                 hj212Port,
                 hj212File,
                 liveWindowHours,
-                maxImportBytes);
+                maxImportBytes,
+                templatesDir,
+                publicUrl,
+                deliveryThrottleMillis);
     }
 }

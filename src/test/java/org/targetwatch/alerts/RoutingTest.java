@@ -124,4 +124,78 @@ class RoutingTest {
                                                         .put("to", "nobody")))));
         assertThatThrownBy(() -> load(dir, unknownTarget, Map.of())).hasMessageContaining("nobody");
     }
+
+    private static JsonObject withoutSecret(JsonObject receiver) {
+        JsonObject c = receiver.copy();
+        c.remove("secretEnv");
+        return c;
+    }
+
+    private static JsonObject one(JsonObject receiver) {
+        return new JsonObject()
+                .put("offices", new JsonArray().add(office("o", new JsonArray().add(receiver), new JsonArray())));
+    }
+
+    @Test
+    void chatRobotsNeedTheirKeysAndSecretsAndShowNoneOfThem(@TempDir Path dir) throws Exception {
+        JsonObject wecom = new JsonObject()
+                .put("id", "w")
+                .put("type", "wecom")
+                .put("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send")
+                .put("secretEnv", "WECOM_KEY");
+        Routing.Receiver w = load(dir, one(wecom), Map.of("WECOM_KEY", "693a91f6-7xxx"))
+                .offices()
+                .get(0)
+                .receivers()
+                .get(0);
+        assertThat(w.url()).isEqualTo("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx");
+        assertThat(w.displayUrl()).isEqualTo("https://qyapi.weixin.qq.com/cgi-bin/webhook/send");
+        assertThat(w.ratePerMinute()).isEqualTo(20);
+        assertThatThrownBy(() -> load(dir, one(wecom.copy().put("secretEnv", "NOPE")), Map.of()))
+                .hasMessageContaining("NOPE");
+        assertThatThrownBy(() -> load(dir, one(withoutSecret(wecom)), Map.of())).hasMessageContaining("needs its key");
+
+        JsonObject ding = new JsonObject()
+                .put("id", "d")
+                .put("type", "dingtalk")
+                .put("urlEnv", "DING_URL")
+                .put("secretEnv", "DING_SECRET");
+        Routing.Receiver d = load(
+                        dir,
+                        one(ding),
+                        Map.of(
+                                "DING_URL",
+                                "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                                "DING_SECRET",
+                                "SEC1"))
+                .offices()
+                .get(0)
+                .receivers()
+                .get(0);
+        assertThat(d.displayUrl()).isEqualTo("https://oapi.dingtalk.com/robot/send");
+        assertThat(d.secret()).isEqualTo("SEC1");
+        assertThatThrownBy(() -> load(
+                        dir,
+                        one(withoutSecret(ding)),
+                        Map.of("DING_URL", "https://oapi.dingtalk.com/robot/send?access_token=abc")))
+                .hasMessageContaining("signing secret");
+
+        Routing.Receiver f = load(
+                        dir,
+                        one(new JsonObject()
+                                .put("id", "f")
+                                .put("type", "feishu")
+                                .put("url", "https://open.feishu.cn/open-apis/bot/v2/hook/0c9e-secret-hook")
+                                .put("ratePerMinute", 50)),
+                        Map.of())
+                .offices()
+                .get(0)
+                .receivers()
+                .get(0);
+        assertThat(f.displayUrl()).isEqualTo("https://open.feishu.cn/open-apis/bot/v2/hook/***");
+        assertThat(f.ratePerMinute()).isEqualTo(50);
+
+        assertThatThrownBy(() -> load(dir, one(wecom.copy().put("type", "slack")), Map.of()))
+                .isInstanceOf(InvalidConfigException.class);
+    }
 }
