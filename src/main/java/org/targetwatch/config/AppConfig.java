@@ -30,7 +30,7 @@ import java.util.Optional;
  * @param futureToleranceSeconds how far in the future an observedAt may lie (clock skew allowance)
  * @param routingFile    offices, receivers and escalation (JSON)
  * @param deliveryPollMillis    how often the outbox is scanned for notifications to send
- * @param deliveryBackoffMillis first retry delay of a failed notification (doubles per attempt, at most 1 h)
+ * @param deliveryBackoffMillis first retry delay of a failed notification (doubles per attempt, at most 1 min)
  * @param watchPollMillis  how often escalation deadlines and missing data are checked
  * @param maxAlertsPerRule guardrail: a rule opening more alerts than this in one evaluation is cut off with one
  *                         summary alert
