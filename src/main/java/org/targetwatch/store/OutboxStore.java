@@ -16,9 +16,10 @@ import org.targetwatch.common.Times;
 /** The notification outbox: written with the alert change, leased and marked by the delivery worker. */
 public final class OutboxStore {
     static final String INSERT = """
-            INSERT INTO outbox (event_id, alert_id, office, receiver, url, idempotency_key, payload, next_attempt_at)
-            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                 $7::jsonb[], $8::timestamptz[])
+            INSERT INTO outbox (event_id, alert_id, office, receiver, url, idempotency_key, payload, next_attempt_at,
+                                import_id)
+            SELECT *, $9::uuid FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                           $7::jsonb[], $8::timestamptz[])
             ON CONFLICT (idempotency_key) DO NOTHING""";
 
     /**
@@ -66,9 +67,9 @@ public final class OutboxStore {
 
     static final String BACKLOG = "SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL";
 
-    /** One notification to write: an alert event for one receiver. */
+    /** One notification to write: an alert event for one receiver (event and alert null for an import's summary). */
     public record Notification(
-            long eventId, long alertId, String office, String receiver, String url, String key, JsonObject payload) {}
+            Long eventId, Long alertId, String office, String receiver, String url, String key, JsonObject payload) {}
 
     /** A leased notification to deliver. */
     public record Claimed(
@@ -81,6 +82,10 @@ public final class OutboxStore {
     }
 
     public Future<Void> insert(SqlClient client, List<Notification> rows, Instant now) {
+        return insert(client, rows, null, now);
+    }
+
+    private Future<Void> insert(SqlClient client, List<Notification> rows, java.util.UUID importId, Instant now) {
         if (rows.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -102,39 +107,23 @@ public final class OutboxStore {
             due[i] = ReadingStore.utc(now);
         }
         return client.preparedQuery(INSERT)
-                .execute(Tuple.tuple(Arrays.asList(events, alerts, text[0], text[1], text[2], text[3], payloads, due)))
+                .execute(Tuple.tuple(
+                        Arrays.asList(events, alerts, text[0], text[1], text[2], text[3], payloads, due, importId)))
                 .mapEmpty();
     }
-
-    static final String INSERT_SUMMARY = """
-            INSERT INTO outbox (import_id, office, receiver, url, idempotency_key, payload, next_attempt_at)
-            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])
-            ON CONFLICT (idempotency_key) DO NOTHING""";
 
     /** One notification that is no alert event's: an import's summary for one receiver. */
     public record Summary(String office, String receiver, String url, String key, JsonObject payload) {}
 
     /** Writes an import's summary notifications (a repeat of the same key is written once). */
     public Future<Void> insertSummaries(java.util.UUID importId, List<Summary> rows, Instant now) {
-        if (rows.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        int n = rows.size();
-        String[][] text = new String[4][n];
-        JsonObject[] payloads = new JsonObject[n];
-        java.time.OffsetDateTime[] due = new java.time.OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            Summary r = rows.get(i);
-            text[0][i] = r.office();
-            text[1][i] = r.receiver();
-            text[2][i] = r.url();
-            text[3][i] = r.key();
-            payloads[i] = r.payload();
-            due[i] = ReadingStore.utc(now);
-        }
-        return pool.preparedQuery(INSERT_SUMMARY)
-                .execute(Tuple.tuple(Arrays.asList(importId, text[0], text[1], text[2], text[3], payloads, due)))
-                .mapEmpty();
+        return insert(
+                pool,
+                rows.stream()
+                        .map(r -> new Notification(null, null, r.office(), r.receiver(), r.url(), r.key(), r.payload()))
+                        .toList(),
+                importId,
+                now);
     }
 
     /**
