@@ -155,6 +155,7 @@ public final class TargetWatch implements AutoCloseable {
                     outbox,
                     routing,
                     new org.targetwatch.alerts.Channels(templates, config.publicUrl()),
+                    new org.targetwatch.alerts.Inhibitor(routing, database.pool(), alerts, outbox),
                     clock,
                     config.deliveryBackoffMillis(),
                     config.deliveryThrottleMillis(),

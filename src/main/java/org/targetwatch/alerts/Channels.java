@@ -110,8 +110,7 @@ public final class Channels {
                         .put("msgtype", "markdown")
                         .put("markdown", new JsonObject().put("content", fit(text, WECOM_MARKDOWN_BYTES)));
             case "dingtalk" -> {
-                List<String> mobiles = r.mentions()
-                        .getOrDefault(p.getJsonObject("alert", new JsonObject()).getString("severity", ""), List.of());
+                List<String> mobiles = r.mentions().getOrDefault(String.valueOf(scope.get("severity")), List.of());
                 StringBuilder at = new StringBuilder();
                 mobiles.forEach(m -> at.append(" @").append(m));
                 body = new JsonObject()
@@ -243,7 +242,9 @@ public final class Channels {
      * {@code severityZh}, category and {@code categoryZh}, subject, region, indicator, period, value, unit,
      * {@code op}, {@code threshold}, {@code thresholdId}, provenance, description, {@code link} to it on the
      * dashboard) or the import ({@code import}: fileName, rowsRead, stored, unchanged, refused, alerts, historical,
-     * {@code link}), and {@code title}.
+     * {@code link}) or the group ({@code group}: count, labels, {@code alerts}: the first {@link #GROUP_LISTED} of
+     * them as {@code alert} plus kindZh, time and actor, {@code more}: how many are not listed, {@code link}), and
+     * {@code title}.
      */
     Map<String, Object> scope(JsonObject p, Routing.Receiver r) {
         Map<String, Object> s = new HashMap<>();
@@ -297,15 +298,62 @@ public final class Channels {
             s.put("severity", "info");
             s.put("title", "导入完成 · " + imp.getString("fileName"));
         }
+        JsonArray grouped = p.getJsonArray("notifications");
+        if (grouped != null) {
+            List<Map<String, Object>> items = new java.util.ArrayList<>();
+            String top = "info";
+            for (int i = 0; i < grouped.size(); i++) {
+                Map<String, Object> one = scope(grouped.getJsonObject(i), r);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> alert = (Map<String, Object>) one.get("alert");
+                if (alert == null) {
+                    continue;
+                }
+                Map<String, Object> item = new HashMap<>(alert);
+                item.put("kindZh", one.get("kindZh"));
+                item.put("time", one.get("time"));
+                item.put("actor", one.get("actor"));
+                items.add(item);
+                if (SEVERITIES.indexOf(String.valueOf(alert.get("severity"))) > SEVERITIES.indexOf(top)) {
+                    top = String.valueOf(alert.get("severity"));
+                }
+            }
+            JsonObject labels = p.getJsonObject("group", new JsonObject()).getJsonObject("labels", new JsonObject());
+            List<String> shown = new java.util.ArrayList<>();
+            labels.forEach(e -> shown.add(
+                    e.getKey().equals("category")
+                            ? categoryZh(String.valueOf(e.getValue()))
+                            : String.valueOf(e.getValue())));
+            Map<String, Object> group = new HashMap<>();
+            group.put("count", items.size());
+            group.put("labels", String.join(" · ", shown));
+            group.put("alerts", items.subList(0, Math.min(items.size(), GROUP_LISTED)));
+            group.put("more", items.size() > GROUP_LISTED ? items.size() - GROUP_LISTED : null);
+            group.put("link", publicUrl + "/#/alerts");
+            s.put("group", group);
+            s.put("severity", top);
+            s.put("time", local(event.getString("at")));
+            s.put(
+                    "title",
+                    "【" + severityZh(top) + "】" + items.size() + " 条告警通知"
+                            + (shown.isEmpty() ? "" : " · " + group.get("labels")));
+        }
         s.put("summary", p.getString("summary"));
         return s;
     }
+
+    /** Severities from least to most urgent. */
+    private static final List<String> SEVERITIES = List.of("info", "warning", "major", "critical");
+
+    /** How many notifications of a group a chat message lists (the rest are counted). */
+    static final int GROUP_LISTED = 20;
 
     static String kindZh(String kind) {
         return switch (kind) {
             case "opened" -> "新告警";
             case "reopened" -> "再次触发";
             case "escalated" -> "已升级";
+            case "repeated" -> "未确认提醒";
             case "acknowledged" -> "已确认";
             case "resolved" -> "已解决";
             case "withdrawn" -> "已撤销";

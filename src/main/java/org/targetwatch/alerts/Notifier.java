@@ -14,12 +14,14 @@ import org.targetwatch.store.SilenceStore;
 
 /**
  * Turns alert events into outbox rows, inside the transaction of the alert change: one row per event and receiver
- * of every matching office (and, for an escalation, of the office escalated to). Only events that notify get rows:
- * opened, reopened, escalated, acknowledged, resolved, withdrawn. The payload is what receivers get.
+ * of every matching office (and, for an escalation, of the office escalated to; a reminder goes to its office only).
+ * Only events that notify get rows: opened, reopened, escalated, repeated, acknowledged, resolved, withdrawn. The
+ * payload is what receivers get. A row of an office that groups carries its group and waits {@code groupWait}; a
+ * non-critical row due in its receiver's quiet hours waits for their end.
  */
 public final class Notifier {
     static final Set<String> NOTIFY =
-            Set.of("opened", "reopened", "escalated", "acknowledged", "resolved", "withdrawn");
+            Set.of("opened", "reopened", "escalated", "repeated", "acknowledged", "resolved", "withdrawn");
 
     /** An event to notify: its id and kind, the alert after it, and who did it with what comment. */
     public record Event(long eventId, String kind, JsonObject alert, String actor, String comment, String toOffice) {}
@@ -32,6 +34,10 @@ public final class Notifier {
         this.routing = routing;
         this.outbox = outbox;
         this.silences = silences;
+    }
+
+    public Routing routing() {
+        return routing;
     }
 
     /** Writes outbox rows for the events that notify, except those of alerts silenced at {@code now}. */
@@ -57,13 +63,22 @@ public final class Notifier {
             if (!NOTIFY.contains(e.kind())) {
                 continue;
             }
-            Set<Routing.Office> offices = new LinkedHashSet<>(routing.officesFor(e.alert()));
+            Set<Routing.Office> offices = new LinkedHashSet<>();
+            if (!e.kind().equals("repeated")) {
+                offices.addAll(routing.officesFor(e.alert()));
+            }
             if (e.toOffice() != null) {
                 routing.office(e.toOffice()).ifPresent(offices::add);
             }
+            String severity = e.alert().getString("severity");
             for (Routing.Office office : offices) {
                 for (Routing.Receiver r : office.receivers()) {
                     String key = "tw-" + e.eventId() + "-" + office.id() + "-" + r.id();
+                    String group = office.groupKey(r, e.alert());
+                    Instant due = group == null ? now : now.plus(office.groupWait());
+                    if (r.quietHours() != null && !"critical".equals(severity)) {
+                        due = r.quietHours().release(due);
+                    }
                     rows.add(new OutboxStore.Notification(
                             e.eventId(),
                             e.alert().getLong("id"),
@@ -71,7 +86,11 @@ public final class Notifier {
                             r.id(),
                             r.displayUrl(),
                             key,
-                            payload(e, office, r, key, now)));
+                            payload(e, office, r, key, now),
+                            group,
+                            office.groupInterval().toMillis(),
+                            severity,
+                            due));
                 }
             }
         }
@@ -145,6 +164,32 @@ public final class Notifier {
             }
         }
         return outbox.insertSummaries(java.util.UUID.fromString(id), rows, now);
+    }
+
+    /**
+     * The message of several notifications of one group to one receiver: the group's labels and count, the office,
+     * and each notification's payload as a single one would be sent ({@code notifications}, in order).
+     */
+    static JsonObject groupPayload(
+            Routing.Office office, Routing.Receiver r, String key, List<JsonObject> notifications, Instant now) {
+        JsonObject labels = new JsonObject();
+        JsonObject first = notifications.get(0).getJsonObject("alert", new JsonObject());
+        if (office != null) {
+            office.groupBy().forEach(l -> labels.put(l, first.getValue(l)));
+        }
+        io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+        notifications.forEach(list::add);
+        return new JsonObject()
+                .put("idempotencyKey", key)
+                .put("event", new JsonObject().put("kind", "group").put("at", now.toString()))
+                .put(
+                        "office",
+                        office == null
+                                ? notifications.get(0).getJsonObject("office")
+                                : new JsonObject().put("id", office.id()).put("name", office.name()))
+                .put("receiver", r.id())
+                .put("group", new JsonObject().put("labels", labels).put("count", notifications.size()))
+                .put("notifications", list);
     }
 
     static JsonObject payload(Event e, Routing.Office office, Routing.Receiver r, String key, Instant now) {

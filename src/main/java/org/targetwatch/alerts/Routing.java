@@ -16,11 +16,20 @@ import org.targetwatch.config.InvalidConfigException;
 
 /**
  * The risk offices of {@code config/routing.json}: which alerts each receives (matchers on category, severity,
- * region, subject; an empty list matches anything), its webhook receivers, and its escalation deadlines. Immutable;
- * read once at startup.
+ * region, subject, rule; an empty list matches anything), its receivers, how its notifications are grouped
+ * ({@code groupBy}, {@code groupWait}, {@code groupInterval}) and repeated until acknowledged
+ * ({@code repeatInterval} per severity), its escalation chain (steps per severity, in order of {@code afterMinutes}),
+ * and the file's inhibition rules. Immutable; read once at startup.
  */
 public final class Routing {
-    private static final Set<String> MATCH_KEYS = Set.of("category", "severity", "region", "subject");
+    private static final Set<String> MATCH_KEYS = Set.of("category", "severity", "region", "subject", "rule");
+
+    /** Alert severities, least urgent first. */
+    public static final List<String> SEVERITIES = List.of("info", "warning", "major", "critical");
+
+    /** Alert fields notifications may be grouped by and inhibition rules may require equal. */
+    public static final List<String> LABELS =
+            List.of("rule", "category", "severity", "region", "subject", "indicator", "period");
 
     /** Receiver types: how a notification is rendered, signed and judged delivered ({@link Channels}). */
     public static final List<String> TYPES = List.of("webhook", "wecom", "dingtalk", "feishu");
@@ -35,12 +44,24 @@ public final class Routing {
      *                      the bot does not check signatures); wecom: null (the key is in the URL)
      * @param mentions      dingtalk: mobile numbers to @-mention per severity
      * @param ratePerMinute messages per minute the service takes (0: no limit), enforced across instances
+     * @param ratePerSecond messages per second the service takes (0: no limit; Feishu: 5), likewise
+     * @param maxFailures   failed attempts after which a notification is marked failed with its last reason (0:
+     *                      retried until delivered)
+     * @param quietHours    when non-critical notifications wait (null: never)
      */
     public record Receiver(
-            String id, String type, String url, String secret, Map<String, List<String>> mentions, int ratePerMinute) {
+            String id,
+            String type,
+            String url,
+            String secret,
+            Map<String, List<String>> mentions,
+            int ratePerMinute,
+            int ratePerSecond,
+            int maxFailures,
+            QuietHours quietHours) {
         /** A plain webhook (as before receiver types). */
         public Receiver(String id, String url, String secret) {
-            this(id, "webhook", url, secret, Map.of(), 0);
+            this(id, "webhook", url, secret, Map.of(), 0, 0, 0, null);
         }
 
         /**
@@ -60,18 +81,48 @@ public final class Routing {
         }
     }
 
-    /** An office's escalation rule: alerts of {@code severity} unacknowledged after {@code afterMinutes}. */
+    /**
+     * A step of an office's escalation chain: alerts of {@code severity} still unacknowledged {@code afterMinutes}
+     * after opening escalate to office {@code to}. An office's steps for one severity apply in order of
+     * {@code afterMinutes}, one level each.
+     */
     public record Escalation(String severity, long afterMinutes, String to) {}
 
-    public record Office(
-            String id,
-            String name,
-            Map<String, List<String>> match,
-            List<Receiver> receivers,
-            List<Escalation> escalation) {
-        public boolean matches(JsonObject alert) {
-            for (Map.Entry<String, List<String>> m : match.entrySet()) {
-                if (!m.getValue().isEmpty() && !m.getValue().contains(String.valueOf(alert.getValue(m.getKey())))) {
+    /**
+     * Daily quiet hours of a receiver, from {@code from} to {@code to} (local times; {@code to} before {@code from}
+     * spans midnight) in {@code zone}: non-critical notifications due in them wait for their end.
+     */
+    public record QuietHours(java.time.LocalTime from, java.time.LocalTime to, java.time.ZoneId zone) {
+        /** {@code t} if it is outside the quiet hours, else the end of the quiet hours it falls in. */
+        public java.time.Instant release(java.time.Instant t) {
+            java.time.ZonedDateTime z = t.atZone(zone);
+            java.time.LocalTime time = z.toLocalTime();
+            boolean wraps = to.isBefore(from);
+            boolean quiet =
+                    wraps ? !time.isBefore(from) || time.isBefore(to) : !time.isBefore(from) && time.isBefore(to);
+            if (!quiet) {
+                return t;
+            }
+            java.time.LocalDate endDay =
+                    wraps && !time.isBefore(from) ? z.toLocalDate().plusDays(1) : z.toLocalDate();
+            return endDay.atTime(to).atZone(zone).toInstant();
+        }
+    }
+
+    /**
+     * An inhibition rule: while an active alert matches {@code source}, notifications of alerts matching
+     * {@code target} with the same values of the {@code equal} labels are not sent (they are recorded as inhibited,
+     * naming the inhibiting alert).
+     */
+    public record Inhibition(Map<String, List<String>> source, Map<String, List<String>> target, List<String> equal) {
+        public boolean inhibits(JsonObject sourceAlert, JsonObject targetAlert) {
+            if (sourceAlert.getValue("id").equals(targetAlert.getValue("id"))
+                    || !matchesAll(source, sourceAlert)
+                    || !matchesAll(target, targetAlert)) {
+                return false;
+            }
+            for (String label : equal) {
+                if (!String.valueOf(sourceAlert.getValue(label)).equals(String.valueOf(targetAlert.getValue(label)))) {
                     return false;
                 }
             }
@@ -79,14 +130,98 @@ public final class Routing {
         }
     }
 
+    /**
+     * A risk office.
+     *
+     * @param groupBy        alert labels whose equal values put notifications to one receiver into one message
+     *                       (empty: a message per notification)
+     * @param groupWait      how long a new group waits for more notifications before its first message
+     * @param groupInterval  how long after a group's message the next one (with what arrived since) may follow
+     * @param repeatInterval per severity: an open alert not acknowledged is notified again this often
+     */
+    public record Office(
+            String id,
+            String name,
+            Map<String, List<String>> match,
+            List<Receiver> receivers,
+            List<Escalation> escalation,
+            List<String> groupBy,
+            java.time.Duration groupWait,
+            java.time.Duration groupInterval,
+            Map<String, java.time.Duration> repeatInterval) {
+        public Office(
+                String id,
+                String name,
+                Map<String, List<String>> match,
+                List<Receiver> receivers,
+                List<Escalation> escalation) {
+            this(
+                    id,
+                    name,
+                    match,
+                    receivers,
+                    escalation,
+                    List.of(),
+                    java.time.Duration.ZERO,
+                    java.time.Duration.ZERO,
+                    Map.of());
+        }
+
+        public boolean matches(JsonObject alert) {
+            return matchesAll(match, alert);
+        }
+
+        /** This office's escalation steps for {@code severity}, in order. */
+        public List<Escalation> chain(String severity) {
+            return escalation.stream()
+                    .filter(e -> e.severity().equals(severity))
+                    .sorted(java.util.Comparator.comparingLong(Escalation::afterMinutes))
+                    .toList();
+        }
+
+        /**
+         * The group a notification of {@code alert} to {@code receiver} belongs to, or null when this office does not
+         * group: the office, the receiver and the values of the {@code groupBy} labels.
+         */
+        public String groupKey(Receiver receiver, JsonObject alert) {
+            if (groupBy.isEmpty()) {
+                return null;
+            }
+            StringBuilder key = new StringBuilder(id).append('|').append(receiver.id());
+            for (String label : groupBy) {
+                key.append('|').append(label).append('=').append(alert.getValue(label));
+            }
+            return key.toString();
+        }
+    }
+
+    static boolean matchesAll(Map<String, List<String>> match, JsonObject alert) {
+        for (Map.Entry<String, List<String>> m : match.entrySet()) {
+            if (!m.getValue().isEmpty() && !m.getValue().contains(String.valueOf(alert.getValue(m.getKey())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private final List<Office> offices;
+    private final List<Inhibition> inhibitions;
 
     public Routing(List<Office> offices) {
+        this(offices, List.of());
+    }
+
+    public Routing(List<Office> offices, List<Inhibition> inhibitions) {
         this.offices = List.copyOf(offices);
+        this.inhibitions = List.copyOf(inhibitions);
     }
 
     public static Routing none() {
         return new Routing(List.of());
+    }
+
+    public List<Inhibition> inhibitions() {
+        return inhibitions;
     }
 
     /** Reads and validates the routing file; a defect throws {@link InvalidConfigException} naming the entry. */
@@ -113,16 +248,7 @@ public final class Routing {
                 if (id == null || id.isBlank()) {
                     throw new IllegalArgumentException("missing 'id'");
                 }
-                Map<String, List<String>> match = new java.util.LinkedHashMap<>();
-                JsonObject m = o.getJsonObject("match", new JsonObject());
-                for (String k : m.fieldNames()) {
-                    if (!MATCH_KEYS.contains(k)) {
-                        throw new IllegalArgumentException("match key '" + k + "' is not one of " + MATCH_KEYS);
-                    }
-                    List<String> values = new ArrayList<>();
-                    m.getJsonArray(k).forEach(v -> values.add(String.valueOf(v)));
-                    match.put(k, values);
-                }
+                Map<String, List<String>> match = matcher(o.getJsonObject("match", new JsonObject()));
                 List<Receiver> receivers = new ArrayList<>();
                 JsonArray rs = o.getJsonArray("receivers", new JsonArray());
                 for (int j = 0; j < rs.size(); j++) {
@@ -134,9 +260,42 @@ public final class Routing {
                     JsonObject e = es.getJsonObject(j);
                     esc.add(new Escalation(e.getString("severity"), e.getLong("afterMinutes"), e.getString("to")));
                 }
-                out.add(new Office(id, o.getString("name", id), match, receivers, esc));
+                Map<String, java.time.Duration> repeat = new java.util.LinkedHashMap<>();
+                JsonObject ri = o.getJsonObject("repeatInterval", new JsonObject());
+                for (String severity : ri.fieldNames()) {
+                    java.time.Duration d = duration(ri.getValue(severity), "repeatInterval." + severity);
+                    if (d.isZero()) {
+                        throw new IllegalArgumentException("repeatInterval." + severity + " must be more than zero");
+                    }
+                    repeat.put(severity, d);
+                }
+                List<String> groupBy = new ArrayList<>();
+                o.getJsonArray("groupBy", new JsonArray()).forEach(v -> groupBy.add(String.valueOf(v)));
+                out.add(new Office(
+                        id,
+                        o.getString("name", id),
+                        match,
+                        receivers,
+                        esc,
+                        List.copyOf(groupBy),
+                        duration(o.getValue("groupWait", groupBy.isEmpty() ? 0 : 30), "groupWait"),
+                        duration(o.getValue("groupInterval", groupBy.isEmpty() ? 0 : 300), "groupInterval"),
+                        Map.copyOf(repeat)));
             } catch (RuntimeException e) {
                 throw new InvalidConfigException(key, where + ": " + e.getMessage());
+            }
+        }
+        List<Inhibition> inhibitions = new ArrayList<>();
+        JsonArray inh = root.getJsonArray("inhibit", new JsonArray());
+        for (int i = 0; i < inh.size(); i++) {
+            JsonObject r = inh.getJsonObject(i);
+            try {
+                List<String> equal = new ArrayList<>();
+                r.getJsonArray("equal", new JsonArray()).forEach(v -> equal.add(String.valueOf(v)));
+                inhibitions.add(new Inhibition(
+                        matcher(r.getJsonObject("source")), matcher(r.getJsonObject("target")), List.copyOf(equal)));
+            } catch (RuntimeException e) {
+                throw new InvalidConfigException(key, file + " inhibit[" + i + "]: " + e.getMessage());
             }
         }
         java.util.Set<String> receiverIds = new java.util.HashSet<>();
@@ -156,7 +315,49 @@ public final class Routing {
                 }
             }
         }
-        return new Routing(out);
+        return new Routing(out, inhibitions);
+    }
+
+    private static Map<String, List<String>> matcher(JsonObject m) {
+        Map<String, List<String>> match = new java.util.LinkedHashMap<>();
+        for (String k : m.fieldNames()) {
+            if (k.startsWith("_")) {
+                continue;
+            }
+            if (!MATCH_KEYS.contains(k)) {
+                throw new IllegalArgumentException("match key '" + k + "' is not one of " + MATCH_KEYS);
+            }
+            List<String> values = new ArrayList<>();
+            m.getJsonArray(k).forEach(v -> values.add(String.valueOf(v)));
+            match.put(k, List.copyOf(values));
+        }
+        return match;
+    }
+
+    /** A duration as the file gives it: seconds as a number, or {@code 30s}, {@code 5m}, {@code 4h}, {@code 1h30m}. */
+    static java.time.Duration duration(Object v, String field) {
+        if (v instanceof Number n) {
+            return java.time.Duration.ofSeconds(n.longValue());
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("([0-9]+)([smhd])").matcher(String.valueOf(v));
+        java.time.Duration d = java.time.Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(
+                    switch (m.group(2)) {
+                        case "s" -> java.time.Duration.ofSeconds(n);
+                        case "m" -> java.time.Duration.ofMinutes(n);
+                        case "h" -> java.time.Duration.ofHours(n);
+                        default -> java.time.Duration.ofDays(n);
+                    });
+            end = m.end();
+        }
+        if (end == 0 || end != String.valueOf(v).length()) {
+            throw new IllegalArgumentException(field + " '" + v + "' is no duration (seconds, or like 30s, 5m, 4h)");
+        }
+        return d;
     }
 
     /** One receiver of the file, its secrets resolved from the environment where it names them. */
@@ -221,13 +422,28 @@ public final class Routing {
             case "feishu" -> 100;
             default -> 0;
         };
+        QuietHours quiet = null;
+        JsonObject q = r.getJsonObject("quietHours");
+        if (q != null) {
+            try {
+                quiet = new QuietHours(
+                        java.time.LocalTime.parse(q.getString("from")),
+                        java.time.LocalTime.parse(q.getString("to")),
+                        java.time.ZoneId.of(q.getString("timeZone", "Asia/Shanghai")));
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException(where + ".quietHours: " + e.getMessage());
+            }
+        }
         return new Receiver(
                 r.getString("id", defaultId),
                 type,
                 url,
                 secret,
                 Map.copyOf(mentions),
-                r.getInteger("ratePerMinute", defaultRate));
+                r.getInteger("ratePerMinute", defaultRate),
+                r.getInteger("ratePerSecond", type.equals("feishu") ? 5 : 0),
+                r.getInteger("maxFailures", 0),
+                quiet);
     }
 
     /** {@code name} inline, or from the environment variable {@code <name>Env} names (which must then be set). */

@@ -23,16 +23,19 @@ import org.targetwatch.store.SilenceStore;
 /**
  * Periodic checks that depend on "now" (the injected clock), every {@code watchPollMillis}:
  * <ul>
- *   <li>Escalation: an open alert not acknowledged within an escalation deadline of an office it is routed to
- *       ({@code afterMinutes} for its severity) escalates once: history event {@code escalated}, notification to
- *       the matching offices and to the office escalated to.</li>
+ *   <li>Escalation chains: an open alert not acknowledged within the next step of the chain of the first office it
+ *       is routed to that has steps for its severity ({@code afterMinutes} after opening, steps in order) escalates
+ *       one level: history event {@code escalated} naming the step, notification to the matching offices and to
+ *       the step's office.</li>
+ *   <li>Repeats: an open alert is notified again to each office with a {@code repeatInterval} for its severity
+ *       (history event {@code repeated}, notification to that office only) until it is acknowledged.</li>
  *   <li>Missing data: a subject that has reported an indicator with a reporting calendar
  *       ({@code missingAfterMinutes} in the catalog) and has no newer observation for that long raises a
  *       {@code system.no-data} alert, unless a silence (for example a maintenance window) covers it. The next
  *       reading of that subject and indicator resolves it.</li>
  * </ul>
- * Safe with several instances: each escalation is a conditional update, each no-data alert an upsert on its
- * fingerprint.
+ * Safe with several instances: each escalation and reminder is a conditional update, each no-data alert an upsert on
+ * its fingerprint.
  */
 public final class Watchdog {
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
@@ -90,7 +93,7 @@ public final class Watchdog {
             return Future.succeededFuture();
         }
         running = true;
-        return escalate().compose(v -> missingData()).onComplete(ar -> {
+        return escalate().compose(v -> repeat()).compose(v -> missingData()).onComplete(ar -> {
             running = false;
             if (ar.failed()) {
                 if (!org.targetwatch.store.DatabaseHealth.isUnavailable(ar.cause())) { // outages are logged once
@@ -109,24 +112,33 @@ public final class Watchdog {
         if (shortest < 0) {
             return Future.succeededFuture();
         }
+        int levels = routing.offices().stream()
+                .flatMap(o -> Routing.SEVERITIES.stream().map(o::chain))
+                .mapToInt(List::size)
+                .max()
+                .orElse(0);
         Instant now = clock.instant();
-        return alerts.escalationCandidates(now.minus(Duration.ofMinutes(shortest)))
+        return alerts.escalationCandidates(now.minus(Duration.ofMinutes(shortest)), levels)
                 .compose(candidates -> {
                     Future<Void> chain = Future.succeededFuture();
                     for (JsonObject a : candidates) {
                         Instant opened = java.time.OffsetDateTime.parse(a.getString("openedAt"))
                                 .toInstant();
+                        int level = a.getInteger("escalationLevel", 0);
                         for (Routing.Office office : routing.officesFor(a)) {
-                            Routing.Escalation rule = office.escalation().stream()
-                                    .filter(e -> e.severity().equals(a.getString("severity")))
-                                    .findFirst()
-                                    .orElse(null);
-                            if (rule == null
-                                    || opened.plus(Duration.ofMinutes(rule.afterMinutes()))
-                                            .isAfter(now)) {
+                            List<Routing.Escalation> steps = office.chain(a.getString("severity"));
+                            if (steps.isEmpty()) {
                                 continue;
                             }
-                            chain = chain.compose(x -> escalateOne(a.getLong("id"), office, rule, now));
+                            // the first office with a chain for the severity owns the alert's escalation
+                            if (level < steps.size()) {
+                                Routing.Escalation step = steps.get(level);
+                                if (!opened.plus(Duration.ofMinutes(step.afterMinutes()))
+                                        .isAfter(now)) {
+                                    chain = chain.compose(
+                                            x -> escalateOne(a.getLong("id"), level, steps.size(), office, step, now));
+                                }
+                            }
                             break;
                         }
                     }
@@ -134,25 +146,93 @@ public final class Watchdog {
                 });
     }
 
-    private Future<Void> escalateOne(long id, Routing.Office office, Routing.Escalation rule, Instant now) {
-        String comment = "not acknowledged within " + rule.afterMinutes() + " min (" + office.id() + "); escalated to "
-                + rule.to();
-        return pool.withTransaction(conn -> alerts.escalate(conn, id, now).compose(done -> {
-            if (done.isEmpty()) {
-                return Future.succeededFuture();
+    private Future<Void> escalateOne(
+            long id, int level, int of, Routing.Office office, Routing.Escalation step, Instant now) {
+        String comment = "第 " + (level + 1) + "/" + of + " 级升级：" + step.afterMinutes() + " 分钟未确认，升级至 " + step.to()
+                + " / step " + (level + 1) + " of " + of + ": not acknowledged within " + step.afterMinutes()
+                + " min (" + office.id() + "); escalated to " + step.to();
+        return pool.withTransaction(conn -> alerts.escalate(conn, id, level, now)
+                .compose(done -> {
+                    if (done.isEmpty()) {
+                        return Future.succeededFuture();
+                    }
+                    return recordOpen(conn, done.get(), "escalation", "escalated", comment, step.to(), now);
+                }));
+    }
+
+    /** Records event {@code kind} of an open alert, which stays open, and notifies it (also to {@code toOffice}). */
+    private Future<Void> recordOpen(
+            io.vertx.sqlclient.SqlConnection conn,
+            JsonObject alert,
+            String actor,
+            String kind,
+            String comment,
+            String toOffice,
+            Instant now) {
+        return alerts.insertEvents(
+                        conn,
+                        List.of(new AlertStore.Event(
+                                alert.getLong("id"), actor, kind, "open", "open", comment, null, null)),
+                        now)
+                .compose(ids -> notifier.notify(
+                        conn, List.of(new Notifier.Event(ids.get(0), kind, alert, actor, comment, toOffice)), now));
+    }
+
+    /**
+     * Repeat until acknowledged: an open alert is notified again to each office with a {@code repeatInterval} for
+     * its severity, that long after it opened and after each reminder (history event {@code repeated}).
+     */
+    private Future<Void> repeat() {
+        Duration shortest = routing.offices().stream()
+                .flatMap(o -> o.repeatInterval().values().stream())
+                .min(Duration::compareTo)
+                .orElse(null);
+        if (shortest == null) {
+            return Future.succeededFuture();
+        }
+        Instant now = clock.instant();
+        return alerts.repeatCandidates(now.minus(shortest)).compose(candidates -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (JsonObject a : candidates) {
+                Instant opened =
+                        java.time.OffsetDateTime.parse(a.getString("openedAt")).toInstant();
+                for (Routing.Office office : routing.officesFor(a)) {
+                    Duration every = office.repeatInterval().get(a.getString("severity"));
+                    if (every == null) {
+                        continue;
+                    }
+                    String last = a.getJsonObject("reminded").getString(office.id());
+                    Instant since = last == null
+                            ? opened
+                            : java.time.OffsetDateTime.parse(last).toInstant();
+                    if (since.isBefore(opened)) {
+                        since = opened; // reminders of an earlier opening
+                    }
+                    if (since.plus(every).isAfter(now)) {
+                        continue;
+                    }
+                    chain = chain.compose(x -> remindOne(a, office, every, now));
+                }
             }
-            JsonObject alert = done.get();
-            return alerts.insertEvents(
-                            conn,
-                            List.of(new AlertStore.Event(
-                                    id, "escalation", "escalated", "open", "open", comment, null, null)),
-                            now)
-                    .compose(ids -> notifier.notify(
-                            conn,
-                            List.of(new Notifier.Event(
-                                    ids.get(0), "escalated", alert, "escalation", comment, rule.to())),
-                            now));
-        }));
+            return chain;
+        });
+    }
+
+    private Future<Void> remindOne(JsonObject a, Routing.Office office, Duration every, Instant now) {
+        long id = a.getLong("id");
+        long minutes = Duration.between(
+                        java.time.OffsetDateTime.parse(a.getString("openedAt")).toInstant(), now)
+                .toMinutes();
+        String comment = "已开启 " + minutes + " 分钟仍未确认，每 " + every.toMinutes() + " 分钟提醒（" + office.name() + "）"
+                + " / still not acknowledged after " + minutes + " min; reminded every " + every.toMinutes()
+                + " min (" + office.id() + ")";
+        return pool.withTransaction(conn -> alerts.remind(conn, id, office.id(), now, now.minus(every))
+                .compose(recorded -> {
+                    if (!recorded) {
+                        return Future.succeededFuture();
+                    }
+                    return recordOpen(conn, a, "repeat", "repeated", comment, office.id(), now);
+                }));
     }
 
     private Future<Void> missingData() {

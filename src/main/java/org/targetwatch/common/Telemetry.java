@@ -146,7 +146,8 @@ public final class Telemetry {
                     });
                 });
         pool.query(
-                        "SELECT count(*) FILTER (WHERE failed_at IS NULL) AS n, count(*) FILTER (WHERE failed_at IS NOT NULL)"
+                        "SELECT count(*) FILTER (WHERE failed_at IS NULL) AS n, count(*) FILTER (WHERE failed_at IS NOT NULL AND"
+                                + " inhibited_by IS NULL)"
                                 + " AS failed FROM outbox WHERE delivered_at IS NULL")
                 .execute()
                 .onSuccess(rs -> {

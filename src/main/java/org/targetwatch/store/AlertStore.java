@@ -104,14 +104,36 @@ public final class AlertStore {
 
     static final String NOTIFY = "NOTIFY " + EVENTS_CHANNEL;
 
-    /** Open, unacknowledged, not yet escalated alerts opened at or before $1. */
+    /** Open, unacknowledged live alerts opened at or before $1 below escalation level $2. */
     static final String ESCALATION_CANDIDATES = """
-            SELECT * FROM alerts WHERE status = 'open' AND escalation_level = 0 AND opened_at IS NOT NULL
+            SELECT * FROM alerts WHERE status = 'open' AND escalation_level < $2 AND opened_at IS NOT NULL
               AND opened_at <= $1 AND NOT historical ORDER BY id LIMIT 500""";
 
+    /** One level up the chain, if the alert is still open at level $3. */
     static final String ESCALATE = """
-            UPDATE alerts SET escalation_level = 1, escalated_at = $2, version = version + 1
-            WHERE id = $1 AND status = 'open' AND escalation_level = 0 RETURNING *""";
+            UPDATE alerts SET escalation_level = $3 + 1, escalated_at = $2, version = version + 1
+            WHERE id = $1 AND status = 'open' AND escalation_level = $3 RETURNING *""";
+
+    /** Open, unacknowledged live alerts opened at or before $1: candidates for a reminder. */
+    static final String REPEAT_CANDIDATES = """
+            SELECT a.*, (SELECT jsonb_object_agg(r.office, r.last_at) FROM alert_reminders r WHERE r.alert_id = a.id)
+                   AS reminded
+            FROM alerts a WHERE a.status = 'open' AND a.opened_at IS NOT NULL AND a.opened_at <= $1 AND NOT a.historical
+            ORDER BY a.id LIMIT 1000""";
+
+    /**
+     * Records a reminder of alert $1 to office $2 at $3 unless one was recorded after $4 (another instance was
+     * first); returns a row only if this call recorded it.
+     */
+    static final String REMIND = """
+            INSERT INTO alert_reminders AS r (alert_id, office, last_at) VALUES ($1, $2, $3)
+            ON CONFLICT (alert_id, office) DO UPDATE SET last_at = EXCLUDED.last_at WHERE r.last_at <= $4
+            RETURNING last_at""";
+
+    /** Open or acknowledged live alerts of the rules $1 (all rules if empty): what may inhibit notifications. */
+    static final String ACTIVE_OF_RULES = """
+            SELECT * FROM alerts WHERE resolved_at IS NULL AND status IN ('open', 'acknowledged') AND NOT historical
+              AND (cardinality($1::text[]) = 0 OR rule = ANY($1::text[])) ORDER BY id LIMIT 10000""";
 
     static final String LOCK_ONE = "SELECT * FROM alerts WHERE id = $1 FOR UPDATE";
 
@@ -323,9 +345,10 @@ public final class AlertStore {
                 });
     }
 
-    public Future<List<JsonObject>> escalationCandidates(Instant openedBefore) {
+    /** Open alerts opened at or before {@code openedBefore} that are below escalation level {@code levels}. */
+    public Future<List<JsonObject>> escalationCandidates(Instant openedBefore, int levels) {
         return pool.preparedQuery(ESCALATION_CANDIDATES)
-                .execute(Tuple.of(ReadingStore.utc(openedBefore)))
+                .execute(Tuple.of(ReadingStore.utc(openedBefore), levels))
                 .map(rs -> {
                     List<JsonObject> out = new ArrayList<>();
                     rs.forEach(r -> out.add(toJson(r)));
@@ -333,11 +356,49 @@ public final class AlertStore {
                 });
     }
 
-    /** Marks the alert escalated if it is still open and unescalated; empty otherwise (someone acted first). */
-    public Future<Optional<JsonObject>> escalate(SqlConnection conn, long id, Instant now) {
+    /** Open or acknowledged live alerts of {@code rules} (all rules if empty), as the API shows them. */
+    public Future<List<JsonObject>> activeOfRules(java.util.Collection<String> rules) {
+        return pool.preparedQuery(ACTIVE_OF_RULES)
+                .execute(Tuple.of(rules.toArray(new String[0])))
+                .map(rs -> {
+                    List<JsonObject> out = new ArrayList<>();
+                    rs.forEach(r -> out.add(toJson(r)));
+                    return out;
+                });
+    }
+
+    /**
+     * Raises the alert from escalation level {@code level} to the next if it is still open at that level; empty
+     * otherwise (someone acted first).
+     */
+    public Future<Optional<JsonObject>> escalate(SqlConnection conn, long id, int level, Instant now) {
         return conn.preparedQuery(ESCALATE)
-                .execute(Tuple.of(id, ReadingStore.utc(now)))
+                .execute(Tuple.of(id, ReadingStore.utc(now), level))
                 .map(AlertStore::first);
+    }
+
+    /**
+     * Open alerts opened at or before {@code openedBefore}, each with {@code reminded}: office → when it was last
+     * reminded (absent: never).
+     */
+    public Future<List<JsonObject>> repeatCandidates(Instant openedBefore) {
+        return pool.preparedQuery(REPEAT_CANDIDATES)
+                .execute(Tuple.of(ReadingStore.utc(openedBefore)))
+                .map(rs -> {
+                    List<JsonObject> out = new ArrayList<>();
+                    rs.forEach(r -> {
+                        Object reminded = r.getValue("reminded");
+                        out.add(toJson(r).put("reminded", reminded instanceof JsonObject j ? j : new JsonObject()));
+                    });
+                    return out;
+                });
+    }
+
+    /** Records a reminder at {@code now} unless one was recorded after {@code notAfter}; true if this call did. */
+    public Future<Boolean> remind(SqlConnection conn, long id, String office, Instant now, Instant notAfter) {
+        return conn.preparedQuery(REMIND)
+                .execute(Tuple.of(id, office, ReadingStore.utc(now), ReadingStore.utc(notAfter)))
+                .map(rs -> rs.rowCount() > 0);
     }
 
     public Future<List<JsonObject>> history(long alertId) {

@@ -43,6 +43,7 @@ final class Api {
             JobsHandler jobs,
             Hj212Handler hj212,
             ImportsHandler imports,
+            ReceiversHandler receivers,
             long maxBodyBytes) {}
 
     /** The API's description, {@code src/main/resources/openapi.yaml}, served as it is. */
@@ -130,6 +131,13 @@ final class Api {
         router.post("/api/v1/silences").handler(roles(SUPERVISOR)).handler(h.silences()::createSilence);
         router.get("/api/v1/silences").handler(roles(riskOffices)).handler(h.silences()::listSilences);
         router.post("/api/v1/silences/:id/expire").handler(roles(SUPERVISOR)).handler(h.silences()::expireSilence);
+
+        router.get("/api/v1/receivers")
+                .handler(roles(RISK_OFFICE, SUPERVISOR, ADMIN))
+                .handler(h.receivers()::list);
+        router.post("/api/v1/receivers/:id/retry")
+                .handler(roles(SUPERVISOR, ADMIN))
+                .handler(h.receivers()::retry);
 
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(h.tokens()::createToken);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(h.tokens()::revokeToken);

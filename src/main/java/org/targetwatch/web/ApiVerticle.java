@@ -179,6 +179,7 @@ public final class ApiVerticle extends VerticleBase {
                         new JobsHandler(jobs),
                         new Hj212Handler(hj212),
                         new ImportsHandler(vertx, imports, jobs, config.dataDir(), config.maxImportBytes(), clock),
+                        new ReceiversHandler(notifier.routing(), outbox, clock),
                         config.maxBodyBytes()));
         router.route("/webjars/*")
                 .handler(StaticHandler.create("META-INF/resources/webjars")

@@ -198,4 +198,93 @@ class RoutingTest {
         assertThatThrownBy(() -> load(dir, one(wecom.copy().put("type", "slack")), Map.of()))
                 .isInstanceOf(InvalidConfigException.class);
     }
+
+    @Test
+    void shippedRoutingGroupsRepeatsAndInhibits() {
+        Routing r = Routing.load(Path.of("config/routing.json"), Map.of());
+        Routing.Office o = r.office("zengdu-risk-office").orElseThrow();
+        assertThat(o.groupBy()).containsExactly("rule", "region");
+        assertThat(o.groupWait()).hasSeconds(30);
+        assertThat(o.groupInterval()).hasMinutes(5);
+        assertThat(o.repeatInterval()).containsEntry("critical", java.time.Duration.ofHours(1));
+        assertThat(r.inhibitions()).hasSize(1);
+    }
+
+    @Test
+    void durationsAreSecondsOrUnits() {
+        assertThat(Routing.duration(90, "f")).hasSeconds(90);
+        assertThat(Routing.duration("30s", "f")).hasSeconds(30);
+        assertThat(Routing.duration("1h30m", "f")).hasMinutes(90);
+        assertThat(Routing.duration("2d", "f")).hasDays(2);
+        for (String bad : new String[] {"", "5", "5 m", "m5", "5m3", "1w"}) {
+            assertThatThrownBy(() -> Routing.duration(bad, "groupWait")).as(bad).hasMessageContaining("groupWait");
+        }
+    }
+
+    /** Quiet hours 22:00–07:00 Beijing time: 21:59 is sent, 22:00 and 06:59 wait until 07:00, 07:00 is sent. */
+    @Test
+    void quietHoursSpanningMidnightReleaseAtTheirEnd() {
+        Routing.QuietHours q = new Routing.QuietHours(
+                java.time.LocalTime.of(22, 0), java.time.LocalTime.of(7, 0), java.time.ZoneId.of("Asia/Shanghai"));
+        java.time.Instant before = java.time.Instant.parse("2026-06-01T13:59:00Z");
+        assertThat(q.release(before)).isEqualTo(before);
+        java.time.Instant end = java.time.Instant.parse("2026-06-01T23:00:00Z");
+        assertThat(q.release(java.time.Instant.parse("2026-06-01T14:00:00Z"))).isEqualTo(end);
+        assertThat(q.release(java.time.Instant.parse("2026-06-01T22:59:00Z"))).isEqualTo(end);
+        assertThat(q.release(end)).isEqualTo(end);
+        // within one day: 12:00–14:00
+        Routing.QuietHours noon = new Routing.QuietHours(
+                java.time.LocalTime.of(12, 0), java.time.LocalTime.of(14, 0), java.time.ZoneId.of("Asia/Shanghai"));
+        assertThat(noon.release(java.time.Instant.parse("2026-06-01T04:30:00Z")))
+                .isEqualTo(java.time.Instant.parse("2026-06-01T06:00:00Z"));
+        assertThat(noon.release(java.time.Instant.parse("2026-06-01T06:00:00Z")))
+                .isEqualTo(java.time.Instant.parse("2026-06-01T06:00:00Z"));
+    }
+
+    @Test
+    void anInhibitionNeedsBothMatchersAndEqualLabelsAndNeverInhibitsItself() {
+        Routing.Inhibition i = new Routing.Inhibition(
+                Map.of("rule", java.util.List.of("air.heavy-pollution-day")),
+                Map.of("rule", java.util.List.of("air.daily-mean-over-grade-ii")),
+                java.util.List.of("region", "period"));
+        JsonObject heavy = new JsonObject()
+                .put("id", 1)
+                .put("rule", "air.heavy-pollution-day")
+                .put("region", "曾都区")
+                .put("period", "2023-01-20");
+        JsonObject mean = heavy.copy().put("id", 2).put("rule", "air.daily-mean-over-grade-ii");
+        assertThat(i.inhibits(heavy, mean)).isTrue();
+        assertThat(i.inhibits(heavy, mean.copy().put("period", "2023-01-21"))).isFalse();
+        assertThat(i.inhibits(heavy, mean.copy().put("region", "随县"))).isFalse();
+        assertThat(i.inhibits(mean, heavy)).isFalse();
+        assertThat(i.inhibits(heavy, heavy)).isFalse();
+    }
+
+    @Test
+    void policyDefectsAreRefusedNamingTheField(@TempDir Path dir) throws Exception {
+        JsonObject badHook = hook("h", "http://127.0.0.1:1/h", "0123456789abcdef0")
+                .put("quietHours", new JsonObject().put("from", "25:00").put("to", "07:00"));
+        Map<String, JsonObject> cases = new java.util.LinkedHashMap<>();
+        cases.put(
+                "groupBy", office("o", new JsonArray(), new JsonArray()).put("groupBy", new JsonArray().add("colour")));
+        cases.put("groupWait", office("o", new JsonArray(), new JsonArray()).put("groupWait", "soon"));
+        cases.put(
+                "repeatInterval.critical",
+                office("o", new JsonArray(), new JsonArray())
+                        .put("repeatInterval", new JsonObject().put("critical", 0)));
+        cases.put("quietHours", office("o", new JsonArray().add(badHook), new JsonArray()));
+        for (Map.Entry<String, JsonObject> c : cases.entrySet()) {
+            JsonObject doc = new JsonObject().put("offices", new JsonArray().add(c.getValue()));
+            assertThatThrownBy(() -> load(dir, doc, Map.of()))
+                    .as(c.getKey())
+                    .isInstanceOf(InvalidConfigException.class)
+                    .hasMessageContaining(c.getKey());
+        }
+        JsonObject inhibit = new JsonObject()
+                .put("offices", new JsonArray())
+                .put("inhibit", new JsonArray().add(new JsonObject().put("source", new JsonObject())));
+        assertThatThrownBy(() -> load(dir, inhibit, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("inhibit");
+    }
 }

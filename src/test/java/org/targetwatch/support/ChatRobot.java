@@ -175,6 +175,13 @@ public final class ChatRobot implements AutoCloseable {
                 if (!"interactive".equals(body.getString("msg_type")) || body.getJsonObject("card") == null) {
                     return new String[] {"9499", "Bad Request"};
                 }
+                // Feishu: 100 per minute and 5 per second
+                long lastSecond = accepted.getOrDefault("feishu", new ArrayDeque<>()).stream()
+                        .filter(x -> x.isAfter(t.minusSeconds(1)))
+                        .count();
+                if (lastSecond >= 5) {
+                    return new String[] {"11232", "frequency limited"};
+                }
                 return rate("feishu", 100, t, new String[] {"11232", "frequency limited"});
             }
         }
