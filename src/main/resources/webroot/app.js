@@ -28,6 +28,11 @@ const T = {
     refusedRows: '拒收的行', row: '行', field: '字段', reason: '原因', download: '下载 CSV', noFile: '请选择文件',
     queued: '排队中', reading: '读取中', applying: '入库中', done: '已完成', failed: '失败', importAlerts: '导入产生的告警',
     historical: '历史', showingFirst: '显示前', cursor: '已处理至',
+    receivers: '通知渠道', receiverType: '类型', office: '所属办公室', address: '地址', lastSuccess: '最近成功',
+    lastError: '最近错误', backlog: '待发送', delivered: '已送达', inhibited: '已抑制', limits: '限速',
+    quietHours: '免打扰', perMinute: '条/分', retryFailed: '重发失败通知', requeued: '已重新排队',
+    st_ok: '正常', st_failing: '发送失败', st_idle: '尚未发送', never: '从未', noReceivers: '未配置通知渠道 (config/routing.json)',
+    t_webhook: 'Webhook', t_wecom: '企业微信', t_dingtalk: '钉钉', t_feishu: '飞书',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -54,6 +59,11 @@ const T = {
     row: 'Row', field: 'Field', reason: 'Reason', download: 'Download CSV', noFile: 'Choose a file', queued: 'queued',
     reading: 'reading', applying: 'applying', done: 'done', failed: 'failed', importAlerts: 'Alerts of the import',
     historical: 'historical', showingFirst: 'showing the first', cursor: 'applied up to',
+    receivers: 'Receivers', receiverType: 'Type', office: 'Office', address: 'Address', lastSuccess: 'Last success',
+    lastError: 'Last error', backlog: 'Backlog', delivered: 'Delivered', inhibited: 'Inhibited', limits: 'Limits',
+    quietHours: 'Quiet hours', perMinute: '/min', retryFailed: 'Send failed ones again', requeued: 'requeued',
+    st_ok: 'ok', st_failing: 'failing', st_idle: 'idle', never: 'never', noReceivers: 'No receivers configured (config/routing.json)',
+    t_webhook: 'Webhook', t_wecom: 'WeCom', t_dingtalk: 'DingTalk', t_feishu: 'Feishu',
   },
 };
 let lang = sessionStorage.getItem('tw.lang') || 'zh';
@@ -64,9 +74,9 @@ const view = () => $('#view');
 
 const VIEWS = {
   officer: ['indicator', 'imports', 'compliance', 'rules'],
-  'risk-office': ['alerts', 'indicator', 'compliance', 'rules'],
-  supervisor: ['alerts', 'indicator', 'compliance', 'rules', 'rulesets', 'imports'],
-  admin: ['rules', 'rulesets'],
+  'risk-office': ['alerts', 'indicator', 'compliance', 'rules', 'receivers'],
+  supervisor: ['alerts', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
+  admin: ['rules', 'rulesets', 'receivers'],
 };
 
 async function api(path, options = {}) {
@@ -554,6 +564,45 @@ function parseCsv(text) {
   return rows;
 }
 
+// ---- receivers ----
+
+// Each receiver of config/routing.json with its delivery figures (GET /api/v1/receivers); supervisors and admins
+// may send a receiver's failed notifications again. The page refreshes every 10 s while shown.
+let receiversTimer = null;
+async function receiversView() {
+  clearTimeout(receiversTimer);
+  const r = await api('/receivers');
+  const role = sessionStorage.getItem('tw.role');
+  const canRetry = role === 'supervisor' || role === 'admin';
+  const rows = r.receivers.map((x) => `<tr data-testid="receiver-${esc(x.id)}">
+      <td>${esc(x.id)}</td><td>${esc(t('t_' + x.type))}</td><td>${esc(x.officeName)}<br><small>${esc(x.office)}</small></td>
+      <td><small>${esc(x.url)}</small></td>
+      <td class="${x.status === 'failing' ? 'error' : x.status === 'ok' ? 'ok' : ''}" data-testid="receiver-status">${esc(t('st_' + x.status))}</td>
+      <td>${x.lastSuccessAt ? esc(fmtTime(x.lastSuccessAt)) : esc(t('never'))}</td>
+      <td>${x.lastError ? `${esc(x.lastError)}<br><small>${esc(fmtTime(x.lastErrorAt))}</small>` : '—'}</td>
+      <td data-testid="receiver-backlog">${esc(fmtNum(x.backlog))}</td><td>${esc(fmtNum(x.delivered))}</td>
+      <td data-testid="receiver-failed">${esc(fmtNum(x.failed))}</td><td>${esc(fmtNum(x.inhibited))}</td>
+      <td>${x.ratePerMinute ? esc(x.ratePerMinute) + esc(t('perMinute')) : '—'}${x.ratePerSecond ? ' · ' + esc(x.ratePerSecond) + esc(t('perSecond')) : ''}</td>
+      <td>${x.quietHours ? esc(x.quietHours.from + '–' + x.quietHours.to) : '—'}</td>
+      <td>${canRetry && x.failed > 0 ? `<button type="button" data-retry="${esc(x.id)}" data-testid="retry-${esc(x.id)}">${t('retryFailed')}</button>` : ''}</td>
+    </tr>`).join('');
+  view().innerHTML = `<h2>${t('receivers')}</h2>
+    ${r.receivers.length ? `<table data-testid="receivers-table"><tr><th>ID</th><th>${t('receiverType')}</th><th>${t('office')}</th>
+      <th>${t('address')}</th><th>${t('status')}</th><th>${t('lastSuccess')}</th><th>${t('lastError')}</th><th>${t('backlog')}</th>
+      <th>${t('delivered')}</th><th>${t('failed')}</th><th>${t('inhibited')}</th><th>${t('limits')}</th><th>${t('quietHours')}</th><th></th></tr>
+      ${rows}</table>` : `<p>${t('noReceivers')}</p>`}<p id="receivers-note" data-testid="receivers-note"></p>`;
+  view().querySelectorAll('[data-retry]').forEach((b) => {
+    b.onclick = async () => {
+      try {
+        const res = await api('/receivers/' + encodeURIComponent(b.dataset.retry) + '/retry', { method: 'POST', body: '{}' });
+        await receiversView();
+        $('#receivers-note').textContent = `${res.receiver}: ${t('requeued')} ${res.requeued}`;
+      } catch (e) { showError(e); }
+    };
+  });
+  receiversTimer = setTimeout(() => { if (location.hash.startsWith('#/receivers')) receiversView().catch(showError); }, 10000);
+}
+
 // ---- routing ----
 
 async function route() {
@@ -569,7 +618,7 @@ async function route() {
     if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

@@ -32,7 +32,42 @@ public final class Routing {
             List.of("rule", "category", "severity", "region", "subject", "indicator", "period");
 
     /** Receiver types: how a notification is rendered, signed and judged delivered ({@link Channels}). */
-    public static final List<String> TYPES = List.of("webhook", "wecom", "dingtalk", "feishu");
+    public static final List<String> TYPES = List.of("webhook", "wecom", "dingtalk", "feishu", "sms");
+
+    /** What an SMS template's parameters may be filled with, in the template's order ({@link Channels#scope}). */
+    public static final List<String> SMS_PARAMS = List.of(
+            "kindZh",
+            "severityZh",
+            "categoryZh",
+            "rule",
+            "subject",
+            "region",
+            "indicator",
+            "period",
+            "value",
+            "unit",
+            "threshold",
+            "time",
+            "id",
+            "count");
+
+    /**
+     * An SMS gateway's settings: messages are pre-approved templates with parameters (Tencent Cloud SMS
+     * {@code SendSms}, API 3.0, signed TC3-HMAC-SHA256).
+     *
+     * @param secretId     the API key's SecretId (the SecretKey is the receiver's {@code secret})
+     * @param templateParams what fills the template's parameters, in order (names of {@link #SMS_PARAMS})
+     * @param phoneNumbers per severity, the numbers (E.164, {@code +86...}) to send to
+     */
+    public record Sms(
+            String provider,
+            String secretId,
+            String region,
+            String sdkAppId,
+            String signName,
+            String templateId,
+            List<String> templateParams,
+            Map<String, List<String>> phoneNumbers) {}
 
     /**
      * A receiver: where to POST and how.
@@ -58,10 +93,11 @@ public final class Routing {
             int ratePerMinute,
             int ratePerSecond,
             int maxFailures,
-            QuietHours quietHours) {
+            QuietHours quietHours,
+            Sms sms) {
         /** A plain webhook (as before receiver types). */
         public Receiver(String id, String url, String secret) {
-            this(id, "webhook", url, secret, Map.of(), 0, 0, 0, null);
+            this(id, "webhook", url, secret, Map.of(), 0, 0, 0, null, null);
         }
 
         /**
@@ -69,7 +105,7 @@ public final class Routing {
          * query (WeCom's key, DingTalk's access_token) and, for Feishu, without its hook id.
          */
         public String displayUrl() {
-            if (type.equals("webhook")) {
+            if (type.equals("webhook") || type.equals("sms")) {
                 return url;
             }
             URI u = URI.create(url);
@@ -319,19 +355,27 @@ public final class Routing {
     }
 
     private static Map<String, List<String>> matcher(JsonObject m) {
-        Map<String, List<String>> match = new java.util.LinkedHashMap<>();
-        for (String k : m.fieldNames()) {
-            if (k.startsWith("_")) {
-                continue;
-            }
+        Map<String, List<String>> match = lists(m);
+        for (String k : match.keySet()) {
             if (!MATCH_KEYS.contains(k)) {
                 throw new IllegalArgumentException("match key '" + k + "' is not one of " + MATCH_KEYS);
             }
-            List<String> values = new ArrayList<>();
-            m.getJsonArray(k).forEach(v -> values.add(String.valueOf(v)));
-            match.put(k, List.copyOf(values));
         }
         return match;
+    }
+
+    /** An object of string lists (keys starting with {@code _} are comments), each list's values as text. */
+    private static Map<String, List<String>> lists(JsonObject o) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (String k : o.fieldNames()) {
+            if (k.startsWith("_")) {
+                continue;
+            }
+            List<String> values = new ArrayList<>();
+            o.getJsonArray(k).forEach(v -> values.add(String.valueOf(v)));
+            out.put(k, List.copyOf(values));
+        }
+        return Map.copyOf(out);
     }
 
     /** A duration as the file gives it: seconds as a number, or {@code 30s}, {@code 5m}, {@code 4h}, {@code 1h30m}. */
@@ -364,6 +408,9 @@ public final class Routing {
     private static Receiver receiver(JsonObject r, String defaultId, String where, Map<String, String> env) {
         String type = r.getString("type", "webhook");
         String url = fromEnv(r, "url", where, env);
+        if (type.equals("sms") && url == null) {
+            url = "https://sms.tencentcloudapi.com";
+        }
         URI uri;
         try {
             uri = URI.create(url == null ? "" : url);
@@ -406,22 +453,51 @@ public final class Routing {
             case "feishu" -> {
                 // the signing secret is optional: a bot may have 签名校验 off
             }
+            case "sms" -> {
+                if (secret == null || secret.isBlank()) {
+                    throw new IllegalArgumentException(
+                            where + ": an sms gateway needs its API SecretKey as secret or secretEnv");
+                }
+            }
             default ->
                 throw new IllegalArgumentException(
                         where + ".type '" + type + "' is not one of " + String.join(", ", TYPES));
         }
-        Map<String, List<String>> mentions = new java.util.LinkedHashMap<>();
-        JsonObject m = r.getJsonObject("mentions", new JsonObject());
-        for (String severity : m.fieldNames()) {
-            List<String> mobiles = new ArrayList<>();
-            m.getJsonArray(severity).forEach(v -> mobiles.add(String.valueOf(v)));
-            mentions.put(severity, List.copyOf(mobiles));
-        }
+        Map<String, List<String>> mentions = lists(r.getJsonObject("mentions", new JsonObject()));
         int defaultRate = switch (type) {
             case "wecom", "dingtalk" -> 20;
             case "feishu" -> 100;
+            case "sms" -> 2; // Tencent Cloud's default: one message per number per 30 s
             default -> 0;
         };
+        Sms sms = null;
+        if (type.equals("sms")) {
+            String secretId = fromEnv(r, "secretId", where, env);
+            if (secretId == null || secretId.isBlank()) {
+                throw new IllegalArgumentException(where + ": an sms gateway needs its API secretId (or secretIdEnv)");
+            }
+            for (String required : List.of("sdkAppId", "signName", "templateId")) {
+                if (r.getString(required) == null || r.getString(required).isBlank()) {
+                    throw new IllegalArgumentException(where + "." + required + " is required for an sms gateway");
+                }
+            }
+            List<String> params = new ArrayList<>();
+            r.getJsonArray("templateParams", new JsonArray()).forEach(v -> params.add(String.valueOf(v)));
+            Map<String, List<String>> phones = lists(r.getJsonObject("phoneNumbers", new JsonObject()));
+            if (phones.isEmpty()) {
+                throw new IllegalArgumentException(
+                        where + ".phoneNumbers: an sms gateway needs the numbers to send to, per severity");
+            }
+            sms = new Sms(
+                    r.getString("provider", "tencent"),
+                    secretId,
+                    r.getString("region", "ap-guangzhou"),
+                    r.getString("sdkAppId"),
+                    r.getString("signName"),
+                    r.getString("templateId"),
+                    List.copyOf(params),
+                    Map.copyOf(phones));
+        }
         QuietHours quiet = null;
         JsonObject q = r.getJsonObject("quietHours");
         if (q != null) {
@@ -443,7 +519,8 @@ public final class Routing {
                 r.getInteger("ratePerMinute", defaultRate),
                 r.getInteger("ratePerSecond", type.equals("feishu") ? 5 : 0),
                 r.getInteger("maxFailures", 0),
-                quiet);
+                quiet,
+                sms);
     }
 
     /** {@code name} inline, or from the environment variable {@code <name>Env} names (which must then be set). */

@@ -49,7 +49,7 @@ public final class Templates {
         };
         for (Routing.Office office : routing.offices()) {
             for (Routing.Receiver r : office.receivers()) {
-                if (r.type().equals("webhook")) {
+                if (r.type().equals("webhook") || r.type().equals("sms")) { // sms: the gateway's approved template
                     continue;
                 }
                 Path own = dir.resolve(office.id()).resolve(r.type() + ".mustache");

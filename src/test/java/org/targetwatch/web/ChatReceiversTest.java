@@ -288,4 +288,116 @@ class ChatReceiversTest {
             }
         }
     }
+
+    /**
+     * An SMS gateway (Tencent Cloud SendSms) as a receiver: the approved template's parameters filled in order, the
+     * numbers of the alert's severity, signed TC3-HMAC-SHA256 as the gateway recomputes it; a gateway that refuses
+     * the signature (a wrong SecretKey) marks the notification failed with the gateway's code, and neither
+     * SecretKey is ever shown.
+     */
+    @Test
+    void anSmsGatewayGetsTheApprovedTemplateSignedTc3AndAWrongKeyIsReported(@TempDir Path dir) throws Exception {
+        String key = "sms-secret-key-for-tests-0001";
+        String wrong = "not-the-gateways-secret-key";
+        try (org.targetwatch.support.SmsGateway gateway = new org.targetwatch.support.SmsGateway(
+                Instant::now, "AKIDtest0001", key, "1400006666", "曾都区风险办", Map.of("1234567", 4))) {
+            java.util.function.BiFunction<String, String, JsonObject> sms = (id, secret) -> new JsonObject()
+                    .put("id", id)
+                    .put("type", "sms")
+                    .put("url", gateway.url())
+                    .put("secretId", "AKIDtest0001")
+                    .put("secret", secret)
+                    .put("sdkAppId", "1400006666")
+                    .put("signName", "曾都区风险办")
+                    .put("templateId", "1234567")
+                    .put(
+                            "templateParams",
+                            new JsonArray()
+                                    .add("severityZh")
+                                    .add("subject")
+                                    .add("categoryZh")
+                                    .add("time"))
+                    .put(
+                            "phoneNumbers",
+                            new JsonObject()
+                                    .put(
+                                            "critical",
+                                            new JsonArray()
+                                                    .add("+8613800000001")
+                                                    .add("+8613900000002")));
+            Path f = dir.resolve("routing.json");
+            Files.writeString(
+                    f,
+                    new JsonObject()
+                            .put(
+                                    "offices",
+                                    new JsonArray()
+                                            .add(new JsonObject()
+                                                    .put("id", "leader")
+                                                    .put("name", "分管领导")
+                                                    .put(
+                                                            "match",
+                                                            new JsonObject()
+                                                                    .put("category", new JsonArray().add("safety")))
+                                                    .put(
+                                                            "receivers",
+                                                            new JsonArray()
+                                                                    .add(sms.apply("leader-sms", key))
+                                                                    .add(sms.apply("leader-sms-wrong", wrong)))))
+                            .encode());
+            try (TestServer server = new TestServer(env(f))) {
+                server.register("district", "sms-d");
+                long alert = server.post(
+                                "/api/v1/readings",
+                                server.token("officer"),
+                                org.targetwatch.support.Readings.reading(
+                                                "SAFETY_MAJOR_ACCIDENTS",
+                                                "sms-d",
+                                                "2023-07-31T00:00:00+08:00",
+                                                1,
+                                                "count")
+                                        .encode())
+                        .array("alerts")
+                        .getJsonObject(0)
+                        .getLong("id");
+                await(() -> gateway.requests.size() == 2, "both gateways' requests");
+                assertThat(gateway.accepted()).hasSize(1);
+                JsonObject body = gateway.accepted().get(0).body();
+                assertThat(body.getJsonArray("PhoneNumberSet")).containsExactly("+8613800000001", "+8613900000002");
+                JsonArray params = body.getJsonArray("TemplateParamSet");
+                assertThat(params.getString(0)).isEqualTo("紧急");
+                assertThat(params.getString(1)).isEqualTo("sms-d");
+                assertThat(params.getString(2)).isEqualTo("安全生产");
+                assertThat(params.getString(3)).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}");
+                assertThat(body.getString("SessionContext")).startsWith("tw-").endsWith("-leader-leader-sms");
+                assertThat(gateway.requests.stream()
+                                .filter(r -> !r.code().equals("Ok"))
+                                .toList())
+                        .singleElement()
+                        .extracting(org.targetwatch.support.SmsGateway.Received::code)
+                        .isEqualTo("AuthFailure.SignatureFailure");
+
+                String risk = server.token("risk-office");
+                await(
+                        () -> server.get("/api/v1/alerts/" + alert + "/deliveries", risk).array("deliveries").stream()
+                                .map(d -> ((JsonObject) d).getString("status"))
+                                .sorted()
+                                .toList()
+                                .equals(java.util.List.of("delivered", "failed")),
+                        "one delivered, one failed");
+                String deliveries = server.get("/api/v1/alerts/" + alert + "/deliveries", risk)
+                        .body();
+                assertThat(deliveries)
+                        .contains("AuthFailure.SignatureFailure")
+                        .doesNotContain(key)
+                        .doesNotContain(wrong);
+                assertThat(server.get("/api/v1/receivers", risk).body())
+                        .contains("\"type\":\"sms\"")
+                        .doesNotContain(key)
+                        .doesNotContain(wrong);
+                Thread.sleep(400);
+                assertThat(gateway.requests).as("a refusal is not retried").hasSize(2);
+            }
+        }
+    }
 }

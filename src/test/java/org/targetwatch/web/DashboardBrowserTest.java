@@ -302,4 +302,75 @@ class DashboardBrowserTest {
             assertThat(r.headers().firstValue("Referrer-Policy")).as(path).contains("no-referrer");
         }
     }
+
+    /**
+     * The receivers page: a webhook that keeps failing is shown failing with its failed notification (after its
+     * maxFailures), a supervisor sends it again once it answers, and the page shows it ok.
+     */
+    @Test
+    void receiversPageShowsAFailingReceiverAndSendsItsFailedNotificationAgain(@TempDir Path dir) throws Exception {
+        try (org.targetwatch.support.WebhookReceiver hook = new org.targetwatch.support.WebhookReceiver()) {
+            hook.failFirst(1000);
+            Path routing = hook.airOfficeRouting(dir.resolve("routing.json"), "browser-webhook-secret-01");
+            io.vertx.core.json.JsonObject doc = new io.vertx.core.json.JsonObject(Files.readString(routing));
+            doc.getJsonArray("offices")
+                    .getJsonObject(0)
+                    .getJsonArray("receivers")
+                    .getJsonObject(0)
+                    .put("maxFailures", 2);
+            Files.writeString(routing, doc.encode());
+            try (TestServer other = new TestServer(java.util.Map.of(
+                    "TARGETWATCH_ROUTING_FILE", routing.toString(),
+                    "TARGETWATCH_DELIVERY_POLL_MILLIS", "50",
+                    "TARGETWATCH_DELIVERY_BACKOFF_MILLIS", "50"))) {
+                other.register("air-station", "rcv-st");
+                long alert = other.ingest(other.token("officer"), hourlyPm25("rcv-st", "2023-03-01", 24, 80))
+                        .array("alerts")
+                        .getJsonObject(0)
+                        .getLong("id");
+                String supervisor = other.token("supervisor");
+                org.targetwatch.support.Await.await(
+                        () -> other.get("/api/v1/alerts/" + alert + "/deliveries", supervisor)
+                                .body()
+                                .contains("\"status\":\"failed\""),
+                        "the notification marked failed");
+
+                driver.get(other.uri("/").toString());
+                ((org.openqa.selenium.JavascriptExecutor) driver)
+                        .executeScript("sessionStorage.clear(); location.hash='';");
+                driver.navigate().refresh();
+                await(testId("token")).sendKeys(supervisor);
+                driver.findElement(testId("login")).click();
+                await(testId("nav-receivers")).click();
+                WebElement row = await(testId("receiver-hook"));
+                assertThat(row.findElement(testId("receiver-status")).getText()).isEqualTo("发送失败");
+                assertThat(row.findElement(testId("receiver-failed")).getText()).isEqualTo("1");
+                assertThat(row.getText()).contains("HTTP 500").contains("从未").contains("Webhook");
+                screenshot("receivers-failing");
+
+                hook.failFirst(0);
+                driver.findElement(testId("retry-hook")).click();
+                new WebDriverWait(driver, Duration.ofSeconds(10))
+                        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                        .until(d -> d.findElement(testId("receivers-note"))
+                                .getText()
+                                .contains("已重新排队 1"));
+                org.targetwatch.support.Await.await(() -> hook.delivered().size() == 1, "delivered after the retry");
+                driver.findElement(testId("nav-receivers")).click();
+                driver.navigate().refresh();
+                new WebDriverWait(driver, Duration.ofSeconds(10))
+                        .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                        .until(d -> d.findElement(testId("receiver-hook"))
+                                .findElement(testId("receiver-status"))
+                                .getText()
+                                .equals("正常"));
+                assertThat(driver.findElement(testId("receiver-hook"))
+                                .findElement(testId("receiver-failed"))
+                                .getText())
+                        .isEqualTo("0");
+                screenshot("receivers-ok");
+            }
+        }
+    }
 }
