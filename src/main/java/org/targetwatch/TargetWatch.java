@@ -104,7 +104,7 @@ public final class TargetWatch implements AutoCloseable {
             rulesets.record(ruleSet.version(), ruleSet.files(), "startup", clock.instant())
                     .await();
             SilenceStore silences = new SilenceStore(database.pool());
-            Notifier notifier = new Notifier(routing, outbox, silences);
+            Notifier notifier = new Notifier(routing, outbox, silences, subjects);
             // the registered domain modules, in the order they derive (see DomainModule.order)
             List<Domain> domains = DomainModule.all(new DomainModule.Services(subjects, readings, catalog));
             IngestService ingest = new IngestService(

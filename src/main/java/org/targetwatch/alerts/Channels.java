@@ -400,6 +400,7 @@ public final class Channels {
             alert.put("category", a.getString("category"));
             alert.put("categoryZh", categoryZh(a.getString("category")));
             alert.put("subject", a.getString("subject"));
+            alert.put("subjectName", a.getString("subjectName", a.getString("subject")));
             alert.put("region", blankToNull(a.getString("region")));
             alert.put("indicator", a.getString("indicator"));
             alert.put("period", a.getString("period"));
@@ -417,7 +418,8 @@ public final class Channels {
             s.put(
                     "title",
                     "【" + severityZh(a.getString("severity")) + "】" + kindZh(kind) + " · "
-                            + categoryZh(a.getString("category")) + " · " + a.getString("subject"));
+                            + categoryZh(a.getString("category")) + " · "
+                            + a.getString("subjectName", a.getString("subject")));
         }
         JsonObject imp = p.getJsonObject("import");
         if (imp != null) {

@@ -29,11 +29,14 @@ public final class Notifier {
     private final Routing routing;
     private final OutboxStore outbox;
     private final SilenceStore silences;
+    private final org.targetwatch.store.SubjectStore subjects;
 
-    public Notifier(Routing routing, OutboxStore outbox, SilenceStore silences) {
+    public Notifier(
+            Routing routing, OutboxStore outbox, SilenceStore silences, org.targetwatch.store.SubjectStore subjects) {
         this.routing = routing;
         this.outbox = outbox;
         this.silences = silences;
+        this.subjects = subjects;
     }
 
     public Routing routing() {
@@ -58,6 +61,12 @@ public final class Notifier {
     }
 
     private Future<Void> write(SqlClient client, List<Event> events, Instant now) {
+        Set<String> ids = new java.util.HashSet<>();
+        events.forEach(e -> ids.add(e.alert().getString("subject")));
+        return subjects.names(client, ids).compose(names -> write(client, events, names, now));
+    }
+
+    private Future<Void> write(SqlClient client, List<Event> events, java.util.Map<String, String> names, Instant now) {
         List<OutboxStore.Notification> rows = new ArrayList<>();
         for (Event e : events) {
             if (!NOTIFY.contains(e.kind())) {
@@ -86,7 +95,7 @@ public final class Notifier {
                             r.id(),
                             r.displayUrl(),
                             key,
-                            payload(e, office, r, key, now),
+                            payload(e, office, r, key, names.get(e.alert().getString("subject")), now),
                             group,
                             office.groupInterval().toMillis(),
                             severity,
@@ -192,7 +201,9 @@ public final class Notifier {
                 .put("notifications", list);
     }
 
-    static JsonObject payload(Event e, Routing.Office office, Routing.Receiver r, String key, Instant now) {
+    /** What a receiver gets for one event; {@code subjectName} as registered (null if the subject has no name). */
+    static JsonObject payload(
+            Event e, Routing.Office office, Routing.Receiver r, String key, String subjectName, Instant now) {
         JsonObject a = e.alert();
         long id = a.getLong("id");
         return new JsonObject()
@@ -217,6 +228,7 @@ public final class Notifier {
                                 .put("category", a.getString("category"))
                                 .put("rule", a.getString("rule"))
                                 .put("subject", a.getString("subject"))
+                                .put("subjectName", subjectName)
                                 .put("region", a.getString("region"))
                                 .put("indicator", a.getString("indicator"))
                                 .put("period", a.getString("period"))

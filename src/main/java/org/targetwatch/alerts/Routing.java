@@ -41,6 +41,7 @@ public final class Routing {
             "categoryZh",
             "rule",
             "subject",
+            "subjectName",
             "region",
             "indicator",
             "period",

@@ -123,4 +123,18 @@ public final class SubjectStore {
                 r.getString("region"),
                 settings == null ? Map.of() : settings.getMap());
     }
+
+    /** The names of the subjects {@code ids} (unknown ids are absent). */
+    public Future<java.util.Map<String, String>> names(SqlClient client, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(java.util.Map.of());
+        }
+        return client.preparedQuery("SELECT id, name FROM subjects WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(new String[0])))
+                .map(rs -> {
+                    java.util.Map<String, String> out = new java.util.HashMap<>();
+                    rs.forEach(r -> out.put(r.getString("id"), r.getString("name")));
+                    return out;
+                });
+    }
 }

@@ -113,7 +113,7 @@ class ChatReceiversTest {
                         .contains("新告警")
                         .contains("空气质量")
                         .contains("air.daily-mean-over-grade-ii")
-                        .contains("chat-a")
+                        .contains("对象：测试 chat-a（chat-a）")
                         .contains("数值：**80 ug/m3**，阈值 > 75 ug/m3")
                         .contains("GB 3095-2012")
                         .contains("(https://tw.zengdu.example/#/alert/" + alert + ")")
