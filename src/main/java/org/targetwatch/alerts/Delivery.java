@@ -155,6 +155,8 @@ public final class Delivery {
                 if (urgent.isEmpty()) {
                     return postponed;
                 }
+                // the critical ones go now; a failed postponement only leaves the others leased until it expires
+                postponed.onFailure(e -> LOG.warn("outbox rows {} not postponed: {}", ids(held), e.toString()));
                 batch = urgent;
                 head = urgent.get(0);
             }
