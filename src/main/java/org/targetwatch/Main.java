@@ -57,6 +57,8 @@ public final class Main implements Callable<Integer> {
             return fail(err, 2, "invalid configuration: " + e.getMessage());
         } catch (RuleBuildException e) {
             return fail(err, 3, e.getMessage());
+        } catch (org.targetwatch.store.SchemaTooNewException e) {
+            return fail(err, 5, e.getMessage());
         } catch (StoreUnavailableException e) {
             return fail(err, 4, e.getMessage());
         } catch (RuntimeException e) {

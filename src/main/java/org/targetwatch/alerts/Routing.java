@@ -524,8 +524,24 @@ public final class Routing {
                 sms);
     }
 
-    /** {@code name} inline, or from the environment variable {@code <name>Env} names (which must then be set). */
+    /**
+     * {@code name} inline, from the environment variable {@code <name>Env} names (which must then be set), or from
+     * the file {@code <name>File} names (a mounted secret; trailing line breaks dropped).
+     */
     private static String fromEnv(JsonObject r, String name, String where, Map<String, String> env) {
+        String file = r.getString(name + "File");
+        if (file != null) {
+            try {
+                String v =
+                        Files.readString(Path.of(file), StandardCharsets.UTF_8).stripTrailing();
+                if (v.isEmpty()) {
+                    throw new IllegalArgumentException(where + "." + name + "File: " + file + " is empty");
+                }
+                return v;
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + "." + name + "File: cannot read " + file + ": " + e);
+            }
+        }
         String var = r.getString(name + "Env");
         if (var == null) {
             return r.getString(name);

@@ -170,11 +170,44 @@ public record AppConfig(
         return fromSources(json, env);
     }
 
+    /** Settings that may come from a file named by {@code <variable>_FILE} (a Kubernetes or Docker secret). */
+    private static final java.util.Set<Key> SECRET_KEYS = java.util.Set.of(Key.ADMIN_TOKEN, Key.DB_URL);
+
+    /**
+     * The content of the file named by {@code <variable>_FILE}, without trailing line breaks and spaces, or null
+     * when that variable is not set. Refused: the file cannot be read, is empty, or the variable itself is set too.
+     */
+    private static String secretFile(Map<String, String> env, Key key) {
+        String var = key.envVar + "_FILE";
+        String name = env.get(var);
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        if (env.get(key.envVar) != null) {
+            throw new InvalidConfigException(var, "both " + key.envVar + " and " + var + " are set; set one of them");
+        }
+        try {
+            String v = Files.readString(Path.of(name), StandardCharsets.UTF_8).stripTrailing();
+            if (v.isEmpty()) {
+                throw new InvalidConfigException(var, "file " + name + " is empty");
+            }
+            return v;
+        } catch (IOException e) {
+            throw new InvalidConfigException(var, "cannot read " + name + ": " + e);
+        }
+    }
+
     /** Builds the configuration from a parsed file and an environment map (environment wins). */
     public static AppConfig fromSources(JsonObject file, Map<String, String> env) {
         Map<Key, String> raw = new LinkedHashMap<>();
         for (Key key : Key.values()) {
             String value = env.get(key.envVar);
+            if (SECRET_KEYS.contains(key)) {
+                String fromFile = secretFile(env, key);
+                if (fromFile != null) {
+                    value = fromFile;
+                }
+            }
             if (value == null) {
                 Object fromFile = file.getValue(key.jsonKey);
                 value = fromFile == null ? key.defaultValue : String.valueOf(fromFile);

@@ -375,12 +375,25 @@ public final class RuleSet {
         return s;
     }
 
-    /** Files of the directory (recursively), keyed by path relative to it with '/' separators, sorted. */
+    /**
+     * Files of the directory (recursively), keyed by path relative to it with '/' separators, sorted. Symbolic links
+     * are followed (the directory itself, its files and subdirectories may be links), and every path with a
+     * component starting with {@code .} is left out: hidden files, and the {@code ..data} and
+     * {@code ..<timestamp>} directories through which a Kubernetes ConfigMap volume links its files, so that
+     * each file of such a volume counts once, under its own name.
+     */
     private static Map<String, byte[]> readFiles(Path dir) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
+        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             List<Path> paths = walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> {
+                        for (Path part : dir.relativize(p)) {
+                            if (part.toString().startsWith(".")) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    })
                     .sorted()
                     .toList();
             for (Path p : paths) {

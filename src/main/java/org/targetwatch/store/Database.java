@@ -72,6 +72,9 @@ public final class Database implements AutoCloseable {
         }
         try {
             migrate(options);
+        } catch (SchemaTooNewException e) {
+            embedded.ifPresent(Database::closeQuietly);
+            throw e;
         } catch (RuntimeException e) {
             embedded.ifPresent(Database::closeQuietly);
             throw new StoreUnavailableException(
@@ -182,13 +185,34 @@ public final class Database implements AutoCloseable {
         return health;
     }
 
+    /**
+     * Migrates the schema to this version's latest migration (an older schema is upgraded, losing nothing: every
+     * migration moves data forward). A schema with migrations this version does not know (applied by a newer
+     * version) is refused with {@link SchemaTooNewException} before anything is changed.
+     */
     private static void migrate(PgConnectOptions o) {
         String jdbcUrl = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
-        Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(jdbcUrl, o.getUser(), o.getPassword())
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
+                .load();
+        org.flywaydb.core.api.MigrationInfoService info = flyway.info();
+        java.util.List<String> future = java.util.Arrays.stream(info.all())
+                .filter(i -> i.getState().isApplied() && i.getState().name().startsWith("FUTURE"))
+                .map(i -> i.getVersion() + " (" + i.getDescription() + ")")
+                .toList();
+        if (!future.isEmpty()) {
+            String known = java.util.Arrays.stream(info.all())
+                    .filter(i -> !i.getState().name().startsWith("FUTURE") && i.getVersion() != null)
+                    .map(i -> i.getVersion().getVersion())
+                    .reduce((a, b) -> b)
+                    .orElse("none");
+            throw new SchemaTooNewException("the database at " + describe(o) + " was migrated by a newer TargetWatch"
+                    + " (schema versions " + String.join(", ", future) + "; this version knows up to " + known
+                    + "). Start the newer version again, or restore the backup taken before the upgrade;"
+                    + " nothing was changed");
+        }
+        flyway.migrate();
     }
 
     private static String describe(PgConnectOptions o) {

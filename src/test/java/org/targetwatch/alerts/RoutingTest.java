@@ -287,4 +287,34 @@ class RoutingTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("inhibit");
     }
+
+    /** A receiver's secret from a mounted file (a Kubernetes Secret volume): read, its trailing newline dropped. */
+    @Test
+    void secretMayComeFromAFile(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("hook-secret");
+        Files.writeString(secret, "a-mounted-hook-secret-01\n");
+        JsonObject doc = new JsonObject()
+                .put(
+                        "offices",
+                        new JsonArray()
+                                .add(office(
+                                        "o",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("id", "h")
+                                                        .put("url", "http://127.0.0.1:1/h")
+                                                        .put("secretFile", secret.toString())),
+                                        new JsonArray())));
+        assertThat(load(dir, doc, Map.of()).offices().get(0).receivers().get(0).secret())
+                .isEqualTo("a-mounted-hook-secret-01");
+        doc.getJsonArray("offices")
+                .getJsonObject(0)
+                .getJsonArray("receivers")
+                .getJsonObject(0)
+                .put("secretFile", dir.resolve("missing").toString());
+        assertThatThrownBy(() -> load(dir, doc, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("receivers[0].secretFile")
+                .hasMessageContaining("cannot read");
+    }
 }
