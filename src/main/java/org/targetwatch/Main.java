@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         name = "targetwatch",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {ImportCommand.class},
+        subcommands = {ImportCommand.class, BackupCommands.BackupCommand.class, BackupCommands.RestoreCommand.class},
         description = {
             "无参数时启动服务器（配置见 config/application.json 与 TARGETWATCH_* 环境变量）。",
             "With no arguments, starts the server (configured by config/application.json and TARGETWATCH_*)."

@@ -185,6 +185,25 @@ final class EmbeddedServer {
         LOG.info("PostgreSQL pid {} stopped", p);
     }
 
+    /**
+     * The port of the postmaster running on {@code dir} (line 4 of {@code postmaster.pid}), if one runs: a server
+     * or an orphan of one. Others (a backup) then connect to it instead of starting their own.
+     */
+    static Optional<Integer> runningPort(Path dir) {
+        Optional<Long> pid = readPid(dir);
+        if (pid.isEmpty() || !running(pid.get()) || !isPostmasterOf(pid.get(), dir)) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return lines.size() < 4
+                    ? Optional.empty()
+                    : Optional.of(Integer.parseInt(lines.get(3).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The postmaster's pid: the first line of {@code postmaster.pid}, if the file exists and holds one. */
     static Optional<Long> readPid(Path dir) {
         try {

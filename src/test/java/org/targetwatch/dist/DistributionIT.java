@@ -141,7 +141,11 @@ class DistributionIT {
                 "TARGETWATCH_HJ212_PORT",
                 "-1",
                 "TARGETWATCH_ADMIN_TOKEN_FILE",
-                token.toString()));
+                token.toString(),
+                "TARGETWATCH_LOG_OUTPUT",
+                "file",
+                "TARGETWATCH_LOG_FORMAT",
+                "json"));
         try {
             HttpClient http = HttpClient.newHttpClient();
             Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
@@ -161,8 +165,25 @@ class DistributionIT {
                 }
                 Thread.sleep(250);
             }
-            String log = Files.readString(home.getParent().resolve("server.log"));
-            assertThat(ready).as("ready within 120 s; log:\n" + log).isEqualTo(200);
+            Path logFile = home.resolve("data/logs/targetwatch.json");
+            String log = Files.exists(logFile) ? Files.readString(logFile) : "";
+            assertThat(ready)
+                    .as("ready within 120 s; log:\n" + log
+                            + Files.readString(home.getParent().resolve("server.log")))
+                    .isEqualTo(200);
+            // TARGETWATCH_LOG_OUTPUT=file, TARGETWATCH_LOG_FORMAT=json: one JSON object per line under data/logs
+            assertThat(logFile)
+                    .as("the log file; standard output:\n"
+                            + Files.readString(home.getParent().resolve("server.log")))
+                    .exists();
+            List<String> lines = Files.readAllLines(logFile);
+            assertThat(lines).isNotEmpty();
+            for (String line : lines) {
+                assertThat(new io.vertx.core.json.JsonObject(line).getString("level"))
+                        .isNotBlank();
+            }
+            assertThat(lines.stream().map(l -> new io.vertx.core.json.JsonObject(l).getString("formattedMessage")))
+                    .contains("TargetWatch listening on http://127.0.0.1:" + port);
             HttpResponse<String> who = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/whoami"))
                             .header("Authorization", "Bearer dist-admin-token-0123456789")
