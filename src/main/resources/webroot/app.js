@@ -32,7 +32,9 @@ const T = {
     lastError: '最近错误', backlog: '待发送', delivered: '已送达', inhibited: '已抑制', limits: '限速',
     quietHours: '免打扰', perMinute: '条/分', retryFailed: '重发失败通知', requeued: '已重新排队',
     st_ok: '正常', st_failing: '发送失败', st_idle: '尚未发送', never: '从未', noReceivers: '未配置通知渠道 (config/routing.json)',
-    t_webhook: 'Webhook', t_wecom: '企业微信', t_dingtalk: '钉钉', t_feishu: '飞书',
+    t_webhook: 'Webhook', t_wecom: '企业微信', t_dingtalk: '钉钉', t_feishu: '飞书', t_sms: '短信',
+    audit: '审计日志', time: '时间', actor: '操作人', role: '角色', request: '操作', remote: '来源地址', details: '详情',
+    pathPrefix: '路径前缀', older: '更早的记录', noEntries: '没有记录',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -63,7 +65,9 @@ const T = {
     lastError: 'Last error', backlog: 'Backlog', delivered: 'Delivered', inhibited: 'Inhibited', limits: 'Limits',
     quietHours: 'Quiet hours', perMinute: '/min', retryFailed: 'Send failed ones again', requeued: 'requeued',
     st_ok: 'ok', st_failing: 'failing', st_idle: 'idle', never: 'never', noReceivers: 'No receivers configured (config/routing.json)',
-    t_webhook: 'Webhook', t_wecom: 'WeCom', t_dingtalk: 'DingTalk', t_feishu: 'Feishu',
+    t_webhook: 'Webhook', t_wecom: 'WeCom', t_dingtalk: 'DingTalk', t_feishu: 'Feishu', t_sms: 'SMS',
+    audit: 'Audit log', time: 'Time', actor: 'Actor', role: 'Role', request: 'Action', remote: 'From', details: 'Details',
+    pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries',
   },
 };
 let lang = sessionStorage.getItem('tw.lang') || 'zh';
@@ -76,7 +80,7 @@ const VIEWS = {
   officer: ['indicator', 'imports', 'compliance', 'rules'],
   'risk-office': ['alerts', 'indicator', 'compliance', 'rules', 'receivers'],
   supervisor: ['alerts', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
-  admin: ['rules', 'rulesets', 'receivers'],
+  admin: ['rules', 'rulesets', 'receivers', 'audit'],
 };
 
 async function api(path, options = {}) {
@@ -603,6 +607,34 @@ async function receiversView() {
   receiversTimer = setTimeout(() => { if (location.hash.startsWith('#/receivers')) receiversView().catch(showError); }, 10000);
 }
 
+// ---- audit log ----
+
+// GET /api/v1/audit for admins: newest first, filtered by actor and path prefix, older pages on request.
+async function auditView() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const query = new URLSearchParams({ limit: '100' });
+  for (const k of ['actor', 'path', 'before']) if (q.get(k)) query.set(k, q.get(k));
+  const r = await api('/audit?' + query.toString());
+  const rows = r.entries.map((e) => `<tr data-testid="audit-${esc(e.id)}">
+      <td>${esc(fmtTime(e.at))}</td><td>${esc(e.actor)}</td><td>${esc(e.role)}</td>
+      <td><code>${esc(e.method)} ${esc(e.path)}</code></td>
+      <td class="${e.status >= 400 ? 'error' : 'ok'}">${esc(e.status)}</td><td>${esc(e.remote)}</td>
+      <td><small>${esc(JSON.stringify(e.details))}</small></td></tr>`).join('');
+  view().innerHTML = `<h2>${t('audit')}</h2>
+    <p><label>${t('actor')} <input id="au-actor" value="${esc(q.get('actor'))}"></label>
+       <label>${t('pathPrefix')} <input id="au-path" value="${esc(q.get('path'))}" placeholder="/api/v1/tokens"></label>
+       <button id="au-go" type="button" data-testid="audit-filter">${t('filter')}</button></p>
+    ${r.entries.length ? `<table data-testid="audit-table"><tr><th>${t('time')}</th><th>${t('actor')}</th><th>${t('role')}</th>
+      <th>${t('request')}</th><th>${t('status')}</th><th>${t('remote')}</th><th>${t('details')}</th></tr>${rows}</table>` : `<p>${t('noEntries')}</p>`}
+    ${r.next ? `<p><a href="#/audit?${esc(new URLSearchParams({ ...Object.fromEntries(q), before: String(r.next) }).toString())}" data-testid="audit-older">${t('older')}</a></p>` : ''}`;
+  $('#au-go').onclick = () => {
+    const p = new URLSearchParams();
+    if ($('#au-actor').value.trim()) p.set('actor', $('#au-actor').value.trim());
+    if ($('#au-path').value.trim()) p.set('path', $('#au-path').value.trim());
+    location.hash = '#/audit?' + p.toString();
+  };
+}
+
 // ---- routing ----
 
 async function route() {
@@ -618,7 +650,7 @@ async function route() {
     if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

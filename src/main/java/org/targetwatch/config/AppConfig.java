@@ -56,6 +56,7 @@ import java.util.Optional;
  * @param templatesDir      message templates of chat receivers
  * @param publicUrl         the dashboard's address, for links in notifications (no trailing slash)
  * @param deliveryThrottleMillis how long a receiver that answered "throttled" is left alone
+ * @param auditRetentionDays     how long audit log entries are kept
  */
 public record AppConfig(
         String httpHost,
@@ -86,7 +87,8 @@ public record AppConfig(
         long maxImportBytes,
         Path templatesDir,
         String publicUrl,
-        int deliveryThrottleMillis) {
+        int deliveryThrottleMillis,
+        int auditRetentionDays) {
 
     /** The table families {@link #retentionMonths} may name. */
     public static final java.util.List<String> RETENTION_FAMILIES =
@@ -127,7 +129,9 @@ public record AppConfig(
         /** Where users open the dashboard: links in notifications point there. */
         PUBLIC_URL("publicUrl", "TARGETWATCH_PUBLIC_URL", "http://localhost:8080"),
         /** How long a receiver that answered "too many messages" is left alone (the services' window: 1 minute). */
-        DELIVERY_THROTTLE_MILLIS("deliveryThrottleMillis", "TARGETWATCH_DELIVERY_THROTTLE_MILLIS", "60000");
+        DELIVERY_THROTTLE_MILLIS("deliveryThrottleMillis", "TARGETWATCH_DELIVERY_THROTTLE_MILLIS", "60000"),
+        /** How long audit log entries are kept (Zabbix keeps its audit log 365 days by default too). */
+        AUDIT_RETENTION_DAYS("auditRetentionDays", "TARGETWATCH_AUDIT_RETENTION_DAYS", "365");
 
         public final String jsonKey;
         public final String envVar;
@@ -260,7 +264,8 @@ public record AppConfig(
                 longIn(raw, Key.MAX_IMPORT_BYTES, 1024, Long.MAX_VALUE),
                 Path.of(nonEmpty(raw, Key.TEMPLATES_DIR)),
                 publicUrl(nonEmpty(raw, Key.PUBLIC_URL)),
-                intIn(raw, Key.DELIVERY_THROTTLE_MILLIS, 1, 3_600_000));
+                intIn(raw, Key.DELIVERY_THROTTLE_MILLIS, 1, 3_600_000),
+                intIn(raw, Key.AUDIT_RETENTION_DAYS, 1, 36_500));
     }
 
     private static String publicUrl(String v) {
@@ -390,6 +395,7 @@ public record AppConfig(
                 maxImportBytes,
                 templatesDir,
                 publicUrl,
-                deliveryThrottleMillis);
+                deliveryThrottleMillis,
+                auditRetentionDays);
     }
 }

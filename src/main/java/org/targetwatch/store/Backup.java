@@ -85,14 +85,8 @@ public final class Backup implements AutoCloseable {
      */
     public static Backup open(AppConfig config, boolean create) {
         if (config.dbUrl().isPresent()) {
-            PgConnectOptions o =
-                    PgConnectOptions.fromUri(config.dbUrl().get().replaceFirst("^postgres://", "postgresql://"));
-            return new Backup(
-                    "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
-                    o.getUser(),
-                    o.getPassword(),
-                    null,
-                    o.getUser() + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase());
+            PgConnectOptions o = Database.external(config.dbUrl().get());
+            return new Backup(Database.jdbcUrl(o), o.getUser(), o.getPassword(), null, Database.describe(o));
         }
         Path dir = config.dataDir().resolve("postgres");
         Optional<Integer> running = EmbeddedServer.runningPort(dir);

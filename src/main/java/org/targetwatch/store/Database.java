@@ -54,12 +54,7 @@ public final class Database implements AutoCloseable {
         Optional<EmbeddedServer> embedded = Optional.empty();
         PgConnectOptions options;
         if (config.dbUrl().isPresent()) {
-            try {
-                options = PgConnectOptions.fromUri(config.dbUrl().get().replaceFirst("^postgres://", "postgresql://"));
-            } catch (RuntimeException e) {
-                throw new StoreUnavailableException(
-                        "TARGETWATCH_DB_URL is not a valid PostgreSQL URL: " + e.getMessage(), e);
-            }
+            options = external(config.dbUrl().get());
         } else {
             EmbeddedServer pg = startEmbedded(config.dataDir().resolve("postgres"));
             embedded = Optional.of(pg);
@@ -190,8 +185,23 @@ public final class Database implements AutoCloseable {
      * migration moves data forward). A schema with migrations this version does not know (applied by a newer
      * version) is refused with {@link SchemaTooNewException} before anything is changed.
      */
+    /** The connect options of an external database's {@code postgresql://} (or {@code postgres://}) URL. */
+    static PgConnectOptions external(String url) {
+        try {
+            return PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"));
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException(
+                    "TARGETWATCH_DB_URL is not a valid PostgreSQL URL: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDBC URL of the same database (Flyway and COPY use the JDBC driver). */
+    static String jdbcUrl(PgConnectOptions o) {
+        return "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+    }
+
     private static void migrate(PgConnectOptions o) {
-        String jdbcUrl = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+        String jdbcUrl = jdbcUrl(o);
         Flyway flyway = Flyway.configure()
                 .dataSource(jdbcUrl, o.getUser(), o.getPassword())
                 .locations("classpath:db/migration")
@@ -215,7 +225,7 @@ public final class Database implements AutoCloseable {
         flyway.migrate();
     }
 
-    private static String describe(PgConnectOptions o) {
+    static String describe(PgConnectOptions o) {
         return o.getUser() + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
     }
 

@@ -44,6 +44,7 @@ final class Api {
             Hj212Handler hj212,
             ImportsHandler imports,
             ReceiversHandler receivers,
+            AuditHandler audit,
             long maxBodyBytes) {}
 
     /** The API's description, {@code src/main/resources/openapi.yaml}, served as it is. */
@@ -83,6 +84,7 @@ final class Api {
                         .putHeader("Content-Type", "application/yaml; charset=utf-8")
                         .end(OPENAPI));
         router.route("/api/v1/*").handler(h.access()::authenticate);
+        router.route("/api/v1/*").handler(h.audit()::record);
 
         // any role
         router.get("/api/v1/whoami").handler(h.tokens()::whoAmI);
@@ -138,6 +140,8 @@ final class Api {
         router.post("/api/v1/receivers/:id/retry")
                 .handler(roles(SUPERVISOR, ADMIN))
                 .handler(h.receivers()::retry);
+
+        router.get("/api/v1/audit").handler(roles(ADMIN)).handler(h.audit()::list);
 
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(h.tokens()::createToken);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(h.tokens()::revokeToken);

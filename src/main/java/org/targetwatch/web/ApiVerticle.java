@@ -43,6 +43,8 @@ import org.targetwatch.store.TokenStore;
  * dashboard's static files. Handlers never block: database calls are asynchronous and rules run on worker threads.
  */
 public final class ApiVerticle extends VerticleBase {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiVerticle.class);
+
     private final AppConfig config;
     private final Pool pool;
     private final IndicatorCatalog catalog;
@@ -153,6 +155,18 @@ public final class ApiVerticle extends VerticleBase {
                 "backtest", new Backtest(pool, readings, subjects, ingest, engine).asJob(vertx, config.rulesDir()));
         jobs.start(); // its timers end with this verticle
         guard = new ConnectionGuard(vertx, config.requestTimeoutSeconds(), config.maxConnectionsPerClient());
+        org.targetwatch.store.AuditStore audit = new org.targetwatch.store.AuditStore(pool);
+        // the audit log keeps auditRetentionDays: older entries are deleted at start and every hour
+        Runnable purge = () -> audit.purge(
+                        clock.instant().minus(java.time.Duration.ofDays(config.auditRetentionDays())))
+                .onSuccess(n -> {
+                    if (n > 0) {
+                        LOG.info("audit log: {} entries older than {} days deleted", n, config.auditRetentionDays());
+                    }
+                })
+                .onFailure(e -> LOG.warn("audit log retention not applied: {}", e.toString()));
+        purge.run();
+        vertx.setPeriodic(3_600_000, id -> purge.run());
 
         Router router = Router.router(vertx);
         router.route().handler(this::track);
@@ -180,6 +194,7 @@ public final class ApiVerticle extends VerticleBase {
                         new Hj212Handler(hj212),
                         new ImportsHandler(vertx, imports, jobs, config.dataDir(), config.maxImportBytes(), clock),
                         new ReceiversHandler(notifier.routing(), outbox, clock),
+                        new AuditHandler(audit, clock),
                         config.maxBodyBytes()));
         router.route("/webjars/*")
                 .handler(StaticHandler.create("META-INF/resources/webjars")

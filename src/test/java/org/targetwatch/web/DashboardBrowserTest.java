@@ -373,4 +373,36 @@ class DashboardBrowserTest {
             }
         }
     }
+
+    /** The audit log page: an admin sees who reloaded the rules, from where, and filters by path. */
+    @Test
+    void adminReadsTheAuditLogAndFiltersIt() throws Exception {
+        assertThat(server.post("/api/v1/rulesets/reload", TestServer.ADMIN_TOKEN, "{}")
+                        .status())
+                .isEqualTo(200);
+        signIn("admin");
+        await(testId("nav-audit")).click();
+        WebElement table = await(testId("audit-table"));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(testId("audit-table")).getText().contains("POST /api/v1/rulesets/reload"));
+        assertThat(driver.findElement(testId("audit-table")).getText())
+                .contains("TARGETWATCH_ADMIN_TOKEN")
+                .contains("127.0.0.1")
+                .contains("200");
+        assertThat(table.isDisplayed()).isTrue();
+        driver.findElement(By.id("au-path")).sendKeys("/api/v1/rulesets");
+        driver.findElement(testId("audit-filter")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.getCurrentUrl().contains("path="));
+        List<WebElement> rows = new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    List<WebElement> r = d.findElements(By.cssSelector("[data-testid^='audit-'] code"));
+                    return r.isEmpty() ? null : r;
+                });
+        assertThat(rows).allMatch(r -> r.getText().contains("/api/v1/rulesets"));
+        screenshot("audit-log");
+    }
 }
