@@ -34,7 +34,7 @@ const T = {
     st_ok: '正常', st_failing: '发送失败', st_idle: '尚未发送', never: '从未', noReceivers: '未配置通知渠道 (config/routing.json)',
     t_webhook: 'Webhook', t_wecom: '企业微信', t_dingtalk: '钉钉', t_feishu: '飞书', t_sms: '短信',
     audit: '审计日志', time: '时间', actor: '操作人', role: '角色', request: '操作', remote: '来源地址', details: '详情',
-    pathPrefix: '路径前缀', older: '更早的记录', noEntries: '没有记录',
+    pathPrefix: '路径前缀', older: '更早的记录', noEntries: '没有记录', page: '页', prevPage: '上一页', nextPage: '下一页',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -67,7 +67,7 @@ const T = {
     st_ok: 'ok', st_failing: 'failing', st_idle: 'idle', never: 'never', noReceivers: 'No receivers configured (config/routing.json)',
     t_webhook: 'Webhook', t_wecom: 'WeCom', t_dingtalk: 'DingTalk', t_feishu: 'Feishu', t_sms: 'SMS',
     audit: 'Audit log', time: 'Time', actor: 'Actor', role: 'Role', request: 'Action', remote: 'From', details: 'Details',
-    pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries',
+    pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries', page: 'Page', prevPage: 'Previous', nextPage: 'Next',
   },
 };
 let lang = sessionStorage.getItem('tw.lang') || 'zh';
@@ -138,38 +138,54 @@ function loginView() {
 
 // ---- alerts ----
 
+// The alert board: a page of GET /api/v1/alerts (100 a page) with its exact total, filters, sorting by any column
+// (a second click reverses it) and paging; the address bar holds the whole state.
 async function alertsView() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const option = (name, values) => values.map((s) =>
+    `<option value="${esc(s)}" ${(q.get(name) || '') === s ? 'selected' : ''}>${esc(s) || t('all')}</option>`).join('');
   view().innerHTML = `<h2>${t('alerts')}</h2>
     <div class="filters">
-      <label>${t('status')}<select id="f-status">${['', 'pending', 'open', 'acknowledged', 'resolved'].map((s) =>
-        `<option value="${esc(s)}" ${q.get('status') === s ? 'selected' : ''}>${esc(s) || t('all')}</option>`).join('')}</select></label>
-      <label>${t('category')}<select id="f-category">${['', 'air', 'water', 'debt', 'safety', 'target'].map((s) =>
-        `<option value="${esc(s)}" ${q.get('category') === s ? 'selected' : ''}>${esc(s) || t('all')}</option>`).join('')}</select></label>
+      <label>${t('status')}<select id="f-status">${option('status', ['', 'pending', 'open', 'acknowledged', 'resolved'])}</select></label>
+      <label>${t('severity')}<select id="f-severity">${option('severity', ['', 'critical', 'major', 'warning', 'info'])}</select></label>
+      <label>${t('category')}<select id="f-category">${option('category', ['', 'air', 'water', 'debt', 'safety', 'target'])}</select></label>
       <label>${t('subject')}<input id="f-subject" value="${esc(q.get('subject') || '')}"></label>
+      <label>${t('rule')}<input id="f-rule" value="${esc(q.get('rule') || '')}"></label>
       <button id="f-go">${t('filter')}</button>
     </div><div class="cards" id="counts"></div><div id="list">${t('loading')}</div>`;
   $('#f-go').onclick = () => {
     const p = new URLSearchParams();
-    ['status', 'category', 'subject'].forEach((k) => { const v = $('#f-' + k).value.trim(); if (v) p.set(k, v); });
+    ['status', 'severity', 'category', 'subject', 'rule'].forEach((k) => { const v = $('#f-' + k).value.trim(); if (v) p.set(k, v); });
+    if (q.get('sort')) { p.set('sort', q.get('sort')); p.set('order', q.get('order') || 'desc'); }
     location.hash = '#/alerts?' + p.toString();
   };
-  const data = await api('/alerts?' + q.toString());
-  const counts = {};
-  data.alerts.forEach((a) => {
-    counts[a.category] = (counts[a.category] || 0) + 1;
-    counts[a.severity] = (counts[a.severity] || 0) + 1;
-  });
-  $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(data.alerts.length)}</b></div>` +
-    Object.entries(counts).map(([k, v]) => `<div class="card">${esc(k)}<b>${esc(v)}</b></div>`).join('');
-  $('#list').innerHTML = `<table data-testid="alerts-table"><tr><th>#</th><th>${t('severity')}</th><th>${t('category')}</th>
-    <th>${t('rule')}</th><th>${t('subject')}</th><th>${t('period')}</th><th>${t('value')}</th><th>${t('threshold')}</th>
-    <th>${t('status')}</th><th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${esc(a.id)}">
+  const query = new URLSearchParams(q);
+  if (!query.get('limit')) query.set('limit', '100');
+  const data = await api('/alerts?' + query.toString());
+  const pages = Math.max(1, Math.ceil(data.total / data.limit));
+  $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(data.total)}</b></div>
+    <div class="card">${t('page')}<b data-testid="page-of">${esc(data.page)} / ${esc(pages)}</b></div>`;
+  const link = (changes) => {
+    const p = new URLSearchParams(q);
+    Object.entries(changes).forEach(([k, v]) => (v == null ? p.delete(k) : p.set(k, v)));
+    return '#/alerts?' + p.toString();
+  };
+  const th = (label, key) => {
+    const current = (q.get('sort') || 'severity') === key;
+    const order = current && (q.get('order') || 'desc') === 'desc' ? 'asc' : 'desc';
+    const mark = current ? ((q.get('order') || 'desc') === 'desc' ? ' ▼' : ' ▲') : '';
+    return `<th><a href="${esc(link({ sort: key, order, page: null }))}" data-testid="sort-${esc(key)}">${label}${mark}</a></th>`;
+  };
+  const pager = `<p class="pager">${data.page > 1 ? `<a href="${esc(link({ page: String(data.page - 1) }))}" data-testid="page-prev">← ${t('prevPage')}</a>` : ''}
+    ${data.page < pages ? `<a href="${esc(link({ page: String(data.page + 1) }))}" data-testid="page-next">${t('nextPage')} →</a>` : ''}</p>`;
+  $('#list').innerHTML = `<table data-testid="alerts-table"><tr>${th('#', 'id')}${th(t('severity'), 'severity')}${th(t('category'), 'category')}
+    ${th(t('rule'), 'rule')}${th(t('subject'), 'subject')}${th(t('period'), 'period')}${th(t('value'), 'value')}<th>${t('threshold')}</th>
+    ${th(t('status'), 'status')}<th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${esc(a.id)}">
     <td><a href="#/alert/${esc(a.id)}" data-testid="alert-link-${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td>
     <td>${esc(a.category)}</td><td>${esc(a.rule)}</td><td>${esc(a.subject)}</td><td>${esc(a.period)}</td>
     <td>${esc(a.value)}</td><td>${esc(a.threshold.op)} ${esc(a.threshold.value)} ${esc(a.threshold.unit)}</td>
     <td class="status-${esc(a.status)}" data-testid="alert-status-${esc(a.id)}">${esc(a.status)}</td>
-    <td>${a.status === 'resolved' ? '' : actionBox(a)}</td></tr>`).join('') + '</table>';
+    <td>${a.status === 'resolved' ? '' : actionBox(a)}</td></tr>`).join('') + '</table>' + pager;
   bindActions(() => alertsView());
 }
 

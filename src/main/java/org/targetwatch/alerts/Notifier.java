@@ -46,7 +46,7 @@ public final class Notifier {
     /** Writes outbox rows for the events that notify, except those of alerts silenced at {@code now}. */
     public Future<Void> notify(SqlClient client, List<Event> events, Instant now) {
         if (events.stream().noneMatch(e -> NOTIFY.contains(e.kind()))
-                || routing.offices().isEmpty()) {
+                || routing.offices().stream().allMatch(o -> o.receivers().isEmpty())) {
             return Future.succeededFuture();
         }
         return silences.current(client, now).compose(current -> {

@@ -487,6 +487,88 @@ public final class AlertStore {
                 "SELECT * FROM alerts " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit), f.tuple());
     }
 
+    /**
+     * What the alert board filters by; null fields are not filtered. {@code periodFrom} inclusive and
+     * {@code periodTo} exclusive compare periods as text, which orders the periods the domain writes
+     * ({@code 2023}, {@code 2023-03}, {@code 2023-03-01}, {@code 2023-03-01T14:30:00+08:00}) as time does.
+     */
+    public record AlertFilter(
+            String status,
+            String category,
+            String subject,
+            String severity,
+            String region,
+            String rule,
+            String periodFrom,
+            String periodTo,
+            Boolean historical) {}
+
+    /** The columns the alert board may sort by (API name → SQL). */
+    public static final java.util.Map<String, String> SORTS = java.util.Map.ofEntries(
+            java.util.Map.entry("severity", "tw_severity_rank(severity)"),
+            java.util.Map.entry("id", "id"),
+            java.util.Map.entry("openedAt", "opened_at"),
+            java.util.Map.entry("firstSeen", "first_seen"),
+            java.util.Map.entry("lastSeen", "last_seen"),
+            java.util.Map.entry("status", "status"),
+            java.util.Map.entry("category", "category"),
+            java.util.Map.entry("rule", "rule"),
+            java.util.Map.entry("subject", "subject"),
+            java.util.Map.entry("region", "region"),
+            java.util.Map.entry("period", "period"),
+            java.util.Map.entry("value", "observed_value"));
+
+    private static Filters filters(AlertFilter a) {
+        return new Filters()
+                .add("status =", a.status())
+                .add("category =", a.category())
+                .add("subject =", a.subject())
+                .add("severity =", a.severity())
+                .add("region =", a.region())
+                .add("rule =", a.rule())
+                .add("period >=", a.periodFrom())
+                .add("period <", a.periodTo())
+                .add("historical =", a.historical());
+    }
+
+    /** A page of alerts in {@code sort} order (ties: newest first), {@code offset} rows in. */
+    static Filters.Query pageQuery(AlertFilter a, String sort, boolean ascending, int limit, long offset) {
+        Filters f = filters(a);
+        String column = SORTS.get(sort);
+        String order =
+                column + (ascending ? " ASC NULLS LAST" : " DESC NULLS LAST") + (sort.equals("id") ? "" : ", id DESC");
+        return new Filters.Query(
+                "SELECT * FROM alerts " + f.where() + " ORDER BY " + order + " LIMIT " + f.bind(limit) + " OFFSET "
+                        + f.bind(offset),
+                f.tuple());
+    }
+
+    static Filters.Query countQuery(AlertFilter a) {
+        Filters f = filters(a);
+        return new Filters.Query("SELECT count(*) AS n FROM alerts " + f.where(), f.tuple());
+    }
+
+    /** A page of the alert board and the exact number of alerts the filter matches. */
+    public Future<JsonObject> page(AlertFilter a, String sort, boolean ascending, int limit, int page) {
+        Filters.Query count = countQuery(a);
+        Filters.Query rows = pageQuery(a, sort, ascending, limit, (long) (page - 1) * limit);
+        return pool.preparedQuery(count.sql())
+                .execute(count.params())
+                .compose(c -> pool.preparedQuery(rows.sql())
+                        .execute(rows.params())
+                        .map(rs -> {
+                            JsonArray out = new JsonArray();
+                            rs.forEach(r -> out.add(toJson(r)));
+                            return new JsonObject()
+                                    .put("alerts", out)
+                                    .put("total", c.iterator().next().getLong("n"))
+                                    .put("page", page)
+                                    .put("limit", limit)
+                                    .put("sort", sort)
+                                    .put("order", ascending ? "asc" : "desc");
+                        }));
+    }
+
     public Future<Optional<JsonObject>> get(long id) {
         return pool.preparedQuery(GET).execute(Tuple.of(id)).map(rs -> {
             var it = rs.iterator();

@@ -24,11 +24,60 @@ final class AlertsHandler {
         this.actions = actions;
     }
 
+    private static final java.util.Set<String> SEVERITIES = java.util.Set.of("info", "warning", "major", "critical");
+    private static final java.util.Set<String> STATUSES =
+            java.util.Set.of("pending", "open", "acknowledged", "resolved");
+
+    /**
+     * {@code GET /api/v1/alerts}: a page of alerts with the exact {@code total} the filters match. Filters: status,
+     * category, subject, severity, region, rule, periodFrom (inclusive), periodTo (exclusive), historical. Order:
+     * {@code sort} (default severity, most severe first) and {@code order} ({@code asc} or {@code desc}, default
+     * desc), ties newest first; {@code page} from 1 and {@code limit} rows a page (default 1000).
+     */
     void listAlerts(RoutingContext ctx) {
-        reply(
-                ctx,
-                alerts.list(param(ctx, "status"), param(ctx, "category"), param(ctx, "subject"), limit(ctx))
-                        .map(list -> new JsonObject().put("alerts", new JsonArray(list))));
+        String severity = oneOf(ctx, "severity", SEVERITIES);
+        String status = oneOf(ctx, "status", STATUSES);
+        String historical = oneOf(ctx, "historical", java.util.Set.of("true", "false"));
+        String sort = param(ctx, "sort");
+        if (sort == null) {
+            sort = "severity";
+        } else if (!AlertStore.SORTS.containsKey(sort)) {
+            throw new InvalidParameterException(
+                    "sort", "sort must be one of " + new java.util.TreeSet<>(AlertStore.SORTS.keySet()));
+        }
+        String order = oneOf(ctx, "order", java.util.Set.of("asc", "desc"));
+        int page = 1;
+        String p = param(ctx, "page");
+        if (p != null) {
+            try {
+                page = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                page = 0;
+            }
+            if (page < 1 || page > 1_000_000) {
+                throw new InvalidParameterException("page", "page must be a whole number from 1");
+            }
+        }
+        AlertStore.AlertFilter filter = new AlertStore.AlertFilter(
+                status,
+                param(ctx, "category"),
+                param(ctx, "subject"),
+                severity,
+                param(ctx, "region"),
+                param(ctx, "rule"),
+                param(ctx, "periodFrom"),
+                param(ctx, "periodTo"),
+                historical == null ? null : Boolean.valueOf(historical));
+        reply(ctx, alerts.page(filter, sort, "asc".equals(order), limit(ctx), page));
+    }
+
+    /** The parameter if given, 400 naming it unless it is one of {@code allowed}. */
+    private static String oneOf(RoutingContext ctx, String name, java.util.Set<String> allowed) {
+        String v = param(ctx, name);
+        if (v != null && !allowed.contains(v)) {
+            throw new InvalidParameterException(name, name + " must be one of " + new java.util.TreeSet<>(allowed));
+        }
+        return v;
     }
 
     void getAlert(RoutingContext ctx) {

@@ -405,4 +405,25 @@ class DashboardBrowserTest {
         assertThat(rows).allMatch(r -> r.getText().contains("/api/v1/rulesets"));
         screenshot("audit-log");
     }
+
+    /** The board shows the exact total of the API and sorts by a column when its header is clicked, both ways. */
+    @Test
+    void theBoardShowsTheExactTotalAndSortsByAColumn() throws Exception {
+        long total =
+                server.get("/api/v1/alerts", server.token("risk-office")).json().getLong("total");
+        signIn("risk-office");
+        await(testId("alerts-table"));
+        assertThat(driver.findElement(testId("count-total")).getText()).isEqualTo(Long.toString(total));
+        assertThat(driver.findElement(testId("page-of")).getText()).isEqualTo("1 / 1");
+        driver.findElement(testId("sort-subject")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.getCurrentUrl().contains("sort=subject")
+                        && d.findElement(testId("sort-subject")).getText().endsWith("▼"));
+        driver.findElement(testId("sort-subject")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.getCurrentUrl().contains("order=asc")
+                        && d.findElement(testId("sort-subject")).getText().endsWith("▲"));
+    }
 }

@@ -1,0 +1,126 @@
+package org.targetwatch.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.targetwatch.support.Readings.hourlyPm25;
+import static org.targetwatch.support.Readings.reading;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.targetwatch.support.ServerTest;
+import org.targetwatch.support.TestServer;
+
+/**
+ * The alert board's API (issue 17): pages with an exact total and no silent cap, the default order (most severe
+ * first, then newest), sorting by a column either way, the filters, and refusals naming the parameter.
+ */
+class AlertBoardTest extends ServerTest {
+    private static final List<Long> warnings = new ArrayList<>();
+    private static long critical;
+
+    @BeforeAll
+    static void alerts() {
+        for (int i = 0; i < 25; i++) {
+            String id = String.format("board-%02d", i);
+            server.post(
+                    "/api/v1/subjects",
+                    TestServer.ADMIN_TOKEN,
+                    new JsonObject()
+                            .put("id", id)
+                            .put("kind", "air-station")
+                            .put("name", id)
+                            .put("region", i % 2 == 0 ? "曾都区" : "随县")
+                            .encode());
+            warnings.add(server.ingest(
+                            officer, hourlyPm25(id, "2023-03-" + String.format("%02d", 1 + i % 5), 24, 80 + i))
+                    .array("alerts")
+                    .getJsonObject(0)
+                    .getLong("id"));
+        }
+        server.register("district", "board-d");
+        critical = server.ingest(
+                        officer, reading("SAFETY_MAJOR_ACCIDENTS", "board-d", "2023-03-02T00:00:00+08:00", 1, "count"))
+                .array("alerts")
+                .getJsonObject(0)
+                .getLong("id");
+    }
+
+    private static JsonObject page(String query) {
+        TestServer.Response r = server.get("/api/v1/alerts?" + query, risk);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static List<Long> ids(JsonObject page) {
+        return page.getJsonArray("alerts").stream()
+                .map(o -> ((JsonObject) o).getLong("id"))
+                .toList();
+    }
+
+    @Test
+    void pagesCarryTheExactTotalAndTheDefaultOrderIsSeverityThenNewest() {
+        JsonObject first = page("subject=board-d&limit=5");
+        assertThat(first.getLong("total")).isEqualTo(1);
+
+        JsonObject p1 = page("category=air&limit=10");
+        assertThat(p1.getLong("total")).isEqualTo(25);
+        assertThat(p1.getString("sort")).isEqualTo("severity");
+        assertThat(ids(p1)).hasSize(10);
+        JsonObject p3 = page("category=air&limit=10&page=3");
+        assertThat(ids(p3)).hasSize(5);
+        List<Long> all = new ArrayList<>(ids(p1));
+        all.addAll(ids(page("category=air&limit=10&page=2")));
+        all.addAll(ids(p3));
+        List<Long> newestFirst = new ArrayList<>(warnings);
+        newestFirst.sort(java.util.Comparator.reverseOrder());
+        assertThat(all).as("every alert once, newest first among equals").isEqualTo(newestFirst);
+        assertThat(ids(page("category=air&limit=10&page=4"))).isEmpty();
+
+        List<Long> board = ids(page("limit=1000"));
+        assertThat(board.get(0)).as("the critical accident first").isEqualTo(critical);
+        assertThat(page("limit=1000").getLong("total")).isEqualTo(board.size());
+    }
+
+    @Test
+    void anyColumnSortsEitherWayAndFiltersCombine() {
+        JsonArray byValue = page("category=air&sort=value&order=asc&limit=1000").getJsonArray("alerts");
+        List<Double> values =
+                byValue.stream().map(o -> ((JsonObject) o).getDouble("value")).toList();
+        assertThat(values).isSorted().hasSize(25);
+        List<String> subjects = page("category=air&sort=subject&order=desc&limit=1000").getJsonArray("alerts").stream()
+                .map(o -> ((JsonObject) o).getString("subject"))
+                .toList();
+        assertThat(subjects.get(0)).isEqualTo("board-24");
+        assertThat(subjects.get(24)).isEqualTo("board-00");
+
+        assertThat(page("severity=critical").getLong("total")).isEqualTo(1);
+        assertThat(page("category=air&region=随县").getLong("total")).isEqualTo(12);
+        assertThat(page("rule=air.daily-mean-over-grade-ii&periodFrom=2023-03-02&periodTo=2023-03-04")
+                        .getLong("total"))
+                .isEqualTo(10);
+        assertThat(page("category=air&historical=true").getLong("total")).isZero();
+        assertThat(page("category=air&historical=false").getLong("total")).isEqualTo(25);
+    }
+
+    @Test
+    void badParametersAreRefusedNamingThem() {
+        for (String[] bad : new String[][] {
+            {"sort=colour", "sort"},
+            {"order=up", "order"},
+            {"page=0", "page"},
+            {"page=x", "page"},
+            {"severity=urgent", "severity"},
+            {"status=closed", "status"},
+            {"historical=maybe", "historical"}
+        }) {
+            TestServer.Response r = server.get("/api/v1/alerts?" + bad[0], risk);
+            assertThat(r.status()).as(bad[0]).isEqualTo(400);
+            assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+                    .as(bad[0])
+                    .isEqualTo(bad[1]);
+        }
+    }
+}
