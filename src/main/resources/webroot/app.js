@@ -10,12 +10,12 @@ const T = {
     subtitle: '曾都区目标与底线监测', logout: '退出', login: '登录', token: '访问令牌 (Bearer token)',
     signin: '使用令牌登录', alerts: '告警', indicator: '指标', compliance: '合规总览', rules: '规则', rulesets: '规则版本',
     status: '状态', category: '类别', subject: '对象', all: '全部', filter: '筛选', severity: '级别', rule: '规则',
-    period: '期间', value: '数值', threshold: '阈值', actions: '操作', comment: '备注', ack: '确认', resolve: '解决',
+    period: '期间', value: '数值', threshold: '阈值', actions: '操作', comment: '备注', ack: '认领', resolve: '解决',
     assign: '指派', assignee: '指派给', history: '处理记录', deliveries: '通知投递', hits: '规则命中', source: '依据',
     readings: '读数', facts: '匹配事实', why: '为何触发', back: '返回', indicatorName: '指标代码', range: '范围',
     day: '24小时', month: '30天', year: '全年', date: '日期', show: '显示', goodDays: '优良天数比例',
     targets: '目标进度', water: '断面水质', debt: '债务率', safety: '安全底线', target: '目标', pace: '应达', due: '到期',
-    provenance: '出处', confirmed: '确认', falsePositive: '误报', version: '版本', loadedAt: '加载时间', loadedBy: '加载人',
+    provenance: '出处', confirmed: '属实', falsePositive: '误报', version: '版本', loadedAt: '加载时间', loadedBy: '加载人',
     diff: '比较', reload: '重新加载规则', backtest: '回测', from: '从', to: '到', run: '运行',
     candidate: '候选 thresholds.json (可选)', added: '新增', removed: '消失', changed: '变化', none: '无',
     count: '数量', open: '未处理', total: '总数', error: '错误', loading: '加载中…', attained: '年度达标',
@@ -70,7 +70,31 @@ const T = {
     pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries', page: 'Page', prevPage: 'Previous', nextPage: 'Next',
   },
 };
+// What values read as, in each language: categories, severities, statuses, events, deliveries. No two labels of one
+// screen read the same (the acknowledge button is 认领, a supervisor's "confirmed" verdict 属实).
+const LABELS = {
+  zh: {
+    category: { air: '空气质量', water: '水环境', debt: '政府债务', safety: '安全生产', target: '目标任务' },
+    severity: { info: '提示', warning: '警告', major: '重要', critical: '紧急' },
+    status: { pending: '待确认触发', open: '未处理', acknowledged: '处理中', resolved: '已解决' },
+    event: { opened: '新告警', reopened: '再次触发', updated: '更新', escalated: '已升级', repeated: '未确认提醒',
+      acknowledged: '已认领', assigned: '已指派', commented: '备注', resolved: '已解决', withdrawn: '已撤销',
+      inhibited: '已抑制', 'resolve-requested': '申请解决', 'resolve-approved': '批准解决', annotated: '复核' },
+    delivery: { pending: '待发送', delivered: '已送达', failed: '发送失败', inhibited: '已抑制' },
+  },
+  en: {
+    category: { air: 'air', water: 'water', debt: 'debt', safety: 'safety', target: 'target' },
+    severity: { info: 'info', warning: 'warning', major: 'major', critical: 'critical' },
+    status: { pending: 'pending', open: 'open', acknowledged: 'acknowledged', resolved: 'resolved' },
+    event: {},
+    delivery: {},
+  },
+};
 let lang = sessionStorage.getItem('tw.lang') || 'zh';
+/** The label of a value of a kind (category, severity, status, event, delivery); the value itself if none. */
+const lbl = (kind, v) => ((LABELS[lang][kind] || {})[v] || v);
+/** A number as people read it: at most three decimals, no trailing zeros (80, 0.8, 86.5). */
+const fmtValue = (v) => (typeof v === 'number' ? Number(v.toFixed(3)).toString() : (v ?? ''));
 const t = (k) => (T[lang][k] || k);
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -101,7 +125,23 @@ function showError(e) {
   view().insertAdjacentHTML('afterbegin', `<p class="error" data-testid="error">${t('error')}: ${esc(e.message)}</p>`);
 }
 
-function sev(s) { return `<span class="sev sev-${esc(s)}">${esc(s)}</span>`; }
+function sev(s) { return `<span class="sev sev-${esc(s)}" data-severity="${esc(s)}">${esc(lbl('severity', s))}</span>`; }
+
+// Subjects by id, read once per page load: shown by name, with the id on hover.
+let subjectNames = null;
+async function loadSubjectNames() {
+  if (!subjectNames) {
+    try {
+      const r = await api('/subjects');
+      subjectNames = Object.fromEntries(r.subjects.map((x) => [x.id, x.name]));
+    } catch (e) { subjectNames = {}; }
+  }
+  return subjectNames;
+}
+function subj(id) {
+  const name = (subjectNames || {})[id];
+  return name ? `<span title="${esc(id)}">${esc(name)}</span>` : esc(id);
+}
 
 function renderNav() {
   const role = sessionStorage.getItem('tw.role');
@@ -142,8 +182,9 @@ function loginView() {
 // (a second click reverses it) and paging; the address bar holds the whole state.
 async function alertsView() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const kinds = { status: 'status', severity: 'severity', category: 'category' };
   const option = (name, values) => values.map((s) =>
-    `<option value="${esc(s)}" ${(q.get(name) || '') === s ? 'selected' : ''}>${esc(s) || t('all')}</option>`).join('');
+    `<option value="${esc(s)}" ${(q.get(name) || '') === s ? 'selected' : ''}>${s ? esc(lbl(kinds[name], s)) : t('all')}</option>`).join('');
   view().innerHTML = `<h2>${t('alerts')}</h2>
     <div class="filters">
       <label>${t('status')}<select id="f-status">${option('status', ['', 'pending', 'open', 'acknowledged', 'resolved'])}</select></label>
@@ -162,6 +203,7 @@ async function alertsView() {
   const query = new URLSearchParams(q);
   if (!query.get('limit')) query.set('limit', '100');
   const data = await api('/alerts?' + query.toString());
+  await loadSubjectNames();
   const pages = Math.max(1, Math.ceil(data.total / data.limit));
   $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(data.total)}</b></div>
     <div class="card">${t('page')}<b data-testid="page-of">${esc(data.page)} / ${esc(pages)}</b></div>`;
@@ -182,9 +224,9 @@ async function alertsView() {
     ${th(t('rule'), 'rule')}${th(t('subject'), 'subject')}${th(t('period'), 'period')}${th(t('value'), 'value')}<th>${t('threshold')}</th>
     ${th(t('status'), 'status')}<th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${esc(a.id)}">
     <td><a href="#/alert/${esc(a.id)}" data-testid="alert-link-${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td>
-    <td>${esc(a.category)}</td><td>${esc(a.rule)}</td><td>${esc(a.subject)}</td><td>${esc(a.period)}</td>
-    <td>${esc(a.value)}</td><td>${esc(a.threshold.op)} ${esc(a.threshold.value)} ${esc(a.threshold.unit)}</td>
-    <td class="status-${esc(a.status)}" data-testid="alert-status-${esc(a.id)}">${esc(a.status)}</td>
+    <td>${esc(lbl('category', a.category))}</td><td>${esc(a.rule)}</td><td>${subj(a.subject)}</td><td>${esc(a.period)}</td>
+    <td>${esc(fmtValue(a.value))}</td><td>${esc(a.threshold.op)} ${esc(fmtValue(a.threshold.value))} ${esc(a.threshold.unit)}</td>
+    <td class="status-${esc(a.status)}" data-status="${esc(a.status)}" data-testid="alert-status-${esc(a.id)}">${esc(lbl('status', a.status))}</td>
     <td>${a.status === 'resolved' ? '' : actionBox(a)}</td></tr>`).join('') + '</table>' + pager;
   bindActions(() => alertsView());
 }
@@ -220,6 +262,7 @@ async function alertView(rawId) {
   const role = sessionStorage.getItem('tw.role');
   const history = await api(`/alerts/${id}/history`);
   const deliveries = await api(`/alerts/${id}/deliveries`);
+  await loadSubjectNames();
   let hits = [];
   if (role === 'supervisor') {
     hits = (await api(`/rule-hits?rule=${encodeURIComponent(a.rule)}&subject=${encodeURIComponent(a.subject)}&limit=200`))
@@ -227,12 +270,12 @@ async function alertView(rawId) {
   }
   view().innerHTML = `<p><a href="#/alerts">← ${t('back')}</a></p>
     <h2 data-testid="alert-title">#${esc(a.id)} ${esc(a.rule)} ${sev(a.severity)}
-      <span class="status-${esc(a.status)}" data-testid="alert-status">${esc(a.status)}</span></h2>
-    <table><tr><th>${t('subject')}</th><td>${esc(a.subject)} ${esc(a.region)}</td></tr>
+      <span class="status-${esc(a.status)}" data-status="${esc(a.status)}" data-testid="alert-status">${esc(lbl('status', a.status))}</span></h2>
+    <table><tr><th>${t('subject')}</th><td>${subj(a.subject)} (${esc(a.subject)}) ${esc(a.region)}</td></tr>
       <tr><th>${t('indicatorName')}</th><td>${esc(a.indicator)}</td></tr>
       <tr><th>${t('period')}</th><td>${esc(a.period)}</td></tr>
-      <tr><th>${t('value')}</th><td>${esc(a.value)} ${a.clearingValue != null ? '→ ' + esc(a.clearingValue) : ''}</td></tr>
-      <tr><th>${t('threshold')}</th><td data-testid="alert-threshold">${esc(a.threshold.id)}: ${esc(a.threshold.op)} ${esc(a.threshold.value)} ${esc(a.threshold.unit)} (${esc(a.threshold.status)})</td></tr>
+      <tr><th>${t('value')}</th><td>${esc(fmtValue(a.value))} ${esc(a.threshold.unit)} ${a.clearingValue != null ? '→ ' + esc(fmtValue(a.clearingValue)) : ''}</td></tr>
+      <tr><th>${t('threshold')}</th><td data-testid="alert-threshold">${esc(a.threshold.id)}: ${esc(a.threshold.op)} ${esc(fmtValue(a.threshold.value))} ${esc(a.threshold.unit)} (${esc(a.threshold.status)})</td></tr>
       <tr><th>${t('source')}</th><td>${esc(a.source)}</td></tr>
       <tr><th></th><td>${esc(a.description)}</td></tr></table>
     ${a.status === 'resolved' ? '' : `<p>${actionBox(a)}</p>`}
@@ -241,11 +284,11 @@ async function alertView(rawId) {
     ${role === 'supervisor' ? `<p><button data-annotate="confirmed">${t('confirmed')}</button>
       <button data-annotate="false-positive">${t('falsePositive')}</button></p>` : ''}
     <h3>${t('hits')}</h3>${hits.length ? `<table>${hits.map((h) => `<tr><td><a href="#/hit/${esc(h.id)}" data-testid="hit-link-${esc(h.id)}">#${esc(h.id)}</a></td>
-      <td>${esc(h.at)}</td><td>${esc(h.caused)}</td><td>${esc(h.value)}</td></tr>`).join('')}</table>` : `<p>${t('none')}</p>`}
-    <h3>${t('history')}</h3><table>${history.history.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td>
-      <td>${esc(e.kind)}</td><td>${esc(e.from || '')} → ${esc(e.to)}</td><td>${esc(e.comment || '')}</td></tr>`).join('')}</table>
-    <h3>${t('deliveries')}</h3><table>${deliveries.deliveries.map((d) => `<tr><td>${esc(d.event)}</td><td>${esc(d.receiver)}</td>
-      <td class="delivery-${esc(d.status)}">${esc(d.status)}</td><td>${esc(d.attempts)}</td><td>${esc(d.lastError || d.lastStatus || '')}</td><td>${esc(d.deliveredAt || d.nextAttemptAt)}</td></tr>`).join('')}</table>`;
+      <td>${esc(fmtTime(h.at))}</td><td>${esc(lbl('event', h.caused))}</td><td>${esc(fmtValue(h.value))}</td></tr>`).join('')}</table>` : `<p>${t('none')}</p>`}
+    <h3>${t('history')}</h3><table data-testid="alert-history">${history.history.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(e.actor)}</td>
+      <td data-kind="${esc(e.kind)}">${esc(lbl('event', e.kind))}</td><td>${esc(e.from ? lbl('status', e.from) : '')} → ${esc(lbl('status', e.to))}</td><td>${esc(e.comment || '')}</td></tr>`).join('')}</table>
+    <h3>${t('deliveries')}</h3><table>${deliveries.deliveries.map((d) => `<tr><td>${esc(lbl('event', d.event))}</td><td>${esc(d.receiver)}</td>
+      <td class="delivery-${esc(d.status)}">${esc(lbl('delivery', d.status))}</td><td>${esc(d.attempts)}</td><td>${esc(d.lastError || d.lastStatus || '')}</td><td>${esc(fmtTime(d.deliveredAt || d.nextAttemptAt))}</td></tr>`).join('')}</table>`;
   bindActions(() => alertView(rawId));
   document.querySelectorAll('[data-annotate]').forEach((b) => {
     b.onclick = async () => {

@@ -128,17 +128,29 @@ class DashboardBrowserTest {
     void riskOfficeSeesTheAlertAndAcknowledgesItWithAComment() throws Exception {
         signIn("risk-office");
         await(testId("alerts-table"));
-        assertThat(driver.findElement(testId("alert-status-" + alertId)).getText())
-                .isEqualTo("open");
-        assertThat(driver.findElement(testId("alert-row-" + alertId)).getText())
-                .contains("air.daily-mean-over-grade-ii");
+        // values read in Chinese, the code kept for machines: status, category, severity, the subject by name
+        WebElement status = driver.findElement(testId("alert-status-" + alertId));
+        assertThat(status.getText()).isEqualTo("未处理");
+        assertThat(status.getDomAttribute("data-status")).isEqualTo("open");
+        WebElement row = driver.findElement(testId("alert-row-" + alertId));
+        assertThat(row.getText())
+                .contains("air.daily-mean-over-grade-ii")
+                .contains("空气质量")
+                .contains("警告")
+                .contains("东城站")
+                .doesNotContain("warning");
+        assertThat(row.findElement(By.cssSelector("span[title='db-st']")).getText())
+                .isEqualTo("东城站");
+        assertThat(driver.findElement(testId("ack-" + alertId)).getText())
+                .as("the acknowledge button and the confirmed verdict never read the same")
+                .isEqualTo("认领");
         driver.findElement(testId("comment-" + alertId)).sendKeys("已通知站点核查");
         driver.findElement(testId("ack-" + alertId)).click();
         new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> d.findElement(testId("alert-status-" + alertId))
                         .getText()
-                        .equals("acknowledged"));
+                        .equals("处理中"));
         screenshot("alerts-board");
         assertThat(server.get("/api/v1/alerts/" + alertId + "/history", server.token("risk-office"))
                         .array("history")
