@@ -34,7 +34,9 @@ const T = {
     st_ok: '正常', st_failing: '发送失败', st_idle: '尚未发送', never: '从未', noReceivers: '未配置通知渠道 (config/routing.json)',
     t_webhook: 'Webhook', t_wecom: '企业微信', t_dingtalk: '钉钉', t_feishu: '飞书', t_sms: '短信',
     audit: '审计日志', time: '时间', actor: '操作人', role: '角色', request: '操作', remote: '来源地址', details: '详情',
-    pathPrefix: '路径前缀', older: '更早的记录', noEntries: '没有记录', page: '页', prevPage: '上一页', nextPage: '下一页',
+    pathPrefix: '路径前缀', older: '更早的记录', noEntries: '没有记录', page: '页', prevPage: '上一页', nextPage: '下一页', handle: '处理', reason: '解决原因',
+    needReason: '请填写解决原因', needAssignee: '请填写指派对象', bulk: '批量处理所选', bulkAck: '批量认领', bulkResolve: '批量解决',
+    selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -67,7 +69,9 @@ const T = {
     st_ok: 'ok', st_failing: 'failing', st_idle: 'idle', never: 'never', noReceivers: 'No receivers configured (config/routing.json)',
     t_webhook: 'Webhook', t_wecom: 'WeCom', t_dingtalk: 'DingTalk', t_feishu: 'Feishu', t_sms: 'SMS',
     audit: 'Audit log', time: 'Time', actor: 'Actor', role: 'Role', request: 'Action', remote: 'From', details: 'Details',
-    pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries', page: 'Page', prevPage: 'Previous', nextPage: 'Next',
+    pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries', page: 'Page', prevPage: 'Previous', nextPage: 'Next', handle: 'Handle', reason: 'Resolve reason',
+    needReason: 'Give a resolve reason', needAssignee: 'Give an assignee', bulk: 'Selected alerts', bulkAck: 'Acknowledge selected', bulkResolve: 'Resolve selected',
+    selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed',
   },
 };
 // What values read as, in each language: categories, severities, statuses, events, deliveries. No two labels of one
@@ -168,6 +172,7 @@ function loginView() {
       const me = await api('/whoami');
       sessionStorage.setItem('tw.role', me.role);
       sessionStorage.setItem('tw.name', me.name);
+      sessionStorage.setItem('tw.id', String(me.id));
       location.hash = '#/' + VIEWS[me.role][0];
     } catch (e) {
       sessionStorage.removeItem('tw.token');
@@ -180,6 +185,9 @@ function loginView() {
 
 // The alert board: a page of GET /api/v1/alerts (100 a page) with its exact total, filters, sorting by any column
 // (a second click reverses it) and paging; the address bar holds the whole state.
+// What the last bulk action did, shown once above the board it refreshed.
+let bulkNote = '';
+
 async function alertsView() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const kinds = { status: 'status', severity: 'severity', category: 'category' };
@@ -220,23 +228,72 @@ async function alertsView() {
   };
   const pager = `<p class="pager">${data.page > 1 ? `<a href="${esc(link({ page: String(data.page - 1) }))}" data-testid="page-prev">← ${t('prevPage')}</a>` : ''}
     ${data.page < pages ? `<a href="${esc(link({ page: String(data.page + 1) }))}" data-testid="page-next">${t('nextPage')} →</a>` : ''}</p>`;
-  $('#list').innerHTML = `<table data-testid="alerts-table"><tr>${th('#', 'id')}${th(t('severity'), 'severity')}${th(t('category'), 'category')}
+  const note = bulkNote;
+  bulkNote = '';
+  $('#list').innerHTML = `<div class="bulk" data-testid="bulk-bar">${t('bulk')}: <span id="sel-count">${t('selected')} 0</span>
+      <input id="bulk-comment" placeholder="${t('comment')}" data-testid="bulk-comment" size="12">
+      <button id="bulk-ack" type="button" data-testid="bulk-ack">${t('bulkAck')}</button>
+      <input id="bulk-reason" placeholder="${t('reason')}" data-testid="bulk-reason" size="16">
+      <button id="bulk-resolve" type="button" data-testid="bulk-resolve">${t('bulkResolve')}</button>
+      <span data-testid="bulk-result">${esc(note)}</span></div>
+    <table data-testid="alerts-table"><tr><th><input type="checkbox" id="sel-all" data-testid="select-all"></th>${th('#', 'id')}${th(t('severity'), 'severity')}${th(t('category'), 'category')}
     ${th(t('rule'), 'rule')}${th(t('subject'), 'subject')}${th(t('period'), 'period')}${th(t('value'), 'value')}<th>${t('threshold')}</th>
     ${th(t('status'), 'status')}<th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${esc(a.id)}">
+    <td>${a.status === 'resolved' ? '' : `<input type="checkbox" data-select="${esc(a.id)}" data-version="${esc(a.version)}" data-testid="select-${esc(a.id)}">`}</td>
     <td><a href="#/alert/${esc(a.id)}" data-testid="alert-link-${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td>
     <td>${esc(lbl('category', a.category))}</td><td>${esc(a.rule)}</td><td>${subj(a.subject)}</td><td>${esc(a.period)}</td>
     <td>${esc(fmtValue(a.value))}</td><td>${esc(a.threshold.op)} ${esc(fmtValue(a.threshold.value))} ${esc(a.threshold.unit)}</td>
     <td class="status-${esc(a.status)}" data-status="${esc(a.status)}" data-testid="alert-status-${esc(a.id)}">${esc(lbl('status', a.status))}</td>
     <td>${a.status === 'resolved' ? '' : actionBox(a)}</td></tr>`).join('') + '</table>' + pager;
   bindActions(() => alertsView());
+  const boxes = () => [...document.querySelectorAll('[data-select]')];
+  const count = () => { $('#sel-count').textContent = `${t('selected')} ${boxes().filter((b) => b.checked).length}`; };
+  boxes().forEach((b) => { b.onchange = count; });
+  $('#sel-all').onchange = () => { boxes().forEach((b) => { b.checked = $('#sel-all').checked; }); count(); };
+  // one request per selected alert, each with the version shown: a changed alert is reported, never overwritten
+  const bulk = async (action) => {
+    const chosen = boxes().filter((b) => b.checked);
+    const comment = $('#bulk-comment').value.trim();
+    const reason = $('#bulk-reason').value.trim();
+    if (!chosen.length) return;
+    if (action === 'resolve' && !reason) { showError(new Error(t('needReason'))); return; }
+    let ok = 0;
+    const conflicts = [];
+    const failures = [];
+    for (const b of chosen) {
+      const body = { comment, version: Number(b.dataset.version) };
+      if (action === 'resolve') body.reason = reason;
+      try {
+        await api(`/alerts/${encodeURIComponent(b.dataset.select)}/${action}`, { method: 'POST', body: JSON.stringify(body) });
+        ok += 1;
+      } catch (e) {
+        (e.status === 409 ? conflicts : failures).push('#' + b.dataset.select);
+      }
+    }
+    bulkNote = `${t('succeeded')} ${ok}` + (conflicts.length ? `，${t('conflicted')} ${conflicts.length}: ${conflicts.join(' ')}` : '')
+      + (failures.length ? `，${t('failedN')} ${failures.length}: ${failures.join(' ')}` : '');
+    await alertsView();
+  };
+  $('#bulk-ack').onclick = () => bulk('ack');
+  $('#bulk-resolve').onclick = () => bulk('resolve');
 }
 
-function actionBox(a) {
+// An alert's actions. On the board: a comment and 认领 (acknowledge), and 处理 to its page. On its page: separate
+// inputs for the comment, the assignee (one of the office's people suggested, or free text) and the resolve
+// reason, each sent in its own field.
+function actionBox(a, detail = false) {
   const id = esc(a.id);
   const v = esc(a.version);
-  return `<input placeholder="${t('comment')}" data-comment="${id}" data-testid="comment-${id}" size="12">
-    ${a.status === 'open' ? `<button data-act="ack" data-id="${id}" data-version="${v}" data-testid="ack-${id}">${t('ack')}</button>` : ''}
-    <button data-act="assign" data-id="${id}" data-version="${v}">${t('assign')}</button>
+  const ack = a.status === 'open' ? `<button data-act="ack" data-id="${id}" data-version="${v}" data-testid="ack-${id}">${t('ack')}</button>` : '';
+  if (!detail) {
+    return `<input placeholder="${t('comment')}" data-comment="${id}" data-testid="comment-${id}" size="12"> ${ack}
+      <a href="#/alert/${id}" data-testid="handle-${id}">${t('handle')}</a>`;
+  }
+  return `<label>${t('comment')} <input data-comment="${id}" data-testid="comment-${id}" size="16"></label> ${ack}<br>
+    <label>${t('assignee')} <input data-assignee="${id}" data-testid="assignee-${id}" list="people" size="12"
+      value="${esc(a.assignee || '')}"></label>
+    <button data-act="assign" data-id="${id}" data-version="${v}" data-testid="assign-${id}">${t('assign')}</button><br>
+    <label>${t('reason')} <input data-reason="${id}" data-testid="reason-${id}" size="24"></label>
     <button data-act="resolve" data-id="${id}" data-version="${v}" data-testid="resolve-${id}">${t('resolve')}</button>`;
 }
 
@@ -244,10 +301,16 @@ function bindActions(refresh) {
   document.querySelectorAll('[data-act]').forEach((b) => {
     b.onclick = async () => {
       const id = b.dataset.id;
-      const comment = ($(`[data-comment="${CSS.escape(id)}"]`) || {}).value || '';
-      const body = { comment, version: Number(b.dataset.version) };
-      if (b.dataset.act === 'resolve') body.reason = comment;
-      if (b.dataset.act === 'assign') body.assignee = comment;
+      const field = (name) => (($(`[data-${name}="${CSS.escape(id)}"]`) || {}).value || '').trim();
+      const body = { comment: field('comment'), version: Number(b.dataset.version) };
+      if (b.dataset.act === 'resolve') {
+        body.reason = field('reason');
+        if (!body.reason) { showError(new Error(t('needReason'))); return; }
+      }
+      if (b.dataset.act === 'assign') {
+        body.assignee = field('assignee');
+        if (!body.assignee) { showError(new Error(t('needAssignee'))); return; }
+      }
       try {
         await api(`/alerts/${encodeURIComponent(id)}/${encodeURIComponent(b.dataset.act)}`, { method: 'POST', body: JSON.stringify(body) });
         refresh();
@@ -278,9 +341,9 @@ async function alertView(rawId) {
       <tr><th>${t('threshold')}</th><td data-testid="alert-threshold">${esc(a.threshold.id)}: ${esc(a.threshold.op)} ${esc(fmtValue(a.threshold.value))} ${esc(a.threshold.unit)} (${esc(a.threshold.status)})</td></tr>
       <tr><th>${t('source')}</th><td>${esc(a.source)}</td></tr>
       <tr><th></th><td>${esc(a.description)}</td></tr></table>
-    ${a.status === 'resolved' ? '' : `<p>${actionBox(a)}</p>`}
-    ${a.resolveRequestedBy && a.status !== 'resolved' ? `<p>${esc(a.resolveRequestedBy)}: ${esc(a.resolveRequestedReason)}
-      ${role === 'supervisor' ? `<button data-act="approve-resolve" data-id="${esc(a.id)}" data-version="${esc(a.version)}" data-testid="approve-${esc(a.id)}">${t('approve')}</button>` : ''}</p>` : ''}
+    ${a.status === 'resolved' ? '' : `<p>${actionBox(a, true)}</p>`}
+    ${a.resolveRequestedBy && a.status !== 'resolved' ? `<p data-testid="resolve-requested">${esc(a.resolveRequestedBy)}: ${esc(a.resolveRequestedReason)}
+      ${role === 'supervisor' && String(a.resolveRequestedById) !== sessionStorage.getItem('tw.id') ? `<button data-act="approve-resolve" data-id="${esc(a.id)}" data-version="${esc(a.version)}" data-testid="approve-${esc(a.id)}">${t('approve')}</button>` : ''}</p>` : ''}
     ${role === 'supervisor' ? `<p><button data-annotate="confirmed">${t('confirmed')}</button>
       <button data-annotate="false-positive">${t('falsePositive')}</button></p>` : ''}
     <h3>${t('hits')}</h3>${hits.length ? `<table>${hits.map((h) => `<tr><td><a href="#/hit/${esc(h.id)}" data-testid="hit-link-${esc(h.id)}">#${esc(h.id)}</a></td>
@@ -289,6 +352,8 @@ async function alertView(rawId) {
       <td data-kind="${esc(e.kind)}">${esc(lbl('event', e.kind))}</td><td>${esc(e.from ? lbl('status', e.from) : '')} → ${esc(lbl('status', e.to))}</td><td>${esc(e.comment || '')}</td></tr>`).join('')}</table>
     <h3>${t('deliveries')}</h3><table>${deliveries.deliveries.map((d) => `<tr><td>${esc(lbl('event', d.event))}</td><td>${esc(d.receiver)}</td>
       <td class="delivery-${esc(d.status)}">${esc(lbl('delivery', d.status))}</td><td>${esc(d.attempts)}</td><td>${esc(d.lastError || d.lastStatus || '')}</td><td>${esc(fmtTime(d.deliveredAt || d.nextAttemptAt))}</td></tr>`).join('')}</table>`;
+  view().insertAdjacentHTML('beforeend', `<datalist id="people">${[...new Set([a.assignee, sessionStorage.getItem('tw.name')]
+    .filter(Boolean))].map((n) => `<option value="${esc(n)}">`).join('')}</datalist>`);
   bindActions(() => alertView(rawId));
   document.querySelectorAll('[data-annotate]').forEach((b) => {
     b.onclick = async () => {

@@ -619,6 +619,7 @@ public final class AlertStore {
                 .put("resolvedBy", r.getString("resolved_by"))
                 .put("resolveReason", r.getString("resolve_reason"))
                 .put("resolveRequestedBy", r.getString("resolve_requested_by"))
+                .put("resolveRequestedById", r.getLong("resolve_requested_by_id"))
                 .put("resolveRequestedReason", r.getString("resolve_requested_reason"))
                 .put("clearingValue", r.getDouble("clearing_value"))
                 .put(

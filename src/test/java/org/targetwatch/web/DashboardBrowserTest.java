@@ -438,4 +438,72 @@ class DashboardBrowserTest {
                 .until(d -> d.getCurrentUrl().contains("order=asc")
                         && d.findElement(testId("sort-subject")).getText().endsWith("▲"));
     }
+
+    /**
+     * Bulk action with versions checked per alert: two alerts selected, one changed by someone else meanwhile; one
+     * is acknowledged, the other reported as a conflict and left as it is. On an alert's page the comment, the
+     * assignee and the resolve reason are separate inputs, sent in their own fields.
+     */
+    @Test
+    void bulkAcknowledgeReportsConflictsAndTheAlertPageHasSeparateInputs() throws Exception {
+        server.register("air-station", "db-bulk-1", "db-bulk-2");
+        String officer = server.token("officer");
+        String risk = server.token("risk-office");
+        long first = server.ingest(officer, hourlyPm25("db-bulk-1", "2023-05-01", 24, 90))
+                .array("alerts")
+                .getJsonObject(0)
+                .getLong("id");
+        long second = server.ingest(officer, hourlyPm25("db-bulk-2", "2023-05-01", 24, 90))
+                .array("alerts")
+                .getJsonObject(0)
+                .getLong("id");
+        signIn("risk-office");
+        await(testId("select-" + first)).click();
+        driver.findElement(testId("select-" + second)).click();
+        // someone else comments on the second alert after the board was shown: its version moves on
+        assertThat(server.post("/api/v1/alerts/" + second + "/comment", risk, "{\"comment\": \"已电话核实\"}")
+                        .status())
+                .isEqualTo(200);
+        driver.findElement(testId("bulk-comment")).sendKeys("批量认领");
+        driver.findElement(testId("bulk-ack")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(testId("bulk-result")).getText().contains("成功 1"));
+        assertThat(driver.findElement(testId("bulk-result")).getText())
+                .contains("冲突（已被他人更新） 1")
+                .contains("#" + second);
+        assertThat(server.get("/api/v1/alerts/" + first, risk).json().getString("status"))
+                .isEqualTo("acknowledged");
+        assertThat(server.get("/api/v1/alerts/" + second, risk).json().getString("status"))
+                .isEqualTo("open");
+        screenshot("alerts-bulk");
+
+        driver.findElement(testId("handle-" + second)).click();
+        await(testId("assignee-" + second)).sendKeys("王科长");
+        driver.findElement(testId("comment-" + second)).sendKeys("请今日核查");
+        driver.findElement(testId("assign-" + second)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> "王科长"
+                        .equals(server.get("/api/v1/alerts/" + second, risk)
+                                .json()
+                                .getString("assignee")));
+        io.vertx.core.json.JsonObject assigned =
+                server.get("/api/v1/alerts/" + second + "/history", risk).array("history").stream()
+                        .map(o -> (io.vertx.core.json.JsonObject) o)
+                        .filter(e -> e.getString("comment") != null
+                                && e.getString("comment").contains("请今日核查"))
+                        .findFirst()
+                        .orElseThrow();
+        // the assignee and the comment went in their own fields (one box used to serve as both)
+        assertThat(assigned.getString("comment")).isEqualTo("assigned to 王科长: 请今日核查");
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .until(d -> d.findElement(testId("resolve-" + second)).isDisplayed());
+        driver.findElement(testId("resolve-" + second)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElement(testId("error")).getText().contains("请填写解决原因"));
+        assertThat(server.get("/api/v1/alerts/" + second, risk).json().getString("status"))
+                .isEqualTo("open");
+    }
 }
