@@ -36,7 +36,7 @@ const T = {
     audit: '审计日志', time: '时间', actor: '操作人', role: '角色', request: '操作', remote: '来源地址', details: '详情',
     pathPrefix: '路径前缀', older: '更早的记录', noEntries: '没有记录', page: '页', prevPage: '上一页', nextPage: '下一页', handle: '处理', reason: '解决原因',
     needReason: '请填写解决原因', needAssignee: '请填写指派对象', bulk: '批量处理所选', bulkAck: '批量认领', bulkResolve: '批量解决',
-    selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败',
+    selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -71,7 +71,7 @@ const T = {
     audit: 'Audit log', time: 'Time', actor: 'Actor', role: 'Role', request: 'Action', remote: 'From', details: 'Details',
     pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries', page: 'Page', prevPage: 'Previous', nextPage: 'Next', handle: 'Handle', reason: 'Resolve reason',
     needReason: 'Give a resolve reason', needAssignee: 'Give an assignee', bulk: 'Selected alerts', bulkAck: 'Acknowledge selected', bulkResolve: 'Resolve selected',
-    selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed',
+    selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
 // What values read as, in each language: categories, severities, statuses, events, deliveries. No two labels of one
@@ -185,8 +185,71 @@ function loginView() {
 
 // The alert board: a page of GET /api/v1/alerts (100 a page) with its exact total, filters, sorting by any column
 // (a second click reverses it) and paging; the address bar holds the whole state.
-// What the last bulk action did, shown once above the board it refreshed.
+// What the last bulk action did, shown above the board until the officer moves elsewhere (live redraws keep it).
 let bulkNote = '';
+
+// Live updates: while the board is shown it follows GET /api/v1/alerts/stream (read with fetch, which can send the
+// token; EventSource cannot) and redraws itself a moment after events arrive, marking the rows they changed and
+// announcing a new critical alert. Leaving the board closes the stream.
+let live = null;
+const liveChanged = new Set();
+const liveCritical = [];
+function followAlertStream() {
+  if (live) return;
+  const controller = new AbortController();
+  live = controller;
+  let redraw = null;
+  (async () => {
+    try {
+      const res = await fetch('/api/v1/alerts/stream', {
+        headers: { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token') }, signal: controller.signal });
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\n');
+          if (!data) continue;
+          const ev = JSON.parse(data);
+          const alert = ev.alert || {};
+          liveChanged.add(alert.id);
+          if (alert.severity === 'critical' && (ev.event || {}).kind === 'opened') liveCritical.push(alert.id);
+          clearTimeout(redraw);
+          redraw = setTimeout(liveRedraw, 300);
+        }
+      }
+    } catch (e) {
+      // aborted on leaving the board, or the stream ended: the next visit opens a new one
+    } finally {
+      if (live === controller) live = null;
+    }
+  })();
+}
+window.addEventListener('hashchange', () => {
+  bulkNote = '';
+  if (live && !location.hash.startsWith('#/alerts')) { live.abort(); live = null; }
+});
+
+// Redraws the board for live events, unless the officer is in the middle of something (alerts selected, text typed,
+// an input focused): then a notice offers the redraw instead, so that nothing chosen or typed is lost.
+function liveRedraw() {
+  if (!(location.hash.startsWith('#/alerts') || location.hash === '') || !$('#list')) return;
+  const busy = [...document.querySelectorAll('#list input')].some((i) => (i.type === 'checkbox' ? i.checked : i.value.trim() !== ''))
+    || (document.activeElement && document.activeElement.tagName === 'INPUT');
+  if (!busy) { alertsView().catch(showError); return; }
+  let notice = $('#live-pending');
+  if (!notice) {
+    $('#list').insertAdjacentHTML('afterbegin', `<p id="live-pending" data-testid="live-pending">${t('liveUpdates')}
+      <button type="button" id="live-refresh">${t('refresh')}</button></p>`);
+    $('#live-refresh').onclick = () => alertsView().catch(showError);
+  }
+}
 
 async function alertsView() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
@@ -229,16 +292,19 @@ async function alertsView() {
   const pager = `<p class="pager">${data.page > 1 ? `<a href="${esc(link({ page: String(data.page - 1) }))}" data-testid="page-prev">← ${t('prevPage')}</a>` : ''}
     ${data.page < pages ? `<a href="${esc(link({ page: String(data.page + 1) }))}" data-testid="page-next">${t('nextPage')} →</a>` : ''}</p>`;
   const note = bulkNote;
-  bulkNote = '';
+  const critical = liveCritical.splice(0);
+  followAlertStream();
   $('#list').innerHTML = `<div class="bulk" data-testid="bulk-bar">${t('bulk')}: <span id="sel-count">${t('selected')} 0</span>
       <input id="bulk-comment" placeholder="${t('comment')}" data-testid="bulk-comment" size="12">
       <button id="bulk-ack" type="button" data-testid="bulk-ack">${t('bulkAck')}</button>
       <input id="bulk-reason" placeholder="${t('reason')}" data-testid="bulk-reason" size="16">
       <button id="bulk-resolve" type="button" data-testid="bulk-resolve">${t('bulkResolve')}</button>
       <span data-testid="bulk-result">${esc(note)}</span></div>
+    ${critical.length ? `<p class="live-banner" data-testid="new-critical">${t('newCritical')}: ${critical.map((i) => '#' + esc(i)).join(' ')}</p>` : ''}
     <table data-testid="alerts-table"><tr><th><input type="checkbox" id="sel-all" data-testid="select-all"></th>${th('#', 'id')}${th(t('severity'), 'severity')}${th(t('category'), 'category')}
     ${th(t('rule'), 'rule')}${th(t('subject'), 'subject')}${th(t('period'), 'period')}${th(t('value'), 'value')}<th>${t('threshold')}</th>
-    ${th(t('status'), 'status')}<th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${esc(a.id)}">
+    ${th(t('status'), 'status')}<th>${t('actions')}</th></tr>` + data.alerts.map((a) => `<tr data-testid="alert-row-${esc(a.id)}"
+      class="${critical.includes(a.id) ? 'live-critical' : liveChanged.has(a.id) ? 'live-changed' : ''}">
     <td>${a.status === 'resolved' ? '' : `<input type="checkbox" data-select="${esc(a.id)}" data-version="${esc(a.version)}" data-testid="select-${esc(a.id)}">`}</td>
     <td><a href="#/alert/${esc(a.id)}" data-testid="alert-link-${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td>
     <td>${esc(lbl('category', a.category))}</td><td>${esc(a.rule)}</td><td>${subj(a.subject)}</td><td>${esc(a.period)}</td>

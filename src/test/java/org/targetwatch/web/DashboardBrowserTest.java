@@ -464,6 +464,10 @@ class DashboardBrowserTest {
         assertThat(server.post("/api/v1/alerts/" + second + "/comment", risk, "{\"comment\": \"已电话核实\"}")
                         .status())
                 .isEqualTo(200);
+        // the board does not redraw under a selection: it says that alerts changed
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> !d.findElements(testId("live-pending")).isEmpty());
+        assertThat(driver.findElement(testId("select-" + first)).isSelected()).isTrue();
         driver.findElement(testId("bulk-comment")).sendKeys("批量认领");
         driver.findElement(testId("bulk-ack")).click();
         new WebDriverWait(driver, Duration.ofSeconds(10))
@@ -505,5 +509,33 @@ class DashboardBrowserTest {
                 .until(d -> d.findElement(testId("error")).getText().contains("请填写解决原因"));
         assertThat(server.get("/api/v1/alerts/" + second, risk).json().getString("status"))
                 .isEqualTo("open");
+    }
+
+    /** Live updates: a critical alert opened while the board is shown appears on it, marked, without a reload. */
+    @Test
+    void aNewCriticalAlertAppearsOnTheOpenBoardMarked() throws Exception {
+        server.register("district", "db-live-d");
+        signIn("risk-office");
+        await(testId("alerts-table"));
+        Object marker = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.__page = 42;");
+        assertThat(marker).isEqualTo(42L);
+        long id = server.ingest(
+                        server.token("officer"),
+                        org.targetwatch.support.Readings.reading(
+                                "SAFETY_MAJOR_ACCIDENTS", "db-live-d", "2023-07-31T00:00:00+08:00", 1, "count"))
+                .array("alerts")
+                .getJsonObject(0)
+                .getLong("id");
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .until(d -> d.findElement(testId("new-critical")).getText().contains("#" + id));
+        WebElement row = driver.findElement(testId("alert-row-" + id));
+        assertThat(row.getDomAttribute("class")).contains("live-critical");
+        assertThat(row.getText()).contains("紧急").contains("安全生产");
+        assertThat(((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.__page;"))
+                .as("the page was not reloaded")
+                .isEqualTo(42L);
+        screenshot("alerts-live");
     }
 }
