@@ -469,24 +469,6 @@ public final class AlertStore {
     }
 
     /** The newest alerts first; a null filter does not filter. */
-    public Future<List<JsonObject>> list(String status, String category, String subject, int limit) {
-        Filters.Query q = listQuery(status, category, subject, limit);
-        return pool.preparedQuery(q.sql()).execute(q.params()).map(rs -> {
-            List<JsonObject> out = new ArrayList<>();
-            rs.forEach(r -> out.add(toJson(r)));
-            return out;
-        });
-    }
-
-    static Filters.Query listQuery(String status, String category, String subject, int limit) {
-        Filters f = new Filters()
-                .add("status =", status)
-                .add("category =", category)
-                .add("subject =", subject);
-        return new Filters.Query(
-                "SELECT * FROM alerts " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit), f.tuple());
-    }
-
     /**
      * What the alert board filters by; null fields are not filtered. {@code periodFrom} inclusive and
      * {@code periodTo} exclusive compare periods as text, which orders the periods the domain writes

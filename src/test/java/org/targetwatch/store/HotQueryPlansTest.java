@@ -93,9 +93,15 @@ class HotQueryPlansTest {
      */
     @Test
     void listFiltersUseTheIndexesOfTheirColumnsInGenericPlans() throws SQLException {
-        Filters.Query alerts = AlertStore.listQuery("resolved", null, "hq-1", 100);
+        // the alert board's query, as GET /api/v1/alerts runs it (default order: severity, then newest)
+        Filters.Query alerts = AlertStore.pageQuery(
+                new AlertStore.AlertFilter("resolved", null, "hq-1", null, null, null, null, null, null),
+                "severity",
+                false,
+                100,
+                0);
         assertThat(alerts.sql()).doesNotContain("IS NULL");
-        assertThat(genericPlan(alerts.sql(), "text, text, int", "'resolved', 'hq-1', 100"))
+        assertThat(genericPlan(alerts.sql(), "text, text, int, bigint", "'resolved', 'hq-1', 100, 0"))
                 .contains("alerts_subject")
                 .doesNotContain("Seq Scan");
         Filters.Query day = ReadingStore.listQuery(new ReadingStore.Filter(
