@@ -36,6 +36,9 @@ const T = {
     audit: '审计日志', time: '时间', actor: '操作人', role: '角色', request: '操作', remote: '来源地址', details: '详情',
     pathPrefix: '路径前缀', older: '更早的记录', noEntries: '没有记录', page: '页', prevPage: '上一页', nextPage: '下一页', handle: '处理', reason: '解决原因',
     needReason: '请填写解决原因', needAssignee: '请填写指派对象', bulk: '批量处理所选', bulkAck: '批量认领', bulkResolve: '批量解决',
+    tokens: '访问令牌', tokenName: '名称', createdAt2: '创建时间', lastUsed: '最近使用', revoke: '撤销', revokedState: '已撤销',
+    activeState: '有效', newToken: '新建令牌', create: '创建', secretOnce: '令牌只显示这一次，请立即复制并交给使用人：', needName: '请填写名称',
+    confirmRevoke: '确定撤销此令牌？使用它的人将立即无法访问。', revokedDone: '已撤销令牌',
     selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
@@ -71,6 +74,9 @@ const T = {
     audit: 'Audit log', time: 'Time', actor: 'Actor', role: 'Role', request: 'Action', remote: 'From', details: 'Details',
     pathPrefix: 'Path prefix', older: 'Older entries', noEntries: 'No entries', page: 'Page', prevPage: 'Previous', nextPage: 'Next', handle: 'Handle', reason: 'Resolve reason',
     needReason: 'Give a resolve reason', needAssignee: 'Give an assignee', bulk: 'Selected alerts', bulkAck: 'Acknowledge selected', bulkResolve: 'Resolve selected',
+    tokens: 'Tokens', tokenName: 'Name', createdAt2: 'Created', lastUsed: 'Last used', revoke: 'Revoke', revokedState: 'revoked',
+    activeState: 'active', newToken: 'New token', create: 'Create', secretOnce: 'The token is shown only this once; copy it now and hand it over:', needName: 'Give a name',
+    confirmRevoke: 'Revoke this token? Whoever uses it loses access at once.', revokedDone: 'Revoked token',
     selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
@@ -85,6 +91,7 @@ const LABELS = {
       acknowledged: '已认领', assigned: '已指派', commented: '备注', resolved: '已解决', withdrawn: '已撤销',
       inhibited: '已抑制', 'resolve-requested': '申请解决', 'resolve-approved': '批准解决', annotated: '复核' },
     delivery: { pending: '待发送', delivered: '已送达', failed: '发送失败', inhibited: '已抑制' },
+    role: { officer: '数据填报员', 'risk-office': '风险处置办公室', supervisor: '督查人员', admin: '系统管理员' },
   },
   en: {
     category: { air: 'air', water: 'water', debt: 'debt', safety: 'safety', target: 'target' },
@@ -92,6 +99,7 @@ const LABELS = {
     status: { pending: 'pending', open: 'open', acknowledged: 'acknowledged', resolved: 'resolved' },
     event: {},
     delivery: {},
+    role: {},
   },
 };
 let lang = sessionStorage.getItem('tw.lang') || 'zh';
@@ -108,7 +116,7 @@ const VIEWS = {
   officer: ['indicator', 'imports', 'compliance', 'rules'],
   'risk-office': ['alerts', 'indicator', 'compliance', 'rules', 'receivers'],
   supervisor: ['alerts', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
-  admin: ['rules', 'rulesets', 'receivers', 'audit'],
+  admin: ['tokens', 'rules', 'rulesets', 'receivers', 'audit'],
 };
 
 async function api(path, options = {}) {
@@ -152,7 +160,7 @@ function renderNav() {
   const current = location.hash.split('/')[1] || '';
   $('#nav').innerHTML = role ? VIEWS[role].map((v) =>
     `<a href="#/${v}" data-testid="nav-${v}" class="${current === v ? 'active' : ''}">${t(v)}</a>`).join('') : '';
-  $('#who').textContent = role ? `${sessionStorage.getItem('tw.name')} · ${role}` : '';
+  $('#who').textContent = role ? `${sessionStorage.getItem('tw.name')} · ${lbl('role', role)}` : '';
   $('#logout').style.display = role ? '' : 'none';
   $('#lang').textContent = lang === 'zh' ? 'English' : '中文';
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
@@ -825,6 +833,47 @@ async function auditView() {
   };
 }
 
+// ---- tokens ----
+
+// Admins: every token (GET /api/v1/tokens: name, role, created, last used, revoked; never a secret), a new one
+// (its secret shown once, right here) and revocation after a confirmation.
+async function tokensView(created) {
+  const r = await api('/tokens');
+  const roles = ['officer', 'risk-office', 'supervisor', 'admin'];
+  view().innerHTML = `<h2>${t('tokens')}</h2>
+    <form class="filters" id="tk-form"><label>${t('tokenName')}<input id="tk-name" data-testid="token-name" maxlength="200"></label>
+      <label>${t('role')}<select id="tk-role" data-testid="token-role">${roles.map((x) => `<option value="${esc(x)}">${esc(lbl('role', x))}</option>`).join('')}</select></label>
+      <button type="submit" data-testid="token-create">${t('create')}</button></form>
+    ${created ? `<p class="secret" data-testid="token-secret-box">${t('secretOnce')} <code data-testid="token-secret">${esc(created.token)}</code>
+      (${esc(created.name)} · ${esc(lbl('role', created.role))})</p>` : ''}
+    <p id="tk-note" data-testid="token-note"></p>
+    <table data-testid="tokens-table"><tr><th>#</th><th>${t('tokenName')}</th><th>${t('role')}</th><th>${t('createdAt2')}</th>
+      <th>${t('createdBy')}</th><th>${t('lastUsed')}</th><th>${t('status')}</th><th></th></tr>
+      ${r.tokens.map((x) => `<tr data-testid="token-row-${esc(x.id)}"><td>${esc(x.id)}</td><td>${esc(x.name)}</td><td>${esc(lbl('role', x.role))}</td>
+      <td>${esc(fmtTime(x.createdAt))}</td><td>${esc(x.createdBy || 'TARGETWATCH_ADMIN_TOKEN')}</td><td>${x.lastUsedAt ? esc(fmtTime(x.lastUsedAt)) : esc(t('never'))}</td>
+      <td class="${x.revoked ? 'error' : 'ok'}">${x.revoked ? `${t('revokedState')} ${esc(fmtTime(x.revokedAt))}` : t('activeState')}</td>
+      <td>${x.revoked ? '' : `<button type="button" data-revoke="${esc(x.id)}" data-testid="revoke-${esc(x.id)}">${t('revoke')}</button>`}</td></tr>`).join('')}</table>`;
+  $('#tk-form').onsubmit = async (ev) => {
+    ev.preventDefault();
+    const name = $('#tk-name').value.trim();
+    if (!name) { showError(new Error(t('needName'))); return; }
+    try {
+      const c = await api('/tokens', { method: 'POST', body: JSON.stringify({ name, role: $('#tk-role').value }) });
+      await tokensView(c);
+    } catch (e) { showError(e); }
+  };
+  view().querySelectorAll('[data-revoke]').forEach((b) => {
+    b.onclick = async () => {
+      if (!window.confirm(t('confirmRevoke'))) return;
+      try {
+        await api('/tokens/' + encodeURIComponent(b.dataset.revoke), { method: 'DELETE' });
+        await tokensView();
+        $('#tk-note').textContent = `${t('revokedDone')} #${b.dataset.revoke}`;
+      } catch (e) { showError(e); }
+    };
+  });
+}
+
 // ---- routing ----
 
 async function route() {
@@ -840,7 +889,7 @@ async function route() {
     if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

@@ -17,8 +17,15 @@ public final class TokenStore {
     static final String INSERT = """
             INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES ($1, $2, $3, $4)
             RETURNING id, created_at""";
-    static final String FIND_ACTIVE =
-            "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+    static final String FIND_ACTIVE = """
+            WITH t AS (SELECT id, name, role, last_used_at FROM api_tokens
+                       WHERE token_hash = $1 AND revoked_at IS NULL),
+                 touched AS (UPDATE api_tokens a SET last_used_at = now() FROM t
+                             WHERE a.id = t.id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
+            SELECT id, name, role FROM t""";
+    static final String LIST = """
+            SELECT t.id, t.name, t.role, t.created_at, t.last_used_at, t.revoked_at, c.name AS created_by
+            FROM api_tokens t LEFT JOIN api_tokens c ON c.id = t.created_by ORDER BY t.id""";
     static final String REVOKE =
             "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id";
     static final String EXISTS = "SELECT 1 FROM api_tokens WHERE id = $1";
@@ -111,6 +118,34 @@ public final class TokenStore {
     /** True if the token with this id exists and is not revoked (read from the database, never cached). */
     public Future<Boolean> active(long id) {
         return pool.preparedQuery(ACTIVE_BY_ID).execute(Tuple.of(id)).map(rs -> rs.size() > 0);
+    }
+
+    /** A token as the admin's list shows it: never its secret or hash. */
+    public record Listed(
+            long id,
+            String name,
+            String role,
+            java.time.OffsetDateTime createdAt,
+            String createdBy,
+            java.time.OffsetDateTime lastUsedAt,
+            java.time.OffsetDateTime revokedAt) {}
+
+    /** Every token, revoked ones included, oldest first. */
+    public Future<java.util.List<Listed>> list() {
+        return pool.query(LIST).execute().map(rs -> {
+            java.util.List<Listed> out = new java.util.ArrayList<>();
+            for (Row r : rs) {
+                out.add(new Listed(
+                        r.getLong("id"),
+                        r.getString("name"),
+                        r.getString("role"),
+                        r.getOffsetDateTime("created_at"),
+                        r.getString("created_by"),
+                        r.getOffsetDateTime("last_used_at"),
+                        r.getOffsetDateTime("revoked_at")));
+            }
+            return out;
+        });
     }
 
     public Future<Boolean> anyActiveAdmin() {

@@ -143,6 +143,7 @@ final class Api {
 
         router.get("/api/v1/audit").handler(roles(ADMIN)).handler(h.audit()::list);
 
+        router.get("/api/v1/tokens").handler(roles(ADMIN)).handler(h.tokens()::listTokens);
         router.post("/api/v1/tokens").handler(roles(ADMIN)).handler(h.tokens()::createToken);
         router.delete("/api/v1/tokens/:id").handler(roles(ADMIN)).handler(h.tokens()::revokeToken);
 

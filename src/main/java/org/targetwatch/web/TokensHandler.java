@@ -25,6 +25,30 @@ final class TokensHandler {
                 new JsonObject().put("id", p.id()).put("name", p.name()).put("role", p.role()));
     }
 
+    /** GET /api/v1/tokens: every token with its name, role, creation, last use and revocation; never a secret. */
+    void listTokens(RoutingContext ctx) {
+        reply(
+                ctx,
+                tokens.list().map(list -> {
+                    io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+                    list.forEach(t -> out.add(new JsonObject()
+                            .put("id", t.id())
+                            .put("name", t.name())
+                            .put("role", t.role())
+                            .put("createdAt", org.targetwatch.common.Times.format(t.createdAt()))
+                            .put("createdBy", t.createdBy())
+                            .put(
+                                    "lastUsedAt",
+                                    t.lastUsedAt() == null ? null : org.targetwatch.common.Times.format(t.lastUsedAt()))
+                            .put(
+                                    "revokedAt",
+                                    t.revokedAt() == null ? null : org.targetwatch.common.Times.format(t.revokedAt()))
+                            .put("revoked", t.revokedAt() != null)));
+                    return new JsonObject().put("tokens", out);
+                }),
+                200);
+    }
+
     void createToken(RoutingContext ctx) {
         JsonObject body = jsonBody(ctx);
         Object name = body.getValue("name");

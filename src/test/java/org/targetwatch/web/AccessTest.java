@@ -64,6 +64,10 @@ class AccessTest {
         "POST, /api/v1/tokens, admin, 201",
         "DELETE, /api/v1/tokens/999999, officer, 403",
         "DELETE, /api/v1/tokens/999999, supervisor, 403",
+        "GET, /api/v1/tokens, officer, 403",
+        "GET, /api/v1/tokens, risk-office, 403",
+        "GET, /api/v1/tokens, supervisor, 403",
+        "GET, /api/v1/tokens, admin, 200",
         "GET, /api/v1/indicators, officer, 200",
         "GET, /api/v1/rules, risk-office, 200",
         "GET, /api/v1/rules, admin, 200",
@@ -145,6 +149,46 @@ class AccessTest {
         Response unknown = server.delete("/api/v1/tokens/987654", TestServer.ADMIN_TOKEN);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().getString("field")).isEqualTo("id");
+    }
+
+    @Test
+    void tokenListShowsNameRoleCreationLastUseAndRevocationButNoSecret() {
+        Response created = server.post(
+                "/api/v1/tokens",
+                TestServer.ADMIN_TOKEN,
+                new JsonObject().put("name", "值班员 李四").put("role", "officer").encode());
+        long id = created.json().getLong("id");
+        String secret = created.json().getString("token");
+        JsonObject before = tokenListed(id);
+        assertThat(before.getString("role")).isEqualTo("officer");
+        assertThat(before.containsKey("createdBy"))
+                .isTrue(); // null: made with TARGETWATCH_ADMIN_TOKEN, not a stored token
+        assertThat(before.getString("createdAt")).matches("\\d{4}-\\d\\d-\\d\\dT.*\\+08:00");
+        assertThat(before.getValue("lastUsedAt")).isNull();
+        assertThat(before.getBoolean("revoked")).isFalse();
+
+        assertThat(server.get("/api/v1/indicators", secret).status()).isEqualTo(200);
+        JsonObject used = tokenListed(id);
+        assertThat(used.getString("lastUsedAt")).isNotNull();
+
+        server.delete("/api/v1/tokens/" + id, TestServer.ADMIN_TOKEN);
+        JsonObject revoked = tokenListed(id);
+        assertThat(revoked.getBoolean("revoked")).isTrue();
+        assertThat(revoked.getString("revokedAt")).isNotNull();
+
+        Response list = server.get("/api/v1/tokens", TestServer.ADMIN_TOKEN);
+        assertThat(list.body()).doesNotContain(secret).doesNotContain(TestServer.ADMIN_TOKEN);
+        assertThat(list.body()).doesNotContain("hash");
+    }
+
+    private JsonObject tokenListed(long id) {
+        Response list = server.get("/api/v1/tokens", TestServer.ADMIN_TOKEN);
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        return list.array("tokens").stream()
+                .map(JsonObject.class::cast)
+                .filter(t -> t.getLong("id") == id)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test

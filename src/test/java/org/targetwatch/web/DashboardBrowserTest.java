@@ -538,4 +538,37 @@ class DashboardBrowserTest {
                 .isEqualTo(42L);
         screenshot("alerts-live");
     }
+
+    /** An admin creates a token (its secret shown once and working), sees it listed with its last use, and revokes it. */
+    @Test
+    void adminCreatesAToken_seesItsSecretOnce_andRevokesIt() throws Exception {
+        signIn("admin");
+        await(testId("tokens-table"));
+        driver.findElement(testId("token-name")).sendKeys("监测站 王五");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(testId("token-role"))).selectByValue("officer");
+        driver.findElement(testId("token-create")).click();
+        String secret = await(testId("token-secret")).getText();
+        assertThat(secret).startsWith("tw_");
+        assertThat(driver.findElement(testId("token-secret-box")).getText())
+                .contains("只显示这一次")
+                .contains("数据填报员");
+        assertThat(server.get("/api/v1/whoami", secret).json().getString("name"))
+                .isEqualTo("监测站 王五");
+        long id = server.get("/api/v1/whoami", secret).json().getLong("id");
+
+        driver.navigate().refresh(); // the secret is not shown again
+        WebElement row = await(testId("token-row-" + id));
+        assertThat(driver.getPageSource()).doesNotContain(secret);
+        assertThat(row.getText()).contains("监测站 王五").contains("数据填报员").contains("有效");
+        assertThat(row.getText()).doesNotContain("从未"); // used above
+        screenshot("tokens-zh");
+
+        driver.findElement(testId("revoke-" + id)).click();
+        driver.switchTo().alert().accept();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(testId("token-row-" + id)).getText().contains("已撤销"));
+        assertThat(driver.findElement(testId("token-note")).getText()).contains("#" + id);
+        assertThat(server.get("/api/v1/whoami", secret).status()).isEqualTo(401);
+    }
 }
