@@ -39,6 +39,8 @@ const T = {
     tokens: '访问令牌', tokenName: '名称', createdAt2: '创建时间', lastUsed: '最近使用', revoke: '撤销', revokedState: '已撤销',
     activeState: '有效', newToken: '新建令牌', create: '创建', secretOnce: '令牌只显示这一次，请立即复制并交给使用人：', needName: '请填写名称',
     confirmRevoke: '确定撤销此令牌？使用它的人将立即无法访问。', revokedDone: '已撤销令牌',
+    yearLabel: '年份', glance: '目标一览', district: '区域', print: '打印', latest: '最新值', asOfDate: '日期', progressBar: '进度 (竖线为应达进度)',
+    bestPossible: '全年最高可达', reasonCol: '说明', openAlertsN: '条未关闭告警', sectionsByClass: '断面水质类别', bottomLinesFirst: '底线与确保目标',
     selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
@@ -77,6 +79,8 @@ const T = {
     tokens: 'Tokens', tokenName: 'Name', createdAt2: 'Created', lastUsed: 'Last used', revoke: 'Revoke', revokedState: 'revoked',
     activeState: 'active', newToken: 'New token', create: 'Create', secretOnce: 'The token is shown only this once; copy it now and hand it over:', needName: 'Give a name',
     confirmRevoke: 'Revoke this token? Whoever uses it loses access at once.', revokedDone: 'Revoked token',
+    yearLabel: 'Year', glance: 'Targets at a glance', district: 'District', print: 'Print', latest: 'Latest', asOfDate: 'Date', progressBar: 'Progress (the line is the pace due)',
+    bestPossible: 'best possible this year', reasonCol: 'Note', openAlertsN: 'open alerts', sectionsByClass: 'Sections by class', bottomLinesFirst: 'Bottom lines and ensured targets',
     selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
@@ -91,6 +95,9 @@ const LABELS = {
       acknowledged: '已认领', assigned: '已指派', commented: '备注', resolved: '已解决', withdrawn: '已撤销',
       inhibited: '已抑制', 'resolve-requested': '申请解决', 'resolve-approved': '批准解决', annotated: '复核' },
     delivery: { pending: '待发送', delivered: '已送达', failed: '发送失败', inhibited: '已抑制' },
+    target: { 'on-pace': '按进度', 'behind-pace': '落后进度', 'at-risk': '有风险', met: '已完成', missed: '未完成', pending: '待完成',
+      'not-reported': '未报送', 'not-checkable': '无法量化核查', 'by-rule': '由规则核查' },
+    band: { green: '绿色', 'warning-line': '警戒线', yellow: '黄色', orange: '橙色', red: '红色' },
     role: { officer: '数据填报员', 'risk-office': '风险处置办公室', supervisor: '督查人员', admin: '系统管理员' },
   },
   en: {
@@ -99,6 +106,8 @@ const LABELS = {
     status: { pending: 'pending', open: 'open', acknowledged: 'acknowledged', resolved: 'resolved' },
     event: {},
     delivery: {},
+    target: { 'on-pace': 'on track', 'behind-pace': 'behind pace', 'at-risk': 'at risk', 'not-reported': 'not reported', 'not-checkable': 'not checkable', 'by-rule': 'checked by rules' },
+    band: { 'warning-line': 'warning line' },
     role: {},
   },
 };
@@ -113,9 +122,9 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const view = () => $('#view');
 
 const VIEWS = {
-  officer: ['indicator', 'imports', 'compliance', 'rules'],
-  'risk-office': ['alerts', 'indicator', 'compliance', 'rules', 'receivers'],
-  supervisor: ['alerts', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
+  officer: ['indicator', 'imports', 'glance', 'compliance', 'rules'],
+  'risk-office': ['alerts', 'glance', 'indicator', 'compliance', 'rules', 'receivers'],
+  supervisor: ['alerts', 'glance', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
   admin: ['tokens', 'rules', 'rulesets', 'receivers', 'audit'],
 };
 
@@ -551,7 +560,7 @@ async function complianceView() {
   const c = await api('/compliance?' + new URLSearchParams({ year }));
   const pct = (v) => (v == null ? '—' : v.toFixed(1) + '%');
   view().innerHTML = `<h2>${t('compliance')} ${esc(year)}</h2>
-    <div class="filters"><label>${t('year')}<input id="c-year" value="${esc(year)}" size="6"></label>
+    <div class="filters"><label>${t('yearLabel')}<input id="c-year" value="${esc(year)}" size="6"></label>
       <button id="c-go">${t('show')}</button></div>
     <h3>${t('goodDays')}</h3><table data-testid="compliance-air">${c.air.map((a) => `<tr><td>${esc(a.name)}</td>
       <td>${esc(pct(a.goodDayRatio))} (${esc(a.goodDays)}/${esc(a.validDays)})</td>
@@ -567,12 +576,77 @@ async function complianceView() {
         ? esc(w.status === 'insufficient-data' ? '数据不足 (年初至今) / insufficient data (year to date)' : '未评价 / not assessed')
         : w.meetsTarget ? '✓' : '✗ ' + esc(w.worstParameters.join(', '))}</td></tr>`).join('')}</table>
     <h3>${t('debt')}</h3><table>${c.debt.map((d) => `<tr><td>${esc(d.subject)}</td><td>${esc(d.date)}</td><td>${esc(d.value)}%</td>
-      <td>${t('band')}: ${esc(d.band)}</td></tr>`).join('')}</table>
+      <td>${t('band')}: <span class="band band-${esc(d.band)}">${esc(lbl('band', d.band))}</span></td></tr>`).join('')}</table>
     <h3>${t('safety')}</h3><p>${t('activeCritical')}: <b class="${c.safety.activeCritical ? 'error' : 'ok'}">${esc(c.safety.activeCritical)}</b></p>`;
   // bar geometry set through the CSSOM: style attributes in markup are refused by the Content-Security-Policy
   document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = Number(el.dataset.width) + '%'; });
   document.querySelectorAll('[data-left]').forEach((el) => { el.style.left = Number(el.dataset.left) + '%'; });
   $('#c-go').onclick = () => { location.hash = '#/compliance?year=' + $('#c-year').value.trim(); };
+}
+
+// ---- targets at a glance ----
+
+// Every target of the report for a year (GET /api/v1/targets), bottom lines and 确保 first, then by the report's
+// sections; each with its status, latest value and date, and a bar of its progress against the pace due. The
+// district's air, water and debt summaries (GET /api/v1/compliance) head the page. The page prints without the
+// navigation and the filters.
+const fmtOp = (op) => ({ '>=': '≥', '<=': '≤' }[op] || op || '');
+const TARGET_CLASS = { 'on-pace': 'ok', met: 'ok', 'behind-pace': 'warn', 'at-risk': 'error', missed: 'error', pending: '', 'not-reported': 'muted', 'not-checkable': 'muted', 'by-rule': '' };
+async function glanceView() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const year = /^\d{4}$/.test(q.get('year') || '') ? q.get('year') : '2023';
+  const subjects = (await api('/subjects')).subjects;
+  await loadSubjectNames();
+  const districts = subjects.filter((x) => x.kind === 'district');
+  const district = q.has('district') ? q.get('district') : (districts[0] || {}).id || '';
+  const params = new URLSearchParams({ year });
+  if (district) params.set('district', district);
+  const [g, c] = await Promise.all([api('/targets?' + params.toString()), api('/compliance?' + new URLSearchParams({ year }))]);
+  const pct = (v) => (v == null ? '—' : Number(v).toFixed(1) + '%');
+  const air = c.air.filter((a) => !district || a.subject === district);
+  const stationsOf = new Set(subjects.filter((x) => !district || (x.settings || {}).district === district || x.region === district).map((x) => x.id));
+  const water = c.water.filter((w) => !district || stationsOf.has(w.subject));
+  const byClass = {};
+  water.forEach((w) => { byClass[w.class || '—'] = (byClass[w.class || '—'] || 0) + 1; });
+  const debt = c.debt.filter((d) => !district || d.subject === district);
+  const bar = (x) => {
+    if (x.value == null || !x.target || !String(x.op || '').startsWith('>')) return '';
+    const paced = x.mode === 'cumulative' || (x.milestone && x.unit === '%');
+    return `<div class="bar"><span data-width="${esc(100 * x.value / x.target)}"></span><i data-left="${esc(paced ? x.share : 100)}"></i></div>`;
+  };
+  const row = (x) => `<tr data-testid="target-${esc(x.id)}${x.subject && !district ? '-' + esc(x.subject) : ''}">
+      <td>${esc(x.id)}</td><td>${esc(x.phrase)}${x.item ? ` <b>${esc(x.item)}</b>` : ''}</td>
+      <td>${x.strength !== '—' ? `<span class="strength">${esc(x.strength)}</span>` : ''}</td>
+      <td>${x.value != null ? `${esc(fmtValue(x.value))} ${esc(x.unit || '')}` : '—'}${!district && x.subject ? `<br><small>${subj(x.subject)}</small>` : ''}</td>
+      <td>${esc(x.date || '')}</td><td>${bar(x)}</td>
+      <td>${x.target != null ? `${esc(fmtOp(x.op))} ${esc(fmtValue(x.target))} ${esc(x.unit || '')}` : ''}${x.milestone ? `<br><small>${t('due')} ${esc(x.due)}</small>` : ''}</td>
+      <td class="${esc(TARGET_CLASS[x.status] || '')}" data-status="${esc(x.status)}">${esc(lbl('target', x.status))}</td>
+      <td><small>${x.status === 'by-rule' ? `${esc(x.rules.join(', '))}: ${esc(x.openAlerts)} ${t('openAlertsN')}` : x.status === 'not-checkable' ? esc(x.reason) : ''}</small></td></tr>`;
+  view().innerHTML = `<h2>${t('glance')} ${esc(year)} ${district ? subj(district) : ''}</h2>
+    <div class="filters no-print"><label>${t('yearLabel')}<input id="g-year" value="${esc(year)}" size="6"></label>
+      <label>${t('district')}<select id="g-district"><option value="">${t('all')}</option>${districts.map((d) =>
+        `<option value="${esc(d.id)}" ${d.id === district ? 'selected' : ''}>${esc(d.name)}</option>`).join('')}</select></label>
+      <button id="g-go">${t('show')}</button> <button id="g-print" type="button">${t('print')}</button></div>
+    <div class="cards" data-testid="glance-counts">${Object.entries(g.counts).map(([k, v]) =>
+      `<div class="card ${esc(TARGET_CLASS[k] || '')}">${esc(lbl('target', k))}<b data-testid="count-${esc(k)}">${esc(v)}</b></div>`).join('')}</div>
+    <div class="cards" data-testid="glance-summaries">
+      ${air.map((a) => `<div class="card">${t('goodDays')} · ${esc(a.name)}<b>${esc(pct(a.goodDayRatio))}</b>
+        <small>${t('target')} ${esc(pct(a.goodDayTarget))} · ${t('bestPossible')} ${esc(pct(a.bestPossibleRatio))}</small></div>`).join('')}
+      <div class="card">${t('sectionsByClass')}<b>${water.length ? Object.entries(byClass).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join(' · ') : '—'}</b>
+        <small>${water.filter((w) => w.meetsTarget === false).length ? `✗ ${water.filter((w) => w.meetsTarget === false).map((w) => esc(w.name)).join(', ')}` : ''}</small></div>
+      ${debt.map((d) => `<div class="card">${t('debt')} · ${subj(d.subject)}<b><span class="band band-${esc(d.band)}">${esc(lbl('band', d.band))}</span> ${esc(fmtValue(d.value))}%</b><small>${esc(d.date)}</small></div>`).join('')}
+    </div>
+    ${g.groups.map((grp) => `<h3>${grp.bottomLines ? t('bottomLinesFirst') : esc(grp.title)}</h3>
+      <table data-testid="${grp.bottomLines ? 'glance-bottom-lines' : 'glance-group'}"><tr><th>ID</th><th></th><th></th><th>${t('latest')}</th><th>${t('asOfDate')}</th>
+      <th>${t('progressBar')}</th><th>${t('target')}</th><th>${t('status')}</th><th>${t('reasonCol')}</th></tr>${grp.targets.map(row).join('')}</table>`).join('')}`;
+  document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = Math.max(0, Math.min(100, Number(el.dataset.width))) + '%'; });
+  document.querySelectorAll('[data-left]').forEach((el) => { el.style.left = Math.min(100, Number(el.dataset.left)) + '%'; });
+  $('#g-go').onclick = () => {
+    const p = new URLSearchParams({ year: $('#g-year').value.trim() });
+    p.set('district', $('#g-district').value);
+    location.hash = '#/glance?' + p.toString();
+  };
+  $('#g-print').onclick = () => window.print();
 }
 
 // ---- rules and rulesets ----
@@ -889,7 +963,7 @@ async function route() {
     if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, glance: glanceView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

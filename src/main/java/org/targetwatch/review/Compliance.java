@@ -93,17 +93,7 @@ public final class Compliance {
                             to.atStartOfDay(Times.ZONE).toOffsetDateTime()))
                     .map(rows -> {
                         rows.forEach(row -> {
-                            java.time.Instant at =
-                                    row.getOffsetDateTime("observed_at").toInstant();
-                            Reading r = new Reading(
-                                    row.getLong("id"),
-                                    row.getString("indicator"),
-                                    row.getString("subject"),
-                                    at,
-                                    at.atZone(Times.ZONE).toLocalDate(),
-                                    row.getDouble("value"),
-                                    row.getString("unit"),
-                                    row.getInteger("revision"));
+                            Reading r = reading(row);
                             if (r.indicator().equals("DEBT_RATIO")) {
                                 debtRows.add(new JsonObject()
                                         .put("subject", r.subject())
@@ -180,12 +170,26 @@ public final class Compliance {
         });
     }
 
+    /** A row of {@link #LATEST_OF_YEAR} as a reading, its date the local day of its time. */
+    static Reading reading(io.vertx.sqlclient.Row row) {
+        java.time.Instant at = row.getOffsetDateTime("observed_at").toInstant();
+        return new Reading(
+                row.getLong("id"),
+                row.getString("indicator"),
+                row.getString("subject"),
+                at,
+                at.atZone(Times.ZONE).toLocalDate(),
+                row.getDouble("value"),
+                row.getString("unit"),
+                row.getInteger("revision"));
+    }
+
     /**
      * A target's row: {@code met} or {@code missed} on its due date; before it {@code on-pace}, {@code behind-pace}
      * or {@code at-risk} (the projection misses), and for a done/not-done milestone not yet done {@code pending}
      * (nothing is due before its due date).
      */
-    private static JsonObject progress(TargetDefinition def, Reading r) {
+    static JsonObject progress(TargetDefinition def, Reading r) {
         TargetProgress p = TargetsDomain.progress(def, r, Double.NaN);
         boolean meets = switch (def.op()) {
             case ">" -> p.value() > p.expected();

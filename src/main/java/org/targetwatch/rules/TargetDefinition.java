@@ -19,6 +19,8 @@ import java.util.Map;
  * @param item    for a commitment that names several things in one phrase, the one this target follows (quoted
  *                verbatim from the phrase), else empty
  * @param partOf  the target whose phrase this one shares (M07 is the 万安生态陵园 part of T69), else empty
+ * @param sectionTitle the heading of its section in the report, verbatim (from {@code sections}), else its section
+ * @param rules   for mode {@code covered-by-rule}, the rules that check it (their alerts are its state), else empty
  */
 public record TargetDefinition(
         String id,
@@ -42,7 +44,9 @@ public record TargetDefinition(
         LocalDate due,
         String measure,
         String item,
-        String partOf) {
+        String partOf,
+        String sectionTitle,
+        java.util.List<String> rules) {
 
     /**
      * Elapsed share of the schedule on {@code day}: the profile's value for its month, else the days from
@@ -98,6 +102,8 @@ public record TargetDefinition(
                 .put("measure", measure)
                 .put("due", due.toString())
                 .put("item", item.isEmpty() ? null : item)
-                .put("partOf", partOf.isEmpty() ? null : partOf);
+                .put("partOf", partOf.isEmpty() ? null : partOf)
+                .put("sectionTitle", sectionTitle)
+                .put("rules", new io.vertx.core.json.JsonArray(rules));
     }
 }

@@ -48,6 +48,7 @@ final class TargetFile {
         int year = root.getInteger("year", 0);
         JsonObject severities = root.getJsonObject("severityByStrength", new JsonObject());
         JsonArray list = root.getJsonArray("targets", new JsonArray());
+        JsonObject sections = root.getJsonObject("sections", new JsonObject());
         LocalDate from = LocalDate.of(year, 1, 1);
         LocalDate to = LocalDate.of(year, 12, 31);
         Set<String> ids = new HashSet<>();
@@ -115,7 +116,11 @@ final class TargetFile {
                         due,
                         measure,
                         item,
-                        o.getString("partOf", ""));
+                        o.getString("partOf", ""),
+                        sections.getString(o.getString("section", ""), o.getString("section", "")),
+                        o.getJsonArray("rules", new JsonArray()).stream()
+                                .map(String::valueOf)
+                                .toList());
                 targets.add(def);
                 if (checkable) {
                     if (def.op() == null || !Set.of(">", ">=", "<", "<=").contains(def.op())) {

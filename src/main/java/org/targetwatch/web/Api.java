@@ -33,6 +33,7 @@ final class Api {
             SubjectsHandler subjects,
             AirHandler air,
             Compliance compliance,
+            TargetsHandler targets,
             ReadingsHandler readings,
             AlertsHandler alerts,
             Handler<RoutingContext> alertStream,
@@ -102,6 +103,7 @@ final class Api {
         router.get("/api/v1/compliance")
                 .handler(roles(readers))
                 .handler(ctx -> reply(ctx, h.compliance().overview(yearParam(ctx))));
+        router.get("/api/v1/targets").handler(roles(readers)).handler(h.targets()::list);
 
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(h.readings()::postReadings);
         router.get("/api/v1/readings").handler(roles(readers)).handler(h.readings()::listReadings);

@@ -183,6 +183,8 @@ public final class ApiVerticle extends VerticleBase {
                         new SubjectsHandler(subjects),
                         new AirHandler(pool, subjects, air, engine),
                         compliance,
+                        new TargetsHandler(
+                                new org.targetwatch.review.TargetsOverview(pool, subjects, engine), subjects),
                         new ReadingsHandler(parser, ingestQueue, readings, clock),
                         new AlertsHandler(alerts, outbox, actions),
                         ctx -> AlertStream.open(ctx, vertx, pool, tokens),

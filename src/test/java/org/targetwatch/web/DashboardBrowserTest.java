@@ -571,4 +571,63 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(testId("token-note")).getText()).contains("#" + id);
         assertThat(server.get("/api/v1/whoami", secret).status()).isEqualTo(401);
     }
+
+    /**
+     * Targets at a glance: every target, reported or not, bottom lines first, statuses in Chinese, the latest value
+     * with a progress bar, the debt band in its colour's name; and the page prints without navigation.
+     */
+    @Test
+    void supervisorSeesEveryTargetAtAGlance() throws Exception {
+        String officer = server.token("officer");
+        server.ingest(
+                officer,
+                new io.vertx.core.json.JsonArray()
+                        .add(org.targetwatch.support.Readings.reading(
+                                "TARGET_T01", "db-zd", "2023-06-30T00:00:00+08:00", 6.9, "%"))
+                        .add(org.targetwatch.support.Readings.reading(
+                                "DEBT_RATIO", "db-zd", "2023-06-30T00:00:00+08:00", 150, "%")));
+        signIn("supervisor");
+        driver.get(server.uri("/#/glance?year=2023&district=db-zd").toString());
+        WebElement first = await(testId("glance-bottom-lines"));
+        assertThat(first.getText()).contains("T72").contains("底线").contains("由规则核查");
+        WebElement t01 = await(testId("target-T01"));
+        assertThat(t01.getText())
+                .contains("「地区生产总值增长7%」")
+                .contains("6.9 %")
+                .contains("2023-06-30")
+                .contains("落后进度");
+        assertThat(t01.findElements(By.cssSelector(".bar span"))).hasSize(1);
+        assertThat(driver.findElement(testId("target-T02")).getText()).contains("未报送");
+        assertThat(driver.findElement(testId("target-T21")).getText())
+                .contains("无法量化核查")
+                .contains("中上游");
+        assertThat(driver.findElement(testId("glance-summaries")).getText())
+                .contains("黄色")
+                .contains("150%");
+        String page = driver.findElement(By.id("view")).getText();
+        for (String code : List.of("on-pace", "behind-pace", "not-reported", "not-checkable", "by-rule", "yellow")) {
+            assertThat(page).as("no code left untranslated").doesNotContain(code);
+        }
+        int rows =
+                driver.findElements(By.cssSelector("[data-testid^='target-']")).size();
+        assertThat(rows)
+                .isEqualTo(server
+                        .get("/api/v1/targets?year=2023&district=db-zd", server.token("supervisor"))
+                        .json()
+                        .getJsonArray("groups")
+                        .stream()
+                        .mapToInt(g -> ((io.vertx.core.json.JsonObject) g)
+                                .getJsonArray("targets")
+                                .size())
+                        .sum());
+        screenshot("glance-zh");
+        // printed: the navigation and the filters are not on paper
+        ((org.openqa.selenium.chrome.ChromeDriver) driver)
+                .executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
+        assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("g-go")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(testId("target-T01")).isDisplayed()).isTrue();
+        ((org.openqa.selenium.chrome.ChromeDriver) driver)
+                .executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", ""));
+    }
 }
