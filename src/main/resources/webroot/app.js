@@ -41,6 +41,10 @@ const T = {
     confirmRevoke: '确定撤销此令牌？使用它的人将立即无法访问。', revokedDone: '已撤销令牌',
     yearLabel: '年份', glance: '目标一览', district: '区域', print: '打印', latest: '最新值', asOfDate: '日期', progressBar: '进度 (竖线为应达进度)',
     bestPossible: '全年最高可达', reasonCol: '说明', openAlertsN: '条未关闭告警', sectionsByClass: '断面水质类别', bottomLinesFirst: '底线与确保目标',
+    reports: '月报', reportKind: '报告类型', monthly: '月报', quarterly: '季报', annual: '年报', periodValue: '期间',
+    downloadXlsx: '下载 Excel', downloadHtml: '下载可打印网页 (HTML)', monthRatio: '本期优良天数比例', ytdRatio: '年初至今优良天数比例',
+    accidents: '较大及以上事故', alertsOfPeriod: '本期数据告警', openedN: '本期新开', overdueN: '期末逾期未认领', mtta: '平均认领用时 (分钟)',
+    debtBand: '债务率区间', withinQuota: '新增债务在限额内', yes: '是', no: '否', downloaded: '已下载',
     selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
@@ -81,6 +85,10 @@ const T = {
     confirmRevoke: 'Revoke this token? Whoever uses it loses access at once.', revokedDone: 'Revoked token',
     yearLabel: 'Year', glance: 'Targets at a glance', district: 'District', print: 'Print', latest: 'Latest', asOfDate: 'Date', progressBar: 'Progress (the line is the pace due)',
     bestPossible: 'best possible this year', reasonCol: 'Note', openAlertsN: 'open alerts', sectionsByClass: 'Sections by class', bottomLinesFirst: 'Bottom lines and ensured targets',
+    reports: 'Briefings', reportKind: 'Kind', monthly: 'Monthly', quarterly: 'Quarterly', annual: 'Annual', periodValue: 'Period',
+    downloadXlsx: 'Download Excel', downloadHtml: 'Download printable page (HTML)', monthRatio: 'Good-day ratio of the period', ytdRatio: 'Good-day ratio, year to date',
+    accidents: 'Larger or worse accidents', alertsOfPeriod: 'Alerts of the period', openedN: 'Opened', overdueN: 'Overdue at its end', mtta: 'Mean time to acknowledge (min)',
+    debtBand: 'Debt band', withinQuota: 'New debt within quota', yes: 'yes', no: 'no', downloaded: 'Downloaded',
     selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
@@ -123,8 +131,8 @@ const view = () => $('#view');
 
 const VIEWS = {
   officer: ['indicator', 'imports', 'glance', 'compliance', 'rules'],
-  'risk-office': ['alerts', 'glance', 'indicator', 'compliance', 'rules', 'receivers'],
-  supervisor: ['alerts', 'glance', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
+  'risk-office': ['alerts', 'glance', 'reports', 'indicator', 'compliance', 'rules', 'receivers'],
+  supervisor: ['alerts', 'glance', 'reports', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
   admin: ['tokens', 'rules', 'rulesets', 'receivers', 'audit'],
 };
 
@@ -649,6 +657,64 @@ async function glanceView() {
   $('#g-print').onclick = () => window.print();
 }
 
+// ---- briefings ----
+
+// The monthly, quarterly and annual briefing (GET /api/v1/reports/...): its headline figures on the page, the whole
+// of it as an Excel workbook (one sheet per section) or as a printable page to download (print to PDF from it).
+const REPORT_PARAM = { monthly: 'month', quarterly: 'quarter', annual: 'year' };
+async function reportsView() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const kind = REPORT_PARAM[q.get('kind')] ? q.get('kind') : 'monthly';
+  const value = q.get('period') || { monthly: '2023-01', quarterly: '2023-Q1', annual: '2023' }[kind];
+  const districts = (await api('/subjects')).subjects.filter((x) => x.kind === 'district');
+  const district = q.get('district') || (districts[0] || {}).id || '';
+  view().innerHTML = `<h2>${t('reports')}</h2>
+    <div class="filters"><label>${t('reportKind')}<select id="r-kind" data-testid="report-kind">${Object.keys(REPORT_PARAM).map((k) =>
+      `<option value="${esc(k)}" ${k === kind ? 'selected' : ''}>${esc(t(k))}</option>`).join('')}</select></label>
+      <label>${t('periodValue')}<input id="r-period" value="${esc(value)}" size="9" data-testid="report-period" placeholder="2023-05 · 2023-Q2 · 2023"></label>
+      <label>${t('district')}<select id="r-district">${districts.map((d) =>
+        `<option value="${esc(d.id)}" ${d.id === district ? 'selected' : ''}>${esc(d.name)}</option>`).join('')}</select></label>
+      <button id="r-go" data-testid="report-show">${t('show')}</button></div><div id="report">${t('loading')}</div>`;
+  $('#r-go').onclick = () => {
+    location.hash = '#/reports?' + new URLSearchParams({ kind: $('#r-kind').value, period: $('#r-period').value.trim(), district: $('#r-district').value });
+  };
+  const query = new URLSearchParams({ [REPORT_PARAM[kind]]: value });
+  if (district) query.set('district', district);
+  const b = await api(`/reports/${kind}?${query}`);
+  const pct = (v) => (v == null ? '—' : Number(v).toFixed(1) + '%');
+  const card = (label, v, id) => `<div class="card">${label}<b data-testid="${esc(id)}">${v}</b></div>`;
+  const acc = b.safety.accidentsByGrade;
+  $('#report').innerHTML = `<h3 data-testid="report-title">${esc(b.district.name)} ${esc(b.period.label)} ${esc(t(b.kind))}</h3>
+    <p><button type="button" data-format="xlsx" data-testid="report-xlsx">${t('downloadXlsx')}</button>
+      <button type="button" data-format="html" data-testid="report-html">${t('downloadHtml')}</button> <span id="r-note" data-testid="report-note"></span></p>
+    <div class="cards">${card(t('monthRatio'), esc(pct(b.air.period.goodDayRatio)), 'r-month-ratio')}
+      ${card(t('ytdRatio'), esc(pct(b.air.yearToDate.goodDayRatio)), 'r-ytd-ratio')}
+      ${card(t('debtBand'), b.debt.ratio ? `<span class="band band-${esc(b.debt.ratio.band)}">${esc(lbl('band', b.debt.ratio.band))}</span> ${esc(fmtValue(b.debt.ratio.value))}%` : '—', 'r-debt')}
+      ${card(t('withinQuota'), esc(b.debt.withinQuota == null ? '—' : b.debt.withinQuota ? t('yes') : t('no')), 'r-quota')}
+      ${card(t('accidents'), esc(acc['较大'] + acc['重大'] + acc['特别重大']), 'r-accidents')}
+      ${card(t('alertsOfPeriod'), esc(b.alerts.ofPeriod.total), 'r-alerts')}
+      ${card(t('openedN'), esc(b.alerts.opened), 'r-opened')}
+      ${card(t('overdueN'), esc(b.alerts.overdue), 'r-overdue')}
+      ${card(t('mtta'), esc(b.alerts.meanMinutesToAcknowledge ?? '—'), 'r-mtta')}</div>
+    <div class="cards">${Object.entries(b.targets.counts).map(([k, v]) => `<div class="card">${esc(lbl('target', k))}<b>${esc(v)}</b></div>`).join('')}</div>`;
+  view().querySelectorAll('[data-format]').forEach((btn) => {
+    btn.onclick = async () => {
+      const f = new URLSearchParams(query);
+      f.set('format', btn.dataset.format);
+      try {
+        const res = await fetch(`/api/v1/reports/${kind}?${f}`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token') } });
+        if (!res.ok) throw new Error((await res.json()).message || res.status);
+        const name = ((res.headers.get('Content-Disposition') || '').match(/filename="([^"]+)"/) || [])[1] || 'briefing';
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(await res.blob());
+        a.download = name;
+        a.click();
+        $('#r-note').textContent = `${t('downloaded')} ${name}`;
+      } catch (e) { showError(e); }
+    };
+  });
+}
+
 // ---- rules and rulesets ----
 
 async function rulesView() {
@@ -963,7 +1029,7 @@ async function route() {
     if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, glance: glanceView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, glance: glanceView, reports: reportsView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

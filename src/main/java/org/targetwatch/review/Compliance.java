@@ -222,7 +222,7 @@ public final class Compliance {
                 .put("status", status);
     }
 
-    private static String band(double ratio) {
+    static String band(double ratio) {
         return ratio >= 300
                 ? "red"
                 : ratio >= 200 ? "orange" : ratio >= 120 ? "yellow" : ratio > 100 ? "warning-line" : "green";

@@ -35,7 +35,8 @@ public final class TargetsOverview {
     static final String OPEN_ALERTS_BY_RULE = """
             SELECT rule, count(*) AS n FROM alerts
             WHERE resolved_at IS NULL AND status <> 'pending' AND rule = ANY($1::text[])
-              AND ($2::text IS NULL OR region = $2 OR subject = $2)
+              AND ($2::text IS NULL OR subject = $2 OR region = $2
+                   OR subject IN (SELECT id FROM subjects WHERE region = $2 OR settings ->> 'district' = $2))
             GROUP BY rule""";
     /** The strengths that stand first: the report's bottom lines and what it 确保. */
     static final List<String> FIRST = List.of("底线", "确保");
@@ -52,6 +53,11 @@ public final class TargetsOverview {
 
     /** The year's targets, for one district's subject id or (null) every subject that reported. */
     public Future<JsonObject> overview(int year, String district) {
+        return overview(year, district, null);
+    }
+
+    /** The same as of the end of {@code until} (inclusive; null: the whole year): later readings are not read. */
+    public Future<JsonObject> overview(int year, String district, LocalDate until) {
         RuleSet rs = engine.current();
         List<TargetDefinition> targets =
                 rs.targets().stream().filter(t -> t.role().equals("target")).toList();
@@ -66,7 +72,9 @@ public final class TargetsOverview {
                 .execute(Tuple.of(
                         indicators.toArray(new String[0]),
                         from.atStartOfDay(Times.ZONE).toOffsetDateTime(),
-                        from.plusYears(1).atStartOfDay(Times.ZONE).toOffsetDateTime()))
+                        (until == null || !until.isBefore(from.plusYears(1)) ? from.plusYears(1) : until.plusDays(1))
+                                .atStartOfDay(Times.ZONE)
+                                .toOffsetDateTime()))
                 .map(rows -> {
                     Map<String, List<Reading>> byIndicator = new HashMap<>();
                     for (Row row : rows) {

@@ -34,6 +34,7 @@ final class Api {
             AirHandler air,
             Compliance compliance,
             TargetsHandler targets,
+            ReportsHandler reports,
             ReadingsHandler readings,
             AlertsHandler alerts,
             Handler<RoutingContext> alertStream,
@@ -104,6 +105,15 @@ final class Api {
                 .handler(roles(readers))
                 .handler(ctx -> reply(ctx, h.compliance().overview(yearParam(ctx))));
         router.get("/api/v1/targets").handler(roles(readers)).handler(h.targets()::list);
+        router.get("/api/v1/reports/monthly")
+                .handler(roles(RISK_OFFICE, SUPERVISOR))
+                .handler(h.reports()::monthly);
+        router.get("/api/v1/reports/quarterly")
+                .handler(roles(RISK_OFFICE, SUPERVISOR))
+                .handler(h.reports()::quarterly);
+        router.get("/api/v1/reports/annual")
+                .handler(roles(RISK_OFFICE, SUPERVISOR))
+                .handler(h.reports()::annual);
 
         router.post("/api/v1/readings").handler(roles(OFFICER)).handler(h.readings()::postReadings);
         router.get("/api/v1/readings").handler(roles(readers)).handler(h.readings()::listReadings);

@@ -128,6 +128,8 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> start() {
         AirStore air = new AirStore();
         Compliance compliance = new Compliance(pool, subjects, air, new WaterStore(), engine);
+        org.targetwatch.review.TargetsOverview targetsOverview =
+                new org.targetwatch.review.TargetsOverview(pool, subjects, engine);
         jobs = new Jobs(vertx, new JobStore(pool));
         org.targetwatch.store.ImportStore imports = new org.targetwatch.store.ImportStore(pool);
         org.targetwatch.ingest.Importer importer = new org.targetwatch.ingest.Importer(
@@ -183,8 +185,13 @@ public final class ApiVerticle extends VerticleBase {
                         new SubjectsHandler(subjects),
                         new AirHandler(pool, subjects, air, engine),
                         compliance,
-                        new TargetsHandler(
-                                new org.targetwatch.review.TargetsOverview(pool, subjects, engine), subjects),
+                        new TargetsHandler(targetsOverview, subjects),
+                        new ReportsHandler(
+                                vertx,
+                                new org.targetwatch.review.Briefing(
+                                        pool, subjects, air, compliance, targetsOverview, engine),
+                                subjects,
+                                clock),
                         new ReadingsHandler(parser, ingestQueue, readings, clock),
                         new AlertsHandler(alerts, outbox, actions),
                         ctx -> AlertStream.open(ctx, vertx, pool, tokens),

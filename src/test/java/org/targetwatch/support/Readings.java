@@ -24,4 +24,20 @@ public final class Readings {
         }
         return a;
     }
+
+    /** One station-day of hourly values for all six pollutants, constant over the day (a valid day of HJ 663). */
+    public static JsonArray hourlyAirDay(
+            String station, String day, double pm25, double pm10, double so2, double no2, double co, double o3) {
+        JsonArray out = new JsonArray();
+        for (int h = 0; h < 24; h++) {
+            String at = String.format("%sT%02d:00:00+08:00", day, h);
+            out.add(reading("PM2_5", station, at, pm25, "ug/m3"));
+            out.add(reading("PM10", station, at, pm10, "ug/m3"));
+            out.add(reading("SO2", station, at, so2, "ug/m3"));
+            out.add(reading("NO2", station, at, no2, "ug/m3"));
+            out.add(reading("CO", station, at, co, "mg/m3"));
+            out.add(reading("O3", station, at, o3, "ug/m3"));
+        }
+        return out;
+    }
 }

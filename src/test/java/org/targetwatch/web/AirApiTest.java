@@ -60,17 +60,10 @@ class AirApiTest extends ServerTest {
     /** One station-day of hourly values for all six pollutants, constant over the day. */
     private static List<JsonObject> day(
             String station, LocalDate date, double pm25, double pm10, double so2, double no2, double co, double o3) {
-        List<JsonObject> out = new ArrayList<>();
-        for (int h = 0; h < 24; h++) {
-            String at = String.format("%sT%02d:00:00+08:00", date, h);
-            out.add(reading("PM2_5", station, at, pm25, "ug/m3"));
-            out.add(reading("PM10", station, at, pm10, "ug/m3"));
-            out.add(reading("SO2", station, at, so2, "ug/m3"));
-            out.add(reading("NO2", station, at, no2, "ug/m3"));
-            out.add(reading("CO", station, at, co, "mg/m3"));
-            out.add(reading("O3", station, at, o3, "ug/m3"));
-        }
-        return out;
+        return org.targetwatch.support.Readings.hourlyAirDay(station, date.toString(), pm25, pm10, so2, no2, co, o3)
+                .stream()
+                .map(JsonObject.class::cast)
+                .toList();
     }
 
     private static Response post(List<JsonObject> readings) {

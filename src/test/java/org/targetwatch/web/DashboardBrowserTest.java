@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.targetwatch.support.Readings.hourlyPm25;
 
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ class DashboardBrowserTest {
     private static TestServer server;
     private static WebDriver driver;
     private static long alertId;
+    private static Path downloads;
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,6 +69,11 @@ class DashboardBrowserTest {
                 .getLong("id");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        downloads = Files.createTempDirectory("downloads");
+        options.setExperimentalOption(
+                "prefs",
+                java.util.Map.of(
+                        "download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         options.addArguments(
                 "--headless",
                 "--no-sandbox",
@@ -629,5 +636,35 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(testId("target-T01")).isDisplayed()).isTrue();
         ((org.openqa.selenium.chrome.ChromeDriver) driver)
                 .executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", ""));
+    }
+
+    /** A supervisor reads March's briefing and downloads its workbook, which holds the figures the API gives. */
+    @Test
+    void supervisorDownloadsTheMonthlyBriefingWorkbook() throws Exception {
+        String supervisor = server.token("supervisor");
+        JsonObject api = server.get("/api/v1/reports/monthly?month=2023-03&district=db-zd", supervisor)
+                .json();
+        signIn("supervisor");
+        driver.get(server.uri("/#/reports?kind=monthly&period=2023-03&district=db-zd")
+                .toString());
+        assertThat(await(testId("report-title")).getText()).endsWith("2023年3月 月报");
+        assertThat(driver.findElement(testId("r-alerts")).getText())
+                .isEqualTo(String.valueOf(
+                        api.getJsonObject("alerts").getJsonObject("ofPeriod").getLong("total")));
+        screenshot("reports-zh");
+        driver.findElement(testId("report-xlsx")).click();
+        Path file = downloads.resolve("briefing-monthly-2023-03-01.xlsx");
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> Files.exists(file) && file.toFile().length() > 0);
+        assertThat(driver.findElement(testId("report-note")).getText()).contains("briefing-monthly-2023-03-01.xlsx");
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(Files.newInputStream(file))) {
+            assertThat(wb.getNumberOfSheets()).isEqualTo(7);
+            var alerts = wb.getSheet("告警处置");
+            assertThat(alerts.getRow(0).getCell(0).getStringCellValue()).isEqualTo("本期数据产生的告警");
+            assertThat(alerts.getRow(0).getCell(1).getNumericCellValue()).isEqualTo((double)
+                    api.getJsonObject("alerts").getJsonObject("ofPeriod").getLong("total"));
+            assertThat(api.getJsonObject("alerts").getJsonObject("ofPeriod").getLong("total"))
+                    .isPositive();
+        }
     }
 }
