@@ -45,6 +45,10 @@ const T = {
     downloadXlsx: '下载 Excel', downloadHtml: '下载可打印网页 (HTML)', monthRatio: '本期优良天数比例', ytdRatio: '年初至今优良天数比例',
     accidents: '较大及以上事故', alertsOfPeriod: '本期数据告警', openedN: '本期新开', overdueN: '期末逾期未认领', mtta: '平均认领用时 (分钟)',
     debtBand: '债务率区间', withinQuota: '新增债务在限额内', yes: '是', no: '否', downloaded: '已下载',
+    region: '所属区域', silenceReason: '静默原因', needSilenceReason: '请填写静默原因', silences: '静默规则', matchers: '匹配条件', startsAt: '开始', endsAt: '结束', recurrence: '每周时段', createdBy2: '创建人',
+    expire: '立即失效', preview: '预览匹配的告警', createSilence: '创建静默', activeNow: '生效中', inactive: '未生效', expired: '已失效',
+    needMatcher: '请至少填写一个匹配条件', matchesN: '将匹配的未解决告警', listHint: '多个值用逗号分隔', weekdays: '星期 (1-7, 逗号分隔)',
+    needEnd: '请填写结束时间', created: '已创建',
     selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
@@ -89,6 +93,10 @@ const T = {
     downloadXlsx: 'Download Excel', downloadHtml: 'Download printable page (HTML)', monthRatio: 'Good-day ratio of the period', ytdRatio: 'Good-day ratio, year to date',
     accidents: 'Larger or worse accidents', alertsOfPeriod: 'Alerts of the period', openedN: 'Opened', overdueN: 'Overdue at its end', mtta: 'Mean time to acknowledge (min)',
     debtBand: 'Debt band', withinQuota: 'New debt within quota', yes: 'yes', no: 'no', downloaded: 'Downloaded',
+    region: 'Region', silenceReason: 'Reason', needSilenceReason: 'Give the reason for the silence', silences: 'Silences', matchers: 'Matchers', startsAt: 'Starts', endsAt: 'Ends', recurrence: 'Weekly window', createdBy2: 'Created by',
+    expire: 'Expire now', preview: 'Preview matching alerts', createSilence: 'Create silence', activeNow: 'active', inactive: 'not active', expired: 'expired',
+    needMatcher: 'Give at least one matcher', matchesN: 'unresolved alerts would match', listHint: 'several values separated by commas', weekdays: 'Days (1-7, comma separated)',
+    needEnd: 'Give the end', created: 'Created',
     selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
@@ -131,8 +139,8 @@ const view = () => $('#view');
 
 const VIEWS = {
   officer: ['indicator', 'imports', 'glance', 'compliance', 'rules'],
-  'risk-office': ['alerts', 'glance', 'reports', 'indicator', 'compliance', 'rules', 'receivers'],
-  supervisor: ['alerts', 'glance', 'reports', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
+  'risk-office': ['alerts', 'glance', 'reports', 'silences', 'indicator', 'compliance', 'rules', 'receivers'],
+  supervisor: ['alerts', 'glance', 'reports', 'silences', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
   admin: ['tokens', 'rules', 'rulesets', 'receivers', 'audit'],
 };
 
@@ -715,6 +723,81 @@ async function reportsView() {
   });
 }
 
+// ---- silences ----
+
+// Silences (GET /api/v1/silences): every one with its matchers, window and state; supervisors create one (matchers,
+// a required reason, an end, an optional weekly window), preview the unresolved alerts it would match first, and
+// expire one at once. Times are entered and shown in Beijing time.
+const SILENCE_KEYS = ['category', 'severity', 'region', 'subject', 'rule'];
+const beijing = (local) => (local ? local + ':00+08:00' : null); // a datetime-local value read as Beijing time
+async function silencesView(note) {
+  const role = sessionStorage.getItem('tw.role');
+  const r = await api('/silences?limit=200');
+  await loadSubjectNames();
+  const m = (x) => Object.entries(x.matchers).map(([k, v]) => `${esc(t(k))}: ${v.map((y) => esc(k === 'severity' ? lbl('severity', y) : k === 'category' ? lbl('category', y) : y)).join(', ')}`).join('<br>');
+  const state = (x) => (x.expiredAt ? `<span class="muted">${t('expired')} ${esc(fmtTime(x.expiredAt))}</span>` : x.activeNow ? `<b class="ok">${t('activeNow')}</b>` : `<span class="muted">${t('inactive')}</span>`);
+  view().innerHTML = `<h2>${t('silences')}</h2>
+    ${role === 'supervisor' ? `<form id="s-form" class="filters">
+      ${SILENCE_KEYS.map((k) => `<label>${t(k)}<input id="s-${k}" data-testid="silence-${k}" size="12" placeholder="${t('listHint')}"></label>`).join('')}
+      <label>${t('startsAt')}<input id="s-start" type="datetime-local"></label>
+      <label>${t('endsAt')}<input id="s-end" type="datetime-local" data-testid="silence-end"></label>
+      <label>${t('weekdays')}<input id="s-days" size="8" placeholder="1,2,3,4,5"></label>
+      <label>${t('from')}<input id="s-from" type="time"></label><label>${t('to')}<input id="s-to" type="time"></label>
+      <label>${t('silenceReason')}<input id="s-reason" data-testid="silence-reason" size="24"></label>
+      <button type="button" id="s-preview" data-testid="silence-preview">${t('preview')}</button>
+      <button type="submit" data-testid="silence-create">${t('createSilence')}</button></form>
+      <div id="s-preview-result" data-testid="silence-preview-result"></div>` : ''}
+    <p data-testid="silence-note">${esc(note || '')}</p>
+    <table data-testid="silences-table"><tr><th>#</th><th>${t('matchers')}</th><th>${t('startsAt')}</th><th>${t('endsAt')}</th>
+      <th>${t('recurrence')}</th><th>${t('silenceReason')}</th><th>${t('createdBy2')}</th><th>${t('status')}</th><th></th></tr>
+      ${r.silences.map((x) => `<tr data-testid="silence-row-${esc(x.id)}"><td>${esc(x.id)}</td><td>${m(x)}</td><td>${esc(fmtTime(x.startsAt))}</td>
+      <td>${esc(fmtTime(x.endsAt))}</td><td>${x.recurrence ? `${esc(x.recurrence.daysOfWeek.join(','))} ${esc(x.recurrence.startTime)}–${esc(x.recurrence.endTime)}` : '—'}</td>
+      <td>${esc(x.reason)}</td><td>${esc(x.createdBy)}</td><td>${state(x)}</td>
+      <td>${role === 'supervisor' && !x.expiredAt ? `<button type="button" data-expire="${esc(x.id)}" data-testid="expire-${esc(x.id)}">${t('expire')}</button>` : ''}</td></tr>`).join('')}</table>`;
+  if (role !== 'supervisor') return;
+  const matchers = () => {
+    const out = {};
+    SILENCE_KEYS.forEach((k) => {
+      const v = $('#s-' + k).value.split(/[,，]/).map((x) => x.trim()).filter(Boolean);
+      if (v.length) out[k] = v;
+    });
+    return out;
+  };
+  $('#s-preview').onclick = async () => {
+    const mm = matchers();
+    if (!Object.keys(mm).length) { showError(new Error(t('needMatcher'))); return; }
+    try {
+      const p = await api('/silences/preview', { method: 'POST', body: JSON.stringify({ matchers: mm }) });
+      $('#s-preview-result').innerHTML = `<p><b data-testid="silence-preview-total">${esc(p.total)}</b> ${t('matchesN')}</p>
+        <table>${p.alerts.map((a) => `<tr><td><a href="#/alert/${esc(a.id)}">#${esc(a.id)}</a></td><td>${sev(a.severity)}</td><td>${esc(a.rule)}</td>
+        <td>${subj(a.subject)}</td><td>${esc(a.period)}</td><td>${esc(lbl('status', a.status))}</td></tr>`).join('')}</table>`;
+    } catch (e) { showError(e); }
+  };
+  $('#s-form').onsubmit = async (ev) => {
+    ev.preventDefault();
+    const body = { matchers: matchers(), reason: $('#s-reason').value.trim(), endsAt: beijing($('#s-end').value) };
+    if (!Object.keys(body.matchers).length) { showError(new Error(t('needMatcher'))); return; }
+    if (!body.reason) { showError(new Error(t('needSilenceReason'))); return; }
+    if (!body.endsAt) { showError(new Error(t('needEnd'))); return; }
+    if ($('#s-start').value) body.startsAt = beijing($('#s-start').value);
+    if ($('#s-days').value.trim()) {
+      body.recurrence = { daysOfWeek: $('#s-days').value.split(/[,，]/).map((x) => Number(x.trim())), startTime: $('#s-from').value, endTime: $('#s-to').value };
+    }
+    try {
+      const c = await api('/silences', { method: 'POST', body: JSON.stringify(body) });
+      await silencesView(`${t('created')} #${c.id}`);
+    } catch (e) { showError(e); }
+  };
+  view().querySelectorAll('[data-expire]').forEach((b) => {
+    b.onclick = async () => {
+      try {
+        await api(`/silences/${encodeURIComponent(b.dataset.expire)}/expire`, { method: 'POST', body: '{}' });
+        await silencesView();
+      } catch (e) { showError(e); }
+    };
+  });
+}
+
 // ---- rules and rulesets ----
 
 async function rulesView() {
@@ -1029,7 +1112,7 @@ async function route() {
     if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, glance: glanceView, reports: reportsView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, glance: glanceView, reports: reportsView, silences: silencesView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

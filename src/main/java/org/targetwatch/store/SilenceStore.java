@@ -30,6 +30,14 @@ public final class SilenceStore {
     static final String EXPIRE = """
             UPDATE silences SET expired_at = $2, expired_by = $3 WHERE id = $1 AND expired_at IS NULL RETURNING *""";
     static final String GET = "SELECT * FROM silences WHERE id = $1";
+    /** The unresolved alerts matching every given matcher (a null list matches all), as Silence.matches reads them. */
+    static final String PREVIEW = """
+            SELECT id, rule, subject, severity, category, region, period, status, count(*) OVER () AS total
+            FROM alerts WHERE resolved_at IS NULL
+              AND ($1::text[] IS NULL OR category = ANY($1)) AND ($2::text[] IS NULL OR severity = ANY($2))
+              AND ($3::text[] IS NULL OR region = ANY($3)) AND ($4::text[] IS NULL OR subject = ANY($4))
+              AND ($5::text[] IS NULL OR rule = ANY($5))
+            ORDER BY id DESC LIMIT $6""";
 
     private final Pool pool;
 
@@ -50,6 +58,33 @@ public final class SilenceStore {
         return client.preparedQuery(CURRENT)
                 .execute(Tuple.of(ReadingStore.utc(now)))
                 .map(SilenceStore::toList);
+    }
+
+    /** What a silence with these matchers would match now: {@code {"total", "alerts": [...]}} (at most limit). */
+    public Future<io.vertx.core.json.JsonObject> preview(io.vertx.core.json.JsonObject matchers, int limit) {
+        java.util.List<Object> params = new java.util.ArrayList<>();
+        for (String k : List.of("category", "severity", "region", "subject", "rule")) {
+            io.vertx.core.json.JsonArray v = matchers.getJsonArray(k);
+            params.add(v == null ? null : v.stream().map(String::valueOf).toArray(String[]::new));
+        }
+        params.add(limit);
+        return pool.preparedQuery(PREVIEW).execute(Tuple.tuple(params)).map(rows -> {
+            io.vertx.core.json.JsonArray alerts = new io.vertx.core.json.JsonArray();
+            long total = 0;
+            for (var r : rows) {
+                total = r.getLong("total");
+                alerts.add(new io.vertx.core.json.JsonObject()
+                        .put("id", r.getLong("id"))
+                        .put("rule", r.getString("rule"))
+                        .put("subject", r.getString("subject"))
+                        .put("severity", r.getString("severity"))
+                        .put("category", r.getString("category"))
+                        .put("region", r.getString("region"))
+                        .put("period", r.getString("period"))
+                        .put("status", r.getString("status")));
+            }
+            return new io.vertx.core.json.JsonObject().put("total", total).put("alerts", alerts);
+        });
     }
 
     public Future<List<Silence>> list(int limit) {

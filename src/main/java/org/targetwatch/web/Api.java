@@ -143,6 +143,7 @@ final class Api {
                 .handler(ctx -> h.ruleHits().annotate(ctx, "alert"));
 
         router.post("/api/v1/silences").handler(roles(SUPERVISOR)).handler(h.silences()::createSilence);
+        router.post("/api/v1/silences/preview").handler(roles(SUPERVISOR)).handler(h.silences()::previewSilence);
         router.get("/api/v1/silences").handler(roles(riskOffices)).handler(h.silences()::listSilences);
         router.post("/api/v1/silences/:id/expire").handler(roles(SUPERVISOR)).handler(h.silences()::expireSilence);
 

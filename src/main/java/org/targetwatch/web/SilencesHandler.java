@@ -31,24 +31,7 @@ final class SilencesHandler {
      */
     void createSilence(RoutingContext ctx) {
         JsonObject body = jsonBody(ctx);
-        Object m = body.getValue("matchers");
-        if (!(m instanceof JsonObject matchers) || matchers.isEmpty()) {
-            throw new InvalidSilenceException(
-                    "matchers",
-                    "matchers is required: an object such as"
-                            + " {\"subject\": [\"station-01\"]}; a silence matching everything is refused");
-        }
-        for (String k : matchers.fieldNames()) {
-            if (!org.targetwatch.facts.Silence.KEYS.contains(k)
-                    || !(matchers.getValue(k) instanceof JsonArray a)
-                    || a.isEmpty()
-                    || a.stream().anyMatch(v -> !(v instanceof String))) {
-                throw new InvalidSilenceException(
-                        "matchers." + k,
-                        "matchers." + k + ": must be one of " + org.targetwatch.facts.Silence.KEYS
-                                + " with a non-empty list of strings");
-            }
-        }
+        JsonObject matchers = matchers(body);
         Object reason = body.getValue("reason");
         if (!(reason instanceof String r) || r.isBlank()) {
             throw new InvalidSilenceException("reason", "a silence needs a reason");
@@ -100,6 +83,38 @@ final class SilencesHandler {
                 silences.insert(matchers, start, end, recurrence, p.name() + " (" + p.role() + ")", r.strip())
                         .map(created -> created.toJson(clock.instant())),
                 201);
+    }
+
+    /** The silence's matchers from a request body, checked: 422 naming the matcher that is wrong. */
+    private static JsonObject matchers(JsonObject body) {
+        Object m = body.getValue("matchers");
+        if (!(m instanceof JsonObject matchers) || matchers.isEmpty()) {
+            throw new InvalidSilenceException(
+                    "matchers",
+                    "matchers is required: an object such as"
+                            + " {\"subject\": [\"station-01\"]}; a silence matching everything is refused");
+        }
+        for (String k : matchers.fieldNames()) {
+            if (!org.targetwatch.facts.Silence.KEYS.contains(k)
+                    || !(matchers.getValue(k) instanceof JsonArray a)
+                    || a.isEmpty()
+                    || a.stream().anyMatch(v -> !(v instanceof String))) {
+                throw new InvalidSilenceException(
+                        "matchers." + k,
+                        "matchers." + k + ": must be one of " + org.targetwatch.facts.Silence.KEYS
+                                + " with a non-empty list of strings");
+            }
+        }
+        return matchers;
+    }
+
+    /**
+     * POST /api/v1/silences/preview {@code {"matchers": {...}}}: the unresolved alerts a silence with these
+     * matchers would match, {@code {"total", "alerts": [the newest 50]}}; nothing is stored.
+     */
+    void previewSilence(RoutingContext ctx) {
+        JsonObject matchers = matchers(jsonBody(ctx));
+        reply(ctx, silences.preview(matchers, 50));
     }
 
     private static Instant silenceTime(JsonObject body, String field, Instant fallback) {

@@ -667,4 +667,52 @@ class DashboardBrowserTest {
                     .isPositive();
         }
     }
+
+    /** A supervisor previews what a silence would match, creates it with its reason, sees it active and expires it. */
+    @Test
+    void supervisorPreviewsCreatesAndExpiresASilence() throws Exception {
+        String supervisor = server.token("supervisor");
+        long unresolved = server.get("/api/v1/alerts?subject=db-st&status=open&limit=500", supervisor)
+                        .json()
+                        .getLong("total")
+                + server.get("/api/v1/alerts?subject=db-st&status=acknowledged&limit=500", supervisor)
+                        .json()
+                        .getLong("total");
+        assertThat(unresolved).isPositive();
+        signIn("supervisor");
+        await(testId("nav-silences")).click();
+        await(testId("silence-subject")).sendKeys("db-st");
+        driver.findElement(testId("silence-preview")).click();
+        assertThat(await(testId("silence-preview-total")).getText()).isEqualTo(String.valueOf(unresolved));
+        // without a reason nothing is created
+        long before = server.count("silences");
+        driver.findElement(testId("silence-create")).click();
+        assertThat(await(testId("error")).getText()).contains("请填写静默原因");
+        assertThat(server.count("silences")).isEqualTo(before);
+        driver.findElement(testId("silence-reason")).sendKeys("东城站设备检修");
+        String end = java.time.LocalDateTime.now(java.time.ZoneId.of("Asia/Shanghai"))
+                .plusDays(2)
+                .withSecond(0)
+                .withNano(0)
+                .toString();
+        ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("document.getElementById('s-end').value = arguments[0];", end.substring(0, 16));
+        driver.findElement(testId("silence-create")).click();
+        String note = await(testId("silence-note")).getText();
+        assertThat(note).startsWith("已创建 #");
+        long id = Long.parseLong(note.substring(note.indexOf('#') + 1));
+        WebElement row = await(testId("silence-row-" + id));
+        assertThat(row.getText()).contains("东城站设备检修").contains("生效中").contains("对象: db-st");
+        JsonObject stored = server.get("/api/v1/silences", supervisor).json().getJsonArray("silences").stream()
+                .map(JsonObject.class::cast)
+                .filter(x -> x.getLong("id") == id)
+                .findFirst()
+                .orElseThrow();
+        assertThat(stored.getString("endsAt")).startsWith(end.substring(0, 16)).endsWith("+08:00");
+        screenshot("silences-zh");
+        driver.findElement(testId("expire-" + id)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(testId("silence-row-" + id)).getText().contains("已失效"));
+    }
 }

@@ -75,7 +75,19 @@ class SilenceEscalationNoDataTest {
         officer = server.token("officer");
         risk = server.token("risk-office");
         supervisor = server.token("supervisor");
-        server.register("district", "se-quiet", "se-loud", "se-esc", "se-acked", "g1", "g2", "g3", "g4", "g5");
+        server.register(
+                "district",
+                "se-quiet",
+                "se-loud",
+                "se-esc",
+                "se-acked",
+                "g1",
+                "g2",
+                "g3",
+                "g4",
+                "g5",
+                "se-pv-a",
+                "se-pv-b");
         server.register("air-station", "nd-1", "nd-maint");
     }
 
@@ -143,6 +155,58 @@ class SilenceEscalationNoDataTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(listed.getString("reason")).isEqualTo("监测站校准 / calibration");
+    }
+
+    /** The preview lists the unresolved alerts the matchers match, every matcher at once, and stores nothing. */
+    @Test
+    void previewShowsTheUnresolvedAlertsASilenceWouldMatch() {
+        for (String s : new String[] {"se-pv-a", "se-pv-b"}) {
+            server.post(
+                    "/api/v1/readings",
+                    officer,
+                    reading("DEBT_RATIO", s, "2023-06-30T00:00:00+08:00", 150, "%")
+                            .encode());
+        }
+        long silencesBefore = server.count("silences");
+        Response both = server.post(
+                "/api/v1/silences/preview",
+                supervisor,
+                new JsonObject()
+                        .put(
+                                "matchers",
+                                new JsonObject()
+                                        .put(
+                                                "subject",
+                                                new JsonArray().add("se-pv-a").add("se-pv-b")))
+                        .encode());
+        assertThat(both.status()).as(both.body()).isEqualTo(200);
+        assertThat(both.json().getLong("total")).isEqualTo(2);
+        Response one = server.post(
+                "/api/v1/silences/preview",
+                supervisor,
+                new JsonObject()
+                        .put(
+                                "matchers",
+                                new JsonObject()
+                                        .put(
+                                                "subject",
+                                                new JsonArray().add("se-pv-a").add("se-pv-b"))
+                                        .put("rule", new JsonArray().add("debt.ratio-over-warning-line"))
+                                        .put("severity", new JsonArray().add("critical")))
+                        .encode());
+        assertThat(one.json().getLong("total")).isZero(); // the debt alerts are major, not critical
+        Response bad = server.post(
+                "/api/v1/silences/preview",
+                supervisor,
+                new JsonObject()
+                        .put("matchers", new JsonObject().put("colour", new JsonArray().add("red")))
+                        .encode());
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().getString("field")).isEqualTo("matchers.colour");
+        assertThat(server.post("/api/v1/silences/preview", risk, "{\"matchers\": {\"rule\": [\"x\"]}}")
+                        .status())
+                .isEqualTo(403);
+        assertThat(server.count("silences")).isEqualTo(silencesBefore);
     }
 
     @Test
