@@ -49,6 +49,8 @@ const T = {
     expire: '立即失效', preview: '预览匹配的告警', createSilence: '创建静默', activeNow: '生效中', inactive: '未生效', expired: '已失效',
     needMatcher: '请至少填写一个匹配条件', matchesN: '将匹配的未解决告警', listHint: '多个值用逗号分隔', weekdays: '星期 (1-7, 逗号分隔)',
     needEnd: '请填写结束时间', created: '已创建',
+    groupBy: '分组', noGroup: '不分组', expand: '展开', collapse: '收起', ackGroup: '认领全组', resolveGroup: '解决全组',
+    groupsTruncated: '分组过多，只显示前 500 组，请缩小筛选范围', noKey: '（未填写）', groupCount: '告警数',
     selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
@@ -97,6 +99,8 @@ const T = {
     expire: 'Expire now', preview: 'Preview matching alerts', createSilence: 'Create silence', activeNow: 'active', inactive: 'not active', expired: 'expired',
     needMatcher: 'Give at least one matcher', matchesN: 'unresolved alerts would match', listHint: 'several values separated by commas', weekdays: 'Days (1-7, comma separated)',
     needEnd: 'Give the end', created: 'Created',
+    groupBy: 'Group by', noGroup: 'none', expand: 'Expand', collapse: 'Collapse', ackGroup: 'Acknowledge group', resolveGroup: 'Resolve group',
+    groupsTruncated: 'Too many groups: the first 500 are shown; narrow the filters', noKey: '(none)', groupCount: 'Alerts',
     selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
@@ -296,14 +300,17 @@ async function alertsView() {
       <label>${t('category')}<select id="f-category">${option('category', ['', 'air', 'water', 'debt', 'safety', 'target'])}</select></label>
       <label>${t('subject')}<input id="f-subject" value="${esc(q.get('subject') || '')}"></label>
       <label>${t('rule')}<input id="f-rule" value="${esc(q.get('rule') || '')}"></label>
+      <label>${t('groupBy')}<select id="f-group" data-testid="group-by">${['', 'rule', 'subject', 'region'].map((g) =>
+        `<option value="${esc(g)}" ${(q.get('group') || '') === g ? 'selected' : ''}>${g ? esc(t(g)) : t('noGroup')}</option>`).join('')}</select></label>
       <button id="f-go">${t('filter')}</button>
     </div><div class="cards" id="counts"></div><div id="list">${t('loading')}</div>`;
   $('#f-go').onclick = () => {
     const p = new URLSearchParams();
-    ['status', 'severity', 'category', 'subject', 'rule'].forEach((k) => { const v = $('#f-' + k).value.trim(); if (v) p.set(k, v); });
+    ['status', 'severity', 'category', 'subject', 'rule', 'group'].forEach((k) => { const v = $('#f-' + k).value.trim(); if (v) p.set(k, v); });
     if (q.get('sort')) { p.set('sort', q.get('sort')); p.set('order', q.get('order') || 'desc'); }
     location.hash = '#/alerts?' + p.toString();
   };
+  if (q.get('group')) return groupsView(q);
   const query = new URLSearchParams(q);
   if (!query.get('limit')) query.set('limit', '100');
   const data = await api('/alerts?' + query.toString());
@@ -356,25 +363,86 @@ async function alertsView() {
     const reason = $('#bulk-reason').value.trim();
     if (!chosen.length) return;
     if (action === 'resolve' && !reason) { showError(new Error(t('needReason'))); return; }
-    let ok = 0;
-    const conflicts = [];
-    const failures = [];
-    for (const b of chosen) {
-      const body = { comment, version: Number(b.dataset.version) };
-      if (action === 'resolve') body.reason = reason;
-      try {
-        await api(`/alerts/${encodeURIComponent(b.dataset.select)}/${action}`, { method: 'POST', body: JSON.stringify(body) });
-        ok += 1;
-      } catch (e) {
-        (e.status === 409 ? conflicts : failures).push('#' + b.dataset.select);
-      }
-    }
-    bulkNote = `${t('succeeded')} ${ok}` + (conflicts.length ? `，${t('conflicted')} ${conflicts.length}: ${conflicts.join(' ')}` : '')
-      + (failures.length ? `，${t('failedN')} ${failures.length}: ${failures.join(' ')}` : '');
+    bulkNote = await actOnAll(chosen.map((b) => ({ id: b.dataset.select, version: Number(b.dataset.version) })), action, comment, reason);
     await alertsView();
   };
   $('#bulk-ack').onclick = () => bulk('ack');
   $('#bulk-resolve').onclick = () => bulk('resolve');
+}
+
+// One request per alert ({id, version}), each with the version shown: a changed alert is reported as a conflict,
+// never overwritten. The note says how many succeeded and which conflicted or failed.
+async function actOnAll(items, action, comment, reason) {
+  let ok = 0;
+  const conflicts = [];
+  const failures = [];
+  for (const a of items) {
+    const body = { comment, version: a.version };
+    if (action === 'resolve') body.reason = reason;
+    try {
+      await api(`/alerts/${encodeURIComponent(a.id)}/${action}`, { method: 'POST', body: JSON.stringify(body) });
+      ok += 1;
+    } catch (e) { (e.status === 409 ? conflicts : failures).push('#' + a.id); }
+  }
+  return `${t('succeeded')} ${ok}` + (conflicts.length ? `，${t('conflicted')} ${conflicts.length}: ${conflicts.join(' ')}` : '')
+    + (failures.length ? `，${t('failedN')} ${failures.length}: ${failures.join(' ')}` : '');
+}
+
+// The board grouped by rule, subject or region (GET /api/v1/alerts/groups, the same filters): each group with its
+// counts by severity, expanded in place (its first 100 alerts), and acknowledged or resolved as a whole with one
+// comment or reason: every alert of the group is sent with the version read, a changed one reported as a conflict.
+async function groupsView(q) {
+  const by = q.get('group');
+  const filters = new URLSearchParams(q);
+  ['group', 'sort', 'order', 'page', 'limit'].forEach((k) => filters.delete(k));
+  const g = await api(`/alerts/groups?${new URLSearchParams({ ...Object.fromEntries(filters), by })}`);
+  await loadSubjectNames();
+  const name = (k) => (!k ? t('noKey') : by === 'subject' ? subj(k) : esc(k));
+  const note = bulkNote;
+  $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(g.total ?? '—')}</b></div>`;
+  $('#list').innerHTML = `<div class="bulk">${t('comment')} <input id="bulk-comment" data-testid="bulk-comment" size="12">
+      ${t('reason')} <input id="bulk-reason" data-testid="bulk-reason" size="16"> <span data-testid="bulk-result">${esc(note)}</span></div>
+    ${g.truncated ? `<p class="error">${t('groupsTruncated')}</p>` : ''}
+    <table data-testid="groups-table"><tr><th>${esc(t(by))}</th><th>${t('groupCount')}</th><th>${t('severity')}</th><th></th></tr>
+    ${g.groups.map((x, i) => `<tr data-testid="group-${esc(i)}"><td>${name(x.key)}</td><td data-testid="group-count-${esc(i)}">${esc(x.count)}</td>
+      <td>${Object.entries(x.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${sev(k)} ${esc(n)}`).join(' ')}</td>
+      <td>${x.key ? `<button type="button" data-expand="${esc(i)}" data-testid="expand-${esc(i)}">${t('expand')}</button>
+        <button type="button" data-group-act="ack" data-group="${esc(i)}" data-testid="ack-group-${esc(i)}">${t('ackGroup')}</button>
+        <button type="button" data-group-act="resolve" data-group="${esc(i)}" data-testid="resolve-group-${esc(i)}">${t('resolveGroup')}</button>` : ''}</td></tr>
+      <tr class="group-rows" id="group-rows-${esc(i)}"></tr>`).join('')}</table>`;
+  const groupQuery = (x, extra) => new URLSearchParams({ ...Object.fromEntries(filters), [by]: x.key, ...extra });
+  view().querySelectorAll('[data-expand]').forEach((b) => {
+    b.onclick = async () => {
+      const row = $('#group-rows-' + b.dataset.expand);
+      if (row.innerHTML) { row.innerHTML = ''; b.textContent = t('expand'); return; }
+      const x = g.groups[Number(b.dataset.expand)];
+      const page = await api('/alerts?' + groupQuery(x, { limit: '100' }));
+      row.innerHTML = `<td colspan="4"><table data-testid="group-alerts-${esc(b.dataset.expand)}">${page.alerts.map((a) => `<tr>
+        <td><a href="#/alert/${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td><td>${esc(a.rule)}</td><td>${subj(a.subject)}</td>
+        <td>${esc(a.period)}</td><td>${esc(fmtValue(a.value))}</td><td data-status="${esc(a.status)}">${esc(lbl('status', a.status))}</td></tr>`).join('')}</table>
+        ${page.total > page.alerts.length ? `<small>${t('showingFirst')} ${esc(page.alerts.length)} / ${esc(page.total)}</small>` : ''}</td>`;
+      b.textContent = t('collapse');
+    };
+  });
+  view().querySelectorAll('[data-group-act]').forEach((b) => {
+    b.onclick = async () => {
+      const action = b.dataset.groupAct;
+      const comment = $('#bulk-comment').value.trim();
+      const reason = $('#bulk-reason').value.trim();
+      if (action === 'resolve' && !reason) { showError(new Error(t('needReason'))); return; }
+      const x = g.groups[Number(b.dataset.group)];
+      const targets = [];
+      for (const status of action === 'ack' ? ['open'] : ['open', 'acknowledged']) {
+        for (let p = 1; ; p++) {
+          const page = await api('/alerts?' + groupQuery(x, { status, limit: '500', page: String(p), sort: 'id' }));
+          targets.push(...page.alerts);
+          if (page.page * page.limit >= page.total) break;
+        }
+      }
+      bulkNote = await actOnAll(targets, action, comment, reason);
+      await alertsView();
+    };
+  });
 }
 
 // An alert's actions. On the board: a comment and 认领 (acknowledge), and 处理 to its page. On its page: separate

@@ -530,6 +530,60 @@ public final class AlertStore {
         return new Filters.Query("SELECT count(*) AS n FROM alerts " + f.where(), f.tuple());
     }
 
+    /** What the board may group by (API name → column). */
+    public static final java.util.Map<String, String> GROUPS =
+            java.util.Map.of("rule", "rule", "subject", "subject", "region", "region");
+    /** At most this many groups are returned; {@code truncated} says when there were more. */
+    public static final int MAX_GROUPS = 500;
+
+    static Filters.Query groupQuery(AlertFilter a, String by) {
+        Filters f = filters(a);
+        String column = GROUPS.get(by);
+        return new Filters.Query(
+                "SELECT " + column + " AS key, count(*) AS n,"
+                        + " count(*) FILTER (WHERE severity = 'critical') AS critical,"
+                        + " count(*) FILTER (WHERE severity = 'major') AS major,"
+                        + " count(*) FILTER (WHERE severity = 'warning') AS warning,"
+                        + " count(*) FILTER (WHERE severity = 'info') AS info,"
+                        + " max(tw_severity_rank(severity)) AS worst, max(last_seen) AS last_seen FROM alerts "
+                        + f.where() + " GROUP BY " + column + " ORDER BY worst DESC, n DESC, key LIMIT "
+                        + f.bind(MAX_GROUPS + 1),
+                f.tuple());
+    }
+
+    /**
+     * The alerts the filter matches grouped by rule, subject or region: each group's key, count and counts by
+     * severity, the most severe groups first, then the largest; the exact total of alerts.
+     */
+    public Future<JsonObject> groups(AlertFilter a, String by) {
+        Filters.Query q = groupQuery(a, by);
+        return pool.preparedQuery(q.sql()).execute(q.params()).map(rs -> {
+            JsonArray out = new JsonArray();
+            long total = 0;
+            for (Row r : rs) {
+                total += r.getLong("n");
+                if (out.size() < MAX_GROUPS) {
+                    out.add(new JsonObject()
+                            .put("key", r.getString("key"))
+                            .put("count", r.getLong("n"))
+                            .put(
+                                    "bySeverity",
+                                    new JsonObject()
+                                            .put("critical", r.getLong("critical"))
+                                            .put("major", r.getLong("major"))
+                                            .put("warning", r.getLong("warning"))
+                                            .put("info", r.getLong("info")))
+                            .put("lastSeen", org.targetwatch.common.Times.format(r.getOffsetDateTime("last_seen"))));
+                }
+            }
+            return new JsonObject()
+                    .put("by", by)
+                    .put("groups", out)
+                    .put("truncated", rs.size() > MAX_GROUPS)
+                    .put("total", rs.size() > MAX_GROUPS ? null : total);
+        });
+    }
+
     /** A page of the alert board and the exact number of alerts the filter matches. */
     public Future<JsonObject> page(AlertFilter a, String sort, boolean ascending, int limit, int page) {
         Filters.Query count = countQuery(a);

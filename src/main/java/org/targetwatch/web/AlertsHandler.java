@@ -35,9 +35,7 @@ final class AlertsHandler {
      * desc), ties newest first; {@code page} from 1 and {@code limit} rows a page (default 1000).
      */
     void listAlerts(RoutingContext ctx) {
-        String severity = oneOf(ctx, "severity", SEVERITIES);
-        String status = oneOf(ctx, "status", STATUSES);
-        String historical = oneOf(ctx, "historical", java.util.Set.of("true", "false"));
+        AlertStore.AlertFilter checked = filter(ctx); // its parameters refused first, as before
         String sort = param(ctx, "sort");
         if (sort == null) {
             sort = "severity";
@@ -58,17 +56,32 @@ final class AlertsHandler {
                 throw new InvalidParameterException("page", "page must be a whole number from 1");
             }
         }
-        AlertStore.AlertFilter filter = new AlertStore.AlertFilter(
-                status,
+        reply(ctx, alerts.page(checked, sort, "asc".equals(order), limit(ctx), page));
+    }
+
+    /** GET /api/v1/alerts/groups?by=rule|subject|region and the filters of the board. */
+    void alertGroups(RoutingContext ctx) {
+        String by = param(ctx, "by");
+        if (by == null || !AlertStore.GROUPS.containsKey(by)) {
+            throw new InvalidParameterException(
+                    "by", "by must be one of " + new java.util.TreeSet<>(AlertStore.GROUPS.keySet()));
+        }
+        reply(ctx, alerts.groups(filter(ctx), by));
+    }
+
+    /** The board's filters from the query: 400 naming a status, severity or historical that is not one. */
+    private static AlertStore.AlertFilter filter(RoutingContext ctx) {
+        String historical = oneOf(ctx, "historical", java.util.Set.of("true", "false"));
+        return new AlertStore.AlertFilter(
+                oneOf(ctx, "status", STATUSES),
                 param(ctx, "category"),
                 param(ctx, "subject"),
-                severity,
+                oneOf(ctx, "severity", SEVERITIES),
                 param(ctx, "region"),
                 param(ctx, "rule"),
                 param(ctx, "periodFrom"),
                 param(ctx, "periodTo"),
                 historical == null ? null : Boolean.valueOf(historical));
-        reply(ctx, alerts.page(filter, sort, "asc".equals(order), limit(ctx), page));
     }
 
     /** The parameter if given, 400 naming it unless it is one of {@code allowed}. */

@@ -105,6 +105,56 @@ class AlertBoardTest extends ServerTest {
         assertThat(page("category=air&historical=false").getLong("total")).isEqualTo(25);
     }
 
+    /** Groups by rule, subject or region: each count is the board's total for that key; the most severe first. */
+    @Test
+    void groupsCountWhatTheBoardShowsForTheirKey() {
+        for (String by : List.of("rule", "subject", "region")) {
+            TestServer.Response r =
+                    server.get("/api/v1/alerts/groups?by=" + by + "&periodFrom=2023-03-01&periodTo=2023-03-06", risk);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonObject body = r.json();
+            assertThat(body.getBoolean("truncated")).isFalse();
+            long sum = 0;
+            for (Object o : body.getJsonArray("groups")) {
+                JsonObject g = (JsonObject) o;
+                String key = java.net.URLEncoder.encode(g.getString("key"), java.nio.charset.StandardCharsets.UTF_8);
+                if (!key.isEmpty()) { // alerts of subjects without a region: a group, but no filter value
+                    long total = page(by + "=" + key + "&periodFrom=2023-03-01&periodTo=2023-03-06&limit=1")
+                            .getLong("total");
+                    assertThat(g.getLong("count"))
+                            .as(by + " " + g.getString("key"))
+                            .isEqualTo(total);
+                }
+                long bySeverity = g.getJsonObject("bySeverity").stream()
+                        .mapToLong(e -> ((Number) e.getValue()).longValue())
+                        .sum();
+                assertThat(bySeverity).isEqualTo(g.getLong("count"));
+                sum += g.getLong("count");
+            }
+            assertThat(body.getLong("total")).isEqualTo(sum);
+            assertThat(sum)
+                    .isEqualTo(page("periodFrom=2023-03-01&periodTo=2023-03-06&limit=1")
+                            .getLong("total"));
+        }
+        JsonObject bySubject = server.get("/api/v1/alerts/groups?by=subject&rule=air.daily-mean-over-grade-ii", risk)
+                .json();
+        assertThat(bySubject.getJsonArray("groups").stream().map(g -> ((JsonObject) g).getString("key")))
+                .contains("board-00", "board-24");
+        // the group of the critical bottom-line alert comes first
+        JsonObject byRule = server.get("/api/v1/alerts/groups?by=rule", risk).json();
+        assertThat(byRule.getJsonArray("groups")
+                        .getJsonObject(0)
+                        .getJsonObject("bySeverity")
+                        .getLong("critical"))
+                .isPositive();
+        TestServer.Response bad = server.get("/api/v1/alerts/groups?by=colour", risk);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+                .isEqualTo("by");
+        assertThat(server.get("/api/v1/alerts/groups?by=rule", officer).status())
+                .isEqualTo(403);
+    }
+
     @Test
     void badParametersAreRefusedNamingThem() {
         for (String[] bad : new String[][] {

@@ -715,4 +715,46 @@ class DashboardBrowserTest {
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> d.findElement(testId("silence-row-" + id)).getText().contains("已失效"));
     }
+
+    /** The board grouped by subject: a group's count, expanded in place, and acknowledged as a whole. */
+    @Test
+    void riskOfficeGroupsTheBoardBySubjectAndAcknowledgesAWholeGroup() throws Exception {
+        String officer = server.token("officer");
+        server.register("air-station", "db-grp-1", "db-grp-2");
+        for (String day : List.of("2023-06-01", "2023-06-02", "2023-06-03")) {
+            server.ingest(officer, hourlyPm25("db-grp-1", day, 24, 90));
+        }
+        server.ingest(officer, hourlyPm25("db-grp-2", "2023-06-01", 24, 90));
+        signIn("risk-office");
+        driver.get(server.uri("/#/alerts?group=subject&rule=air.daily-mean-over-grade-ii&periodFrom=2023-06-01")
+                .toString());
+        WebElement table = await(testId("groups-table"));
+        List<WebElement> rows = table.findElements(By.cssSelector("[data-testid^='group-']"));
+        int index = -1;
+        for (WebElement r : rows) {
+            if (r.getText().startsWith("测试 db-grp-1")) { // by name
+                index = Integer.parseInt(r.getAttribute("data-testid").substring("group-".length()));
+            }
+        }
+        assertThat(index).as(table.getText()).isNotNegative();
+        assertThat(driver.findElement(testId("group-count-" + index)).getText()).isEqualTo("3");
+        driver.findElement(testId("expand-" + index)).click();
+        assertThat(await(testId("group-alerts-" + index)).findElements(By.cssSelector("tr")))
+                .hasSize(3);
+        screenshot("alerts-grouped-zh");
+        driver.findElement(testId("bulk-comment")).sendKeys("已派人核查");
+        driver.findElement(testId("ack-group-" + index)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(testId("bulk-result")).getText().contains("成功 3"));
+        String risk = server.token("risk-office");
+        assertThat(server.get("/api/v1/alerts?subject=db-grp-1&status=acknowledged", risk)
+                        .json()
+                        .getLong("total"))
+                .isEqualTo(3);
+        assertThat(server.get("/api/v1/alerts?subject=db-grp-2&status=open", risk)
+                        .json()
+                        .getLong("total"))
+                .isEqualTo(1); // another group untouched
+    }
 }
