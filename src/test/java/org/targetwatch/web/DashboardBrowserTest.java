@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -756,5 +757,50 @@ class DashboardBrowserTest {
                         .json()
                         .getLong("total"))
                 .isEqualTo(1); // another group untouched
+    }
+
+    /**
+     * Every page of every role, in Chinese and in English, at 1400×900: it renders (not blank, not still loading,
+     * no error) and its screenshot goes to target/screenshots/.
+     */
+    @Test
+    void everyPageRendersInBothLanguagesAndIsScreenshot() throws Exception {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+        Map<String, List<String>> pages = Map.of(
+                "officer", List.of("indicator", "imports", "glance", "compliance", "rules"),
+                "risk-office", List.of("alerts", "glance", "reports", "silences", "receivers"),
+                "supervisor", List.of("rulesets"),
+                "admin", List.of("tokens", "audit"));
+        for (String lang : List.of("zh", "en")) {
+            for (var e : pages.entrySet()) {
+                signOut();
+                ((org.openqa.selenium.JavascriptExecutor) driver)
+                        .executeScript("sessionStorage.setItem('tw.lang', arguments[0]);", lang);
+                driver.navigate().refresh(); // the language is read when the page loads
+                signIn(e.getKey());
+                for (String page : e.getValue()) {
+                    driver.get(server.uri("/#/" + page).toString());
+                    new WebDriverWait(driver, Duration.ofSeconds(15))
+                            .withMessage(lang + " " + page + " did not render")
+                            .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                            .until(d -> {
+                                String text =
+                                        d.findElement(By.id("view")).getText().strip();
+                                return !text.isEmpty()
+                                        && !text.equals("加载中…")
+                                        && !text.equals("Loading…")
+                                        && !d.findElements(By.cssSelector("#view h2"))
+                                                .isEmpty();
+                            });
+                    assertThat(driver.findElements(testId("error")))
+                            .as(lang + " " + page)
+                            .isEmpty();
+                    assertThat(driver.findElement(By.cssSelector("html")).getAttribute("lang"))
+                            .isEqualTo(lang.equals("zh") ? "zh-CN" : "en");
+                    screenshot(page + "-" + lang);
+                }
+            }
+        }
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
     }
 }
