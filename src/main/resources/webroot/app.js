@@ -45,7 +45,7 @@ const T = {
     downloadXlsx: '下载 Excel', downloadHtml: '下载可打印网页 (HTML)', monthRatio: '本期优良天数比例', ytdRatio: '年初至今优良天数比例',
     accidents: '较大及以上事故', alertsOfPeriod: '本期数据告警', openedN: '本期新开', overdueN: '期末逾期未认领', mtta: '平均认领用时 (分钟)',
     debtBand: '债务率区间', withinQuota: '新增债务在限额内', yes: '是', no: '否', downloaded: '已下载',
-    region: '所属区域', silenceReason: '静默原因', needSilenceReason: '请填写静默原因', silences: '静默规则', matchers: '匹配条件', startsAt: '开始', endsAt: '结束', recurrence: '每周时段', createdBy2: '创建人',
+    search: '搜索', shown: '显示', region: '所属区域', silenceReason: '静默原因', needSilenceReason: '请填写静默原因', silences: '静默规则', matchers: '匹配条件', startsAt: '开始', endsAt: '结束', recurrence: '每周时段', createdBy2: '创建人',
     expire: '立即失效', preview: '预览匹配的告警', createSilence: '创建静默', activeNow: '生效中', inactive: '未生效', expired: '已失效',
     needMatcher: '请至少填写一个匹配条件', matchesN: '将匹配的未解决告警', listHint: '多个值用逗号分隔', weekdays: '星期 (1-7, 逗号分隔)',
     needEnd: '请填写结束时间', created: '已创建',
@@ -95,7 +95,7 @@ const T = {
     downloadXlsx: 'Download Excel', downloadHtml: 'Download printable page (HTML)', monthRatio: 'Good-day ratio of the period', ytdRatio: 'Good-day ratio, year to date',
     accidents: 'Larger or worse accidents', alertsOfPeriod: 'Alerts of the period', openedN: 'Opened', overdueN: 'Overdue at its end', mtta: 'Mean time to acknowledge (min)',
     debtBand: 'Debt band', withinQuota: 'New debt within quota', yes: 'yes', no: 'no', downloaded: 'Downloaded',
-    region: 'Region', silenceReason: 'Reason', needSilenceReason: 'Give the reason for the silence', silences: 'Silences', matchers: 'Matchers', startsAt: 'Starts', endsAt: 'Ends', recurrence: 'Weekly window', createdBy2: 'Created by',
+    search: 'Search', shown: 'Shown', region: 'Region', silenceReason: 'Reason', needSilenceReason: 'Give the reason for the silence', silences: 'Silences', matchers: 'Matchers', startsAt: 'Starts', endsAt: 'Ends', recurrence: 'Weekly window', createdBy2: 'Created by',
     expire: 'Expire now', preview: 'Preview matching alerts', createSilence: 'Create silence', activeNow: 'active', inactive: 'not active', expired: 'expired',
     needMatcher: 'Give at least one matcher', matchesN: 'unresolved alerts would match', listHint: 'several values separated by commas', weekdays: 'Days (1-7, comma separated)',
     needEnd: 'Give the end', created: 'Created',
@@ -868,16 +868,42 @@ async function silencesView(note) {
 
 // ---- rules and rulesets ----
 
+// The rule catalog and the thresholds in force, with a search over both (every word must occur in the row) and
+// filters: rules by category, thresholds by confirmation status. The thresholds alone are hundreds of rows.
 async function rulesView() {
   const r = await api('/rules');
   view().innerHTML = `<h2>${t('rules')} <small>${esc(r.rulesetVersion)}</small></h2>
+    <div class="filters"><label>${t('search')}<input id="r-search" data-testid="rules-search" size="24"></label>
+      <label>${t('category')}<select id="r-category"><option value="">${t('all')}</option>${['air', 'water', 'debt', 'safety', 'target'].map((c) =>
+        `<option value="${esc(c)}">${esc(lbl('category', c))}</option>`).join('')}</select></label>
+      <label>${t('status')}<select id="r-status"><option value="">${t('all')}</option><option>CONFIRMED</option><option>UNCONFIRMED</option></select></label>
+      <span data-testid="rules-shown" id="r-shown"></span></div>
     <table data-testid="rules-table"><tr><th>${t('rule')}</th><th>${t('category')}</th><th>${t('severity')}</th><th></th>
-      <th>${t('source')}</th><th>${t('hits')}</th></tr>${r.rules.map((x) => `<tr><td>${esc(x.name)}<br><small>${esc(x.file)}</small></td>
+      <th>${t('source')}</th><th>${t('hits')}</th></tr>${r.rules.map((x) => `<tr data-category="${esc(x.category)}"><td>${esc(x.name)}<br><small>${esc(x.file)}</small></td>
       <td>${esc(x.category)}</td><td>${sev(x.severity)}</td><td>${esc(x.description)}</td><td>${esc(x.source)}</td><td>${esc(x.hits)}</td></tr>`).join('')}</table>
     <h3>${t('threshold')}</h3><table><tr><th>ID</th><th>${t('indicatorName')}</th><th></th><th>${t('status')}</th>
-      <th>${t('source')}</th></tr>${r.thresholds.map((x) => `<tr><td>${esc(x.id)}</td><td>${esc(x.indicator)}</td>
+      <th>${t('source')}</th></tr>${r.thresholds.map((x) => `<tr data-status="${esc(x.status)}"><td>${esc(x.id)}</td><td>${esc(x.indicator)}</td>
       <td>${esc(x.op)} ${esc(x.value)} ${esc(x.unit)}</td><td class="${x.status === 'CONFIRMED' ? 'ok' : 'error'}">${esc(x.status)}</td>
       <td>${esc(x.source)}</td></tr>`).join('')}</table>`;
+  const rows = [...view().querySelectorAll('table tr')].filter((tr) => tr.querySelector('td'));
+  const apply = () => {
+    const words = $('#r-search').value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const category = $('#r-category').value;
+    const status = $('#r-status').value;
+    let shown = 0;
+    rows.forEach((tr) => {
+      const text = tr.textContent.toLowerCase();
+      // a rule row is filtered by its category, a threshold row by its status
+      const ok = words.every((w) => text.includes(w))
+        && (!category || !tr.dataset.category || tr.dataset.category === category)
+        && (!status || !tr.dataset.status || tr.dataset.status === status);
+      tr.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    $('#r-shown').textContent = `${t('shown')} ${shown} / ${rows.length}`;
+  };
+  ['r-search', 'r-category', 'r-status'].forEach((id) => { $('#' + id).oninput = apply; $('#' + id).onchange = apply; });
+  apply();
 }
 
 async function rulesetsView() {

@@ -803,4 +803,32 @@ class DashboardBrowserTest {
         }
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
     }
+
+    /** The rules page filters its hundreds of rows by words, by a rule's category and by a threshold's status. */
+    @Test
+    void rulesPageSearchesAndFilters() throws Exception {
+        signIn("supervisor");
+        driver.get(server.uri("/#/rules").toString());
+        WebElement search = await(testId("rules-search"));
+        String all = driver.findElement(testId("rules-shown")).getText();
+        int total = Integer.parseInt(all.substring(all.indexOf('/') + 1).strip());
+        assertThat(total).isGreaterThan(100);
+        search.sendKeys("pm2_5 GB3095-2012");
+        List<WebElement> visible = driver.findElements(By.cssSelector("#view tr")).stream()
+                .filter(WebElement::isDisplayed)
+                .filter(tr -> !tr.findElements(By.tagName("td")).isEmpty())
+                .toList();
+        assertThat(visible)
+                .isNotEmpty()
+                .allMatch(tr -> tr.getText().contains("PM2_5") && tr.getText().contains("GB3095-2012"));
+        assertThat(driver.findElement(testId("rules-shown")).getText()).startsWith("显示 " + visible.size() + " /");
+        search.clear();
+        search.sendKeys(" ");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("r-status")))
+                .selectByVisibleText("UNCONFIRMED");
+        List<WebElement> unconfirmed = driver.findElements(By.cssSelector("#view tr[data-status]")).stream()
+                .filter(WebElement::isDisplayed)
+                .toList();
+        assertThat(unconfirmed).isNotEmpty().allMatch(tr -> "UNCONFIRMED".equals(tr.getAttribute("data-status")));
+    }
 }
