@@ -519,8 +519,12 @@ async function alertView(rawId) {
       <td data-kind="${esc(e.kind)}">${esc(lbl('event', e.kind))}</td><td>${esc(e.from ? lbl('status', e.from) : '')} → ${esc(lbl('status', e.to))}</td><td>${esc(e.comment || '')}</td></tr>`).join('')}</table>
     <h3>${t('deliveries')}</h3><table>${deliveries.deliveries.map((d) => `<tr><td>${esc(lbl('event', d.event))}</td><td>${esc(d.receiver)}</td>
       <td class="delivery-${esc(d.status)}">${esc(lbl('delivery', d.status))}</td><td>${esc(d.attempts)}</td><td>${esc(d.lastError || d.lastStatus || '')}</td><td>${esc(fmtTime(d.deliveredAt || d.nextAttemptAt))}</td></tr>`).join('')}</table>`;
-  view().insertAdjacentHTML('beforeend', `<datalist id="people">${[...new Set([a.assignee, sessionStorage.getItem('tw.name')]
-    .filter(Boolean))].map((n) => `<option value="${esc(n)}">`).join('')}</datalist>`);
+  // the office's people (GET /api/v1/people) offered for the assignee; free text is still accepted
+  let people = [];
+  try { people = (await api('/people')).people; } catch (e) { people = []; }
+  view().insertAdjacentHTML('beforeend', `<datalist id="people" data-testid="people">${[...new Map([a.assignee, sessionStorage.getItem('tw.name')]
+    .filter(Boolean).map((n) => [n, { name: n, role: null }]).concat(people.map((p) => [p.name, p]))).values()]
+    .map((p) => `<option value="${esc(p.name)}" label="${esc(p.role ? lbl('role', p.role) : '')}">`).join('')}</datalist>`);
   bindActions(() => alertView(rawId));
   document.querySelectorAll('[data-annotate]').forEach((b) => {
     b.onclick = async () => {

@@ -23,6 +23,14 @@ public final class TokenStore {
                  touched AS (UPDATE api_tokens a SET last_used_at = now() FROM t
                              WHERE a.id = t.id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
             SELECT id, name, role FROM t""";
+    /** Who may be assigned an alert: the holders of active risk-office and supervisor tokens, and past assignees. */
+    static final String PEOPLE = """
+            SELECT name, role FROM api_tokens WHERE revoked_at IS NULL AND role IN ('risk-office', 'supervisor')
+            UNION
+            SELECT DISTINCT assignee, NULL FROM (SELECT assignee FROM alerts WHERE assignee IS NOT NULL
+                                                 ORDER BY id DESC LIMIT 5000) recent
+            ORDER BY 1""";
+
     static final String LIST = """
             SELECT t.id, t.name, t.role, t.created_at, t.last_used_at, t.revoked_at, c.name AS created_by
             FROM api_tokens t LEFT JOIN api_tokens c ON c.id = t.created_by ORDER BY t.id""";
@@ -129,6 +137,25 @@ public final class TokenStore {
             String createdBy,
             java.time.OffsetDateTime lastUsedAt,
             java.time.OffsetDateTime revokedAt) {}
+
+    /** The people an alert may be assigned to, by name ({@link #PEOPLE}); a name twice is listed once. */
+    public Future<io.vertx.core.json.JsonArray> people() {
+        return pool.query(PEOPLE).execute().map(rs -> {
+            java.util.Map<String, io.vertx.core.json.JsonObject> byName = new java.util.LinkedHashMap<>();
+            for (Row r : rs) {
+                String name = r.getString("name");
+                io.vertx.core.json.JsonObject known = byName.get(name);
+                if (known == null || known.getString("role") == null) {
+                    byName.put(
+                            name,
+                            new io.vertx.core.json.JsonObject()
+                                    .put("name", name)
+                                    .put("role", r.getString("role")));
+                }
+            }
+            return new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(byName.values()));
+        });
+    }
 
     /** Every token, revoked ones included, oldest first. */
     public Future<java.util.List<Listed>> list() {

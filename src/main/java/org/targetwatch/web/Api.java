@@ -128,6 +128,7 @@ final class Api {
         router.get("/api/v1/alerts").handler(roles(riskOffices)).handler(h.alerts()::listAlerts);
         router.get("/api/v1/alerts/stream").handler(roles(riskOffices)).handler(h.alertStream());
         router.get("/api/v1/alerts/groups").handler(roles(riskOffices)).handler(h.alerts()::alertGroups);
+        router.get("/api/v1/people").handler(roles(riskOffices)).handler(h.tokens()::people);
         router.get("/api/v1/alerts/:id").handler(roles(riskOffices)).handler(h.alerts()::getAlert);
         router.get("/api/v1/alerts/:id/history").handler(roles(riskOffices)).handler(h.alerts()::alertHistory);
         router.get("/api/v1/alerts/:id/deliveries").handler(roles(riskOffices)).handler(h.alerts()::alertDeliveries);

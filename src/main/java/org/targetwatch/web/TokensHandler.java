@@ -49,6 +49,11 @@ final class TokensHandler {
                 200);
     }
 
+    /** GET /api/v1/people: whom an alert may be assigned to (risk offices and supervisors, and past assignees). */
+    void people(RoutingContext ctx) {
+        reply(ctx, tokens.people().map(list -> new JsonObject().put("people", list)), 200);
+    }
+
     void createToken(RoutingContext ctx) {
         JsonObject body = jsonBody(ctx);
         Object name = body.getValue("name");

@@ -155,6 +155,46 @@ class AlertBoardTest extends ServerTest {
                 .isEqualTo(403);
     }
 
+    /** The people offered as assignees: active risk-office and supervisor tokens and past assignees, not others. */
+    @Test
+    void peopleAreTheOfficesActiveTokensAndPastAssignees() {
+        for (String[] t : new String[][] {{"处置员 赵六", "risk-office"}, {"督查 孙八", "supervisor"}, {"填报员 周九", "officer"}}) {
+            server.post(
+                    "/api/v1/tokens",
+                    TestServer.ADMIN_TOKEN,
+                    new JsonObject().put("name", t[0]).put("role", t[1]).encode());
+        }
+        long gone = server.post(
+                        "/api/v1/tokens",
+                        TestServer.ADMIN_TOKEN,
+                        new JsonObject()
+                                .put("name", "离职 吴十")
+                                .put("role", "risk-office")
+                                .encode())
+                .json()
+                .getLong("id");
+        server.delete("/api/v1/tokens/" + gone, TestServer.ADMIN_TOKEN);
+        JsonObject alert = server.get("/api/v1/alerts/" + warnings.get(3), risk).json();
+        TestServer.Response assigned = server.post(
+                "/api/v1/alerts/" + warnings.get(3) + "/assign",
+                risk,
+                new JsonObject()
+                        .put("assignee", "外包单位 钱七")
+                        .put("version", alert.getInteger("version"))
+                        .encode());
+        assertThat(assigned.status()).as(assigned.body()).isEqualTo(200);
+        TestServer.Response r = server.get("/api/v1/people", risk);
+        assertThat(r.status()).isEqualTo(200);
+        java.util.Map<String, Object> roles = new java.util.HashMap<>();
+        r.array("people")
+                .forEach(o -> roles.put(((JsonObject) o).getString("name"), ((JsonObject) o).getValue("role")));
+        assertThat(roles).containsEntry("处置员 赵六", "risk-office").containsEntry("督查 孙八", "supervisor");
+        assertThat(roles).containsKey("外包单位 钱七");
+        assertThat(roles.get("外包单位 钱七")).isNull();
+        assertThat(roles).doesNotContainKey("填报员 周九").doesNotContainKey("离职 吴十");
+        assertThat(server.get("/api/v1/people", officer).status()).isEqualTo(403);
+    }
+
     @Test
     void badParametersAreRefusedNamingThem() {
         for (String[] bad : new String[][] {

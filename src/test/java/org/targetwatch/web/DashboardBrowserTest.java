@@ -457,6 +457,7 @@ class DashboardBrowserTest {
         server.register("air-station", "db-bulk-1", "db-bulk-2");
         String officer = server.token("officer");
         String risk = server.token("risk-office");
+        server.token("supervisor"); // a supervisor of the office: offered as an assignee
         long first = server.ingest(officer, hourlyPm25("db-bulk-1", "2023-05-01", 24, 90))
                 .array("alerts")
                 .getJsonObject(0)
@@ -491,6 +492,11 @@ class DashboardBrowserTest {
         screenshot("alerts-bulk");
 
         driver.findElement(testId("handle-" + second)).click();
+        await(testId("assignee-" + second));
+        // the office's people are offered (GET /api/v1/people), free text still accepted
+        assertThat(driver.findElements(By.cssSelector("[data-testid='people'] option")).stream()
+                        .map(o -> o.getAttribute("value")))
+                .contains("test supervisor");
         await(testId("assignee-" + second)).sendKeys("王科长");
         driver.findElement(testId("comment-" + second)).sendKeys("请今日核查");
         driver.findElement(testId("assign-" + second)).click();
