@@ -249,6 +249,12 @@ public final class Backup implements AutoCloseable {
                         st.execute("SELECT setval(" + literal(quote(s.getString("name"))) + ", "
                                 + s.getLong("lastValue") + ", " + s.getBoolean("isCalled") + ")");
                     }
+                    // Rows of months without their partition went to the default partitions: they are filed into
+                    // their months here, in the restore's transaction, so that no reader ever sees them moving
+                    // (the server's start-up maintenance would otherwise move them while it already serves).
+                    for (String family : new java.util.TreeSet<>(Partitions.FAMILIES.keySet())) {
+                        st.execute("SELECT tw_split_default(" + literal(family) + ")");
+                    }
                 }
                 c.commit();
             }
