@@ -148,6 +148,24 @@ const VIEWS = {
   admin: ['tokens', 'rules', 'rulesets', 'receivers', 'audit'],
 };
 
+// What the server's error codes mean, in Chinese: shown before the server's own (English) message, which names the
+// field and the detail.
+const ERROR_ZH = {
+  unauthenticated: '令牌无效、已撤销或未提供', forbidden: '当前角色无权进行此操作', not_found: '未找到',
+  invalid_parameter: '查询参数有误', invalid_request: '请求内容有误', malformed_request: '请求格式有误',
+  invalid_reading: '读数有误', invalid_subject: '对象信息有误', invalid_silence: '静默规则有误',
+  invalid_token_request: '令牌信息有误', invalid_action: '此操作不适用于当前状态', conflict: '已被他人更新，请刷新后重试',
+  four_eyes: '紧急告警须另一位督查人员批准', payload_too_large: '内容过大', unsupported_media_type: '文件类型不支持',
+  database_busy: '数据库繁忙，请稍后重试', database_unavailable: '数据库暂不可用，请稍后重试', shutting_down: '服务正在重启，请稍后重试',
+  rejected_by_database: '数据库拒绝了该内容', internal_error: '服务器内部错误',
+};
+/** An error of the API as the user reads it: its meaning in Chinese first (on the Chinese page), then the detail. */
+function apiError(body, status) {
+  const detail = (body.message || status) + (body.field ? ' (' + body.field + ')' : '');
+  const zh = lang === 'zh' && ERROR_ZH[body.code];
+  return zh ? `${zh}：${detail}` : String(detail);
+}
+
 async function api(path, options = {}) {
   const headers = { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token') };
   if (options.body) headers['Content-Type'] = 'application/json';
@@ -155,7 +173,8 @@ async function api(path, options = {}) {
   const text = await res.text();
   const body = text ? JSON.parse(text) : {};
   if (!res.ok) {
-    const err = new Error((body.message || res.status) + (body.field ? ' (' + body.field + ')' : ''));
+    const err = new Error(apiError(body, res.status));
+    err.code = body.code;
     err.status = res.status;
     throw err;
   }
@@ -783,7 +802,7 @@ async function reportsView() {
       f.set('format', btn.dataset.format);
       try {
         const res = await fetch(`/api/v1/reports/${kind}?${f}`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token') } });
-        if (!res.ok) throw new Error((await res.json()).message || res.status);
+        if (!res.ok) throw new Error(apiError(await res.json(), res.status));
         const name = ((res.headers.get('Content-Disposition') || '').match(/filename="([^"]+)"/) || [])[1] || 'briefing';
         const a = document.createElement('a');
         a.href = URL.createObjectURL(await res.blob());
@@ -1014,7 +1033,7 @@ async function importsView() {
       try { body = JSON.parse(xhr.responseText || '{}'); } catch (e) { body = { message: xhr.status }; }
       if (xhr.status === 202) { location.hash = '#/import/' + body.id; return; }
       const detail = (body.errors || []).filter((x) => x.message !== body.message).map((x) => x.message).join('; ');
-      $('#im-upload').innerHTML = `<span class="error" data-testid="error">${t('error')} ${esc(xhr.status)}: ${esc(body.message)}${body.field ? ' (' + esc(body.field) + ')' : ''}${detail ? ' — ' + esc(detail) : ''}</span>`;
+      $('#im-upload').innerHTML = `<span class="error" data-testid="error">${t('error')} ${esc(xhr.status)}: ${esc(apiError(body, xhr.status))}${detail ? ' — ' + esc(detail) : ''}</span>`;
     };
     xhr.onerror = () => { $('#im-upload').innerHTML = `<span class="error">${t('error')}</span>`; };
     xhr.send(file);

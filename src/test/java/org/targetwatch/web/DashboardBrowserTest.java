@@ -837,4 +837,22 @@ class DashboardBrowserTest {
                 .toList();
         assertThat(unconfirmed).isNotEmpty().allMatch(tr -> "UNCONFIRMED".equals(tr.getAttribute("data-status")));
     }
+
+    /** Errors read in Chinese first: a wrong token at sign-in, and in English after the switch. */
+    @Test
+    void aWrongTokenIsExplainedInChinese() throws Exception {
+        await(testId("token")).sendKeys("tw_not-a-real-token");
+        driver.findElement(testId("login")).click();
+        WebElement error = await(By.id("login-error"));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> !error.getText().isEmpty());
+        assertThat(error.getText()).startsWith("令牌无效、已撤销或未提供：");
+        driver.findElement(By.id("lang")).click();
+        await(testId("token")).sendKeys("tw_not-a-real-token");
+        driver.findElement(testId("login")).click();
+        WebElement english = await(By.id("login-error"));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> !english.getText().isEmpty());
+        assertThat(english.getText()).doesNotContain("令牌").containsIgnoringCase("token");
+    }
 }
