@@ -685,9 +685,7 @@ async function complianceView() {
     <h3>${t('debt')}</h3><table>${c.debt.map((d) => `<tr><td>${esc(d.subject)}</td><td>${esc(d.date)}</td><td>${esc(d.value)}%</td>
       <td>${t('band')}: <span class="band band-${esc(d.band)}">${esc(lbl('band', d.band))}</span></td></tr>`).join('')}</table>
     <h3>${t('safety')}</h3><p>${t('activeCritical')}: <b class="${c.safety.activeCritical ? 'error' : 'ok'}">${esc(c.safety.activeCritical)}</b></p>`;
-  // bar geometry set through the CSSOM: style attributes in markup are refused by the Content-Security-Policy
-  document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = Number(el.dataset.width) + '%'; });
-  document.querySelectorAll('[data-left]').forEach((el) => { el.style.left = Number(el.dataset.left) + '%'; });
+  widths();
   $('#c-go').onclick = () => { location.hash = '#/compliance?year=' + $('#c-year').value.trim(); };
 }
 
@@ -746,8 +744,7 @@ async function glanceView() {
     ${g.groups.map((grp) => `<h3>${grp.bottomLines ? t('bottomLinesFirst') : esc(grp.title)}</h3>
       <table data-testid="${grp.bottomLines ? 'glance-bottom-lines' : 'glance-group'}"><tr><th>ID</th><th></th><th></th><th>${t('latest')}</th><th>${t('asOfDate')}</th>
       <th>${t('progressBar')}</th><th>${t('target')}</th><th>${t('status')}</th><th>${t('reasonCol')}</th></tr>${grp.targets.map(row).join('')}</table>`).join('')}`;
-  document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = Math.max(0, Math.min(100, Number(el.dataset.width))) + '%'; });
-  document.querySelectorAll('[data-left]').forEach((el) => { el.style.left = Math.min(100, Number(el.dataset.left)) + '%'; });
+  widths();
   $('#g-go').onclick = () => {
     const p = new URLSearchParams({ year: $('#g-year').value.trim() });
     p.set('district', $('#g-district').value);
@@ -1041,8 +1038,11 @@ async function importsView() {
 }
 
 function widths() {
-  // bar geometry set through the CSSOM: style attributes in markup are refused by the Content-Security-Policy
-  document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = Math.min(100, Number(el.dataset.width)) + '%'; });
+  // bar geometry set through the CSSOM: style attributes in markup are refused by the Content-Security-Policy; a
+  // bar's fill (data-width) and its marker (data-left) are percentages within 0..100
+  const pct = (v) => Math.max(0, Math.min(100, Number(v))) + '%';
+  document.querySelectorAll('[data-width]').forEach((el) => { el.style.width = pct(el.dataset.width); });
+  document.querySelectorAll('[data-left]').forEach((el) => { el.style.left = pct(el.dataset.left); });
 }
 
 async function importView(rawId) {

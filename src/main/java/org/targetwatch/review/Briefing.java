@@ -138,22 +138,17 @@ public final class Briefing {
         Future<JsonObject> airPart = air.days(pool, district.id(), LocalDate.of(year - 1, 1, 1), period.to())
                 .compose(days -> air.dayDetails(pool, district.id(), period.from(), period.to())
                         .map(details -> airSection(district, year, days, details, rs)));
-        Future<JsonArray> waterPart = Future.all(compliance.overview(year), subjects.list(null, null))
-                .map(x -> {
-                    JsonObject c = x.resultAt(0);
-                    List<Subject> all = x.resultAt(1);
-                    JsonArray rows = new JsonArray();
-                    c.getJsonArray("water").forEach(o -> {
-                        JsonObject w = (JsonObject) o;
+        // the district's sections and sources: those whose district setting or region names it
+        Future<JsonArray> waterPart = subjects.list(null, null)
+                .compose(all -> compliance.water(
+                        rs,
+                        year,
                         all.stream()
-                                .filter(s -> s.id().equals(w.getString("subject")))
-                                .filter(s -> district.id().equals(s.settings().get("district"))
-                                        || district.id().equals(s.region()))
-                                .findFirst()
-                                .ifPresent(s -> rows.add(w));
-                    });
-                    return rows;
-                });
+                                .filter(w -> w.kind().equals("water-section")
+                                        || w.kind().equals("drinking-water-source"))
+                                .filter(w -> district.id().equals(w.settings().get("district"))
+                                        || district.id().equals(w.region()))
+                                .toList()));
         Future<JsonObject> debtPart = pool.preparedQuery(LATEST_DEBT)
                 .execute(Tuple.of(
                         district.id(),

@@ -107,54 +107,10 @@ public final class Compliance {
                         return null;
                     }));
             JsonArray waterRows = new JsonArray();
-            chain = chain.compose(x -> water.readings(
-                            pool,
-                            waters.stream()
-                                    .map(w -> new WaterStore.Range(w.id(), from, to))
-                                    .toList())
-                    .map(readings -> {
-                        for (Subject w : waters) {
-                            List<Reading> mine = readings.stream()
-                                    .filter(r -> r.subject().equals(w.id()))
-                                    .toList();
-                            if (mine.isEmpty()) {
-                                continue;
-                            }
-                            WaterAssessment a = WaterStats.assess(
-                                    rs.table(org.targetwatch.domain.water.WaterClasses.class),
-                                    w,
-                                    "year",
-                                    String.valueOf(year),
-                                    mine);
-                            JsonObject separate = new JsonObject();
-                            a.separateClasses()
-                                    .forEach((k, c) ->
-                                            separate.put(k, org.targetwatch.domain.water.WaterClasses.name(c)));
-                            waterRows.add(new JsonObject()
-                                    .put("subject", w.id())
-                                    .put("name", w.name())
-                                    .put("kind", w.kind())
-                                    .put("classNumber", a.classNumber())
-                                    .put(
-                                            "class",
-                                            a.classNumber() == 0
-                                                    ? null
-                                                    : org.targetwatch.domain.water.WaterClasses.name(a.classNumber()))
-                                    .put("targetClass", org.targetwatch.domain.water.WaterClasses.name(a.targetClass()))
-                                    .put("status", a.status())
-                                    .put("yearToDate", !a.judged())
-                                    .put(
-                                            "meetsTarget",
-                                            a.classNumber() == 0 || !a.judged() ? null : !a.worseThanTarget())
-                                    .put("samples", a.samples())
-                                    .put("requiredSamples", a.requiredSamples())
-                                    .put("worstParameters", new JsonArray(a.worstParameters()))
-                                    .put("mainPollutants", new JsonArray(a.worstParameters()))
-                                    .put("exceedances", new JsonObject(new java.util.LinkedHashMap<>(a.exceedances())))
-                                    .put("separate", separate));
-                        }
-                        return null;
-                    }));
+            chain = chain.compose(x -> water(rs, year, waters).map(rows -> {
+                waterRows.addAll(rows);
+                return null;
+            }));
             return chain.compose(x -> pool.query(SAFETY_ALERTS).execute()).map(rows -> {
                 var row = rows.iterator().next();
                 return out.put("air", airRows)
@@ -168,6 +124,61 @@ public final class Compliance {
                                         .put("activeTotal", row.getLong("total")));
             });
         });
+    }
+
+    /**
+     * The annual (year-to-date) assessment of each of {@code waters} with samples in {@code year}: its class,
+     * target class, whether it meets it, main pollutants and the separately assessed parameters.
+     */
+    Future<JsonArray> water(RuleSet rs, int year, List<Subject> waters) {
+        LocalDate from = LocalDate.of(year, 1, 1);
+        LocalDate to = LocalDate.of(year + 1, 1, 1);
+        return water.readings(
+                        pool,
+                        waters.stream()
+                                .map(w -> new WaterStore.Range(w.id(), from, to))
+                                .toList())
+                .map(readings -> {
+                    JsonArray rows = new JsonArray();
+                    for (Subject w : waters) {
+                        List<Reading> mine = readings.stream()
+                                .filter(r -> r.subject().equals(w.id()))
+                                .toList();
+                        if (mine.isEmpty()) {
+                            continue;
+                        }
+                        WaterAssessment a = WaterStats.assess(
+                                rs.table(org.targetwatch.domain.water.WaterClasses.class),
+                                w,
+                                "year",
+                                String.valueOf(year),
+                                mine);
+                        JsonObject separate = new JsonObject();
+                        a.separateClasses()
+                                .forEach((k, c) -> separate.put(k, org.targetwatch.domain.water.WaterClasses.name(c)));
+                        rows.add(new JsonObject()
+                                .put("subject", w.id())
+                                .put("name", w.name())
+                                .put("kind", w.kind())
+                                .put("classNumber", a.classNumber())
+                                .put(
+                                        "class",
+                                        a.classNumber() == 0
+                                                ? null
+                                                : org.targetwatch.domain.water.WaterClasses.name(a.classNumber()))
+                                .put("targetClass", org.targetwatch.domain.water.WaterClasses.name(a.targetClass()))
+                                .put("status", a.status())
+                                .put("yearToDate", !a.judged())
+                                .put("meetsTarget", a.classNumber() == 0 || !a.judged() ? null : !a.worseThanTarget())
+                                .put("samples", a.samples())
+                                .put("requiredSamples", a.requiredSamples())
+                                .put("worstParameters", new JsonArray(a.worstParameters()))
+                                .put("mainPollutants", new JsonArray(a.worstParameters()))
+                                .put("exceedances", new JsonObject(new java.util.LinkedHashMap<>(a.exceedances())))
+                                .put("separate", separate));
+                    }
+                    return rows;
+                });
     }
 
     /** A row of {@link #LATEST_OF_YEAR} as a reading, its date the local day of its time. */

@@ -94,11 +94,12 @@ public final class TargetsOverview {
                     rows.forEach(r -> n.put(r.getString("rule"), r.getLong("n")));
                     return n;
                 });
-        Future<Map<String, String>> names = subjects.list(null, null).map(all -> {
-            Map<String, String> n = new HashMap<>();
-            all.forEach(s -> n.put(s.id(), s.name()));
-            return n;
-        });
+        Future<Map<String, String>> names = latest.compose(byIndicator -> subjects.names(
+                pool,
+                byIndicator.values().stream()
+                        .flatMap(List::stream)
+                        .map(Reading::subject)
+                        .collect(java.util.stream.Collectors.toSet())));
         return Future.all(latest, open, names)
                 .map(x -> build(year, district, targets, latest.result(), open.result(), names.result()));
     }

@@ -88,8 +88,9 @@ final class ReportsHandler {
         }
         int overdue = overdueHours;
         String district = param(ctx, "district");
-        subjects.list("district", null)
-                .map(all -> pick(all, district))
+        (district != null
+                        ? TargetsHandler.knownDistrict(subjects, district)
+                        : subjects.list("district", null).map(ReportsHandler::onlyDistrict))
                 .compose(d -> briefing.build(d, period, overdue))
                 .compose(b -> {
                     if (format == null || format.equals("json")) {
@@ -120,18 +121,13 @@ final class ReportsHandler {
                 });
     }
 
-    private static Subject pick(List<Subject> districts, String id) {
-        if (id == null) {
-            if (districts.size() == 1) {
-                return districts.get(0);
-            }
+    /** Without a district parameter: the one registered district, else a 400 asking for it. */
+    private static Subject onlyDistrict(List<Subject> districts) {
+        if (districts.size() != 1) {
             throw new InvalidParameterException(
                     "district", "district is required: " + districts.size() + " districts are registered");
         }
-        return districts.stream()
-                .filter(d -> d.id().equals(id))
-                .findFirst()
-                .orElseThrow(() -> new InvalidParameterException("district", "no registered district with id " + id));
+        return districts.get(0);
     }
 
     static Buffer workbook(JsonObject b, String generated) throws IOException {

@@ -5,6 +5,7 @@ import static org.targetwatch.web.Http.*;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import org.targetwatch.facts.Subject;
 import org.targetwatch.review.TargetsOverview;
 import org.targetwatch.store.SubjectStore;
 
@@ -21,20 +22,20 @@ final class TargetsHandler {
     void list(RoutingContext ctx) {
         int year = yearParam(ctx);
         String district = param(ctx, "district");
-        reply(ctx, knownDistrict(subjects, district).compose(d -> overview.overview(year, d)));
+        reply(ctx, knownDistrict(subjects, district).compose(d -> overview.overview(year, d == null ? null : d.id())));
     }
 
-    /** The district id if it names a registered district (null stays null); else a 422 naming the field. */
-    static Future<String> knownDistrict(SubjectStore subjects, String district) {
+    /** The registered district with this id (null stays null); else a 400 naming the parameter district. */
+    static Future<Subject> knownDistrict(SubjectStore subjects, String district) {
         if (district == null) {
             return Future.succeededFuture(null);
         }
         return subjects.find(List.of(district)).map(found -> {
-            var s = found.get(district);
+            Subject s = found.get(district);
             if (s == null || !s.kind().equals("district")) {
                 throw new InvalidParameterException("district", "no registered district with id " + district);
             }
-            return district;
+            return s;
         });
     }
 }
