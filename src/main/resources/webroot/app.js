@@ -25,7 +25,7 @@ const T = {
     detect: '自动识别', mapping: '列映射 (JSON，可选)', file: '文件', createdBy: '提交人', createdAt: '提交时间',
     progress: '进度', rowsRead: '已读行', staged: '读数', applied: '已处理', stored: '新存', corrections: '更正',
     unchanged: '未变', refused: '拒收', skipped: '跳过', rate: '速率', eta: '剩余', perSecond: '条/秒',
-    refusedRows: '拒收的行', row: '行', field: '字段', reason: '原因', download: '下载 CSV', noFile: '请选择文件',
+    refusedRows: '拒收的行', row: '行', field: '字段', cause: '原因', download: '下载 CSV', noFile: '请选择文件',
     queued: '排队中', reading: '读取中', applying: '入库中', done: '已完成', failed: '失败', importAlerts: '导入产生的告警',
     historical: '历史', showingFirst: '显示前', cursor: '已处理至',
     receivers: '通知渠道', receiverType: '类型', office: '所属办公室', address: '地址', lastSuccess: '最近成功',
@@ -51,7 +51,7 @@ const T = {
     needEnd: '请填写结束时间', created: '已创建',
     groupBy: '分组', noGroup: '不分组', expand: '展开', collapse: '收起', ackGroup: '认领全组', resolveGroup: '解决全组',
     groupsTruncated: '分组过多，只显示前 500 组，请缩小筛选范围', noKey: '（未填写）', groupCount: '告警数',
-    selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', liveUpdates: '告警有新变化', refresh: '刷新',
+    selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', subjects: '监测对象', kind: '类型', settings: '设置', edit: '编辑', register: '登记新对象', save: '保存', cancel: '取消', csvUpload: '批量导入 (CSV)', csvHint: 'CSV 第一行为列名：id,kind,name,region（或 编号,类型,名称,区域），其余列为设置，如 district、targetClass、samplesPerYear、hj212.mn、hj212.password；整份文件全部登记或全部拒收。', uploadSubjects: '上传并登记', allowed: '取值要求', noSettings: '此类型没有设置项', notJson: '不是有效的 JSON 对象', saved: '已保存', registeredN: '已登记', firstThousand: '只显示前 1000 个，请用筛选缩小范围', invalidDay: '无效日（数据不足）', limitOf: '限值', dailyValue: '日均值', flagged: '带标记的数据', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', silenced: '静默', silencedYes: '静默中', silencedNo: '未静默', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -75,7 +75,7 @@ const T = {
     file: 'File', createdBy: 'Submitted by', createdAt: 'Submitted', progress: 'Progress', rowsRead: 'Rows read',
     staged: 'Readings', applied: 'Applied', stored: 'Stored', corrections: 'Corrections', unchanged: 'Unchanged',
     refused: 'Refused', skipped: 'Skipped', rate: 'Rate', eta: 'Time left', perSecond: '/s', refusedRows: 'Refused rows',
-    row: 'Row', field: 'Field', reason: 'Reason', download: 'Download CSV', noFile: 'Choose a file', queued: 'queued',
+    row: 'Row', field: 'Field', cause: 'Reason', download: 'Download CSV', noFile: 'Choose a file', queued: 'queued',
     reading: 'reading', applying: 'applying', done: 'done', failed: 'failed', importAlerts: 'Alerts of the import',
     historical: 'historical', showingFirst: 'showing the first', cursor: 'applied up to',
     receivers: 'Receivers', receiverType: 'Type', office: 'Office', address: 'Address', lastSuccess: 'Last success',
@@ -101,7 +101,7 @@ const T = {
     needEnd: 'Give the end', created: 'Created',
     groupBy: 'Group by', noGroup: 'none', expand: 'Expand', collapse: 'Collapse', ackGroup: 'Acknowledge group', resolveGroup: 'Resolve group',
     groupsTruncated: 'Too many groups: the first 500 are shown; narrow the filters', noKey: '(none)', groupCount: 'Alerts',
-    selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
+    selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', subjects: 'Subjects', kind: 'Kind', settings: 'Settings', edit: 'Edit', register: 'Register a subject', save: 'Save', cancel: 'Cancel', csvUpload: 'Register from CSV', csvHint: 'The first row names the columns: id,kind,name,region and settings such as district, targetClass, samplesPerYear, hj212.mn, hj212.password; the whole file is registered or none of it.', uploadSubjects: 'Upload and register', allowed: 'Allowed', noSettings: 'This kind has no settings', notJson: 'not a JSON object', saved: 'Saved', registeredN: 'Registered', firstThousand: 'The first 1,000 are shown; narrow the filter', invalidDay: 'Invalid day (too few data)', limitOf: 'Limit', dailyValue: 'daily value', flagged: 'flagged data', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', silenced: 'Silenced', silencedYes: 'silenced', silencedNo: 'not silenced', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
 // What values read as, in each language: categories, severities, statuses, events, deliveries. No two labels of one
@@ -118,6 +118,7 @@ const LABELS = {
     target: { 'on-pace': '按进度', 'behind-pace': '落后进度', 'at-risk': '有风险', met: '已完成', missed: '未完成', pending: '待完成',
       'not-reported': '未报送', 'not-checkable': '无法量化核查', 'by-rule': '由规则核查' },
     band: { green: '绿色', 'warning-line': '警戒线', yellow: '黄色', orange: '橙色', red: '红色' },
+    kind: { 'air-station': '空气质量监测站', 'water-section': '地表水断面', 'drinking-water-source': '饮用水水源地', 'water-plant': '水厂', village: '村', township: '乡镇', district: '区县' },
     role: { officer: '数据填报员', 'risk-office': '风险处置办公室', supervisor: '督查人员', admin: '系统管理员' },
   },
   en: {
@@ -145,7 +146,7 @@ const VIEWS = {
   officer: ['indicator', 'imports', 'glance', 'compliance', 'rules'],
   'risk-office': ['alerts', 'glance', 'reports', 'silences', 'indicator', 'compliance', 'rules', 'receivers'],
   supervisor: ['alerts', 'glance', 'reports', 'silences', 'indicator', 'compliance', 'rules', 'rulesets', 'imports', 'receivers'],
-  admin: ['tokens', 'rules', 'rulesets', 'receivers', 'audit'],
+  admin: ['tokens', 'subjects', 'rules', 'rulesets', 'receivers', 'audit'],
 };
 
 // What the server's error codes mean, in Chinese: shown before the server's own (English) message, which names the
@@ -181,26 +182,54 @@ async function api(path, options = {}) {
   return body;
 }
 
+/** Downloads a file the API answers (a briefing, an export) under the name it gives; the note says which. */
+async function download(path, note) {
+  try {
+    note.textContent = t('loading');
+    const res = await fetch('/api/v1' + path, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token') } });
+    if (!res.ok) throw new Error(apiError(await res.json(), res.status));
+    const name = ((res.headers.get('Content-Disposition') || '').match(/filename="([^"]+)"/) || [])[1] || 'download';
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(await res.blob());
+    a.download = name;
+    a.click();
+    note.textContent = `${t('downloaded')} ${name}`;
+  } catch (e) { note.textContent = ''; showError(e); }
+}
+
 function showError(e) {
   view().insertAdjacentHTML('afterbegin', `<p class="error" data-testid="error">${t('error')}: ${esc(e.message)}</p>`);
 }
 
 function sev(s) { return `<span class="sev sev-${esc(s)}" data-severity="${esc(s)}">${esc(lbl('severity', s))}</span>`; }
 
-// Subjects by id, read once per page load: shown by name, with the id on hover.
+// Subjects, rules and indicators by id, read once per page load: shown by their names (in the page's language),
+// with the id on hover.
 let subjectNames = null;
+let ruleTitles = {};
+let indicatorNames = {};
 async function loadSubjectNames() {
   if (!subjectNames) {
-    try {
-      const r = await api('/subjects');
-      subjectNames = Object.fromEntries(r.subjects.map((x) => [x.id, x.name]));
-    } catch (e) { subjectNames = {}; }
+    const [subjects, rules, indicators] = await Promise.all(['/subjects', '/rules', '/indicators'].map((p) => api(p).catch(() => null)));
+    subjectNames = subjects ? Object.fromEntries(subjects.subjects.map((x) => [x.id, x.name])) : {};
+    ruleTitles = rules ? Object.fromEntries(rules.rules.map((r) => [r.name, { zh: r.titleZh, en: r.titleEn }])) : {};
+    indicatorNames = indicators ? Object.fromEntries(indicators.indicators.map((i) => [i.code, { zh: i.nameZh, en: i.nameEn }])) : {};
   }
   return subjectNames;
 }
 function subj(id) {
   const name = (subjectNames || {})[id];
   return name ? `<span title="${esc(id)}">${esc(name)}</span>` : esc(id);
+}
+/** A rule by its name in the page's language, its id on hover. */
+function ruleName(id) {
+  const r = ruleTitles[id];
+  return r ? `<span title="${esc(id)}" data-rule="${esc(id)}">${esc(r[lang] || id)}</span>` : esc(id);
+}
+/** An indicator by its name in the page's language, its code on hover. */
+function indName(code) {
+  const i = indicatorNames[code];
+  return i ? `<span title="${esc(code)}">${esc(i[lang] || code)}</span>` : esc(code);
 }
 
 function renderNav() {
@@ -319,13 +348,27 @@ async function alertsView() {
       <label>${t('category')}<select id="f-category">${option('category', ['', 'air', 'water', 'debt', 'safety', 'target'])}</select></label>
       <label>${t('subject')}<input id="f-subject" value="${esc(q.get('subject') || '')}"></label>
       <label>${t('rule')}<input id="f-rule" value="${esc(q.get('rule') || '')}"></label>
+      <label>${t('silenced')}<select id="f-silenced" data-testid="f-silenced">${[['', t('all')], ['true', t('silencedYes')], ['false', t('silencedNo')]].map(([v, l]) =>
+        `<option value="${v}" ${(q.get('silenced') || '') === v ? 'selected' : ''}>${esc(l)}</option>`).join('')}</select></label>
       <label>${t('groupBy')}<select id="f-group" data-testid="group-by">${['', 'rule', 'subject', 'region'].map((g) =>
         `<option value="${esc(g)}" ${(q.get('group') || '') === g ? 'selected' : ''}>${g ? esc(t(g)) : t('noGroup')}</option>`).join('')}</select></label>
       <button id="f-go">${t('filter')}</button>
+      <button type="button" id="f-csv" data-testid="alerts-csv">${t('exportCsv')}</button>
+      <button type="button" id="f-xlsx" data-testid="alerts-xlsx">${t('exportXlsx')}</button> <span id="f-note" data-testid="alerts-note"></span>
     </div><div class="cards" id="counts"></div><div id="list">${t('loading')}</div>`;
+  // the export holds every alert of the filter in the board's order, not only the page shown
+  const exported = (format) => {
+    const p = new URLSearchParams(q);
+    ['page', 'limit', 'group'].forEach((k) => p.delete(k));
+    p.set('format', format);
+    p.set('lang', lang);
+    return '/alerts?' + p.toString();
+  };
+  $('#f-csv').onclick = () => download(exported('csv'), $('#f-note'));
+  $('#f-xlsx').onclick = () => download(exported('xlsx'), $('#f-note'));
   $('#f-go').onclick = () => {
     const p = new URLSearchParams();
-    ['status', 'severity', 'category', 'subject', 'rule', 'group'].forEach((k) => { const v = $('#f-' + k).value.trim(); if (v) p.set(k, v); });
+    ['status', 'severity', 'category', 'subject', 'rule', 'silenced', 'group'].forEach((k) => { const v = $('#f-' + k).value.trim(); if (v) p.set(k, v); });
     if (q.get('sort')) { p.set('sort', q.get('sort')); p.set('order', q.get('order') || 'desc'); }
     location.hash = '#/alerts?' + p.toString();
   };
@@ -366,9 +409,9 @@ async function alertsView() {
       class="${critical.includes(a.id) ? 'live-critical' : liveChanged.has(a.id) ? 'live-changed' : ''}">
     <td>${a.status === 'resolved' ? '' : `<input type="checkbox" data-select="${esc(a.id)}" data-version="${esc(a.version)}" data-testid="select-${esc(a.id)}">`}</td>
     <td><a href="#/alert/${esc(a.id)}" data-testid="alert-link-${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td>
-    <td>${esc(lbl('category', a.category))}</td><td>${esc(a.rule)}</td><td>${subj(a.subject)}</td><td>${esc(a.period)}</td>
+    <td>${esc(lbl('category', a.category))}</td><td>${ruleName(a.rule)}</td><td>${subj(a.subject)}</td><td>${esc(a.period)}</td>
     <td>${esc(fmtValue(a.value))}</td><td>${esc(a.threshold.op)} ${esc(fmtValue(a.threshold.value))} ${esc(a.threshold.unit)}</td>
-    <td class="status-${esc(a.status)}" data-status="${esc(a.status)}" data-testid="alert-status-${esc(a.id)}">${esc(lbl('status', a.status))}</td>
+    <td class="status-${esc(a.status)}" data-status="${esc(a.status)}" data-testid="alert-status-${esc(a.id)}">${esc(lbl('status', a.status))}${a.silenced ? ` <span class="silenced" data-testid="silenced-${esc(a.id)}">${t('silencedYes')}</span>` : ''}</td>
     <td>${a.status === 'resolved' ? '' : actionBox(a)}</td></tr>`).join('') + '</table>' + pager;
   bindActions(() => alertsView());
   const boxes = () => [...document.querySelectorAll('[data-select]')];
@@ -416,7 +459,7 @@ async function groupsView(q) {
   ['group', 'sort', 'order', 'page', 'limit'].forEach((k) => filters.delete(k));
   const g = await api(`/alerts/groups?${new URLSearchParams({ ...Object.fromEntries(filters), by })}`);
   await loadSubjectNames();
-  const name = (k) => (!k ? t('noKey') : by === 'subject' ? subj(k) : esc(k));
+  const name = (k) => (!k ? t('noKey') : by === 'subject' ? subj(k) : by === 'rule' ? ruleName(k) : esc(k));
   const note = bulkNote;
   $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(g.total ?? '—')}</b></div>`;
   $('#list').innerHTML = `<div class="bulk">${t('comment')} <input id="bulk-comment" data-testid="bulk-comment" size="12">
@@ -437,7 +480,7 @@ async function groupsView(q) {
       const x = g.groups[Number(b.dataset.expand)];
       const page = await api('/alerts?' + groupQuery(x, { limit: '100' }));
       row.innerHTML = `<td colspan="4"><table data-testid="group-alerts-${esc(b.dataset.expand)}">${page.alerts.map((a) => `<tr>
-        <td><a href="#/alert/${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td><td>${esc(a.rule)}</td><td>${subj(a.subject)}</td>
+        <td><a href="#/alert/${esc(a.id)}">${esc(a.id)}</a></td><td>${sev(a.severity)}</td><td>${ruleName(a.rule)}</td><td>${subj(a.subject)}</td>
         <td>${esc(a.period)}</td><td>${esc(fmtValue(a.value))}</td><td data-status="${esc(a.status)}">${esc(lbl('status', a.status))}</td></tr>`).join('')}</table>
         ${page.total > page.alerts.length ? `<small>${t('showingFirst')} ${esc(page.alerts.length)} / ${esc(page.total)}</small>` : ''}</td>`;
       b.textContent = t('collapse');
@@ -518,10 +561,10 @@ async function alertView(rawId) {
       .ruleHits.filter((h) => h.alertId === a.id);
   }
   view().innerHTML = `<p><a href="#/alerts">← ${t('back')}</a></p>
-    <h2 data-testid="alert-title">#${esc(a.id)} ${esc(a.rule)} ${sev(a.severity)}
+    <h2 data-testid="alert-title">#${esc(a.id)} ${ruleName(a.rule)} ${sev(a.severity)}
       <span class="status-${esc(a.status)}" data-status="${esc(a.status)}" data-testid="alert-status">${esc(lbl('status', a.status))}</span></h2>
     <table><tr><th>${t('subject')}</th><td>${subj(a.subject)} (${esc(a.subject)}) ${esc(a.region)}</td></tr>
-      <tr><th>${t('indicatorName')}</th><td>${esc(a.indicator)}</td></tr>
+      <tr><th>${t('indicatorName')}</th><td>${indName(a.indicator)}</td></tr>
       <tr><th>${t('period')}</th><td>${esc(a.period)}</td></tr>
       <tr><th>${t('value')}</th><td>${esc(fmtValue(a.value))} ${esc(a.threshold.unit)} ${a.clearingValue != null ? '→ ' + esc(fmtValue(a.clearingValue)) : ''}</td></tr>
       <tr><th>${t('threshold')}</th><td data-testid="alert-threshold">${esc(a.threshold.id)}: ${esc(a.threshold.op)} ${esc(fmtValue(a.threshold.value))} ${esc(a.threshold.unit)} (${esc(a.threshold.status)})</td></tr>
@@ -559,6 +602,7 @@ async function alertView(rawId) {
 async function hitView(rawId) {
   const id = encodeURIComponent(rawId || '');
   const h = await api('/rule-hits/' + id);
+  await loadSubjectNames();
   const day = String(h.period).length === 10 ? h.period : null;
   let readings = [];
   if (day && h.readingIds.length) {
@@ -566,15 +610,15 @@ async function hitView(rawId) {
       .readings.filter((r) => h.readingIds.includes(r.id));
   }
   view().innerHTML = `<p><a href="#" id="back">← ${t('back')}</a></p>
-    <h2 data-testid="hit-title">${t('why')}: ${esc(h.rule)}</h2>
+    <h2 data-testid="hit-title">${t('why')}: ${ruleName(h.rule)}</h2>
     <table><tr><th>${t('version')}</th><td>${esc(h.rulesetVersion)}</td></tr>
-      <tr><th>${t('subject')}</th><td>${esc(h.subject)} · ${esc(h.indicator)} · ${esc(h.period)}</td></tr>
-      <tr><th>${t('value')}</th><td data-testid="hit-value">${esc(h.value)}</td></tr>
-      <tr><th>${t('threshold')}</th><td data-testid="hit-threshold">${esc(h.threshold.id)}: ${esc(h.threshold.op)} ${esc(h.threshold.value)} ${esc(h.threshold.unit)} · ${esc(h.threshold.status)}</td></tr>
+      <tr><th>${t('subject')}</th><td>${subj(h.subject)} · ${indName(h.indicator)} · ${esc(h.period)}</td></tr>
+      <tr><th>${t('value')}</th><td data-testid="hit-value">${esc(fmtValue(h.value))}</td></tr>
+      <tr><th>${t('threshold')}</th><td data-testid="hit-threshold">${esc(h.threshold.id)}: ${esc(fmtOp(h.threshold.op))} ${esc(fmtValue(h.threshold.value))} ${esc(h.threshold.unit)} · ${esc(h.threshold.status)}</td></tr>
       <tr><th>${t('provenance')}</th><td>${esc(h.threshold.source)}</td></tr>
       <tr><th>${t('status')}</th><td>${esc(h.caused)} ${h.alertId ? `<a href="#/alert/${esc(h.alertId)}">#${esc(h.alertId)}</a>` : ''}</td></tr></table>
     <h3>${t('readings')} (${esc(h.readingIds.length)})</h3>
-    <table data-testid="hit-readings">${readings.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.observedAt)}</td><td>${esc(r.value)} ${esc(r.unit)}</td><td>rev ${esc(r.revision)}</td></tr>`).join('')}</table>
+    <table data-testid="hit-readings">${readings.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(fmtTime(r.observedAt))}</td><td>${esc(fmtValue(r.value))} ${esc(r.unit)}</td><td>rev ${esc(r.revision)}</td></tr>`).join('')}</table>
     <h3>${t('facts')}</h3><pre data-testid="hit-facts">${esc(JSON.stringify(h.facts, null, 2))}</pre>
     <p><button data-verdict="confirmed">${t('confirmed')}</button> <button data-verdict="false-positive">${t('falsePositive')}</button>
       <input id="verdict-comment" placeholder="${t('comment')}"></p>
@@ -598,59 +642,178 @@ function nextDay(d) {
 
 const AQI_COLORS = ['#00e400', '#ffff00', '#ff7e00', '#ff0000', '#99004c', '#7e0023'];
 const aqiColor = (aqi) => AQI_COLORS[aqi <= 50 ? 0 : aqi <= 100 ? 1 : aqi <= 150 ? 2 : aqi <= 200 ? 3 : aqi <= 300 ? 4 : 5];
-let chart;
+// HJ 633-2012 表2: the AQI categories with their upper bounds and official colours.
+const AQI_BANDS = [[0, 50], [50, 100], [100, 150], [150, 200], [200, 300], [300, 500]];
+const AQI_NAMES = { zh: ['优', '良', '轻度污染', '中度污染', '重度污染', '严重污染'], en: ['Good', 'Moderate', 'Unhealthy for sensitive groups', 'Unhealthy', 'Very unhealthy', 'Hazardous'] };
+const INVALID_COLOR = '#9aa3b0';
+// Draws the AQI category bands behind the bars and the 100 and 200 lines (the good/polluted and heavy-pollution
+// boundaries) over them.
+const aqiBands = {
+  id: 'aqiBands',
+  beforeDatasetsDraw(c) {
+    const { ctx, chartArea: a, scales: { y } } = c;
+    ctx.save();
+    AQI_BANDS.forEach(([lo, hi], i) => {
+      const top = y.getPixelForValue(Math.min(hi, y.max));
+      const bottom = y.getPixelForValue(Math.max(lo, y.min));
+      if (bottom > top) { ctx.fillStyle = AQI_COLORS[i] + '30'; ctx.fillRect(a.left, top, a.right - a.left, bottom - top); }
+    });
+    ctx.restore();
+  },
+  afterDatasetsDraw(c) {
+    const { ctx, chartArea: a, scales: { y } } = c;
+    ctx.save();
+    [[100, '#ff7e00'], [200, '#ff0000']].forEach(([v, color]) => {
+      if (v > y.max) return;
+      const py = y.getPixelForValue(v);
+      ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+      ctx.beginPath(); ctx.moveTo(a.left, py); ctx.lineTo(a.right, py); ctx.stroke();
+      ctx.fillStyle = color; ctx.fillText(`AQI ${v}`, a.right - 48, py - 4);
+    });
+    ctx.restore();
+  },
+};
+function aqiLegend() {
+  return `<div class="legend" data-testid="aqi-legend">${AQI_BANDS.map(([lo, hi], i) =>
+    `<span><i style="background:${AQI_COLORS[i]}"></i>${esc(AQI_NAMES[lang][i])} ${i ? lo + 1 : lo}–${i === 5 ? '' : hi}</span>`).join('')}
+    <span><i style="background:${INVALID_COLOR}"></i>${t('invalidDay')}</span>
+    <span><b class="dash" style="border-color:#ff7e00"></b>AQI 100</span><span><b class="dash" style="border-color:#ff0000"></b>AQI 200</span></div>`;
+}
+
+// What a chart of the indicator compares with: daily values of an hourly air item (O3 by its 8-hour maximum) and the
+// statistic of their limit; hourly values against the 1-hour limit (O3) or the daily one; samples and period values
+// against theirs.
+const DAILY = { PM2_5: ['PM2_5', '24h-mean'], PM10: ['PM10', '24h-mean'], SO2: ['SO2', '24h-mean'], NO2: ['NO2', '24h-mean'], CO: ['CO', '24h-mean'], O3: ['O3_8H', '8h-mean'] };
+const HOURLY_LIMIT = { O3: '1h-max' };
+/**
+ * The limits over the dates shown, as stepped lines: thresholds of one statistic, operator and severity are one line
+ * whose value on each date is the threshold in force that day (so the line steps where GB 3095-2026 takes over on
+ * 2026-03-01), and is absent where none is.
+ */
+function limitLines(thresholds, statistics, dates) {
+  const lines = new Map();
+  thresholds.filter((th) => th.kind === 'limit' && th.enabled && statistics.includes(th.statistic)).forEach((th) => {
+    const key = `${th.statistic} ${th.op} ${th.severity}`;
+    if (!lines.has(key)) lines.set(key, []);
+    lines.get(key).push(th);
+  });
+  const colors = ['#b00020', '#d35400', '#8e6d00', '#6a1b9a'];
+  return [...lines.values()].map((ths, i) => {
+    const at = (d) => ths.find((th) => th.effectiveFrom <= d && (!th.effectiveTo || d <= th.effectiveTo));
+    const data = dates.map((d) => { const th = at(d); return th ? th.value : null; });
+    const used = [...new Set(dates.map(at).filter(Boolean))];
+    return { used, dataset: { label: `${t('limitOf')} ${fmtOp(ths[0].op)} ${used.map((th) => th.value).join(' → ') || '—'}`,
+      data, borderColor: colors[i % colors.length], borderDash: [6, 4], pointRadius: 0, stepped: true, spanGaps: false, fill: false } };
+  }).filter((l) => l.used.length);
+}
+
+/** The latest data of the district (or of the first station) as the page's subject, range and date. */
+async function indicatorDefault() {
+  const subjects = (await api('/subjects')).subjects;
+  const first = subjects.find((x) => x.kind === 'district') || subjects.find((x) => x.kind === 'air-station');
+  if (!first) return null;
+  const latest = await api('/air/days?' + new URLSearchParams({ subject: first.id }));
+  return latest.to ? { subject: first.id, indicator: 'PM2_5', range: 'month', date: latest.to } : { subject: first.id, indicator: 'PM2_5', range: 'month' };
+}
 
 async function indicatorView() {
-  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  let q = new URLSearchParams(location.hash.split('?')[1] || '');
+  if (!q.get('subject')) {
+    const d = await indicatorDefault();
+    if (d) { q = new URLSearchParams(d); history.replaceState(null, '', '#/indicator?' + q.toString()); }
+  }
   const indicators = (await api('/indicators')).indicators;
+  await loadSubjectNames();
   const ind = q.get('indicator') || 'PM2_5';
   const range = q.get('range') || 'day';
   // a date from the address bar is used only if it is one (it goes into the page and into API queries)
   const asked = q.get('date') || '';
   const date = /^\d{4}-\d{2}-\d{2}$/.test(asked) && !Number.isNaN(Date.parse(asked)) ? asked
     : new Date().toISOString().slice(0, 10);
-  view().innerHTML = `<h2>${t('indicator')}</h2><div class="filters">
-    <label>${t('subject')}<input id="i-subject" value="${esc(q.get('subject') || '')}" data-testid="i-subject"></label>
+  const subject = q.get('subject');
+  view().innerHTML = `<h2>${t('indicator')}${subject ? ' · ' + subj(subject) : ''}</h2><div class="filters no-print">
+    <label>${t('subject')}<input id="i-subject" value="${esc(subject || '')}" data-testid="i-subject" list="i-subjects">
+      <datalist id="i-subjects">${Object.entries(subjectNames || {}).map(([id, name]) => `<option value="${esc(id)}">${esc(name)}</option>`).join('')}</datalist></label>
     <label>${t('indicatorName')}<select id="i-indicator">${indicators.map((i) =>
-      `<option value="${esc(i.code)}" ${i.code === ind ? 'selected' : ''}>${esc(i.code)} ${esc(lang === 'zh' ? i.nameZh : i.nameEn)}</option>`).join('')}</select></label>
+      `<option value="${esc(i.code)}" ${i.code === ind ? 'selected' : ''}>${esc(lang === 'zh' ? i.nameZh : i.nameEn)} (${esc(i.code)})</option>`).join('')}</select></label>
     <label>${t('range')}<select id="i-range">${['day', 'month', 'year'].map((r) =>
       `<option value="${esc(r)}" ${r === range ? 'selected' : ''}>${esc(t(r))}</option>`).join('')}</select></label>
     <label>${t('date')}<input id="i-date" type="date" value="${esc(date)}" data-testid="i-date"></label>
-    <button id="i-go" data-testid="i-go">${t('show')}</button></div>
-    <div class="chart-box"><canvas id="chart" data-testid="chart"></canvas></div><p id="chart-note"></p>`;
+    <button id="i-go" data-testid="i-go">${t('show')}</button>
+    <button type="button" id="i-csv" data-testid="readings-csv">${t('exportCsv')}</button>
+    <button type="button" id="i-xlsx" data-testid="readings-xlsx">${t('exportXlsx')}</button> <span id="i-note" data-testid="readings-note"></span></div>
+    <div id="aqi-box" style="display:none"><h3>AQI</h3><div class="chart-box"><canvas id="aqi-chart" data-testid="aqi-chart"></canvas></div><div id="aqi-legend"></div></div>
+    <h3 id="chart-title"></h3><div class="chart-box"><canvas id="chart" data-testid="chart"></canvas></div><p id="chart-note" data-testid="chart-note"></p>`;
   $('#i-go').onclick = () => {
     const p = new URLSearchParams({ subject: $('#i-subject').value.trim(), indicator: $('#i-indicator').value,
       range: $('#i-range').value, date: $('#i-date').value });
     location.hash = '#/indicator?' + p.toString();
   };
-  const subject = q.get('subject');
   if (!subject) return;
   const end = nextDay(date);
   const start = range === 'day' ? date : range === 'month' ? shift(date, -29) : date.slice(0, 4) + '-01-01';
   const to = range === 'year' ? (Number(date.slice(0, 4)) + 1) + '-01-01' : end;
+  const readingsQuery = { subject, indicator: ind, from: start, to };
+  $('#i-csv').onclick = () => download('/readings?' + new URLSearchParams({ ...readingsQuery, format: 'csv', lang }), $('#i-note'));
+  $('#i-xlsx').onclick = () => download('/readings?' + new URLSearchParams({ ...readingsQuery, format: 'xlsx', lang }), $('#i-note'));
   const meta = indicators.find((i) => i.code === ind);
-  const rules = await api('/rules');
-  // the limits a single value can be read against: daily means, samples, period values (not annual statistics)
-  const limits = rules.thresholds.filter((th) => th.indicator === ind && th.kind === 'limit' && th.enabled &&
-    ['24h-mean', 'sample', 'period-value', 'tap-sample'].includes(th.statistic) &&
-    th.effectiveFrom <= start && (!th.effectiveTo || th.effectiveTo >= start));
-  if (chart) chart.destroy();
-  if (meta && meta.frequency === 'hourly' && range !== 'day') {
+  const unit = meta ? meta.unit : '';
+  const name = meta ? (lang === 'zh' ? meta.nameZh : meta.nameEn) : ind;
+  const thresholds = (await api('/rules')).thresholds.filter((th) => th.indicator === ind);
+  Chart.getChart('chart')?.destroy();
+  Chart.getChart('aqi-chart')?.destroy();
+  const canvas = $('#chart');
+  if (meta && meta.frequency === 'hourly' && range !== 'day' && DAILY[ind]) {
     const days = (await api('/air/days?' + new URLSearchParams({ subject, from: start, to: shift(to, -1) }))).days;
-    chart = new Chart($('#chart'), { type: 'bar', data: { labels: days.map((d) => d.date), datasets: [
-      { label: 'AQI', data: days.map((d) => d.aqi), backgroundColor: days.map((d) => aqiColor(d.aqi || 0)) }] },
-      options: { animation: false, maintainAspectRatio: false, plugins: { annotation: {} } } });
-    $('#chart-note').textContent = days.map((d) => `${d.date}: AQI ${d.aqi} ${d.category}`).slice(-5).join(' · ');
+    const labels = days.map((d) => d.date);
+    const invalid = (d) => !d.valid;
+    $('#aqi-box').style.display = '';
+    $('#aqi-legend').innerHTML = aqiLegend();
+    new Chart($('#aqi-chart'), { type: 'bar', plugins: [aqiBands], data: { labels, datasets: [
+      { label: 'AQI', data: days.map((d) => d.aqi), backgroundColor: days.map((d) => (invalid(d) ? INVALID_COLOR : aqiColor(d.aqi || 0))) }] },
+      options: { animation: false, maintainAspectRatio: false, scales: { y: { min: 0, suggestedMax: 220 } }, plugins: { legend: { display: false } } } });
+    $('#aqi-chart').dataset.invalidDays = String(days.filter(invalid).length);
+    $('#aqi-chart').dataset.rendered = 'true';
+    const [key, statistic] = DAILY[ind];
+    const lines = limitLines(thresholds, [statistic], labels);
+    const missing = days.filter((d) => d.values[key] == null || invalid(d));
+    $('#chart-title').textContent = `${name} · ${t('dailyValue')} (${unit})`;
+    new Chart(canvas, { type: 'line', data: { labels, datasets: [
+      { label: `${key} (${unit})`, data: days.map((d) => d.values[key] ?? null), borderColor: '#1f3b63', tension: .2,
+        pointBackgroundColor: days.map((d) => (invalid(d) ? INVALID_COLOR : '#1f3b63')), pointStyle: days.map((d) => (invalid(d) ? 'crossRot' : 'circle')), pointRadius: days.map((d) => (invalid(d) ? 7 : 3)) },
+      ...lines.map((l) => l.dataset),
+      { label: t('invalidDay'), type: 'scatter', data: missing.map((d) => ({ x: d.date, y: 0 })), pointStyle: 'crossRot', pointRadius: 7, borderColor: INVALID_COLOR, backgroundColor: INVALID_COLOR }] },
+      options: { animation: false, maintainAspectRatio: false, scales: { y: { min: 0 } } } });
+    canvas.dataset.invalidDays = String(missing.length);
+    canvas.dataset.limits = JSON.stringify(lines.map((l) => l.used.map((th) => th.id)));
+    $('#chart-note').textContent = lines.flatMap((l) => l.used).map((th) => `${th.id} (${th.effectiveFrom}–${th.effectiveTo || ''}): ${th.source}`).join(' | ')
+      + (missing.length ? ` · ${t('invalidDay')}: ${missing.length}` : '');
   } else {
-    const readings = (await api('/readings?' + new URLSearchParams({ subject, indicator: ind, from: start, to, limit: '10000' }))).readings;
-    const labels = readings.map((r) => r.observedAt.slice(0, 16).replace('T', ' '));
-    const datasets = [{ label: `${ind} (${meta ? meta.unit : ''})`, data: readings.map((r) => r.value), borderColor: '#1f3b63', tension: .2 }];
-    limits.forEach((th, i) => datasets.push({ label: `${th.id} ${th.op} ${th.value}`, data: readings.map(() => th.value),
-      borderColor: ['#b00020', '#d35400', '#8e6d00'][i % 3], borderDash: [6, 4], pointRadius: 0 }));
-    chart = new Chart($('#chart'), { type: 'line', data: { labels, datasets }, options: { animation: false, maintainAspectRatio: false } });
-    $('#chart-note').textContent = limits.map((th) => `${th.id}: ${th.source}`).join(' | ');
+    const readings = [];
+    let cursor = null;
+    do { // every reading of the range, page by page
+      const page = await api('/readings?' + new URLSearchParams({ ...readingsQuery, limit: '10000', ...(cursor ? { cursor } : {}) }));
+      readings.push(...page.readings);
+      cursor = page.nextCursor;
+    } while (cursor && readings.length < 200000);
+    const local = readings.map((r) => fmtTime(r.observedAt));
+    const dates = local.map((l) => l.slice(0, 10));
+    const statistics = meta && meta.frequency === 'hourly' ? [HOURLY_LIMIT[ind] || '24h-mean'] : ['sample', 'period-value', 'tap-sample'];
+    const lines = limitLines(thresholds, statistics, dates);
+    const flagged = readings.filter((r) => r.flag);
+    $('#chart-title').textContent = `${name} (${unit})`;
+    new Chart(canvas, { type: 'line', data: { labels: local, datasets: [
+      { label: `${ind} (${unit})`, data: readings.map((r) => r.value), borderColor: '#1f3b63', tension: .2,
+        pointStyle: readings.map((r) => (r.flag ? 'crossRot' : 'circle')), pointRadius: readings.map((r) => (r.flag ? 7 : 2)),
+        pointBackgroundColor: readings.map((r) => (r.flag ? INVALID_COLOR : '#1f3b63')) },
+      ...lines.map((l) => l.dataset)] },
+      options: { animation: false, maintainAspectRatio: false } });
+    canvas.dataset.invalidDays = String(flagged.length);
+    canvas.dataset.limits = JSON.stringify(lines.map((l) => l.used.map((th) => th.id)));
+    $('#chart-note').textContent = lines.flatMap((l) => l.used).map((th) => `${th.id}: ${th.source}`).join(' | ')
+      + (flagged.length ? ` · ${t('flagged')}: ${flagged.length}` : '');
   }
-  $('#chart').dataset.rendered = 'true';
+  canvas.dataset.rendered = 'true';
 }
 
 function shift(d, n) {
@@ -797,16 +960,7 @@ async function reportsView() {
     btn.onclick = async () => {
       const f = new URLSearchParams(query);
       f.set('format', btn.dataset.format);
-      try {
-        const res = await fetch(`/api/v1/reports/${kind}?${f}`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token') } });
-        if (!res.ok) throw new Error(apiError(await res.json(), res.status));
-        const name = ((res.headers.get('Content-Disposition') || '').match(/filename="([^"]+)"/) || [])[1] || 'briefing';
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(await res.blob());
-        a.download = name;
-        a.click();
-        $('#r-note').textContent = `${t('downloaded')} ${name}`;
-      } catch (e) { showError(e); }
+      await download(`/reports/${kind}?${f}`, $('#r-note'));
     };
   });
 }
@@ -1078,7 +1232,7 @@ async function refusedRows(id, total) {
   const shown = rows.slice(0, REFUSED_SHOWN);
   $('#im-errors').innerHTML = `<p><button id="im-download" data-testid="import-download">${t('download')}</button>
     ${total > shown.length ? ` ${t('showingFirst')} ${esc(shown.length)} / ${esc(fmtNum(total))}` : ''}</p>
-    <table data-testid="import-errors"><tr><th>${t('row')}</th><th>${t('field')}</th><th>${t('reason')}</th></tr>
+    <table data-testid="import-errors"><tr><th>${t('row')}</th><th>${t('field')}</th><th>${t('cause')}</th></tr>
     ${shown.map((r) => `<tr><td>${esc(r[0])}</td><td>${esc(r[1])}</td><td>${esc(r[2])}</td></tr>`).join('')}</table>`;
   $('#im-download').onclick = () => {
     const a = document.createElement('a');
@@ -1214,6 +1368,85 @@ async function tokensView(created) {
   });
 }
 
+// ---- subjects ----
+
+// Subjects (admin): the registered stations, sections, villages and districts with their settings; register one or
+// change one with a form (the settings of its kind listed with what each allows, from GET /api/v1/subject-kinds), or
+// register many from a CSV file (all or nothing: a refused file lists its rows by their line in the file).
+async function subjectsView(note) {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const [list, kinds] = await Promise.all([api('/subjects'), api('/subject-kinds')]);
+  const kind = q.get('kind') || '';
+  const words = (q.get('q') || '').toLowerCase();
+  const shown = list.subjects.filter((x) => (!kind || x.kind === kind)
+    && (!words || [x.id, x.name, x.region].join(' ').toLowerCase().includes(words)));
+  const editing = list.subjects.find((x) => x.id === q.get('edit'));
+  const settingsText = (x) => Object.entries(x.settings || {}).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ');
+  view().innerHTML = `<h2>${t('subjects')}</h2>
+    <div class="filters no-print"><label>${t('kind')}<select id="s-kind" data-testid="s-kind"><option value="">${t('all')}</option>${kinds.kinds.map((k) =>
+      `<option value="${esc(k.kind)}" ${k.kind === kind ? 'selected' : ''}>${esc(lbl('kind', k.kind))}</option>`).join('')}</select></label>
+      <label>${t('search')}<input id="s-q" value="${esc(q.get('q') || '')}" data-testid="s-search"></label><button id="s-go">${t('filter')}</button></div>
+    <p data-testid="subjects-note" class="ok">${esc(note || '')}</p>
+    <p data-testid="subjects-shown">${t('shown')} ${esc(shown.length)} / ${esc(list.subjects.length)}</p>
+    <table data-testid="subjects-table"><tr><th>ID</th><th>${t('tokenName')}</th><th>${t('kind')}</th><th>${t('region')}</th><th>${t('settings')}</th><th></th></tr>
+      ${shown.slice(0, 1000).map((x) => `<tr data-testid="subject-row-${esc(x.id)}"><td>${esc(x.id)}</td><td>${esc(x.name)}</td><td>${esc(lbl('kind', x.kind))}</td>
+      <td>${esc(x.region)}</td><td><small>${esc(settingsText(x))}</small></td>
+      <td><a href="#/subjects?${esc(new URLSearchParams({ ...Object.fromEntries(q), edit: x.id }).toString())}" data-testid="edit-${esc(x.id)}">${t('edit')}</a></td></tr>`).join('')}</table>
+    ${shown.length > 1000 ? `<p class="warn">${t('firstThousand')}</p>` : ''}
+    <h3 id="s-form-title">${editing ? `${t('edit')} ${esc(editing.id)}` : t('register')}</h3>
+    <form id="s-form" class="filters" data-testid="subject-form">
+      <label>ID<input id="s-id" data-testid="s-id" value="${esc(editing ? editing.id : '')}" ${editing ? 'readonly' : ''} maxlength="128"></label>
+      <label>${t('kind')}<select id="s-kind2" data-testid="s-kind2" ${editing ? 'disabled' : ''}>${kinds.kinds.map((k) =>
+        `<option value="${esc(k.kind)}" ${(editing ? editing.kind : 'air-station') === k.kind ? 'selected' : ''}>${esc(lbl('kind', k.kind))}</option>`).join('')}</select></label>
+      <label>${t('tokenName')}<input id="s-name" data-testid="s-name" value="${esc(editing ? editing.name : '')}" maxlength="200"></label>
+      <label>${t('region')}<input id="s-region" data-testid="s-region" value="${esc(editing ? editing.region : '')}" maxlength="200"></label>
+      <label>${t('settings')} (JSON)<textarea id="s-settings" data-testid="s-settings" rows="4" cols="48">${esc(editing ? JSON.stringify(editing.settings || {}, null, 1) : '{}')}</textarea></label>
+      <button type="submit" data-testid="s-save">${t('save')}</button>${editing ? ` <a href="#/subjects">${t('cancel')}</a>` : ''}</form>
+    <div id="s-hint" data-testid="s-hint"></div>
+    <h3>${t('csvUpload')}</h3>
+    <p class="muted">${t('csvHint')}</p>
+    <p><input type="file" id="s-file" accept=".csv,text/csv" data-testid="s-file"> <button type="button" id="s-upload" data-testid="s-upload">${t('uploadSubjects')}</button></p>
+    <div id="s-refused" data-testid="s-refused"></div>`;
+  const hint = () => {
+    const k = kinds.kinds.find((x) => x.kind === $('#s-kind2').value);
+    $('#s-hint').innerHTML = k && k.settings.length ? `<table><tr><th>${t('settings')}</th><th>${t('allowed')}</th></tr>${k.settings.map((st) =>
+      `<tr><td><code>${esc(st.key)}</code></td><td>${esc(st.rule)}</td></tr>`).join('')}</table>` : `<p class="muted">${t('noSettings')}</p>`;
+  };
+  hint();
+  $('#s-kind2').onchange = hint;
+  $('#s-go').onclick = () => {
+    const p = new URLSearchParams();
+    if ($('#s-kind').value) p.set('kind', $('#s-kind').value);
+    if ($('#s-q').value.trim()) p.set('q', $('#s-q').value.trim());
+    location.hash = '#/subjects?' + p.toString();
+  };
+  $('#s-form').onsubmit = async (ev) => {
+    ev.preventDefault();
+    let settings;
+    try { settings = JSON.parse($('#s-settings').value || '{}'); } catch (e) { showError(new Error(`${t('settings')}: ${t('notJson')}`)); return; }
+    const body = { id: $('#s-id').value.trim(), kind: $('#s-kind2').value, name: $('#s-name').value.trim(), region: $('#s-region').value.trim() || undefined, settings };
+    try {
+      if (editing) await api('/subjects/' + encodeURIComponent(editing.id), { method: 'PUT', body: JSON.stringify(body) });
+      else await api('/subjects', { method: 'POST', body: JSON.stringify(body) });
+      subjectNames = null;
+      history.replaceState(null, '', '#/subjects');
+      await subjectsView(`${t('saved')} ${body.id}`);
+    } catch (e) { showError(e); }
+  };
+  $('#s-upload').onclick = async () => {
+    const file = $('#s-file').files[0];
+    if (!file) { showError(new Error(t('noFile'))); return; }
+    const res = await fetch('/api/v1/subjects', { method: 'POST', body: file,
+      headers: { Authorization: 'Bearer ' + sessionStorage.getItem('tw.token'), 'Content-Type': 'text/csv' } });
+    const answer = await res.json();
+    if (res.ok) { subjectNames = null; await subjectsView(`${t('registeredN')} ${answer.subjects.length}`); return; }
+    // an error's index is the data row: line index + 2 of the file (the header is line 1)
+    $('#s-refused').innerHTML = `<p class="error" data-testid="s-upload-error">${esc(apiError(answer, res.status))}</p>
+      ${(answer.errors || []).length ? `<table data-testid="s-errors"><tr><th>${t('row')}</th><th>${t('field')}</th><th>${t('cause')}</th></tr>${answer.errors.slice(0, 200).map((er) =>
+        `<tr><td>${er.index == null ? '' : esc(er.index + 2)}</td><td>${esc(er.field)}</td><td>${esc(er.message)}</td></tr>`).join('')}</table>` : ''}`;
+  };
+}
+
 // ---- routing ----
 
 async function route() {
@@ -1229,7 +1462,7 @@ async function route() {
     if (name === 'import' && VIEWS[role].includes('imports')) return await importView(arg);
     const target = VIEWS[role].includes(name) ? name : VIEWS[role][0];
     if (target !== name) { location.hash = '#/' + target; return; }
-    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, glance: glanceView, reports: reportsView, silences: silencesView })[target]();
+    await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, subjects: subjectsView, glance: glanceView, reports: reportsView, silences: silencesView })[target]();
   } catch (e) {
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';

@@ -69,6 +69,37 @@ public final class CsvText {
                         + ", which reads further, it fails");
     }
 
+    /**
+     * The records of CSV text (RFC 4180, cells trimmed, empty lines skipped).
+     *
+     * @param max more than this many records throws {@code tooMany}
+     * @throws MalformedRequestException (400) for text that is not CSV, naming the parser's first line of complaint
+     */
+    public static List<List<String>> records(
+            String text, int max, java.util.function.Supplier<? extends RuntimeException> tooMany) {
+        List<List<String>> rows = new java.util.ArrayList<>();
+        try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180
+                .builder()
+                .setTrim(true)
+                .setIgnoreEmptyLines(true)
+                .get()
+                .parse(new java.io.StringReader(text))) {
+            for (org.apache.commons.csv.CSVRecord r : csv) {
+                if (rows.size() > max) {
+                    throw tooMany.get();
+                }
+                rows.add(r.toList());
+            }
+        } catch (java.io.IOException
+                | java.io.UncheckedIOException
+                | IllegalArgumentException
+                | IllegalStateException e) {
+            throw new MalformedRequestException("body is not valid CSV: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        return rows;
+    }
+
     private static Utf8.Decoded strict(byte[] bytes, Charset charset) {
         CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)

@@ -95,25 +95,10 @@ public final class ReadingParser {
      */
     public ParsedBatch parseCsv(Buffer body, CsvOptions options, Instant now) {
         String text = CsvText.decode(body == null ? new byte[0] : body.getBytes(), options.charset());
-        List<List<String>> rows = new ArrayList<>();
-        try (org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.RFC4180
-                .builder()
-                .setTrim(true)
-                .setIgnoreEmptyLines(true)
-                .get()
-                .parse(new java.io.StringReader(text))) {
-            for (org.apache.commons.csv.CSVRecord r : csv) {
-                if (rows.size() > maxBatch) {
-                    throw new BatchTooLargeException("CSV has more than " + maxBatch + " readings (maxBatchReadings)");
-                }
-                rows.add(r.toList());
-            }
-        } catch (java.io.IOException
-                | java.io.UncheckedIOException
-                | IllegalArgumentException
-                | IllegalStateException e) {
-            throw new MalformedRequestException("body is not valid CSV: " + firstLine(e.getMessage()));
-        }
+        List<List<String>> rows = CsvText.records(
+                text,
+                maxBatch,
+                () -> new BatchTooLargeException("CSV has more than " + maxBatch + " readings (maxBatchReadings)"));
         if (rows.isEmpty()) {
             throw new MalformedRequestException("CSV is empty; the first row must name the columns "
                     + String.join(",", CSV_COLUMNS) + "[,source][,flag], or those of the wide layout");
@@ -613,13 +598,5 @@ public final class ReadingParser {
 
     private static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -468,7 +468,6 @@ public final class AlertStore {
         return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
-    /** The newest alerts first; a null filter does not filter. */
     /**
      * What the alert board filters by; null fields are not filtered. {@code periodFrom} inclusive and
      * {@code periodTo} exclusive compare periods as text, which orders the periods the domain writes
@@ -483,7 +482,9 @@ public final class AlertStore {
             String rule,
             String periodFrom,
             String periodTo,
-            Boolean historical) {}
+            Boolean historical,
+            Boolean silenced,
+            List<org.targetwatch.facts.Silence> silences) {}
 
     /** The columns the alert board may sort by (API name → SQL). */
     public static final java.util.Map<String, String> SORTS = java.util.Map.ofEntries(
@@ -501,8 +502,8 @@ public final class AlertStore {
             java.util.Map.entry("value", "observed_value"));
 
     private static Filters filters(AlertFilter a) {
-        return new Filters()
-                .add("status =", a.status())
+        Filters f = new Filters();
+        f.add("status =", a.status())
                 .add("category =", a.category())
                 .add("subject =", a.subject())
                 .add("severity =", a.severity())
@@ -511,6 +512,30 @@ public final class AlertStore {
                 .add("period >=", a.periodFrom())
                 .add("period <", a.periodTo())
                 .add("historical =", a.historical());
+        if (a.silenced() != null) {
+            f.condition(silenced(a.silenced(), a.silences(), f));
+        }
+        return f;
+    }
+
+    /**
+     * Whether an alert matches one of {@code silences} (those in force now), as {@link
+     * org.targetwatch.facts.Silence#matches} decides it: every non-empty matcher of the silence holds the alert's
+     * value (an alert without a region matches no region matcher).
+     */
+    static String silenced(boolean silenced, List<org.targetwatch.facts.Silence> silences, Filters f) {
+        List<String> any = new java.util.ArrayList<>();
+        for (org.targetwatch.facts.Silence s : silences) {
+            List<String> all = new java.util.ArrayList<>();
+            s.matchers().forEach((key, values) -> {
+                if (!values.isEmpty() && org.targetwatch.facts.Silence.KEYS.contains(key)) {
+                    all.add(key + " = ANY(" + f.bind(values.toArray(String[]::new)) + "::text[])");
+                }
+            });
+            any.add(all.isEmpty() ? "TRUE" : "COALESCE(" + String.join(" AND ", all) + ", FALSE)");
+        }
+        String matched = any.isEmpty() ? "FALSE" : "(" + String.join(" OR ", any) + ")";
+        return silenced ? matched : "NOT " + matched;
     }
 
     /** A page of alerts in {@code sort} order (ties: newest first), {@code offset} rows in. */

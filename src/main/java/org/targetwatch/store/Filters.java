@@ -28,6 +28,12 @@ final class Filters {
         return this;
     }
 
+    /** Adds a condition built by code (its values bound with {@link #bind}). */
+    Filters condition(String sql) {
+        conditions.add(sql);
+        return this;
+    }
+
     /** A parameter for another part of the statement (e.g. LIMIT): its placeholder. */
     String bind(Object value) {
         values.add(value);

@@ -170,7 +170,19 @@ public final class ReadingStore {
     public record Latest(int revision, double value, String flag) {}
 
     /** Reading filter of {@code GET /api/v1/readings}; null fields do not filter. */
-    public record Filter(String indicator, String subject, Instant from, Instant to, int limit, boolean allRevisions) {}
+    public record Filter(
+            String indicator, String subject, Instant from, Instant to, int limit, boolean allRevisions, After after) {
+        public Filter(String indicator, String subject, Instant from, Instant to, int limit, boolean allRevisions) {
+            this(indicator, subject, from, to, limit, allRevisions, null);
+        }
+    }
+
+    /**
+     * Where a page of {@link #list} ended: the key of its last row in the list's order (observed_at, subject,
+     * indicator, revision). The next page holds the rows after it, so a page boundary never repeats or skips a row
+     * however many rows share an instant.
+     */
+    public record After(Instant observedAt, String subject, String indicator, int revision) {}
 
     /** A series' identity. */
     record SeriesKey(String subject, String indicator) {}
@@ -569,6 +581,21 @@ public final class ReadingStore {
         }
         if (f.to() != null) {
             range.append(" AND r.observed_at < ").append(q.bind(utc(f.to())));
+        }
+        if (f.after() != null) {
+            // the first condition is the index's range; the row comparison drops what the last page already held
+            String at = q.bind(utc(f.after().observedAt()));
+            range.append(" AND r.observed_at >= ")
+                    .append(at)
+                    .append(" AND (r.observed_at, s.subject, s.indicator, r.revision) > (")
+                    .append(at)
+                    .append(", ")
+                    .append(q.bind(f.after().subject()))
+                    .append("::text, ")
+                    .append(q.bind(f.after().indicator()))
+                    .append("::text, ")
+                    .append(q.bind(f.after().revision()))
+                    .append("::int)");
         }
         String limit = q.bind(f.limit());
         q.add("s.indicator =", f.indicator()).add("s.subject =", f.subject());

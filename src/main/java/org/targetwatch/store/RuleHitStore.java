@@ -98,7 +98,14 @@ public final class RuleHitStore {
 
     /** The newest hits first; a null filter does not filter ({@code from} inclusive, {@code to} exclusive). */
     public Future<List<JsonObject>> list(String rule, String subject, Instant from, Instant to, int limit) {
-        Filters f = period(from, to).add("rule =", rule).add("subject =", subject);
+        return list(rule, subject, from, to, null, limit);
+    }
+
+    /** As {@link #list(String, String, Instant, Instant, int)}, only hits with an id below {@code before}. */
+    public Future<List<JsonObject>> list(
+            String rule, String subject, Instant from, Instant to, Long before, int limit) {
+        Filters f =
+                period(from, to).add("rule =", rule).add("subject =", subject).add("id <", before);
         String sql = "SELECT * FROM rule_hits " + f.where() + " ORDER BY id DESC LIMIT " + f.bind(limit);
         return pool.preparedQuery(sql).execute(f.tuple()).map(rs -> {
             List<JsonObject> out = new ArrayList<>();

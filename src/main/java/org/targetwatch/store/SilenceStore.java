@@ -60,6 +60,12 @@ public final class SilenceStore {
                 .map(SilenceStore::toList);
     }
 
+    /** The silences in force at {@code now}: within their period, unexpired and inside their weekly window. */
+    public Future<List<Silence>> inForce(Instant now) {
+        return current(pool, now)
+                .map(list -> list.stream().filter(s -> s.activeAt(now)).toList());
+    }
+
     /** What a silence with these matchers would match now: {@code {"total", "alerts": [...]}} (at most limit). */
     public Future<io.vertx.core.json.JsonObject> preview(io.vertx.core.json.JsonObject matchers, int limit) {
         java.util.List<Object> params = new java.util.ArrayList<>();

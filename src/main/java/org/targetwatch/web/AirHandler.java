@@ -82,8 +82,25 @@ final class AirHandler {
     }
 
     /** Daily air statistics of a subject from {@code from} to {@code to} (dates, inclusive). */
+    /**
+     * {@code GET /api/v1/air/days?subject&from&to}: the stored days in [from, to] (at most 400 days); without from
+     * and to, the subject's latest 30 days ending on its latest day with data (what a page opens on).
+     */
     void airDays(RoutingContext ctx) {
         String subject = required(ctx, "subject");
+        if (param(ctx, "from") == null && param(ctx, "to") == null) {
+            reply(
+                    ctx,
+                    air.latestDay(pool, subject)
+                            .compose(last -> last == null
+                                    ? io.vertx.core.Future.succeededFuture(new JsonObject()
+                                            .put("subject", subject)
+                                            .putNull("from")
+                                            .putNull("to")
+                                            .put("days", new JsonArray()))
+                                    : days(subject, last.minusDays(29), last)));
+            return;
+        }
         LocalDate from;
         LocalDate to;
         try {
@@ -95,9 +112,15 @@ final class AirHandler {
         if (to.isBefore(from) || to.toEpochDay() - from.toEpochDay() > 400) {
             throw new InvalidParameterException("to", "to must not be before from, and at most 400 days later");
         }
-        reply(
-                ctx,
-                air.dayDetails(pool, subject, from, to)
-                        .map(list -> new JsonObject().put("subject", subject).put("days", new JsonArray(list))));
+        reply(ctx, days(subject, from, to));
+    }
+
+    private io.vertx.core.Future<JsonObject> days(String subject, LocalDate from, LocalDate to) {
+        return air.dayDetails(pool, subject, from, to)
+                .map(list -> new JsonObject()
+                        .put("subject", subject)
+                        .put("from", from.toString())
+                        .put("to", to.toString())
+                        .put("days", new JsonArray(list)));
     }
 }

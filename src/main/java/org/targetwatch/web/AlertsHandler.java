@@ -17,11 +17,23 @@ final class AlertsHandler {
     private final AlertStore alerts;
     private final OutboxStore outbox;
     private final AlertActions actions;
+    private final org.targetwatch.store.SilenceStore silences;
+    private final io.vertx.core.Vertx vertx;
+    private final java.time.Clock clock;
 
-    AlertsHandler(AlertStore alerts, OutboxStore outbox, AlertActions actions) {
+    AlertsHandler(
+            io.vertx.core.Vertx vertx,
+            AlertStore alerts,
+            OutboxStore outbox,
+            AlertActions actions,
+            org.targetwatch.store.SilenceStore silences,
+            java.time.Clock clock) {
+        this.vertx = vertx;
         this.alerts = alerts;
         this.outbox = outbox;
         this.actions = actions;
+        this.silences = silences;
+        this.clock = clock;
     }
 
     private static final java.util.Set<String> SEVERITIES = java.util.Set.of("info", "warning", "major", "critical");
@@ -30,9 +42,11 @@ final class AlertsHandler {
 
     /**
      * {@code GET /api/v1/alerts}: a page of alerts with the exact {@code total} the filters match. Filters: status,
-     * category, subject, severity, region, rule, periodFrom (inclusive), periodTo (exclusive), historical. Order:
-     * {@code sort} (default severity, most severe first) and {@code order} ({@code asc} or {@code desc}, default
-     * desc), ties newest first; {@code page} from 1 and {@code limit} rows a page (default 1000).
+     * category, subject, severity, region, rule, periodFrom (inclusive), periodTo (exclusive), historical, silenced
+     * (matched by a silence in force now, or not). Order: {@code sort} (default severity, most severe first) and
+     * {@code order} ({@code asc} or {@code desc}, default desc), ties newest first; {@code page} from 1 and
+     * {@code limit} rows a page (default 1000). Each alert says whether a silence in force matches it
+     * ({@code silenced}). With {@code format=csv|xlsx}: every alert the filters match in that order, as a file.
      */
     void listAlerts(RoutingContext ctx) {
         AlertStore.AlertFilter checked = filter(ctx); // its parameters refused first, as before
@@ -44,6 +58,7 @@ final class AlertsHandler {
                     "sort", "sort must be one of " + new java.util.TreeSet<>(AlertStore.SORTS.keySet()));
         }
         String order = oneOf(ctx, "order", java.util.Set.of("asc", "desc"));
+        String format = Exports.format(ctx);
         int page = 1;
         String p = param(ctx, "page");
         if (p != null) {
@@ -56,7 +71,86 @@ final class AlertsHandler {
                 throw new InvalidParameterException("page", "page must be a whole number from 1");
             }
         }
-        reply(ctx, alerts.page(checked, sort, "asc".equals(order), limit(ctx), page));
+        boolean ascending = "asc".equals(order);
+        String by = sort;
+        int first = page;
+        if (format != null) {
+            Exports.chinese(ctx);
+            withSilences(checked).onComplete(ar -> {
+                if (ar.failed()) {
+                    ctx.fail(ar.cause());
+                    return;
+                }
+                Exports.send(ctx, vertx, format, "alerts", "告警", COLUMNS, next -> {
+                    int n = next == null ? 1 : (Integer) next;
+                    return alerts.page(ar.result(), by, ascending, Exports.PAGE, n)
+                            .map(json -> {
+                                JsonArray rows = json.getJsonArray("alerts");
+                                java.util.List<JsonObject> list = new java.util.ArrayList<>();
+                                rows.forEach(o -> list.add(
+                                        mark((JsonObject) o, ar.result().silences())));
+                                return new Exports.Page(list, rows.size() < Exports.PAGE ? null : n + 1);
+                            });
+                });
+            });
+            return;
+        }
+        int limit = limit(ctx);
+        reply(
+                ctx,
+                withSilences(checked)
+                        .compose(f -> alerts.page(f, by, ascending, limit, first)
+                                .map(json -> {
+                                    json.getJsonArray("alerts").forEach(o -> mark((JsonObject) o, f.silences()));
+                                    return json;
+                                })));
+    }
+
+    /** The columns of an alerts export. */
+    static final java.util.List<Exports.Column> COLUMNS = java.util.List.of(
+            Exports.Column.of("告警编号", "id"),
+            Exports.Column.coded("级别", "severity", BriefingSheets.SEVERITY),
+            Exports.Column.coded("状态", "status", Exports.STATUS),
+            Exports.Column.coded("类别", "category", Exports.CATEGORY),
+            Exports.Column.of("规则", "rule"),
+            Exports.Column.of("对象", "subject"),
+            Exports.Column.of("区域", "region"),
+            Exports.Column.of("指标", "indicator"),
+            Exports.Column.of("时段", "period"),
+            Exports.Column.of("数值", "value"),
+            new Exports.Column(
+                    "阈值", "threshold", a -> a.getJsonObject("threshold").getValue("value")),
+            new Exports.Column("单位", "unit", a -> a.getJsonObject("threshold").getValue("unit")),
+            Exports.Column.of("说明", "description"),
+            Exports.Column.of("首次出现", "firstSeen"),
+            Exports.Column.of("最近出现", "lastSeen"),
+            Exports.Column.of("认领时间", "acknowledgedAt"),
+            Exports.Column.of("处理人", "assignee"),
+            Exports.Column.of("解决时间", "resolvedAt"),
+            Exports.Column.of("解决方式", "resolution"),
+            Exports.Column.of("解决说明", "resolveReason"),
+            new Exports.Column("历史数据", "historical", a -> String.valueOf(a.getBoolean("historical"))),
+            new Exports.Column("静默中", "silenced", a -> String.valueOf(a.getBoolean("silenced"))));
+
+    /** The filter with the silences in force now, which {@code silenced} filters by and each alert is marked by. */
+    private Future<AlertStore.AlertFilter> withSilences(AlertStore.AlertFilter f) {
+        return silences.inForce(clock.instant())
+                .map(list -> new AlertStore.AlertFilter(
+                        f.status(),
+                        f.category(),
+                        f.subject(),
+                        f.severity(),
+                        f.region(),
+                        f.rule(),
+                        f.periodFrom(),
+                        f.periodTo(),
+                        f.historical(),
+                        f.silenced(),
+                        list));
+    }
+
+    private static JsonObject mark(JsonObject alert, java.util.List<org.targetwatch.facts.Silence> inForce) {
+        return alert.put("silenced", inForce.stream().anyMatch(s -> s.matches(alert)));
     }
 
     /** GET /api/v1/alerts/groups?by=rule|subject|region and the filters of the board. */
@@ -66,12 +160,14 @@ final class AlertsHandler {
             throw new InvalidParameterException(
                     "by", "by must be one of " + new java.util.TreeSet<>(AlertStore.GROUPS.keySet()));
         }
-        reply(ctx, alerts.groups(filter(ctx), by));
+        AlertStore.AlertFilter checked = filter(ctx);
+        reply(ctx, withSilences(checked).compose(f -> alerts.groups(f, by)));
     }
 
-    /** The board's filters from the query: 400 naming a status, severity or historical that is not one. */
+    /** The board's filters from the query: 400 naming a status, severity, historical or silenced that is not one. */
     private static AlertStore.AlertFilter filter(RoutingContext ctx) {
         String historical = oneOf(ctx, "historical", java.util.Set.of("true", "false"));
+        String silenced = oneOf(ctx, "silenced", java.util.Set.of("true", "false"));
         return new AlertStore.AlertFilter(
                 oneOf(ctx, "status", STATUSES),
                 param(ctx, "category"),
@@ -81,7 +177,9 @@ final class AlertsHandler {
                 param(ctx, "rule"),
                 param(ctx, "periodFrom"),
                 param(ctx, "periodTo"),
-                historical == null ? null : Boolean.valueOf(historical));
+                historical == null ? null : Boolean.valueOf(historical),
+                silenced == null ? null : Boolean.valueOf(silenced),
+                java.util.List.of());
     }
 
     /** The parameter if given, 400 naming it unless it is one of {@code allowed}. */

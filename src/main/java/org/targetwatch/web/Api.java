@@ -94,6 +94,7 @@ final class Api {
         router.get("/api/v1/rules").handler(h.rules()::listRules);
         router.get("/api/v1/subjects").handler(h.subjects()::listSubjects);
         router.get("/api/v1/subjects/:id").handler(h.subjects()::getSubject);
+        router.get("/api/v1/subject-kinds").handler(h.subjects()::listKinds);
 
         router.post("/api/v1/subjects").handler(roles(ADMIN)).handler(h.subjects()::createSubjects);
         router.put("/api/v1/subjects/:id").handler(roles(ADMIN)).handler(h.subjects()::updateSubject);

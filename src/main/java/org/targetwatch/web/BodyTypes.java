@@ -14,6 +14,8 @@ import java.util.Locale;
  */
 final class BodyTypes {
     static final String CSV_PATH = "/api/v1/readings";
+    /** Subjects may be registered from CSV too (UTF-8, GBK or GB18030), not from workbooks. */
+    static final String SUBJECTS_PATH = "/api/v1/subjects";
     /** Excel workbooks, accepted where CSV is: {@code .xlsx} and {@code .xls}. */
     static final java.util.List<String> WORKBOOKS = java.util.List.of(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel");
@@ -38,7 +40,7 @@ final class BodyTypes {
                     || (length != null && !length.strip().equals("0"));
             if (body) {
                 ctx.fail(new UnsupportedMediaTypeException("a body needs a Content-Type: application/json"
-                        + (ctx.request().path().equals(CSV_PATH) ? " or text/csv" : "")));
+                        + (ctx.request().path().equals(CSV_PATH) || subjectsCsv(ctx) ? " or text/csv" : "")));
                 return;
             }
             ctx.next();
@@ -50,7 +52,8 @@ final class BodyTypes {
         if (cs != null && !cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
             boolean csvPath = media.equals("text/csv")
                     && (ctx.request().path().equals(CSV_PATH)
-                            || ctx.request().path().equals(IMPORTS_PATH));
+                            || ctx.request().path().equals(IMPORTS_PATH)
+                            || subjectsCsv(ctx));
             if (!csvPath || !org.targetwatch.ingest.CsvText.declarable(cs)) {
                 ctx.fail(new UnsupportedMediaTypeException("charset '" + cs + "' is not accepted; bodies are UTF-8"
                         + (csvPath ? ", and CSV may also be GBK, GB2312 or GB18030" : "")));
@@ -60,7 +63,8 @@ final class BodyTypes {
         boolean json =
                 media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
         boolean csv = (media.equals("text/csv") || WORKBOOKS.contains(media))
-                && ctx.request().path().equals(CSV_PATH);
+                        && ctx.request().path().equals(CSV_PATH)
+                || media.equals("text/csv") && subjectsCsv(ctx);
         boolean hj212 = media.equals("text/plain") && ctx.request().path().equals(HJ212_PATH);
         if (media.equals("application/x-www-form-urlencoded")) {
             // read as JSON: never form-decoded (that fails on '%' and on bodies above the form attribute limit)
@@ -88,11 +92,20 @@ final class BodyTypes {
         }
         if (!json && !csv) {
             ctx.fail(new UnsupportedMediaTypeException("Content-Type must be application/json"
-                    + (ctx.request().path().equals(CSV_PATH) ? ", text/csv or an Excel workbook's" : "") + ", got '"
+                    + (ctx.request().path().equals(CSV_PATH)
+                            ? ", text/csv or an Excel workbook's"
+                            : subjectsCsv(ctx) ? " or text/csv" : "")
+                    + ", got '"
                     + type + "'"));
             return;
         }
         ctx.next();
+    }
+
+    /** A POST of subjects (registration takes CSV; a PUT of one subject does not). */
+    private static boolean subjectsCsv(RoutingContext ctx) {
+        return ctx.request().path().equals(SUBJECTS_PATH)
+                && ctx.request().method() == io.vertx.core.http.HttpMethod.POST;
     }
 
     /** The charset a Content-Type declares, or null. */

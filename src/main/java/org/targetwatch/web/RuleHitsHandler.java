@@ -15,23 +15,81 @@ final class RuleHitsHandler {
     private final RuleHitStore hits;
     private final AlertStore alerts;
     private final Clock clock;
+    private final io.vertx.core.Vertx vertx;
 
-    RuleHitsHandler(RuleHitStore hits, AlertStore alerts, Clock clock) {
+    RuleHitsHandler(io.vertx.core.Vertx vertx, RuleHitStore hits, AlertStore alerts, Clock clock) {
+        this.vertx = vertx;
         this.hits = hits;
         this.alerts = alerts;
         this.clock = clock;
     }
 
+    /**
+     * {@code GET /api/v1/rule-hits}: at most {@code limit} hits, newest first, and {@code next} when older ones follow
+     * (pass it as {@code before}); with {@code format=csv|xlsx} every hit the filter matches, as a file.
+     */
     void listHits(RoutingContext ctx) {
+        String format = Exports.format(ctx);
+        String rule = Http.param(ctx, "rule");
+        String subject = Http.param(ctx, "subject");
+        java.time.Instant from = Http.instantParam(ctx, "from");
+        java.time.Instant to = Http.instantParam(ctx, "to");
+        String b = Http.param(ctx, "before");
+        Long before;
+        try {
+            before = b == null ? null : Long.valueOf(b);
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException("before", "before must be a rule hit id (the answer's next)");
+        }
+        if (format != null) {
+            Exports.chinese(ctx);
+            Exports.send(
+                    ctx,
+                    vertx,
+                    format,
+                    "rule-hits",
+                    "规则命中",
+                    COLUMNS,
+                    next -> hits.list(rule, subject, from, to, next == null ? before : (Long) next, Exports.PAGE)
+                            .map(list -> new Exports.Page(
+                                    list,
+                                    list.size() < Exports.PAGE
+                                            ? null
+                                            : list.get(list.size() - 1).getLong("id"))));
+            return;
+        }
+        int limit = Http.limit(ctx);
         Http.reply(
                 ctx,
-                hits.list(
-                                Http.param(ctx, "rule"),
-                                Http.param(ctx, "subject"),
-                                Http.instantParam(ctx, "from"),
-                                Http.instantParam(ctx, "to"),
-                                Http.limit(ctx))
-                        .map(list -> new JsonObject().put("ruleHits", new JsonArray(list))));
+                hits.list(rule, subject, from, to, before, limit)
+                        .map(list -> new JsonObject()
+                                .put("ruleHits", new JsonArray(list))
+                                .put(
+                                        "next",
+                                        list.size() < limit
+                                                ? null
+                                                : list.get(list.size() - 1).getLong("id"))));
+    }
+
+    /** The columns of a rule-hits export. */
+    static final java.util.List<Exports.Column> COLUMNS = java.util.List.of(
+            Exports.Column.of("命中编号", "id"),
+            Exports.Column.of("命中时间", "at"),
+            Exports.Column.of("规则", "rule"),
+            Exports.Column.of("规则版本", "rulesetVersion"),
+            Exports.Column.of("对象", "subject"),
+            Exports.Column.of("指标", "indicator"),
+            Exports.Column.of("时段", "period"),
+            Exports.Column.of("数值", "value"),
+            new Exports.Column("阈值", "threshold", h -> threshold(h, "value")),
+            new Exports.Column("单位", "unit", h -> threshold(h, "unit")),
+            new Exports.Column("阈值依据", "thresholdSource", h -> threshold(h, "source")),
+            Exports.Column.of("结果", "caused"),
+            Exports.Column.of("告警编号", "alertId"));
+
+    private static Object threshold(JsonObject hit, String key) {
+        Object t = hit.getValue("threshold");
+        return t instanceof JsonObject o ? o.getValue(key) : null;
     }
 
     void counts(RoutingContext ctx) {

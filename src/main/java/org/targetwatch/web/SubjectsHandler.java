@@ -53,9 +53,18 @@ final class SubjectsHandler {
         });
     }
 
-    /** One subject object or an array; all or nothing. 201 with the subjects, 409 if an id exists. */
+    /**
+     * One subject object or an array, or CSV ({@link org.targetwatch.ingest.SubjectCsv}, answered as an array); all or
+     * nothing. 201 with the subjects, 409 if an id exists.
+     */
     void createSubjects(RoutingContext ctx) {
-        Object decoded = org.targetwatch.ingest.StrictJson.decode(ctx.body().buffer(), InvalidSubjectException::new);
+        Object decoded = BodyTypes.isCsv(ctx)
+                ? org.targetwatch.ingest.SubjectCsv.parse(
+                        ctx.body().buffer() == null
+                                ? new byte[0]
+                                : ctx.body().buffer().getBytes(),
+                        BodyTypes.charset(ctx.request().getHeader("Content-Type")))
+                : org.targetwatch.ingest.StrictJson.decode(ctx.body().buffer(), InvalidSubjectException::new);
         List<Object> items = new ArrayList<>();
         boolean array = decoded instanceof JsonArray;
         if (decoded instanceof JsonObject o) {
@@ -111,6 +120,22 @@ final class SubjectsHandler {
                     ? Future.succeededFuture()
                     : Future.failedFuture(new InvalidSubjectException(refErrors));
         });
+    }
+
+    /**
+     * {@code GET /api/v1/subject-kinds}: every kind of subject with its settings and what each allows, for the
+     * registration form.
+     */
+    void listKinds(RoutingContext ctx) {
+        JsonArray kinds = new JsonArray();
+        new java.util.TreeMap<>(org.targetwatch.config.SubjectKind.registered()).forEach((kind, settings) -> {
+            JsonArray list = new JsonArray();
+            new java.util.TreeMap<>(settings)
+                    .forEach((key, s) ->
+                            list.add(new JsonObject().put("key", key).put("rule", s.rule())));
+            kinds.add(new JsonObject().put("kind", kind).put("settings", list));
+        });
+        ErrorMapper.write(ctx, 200, new JsonObject().put("kinds", kinds));
     }
 
     void updateSubject(RoutingContext ctx) {

@@ -95,7 +95,8 @@ class HotQueryPlansTest {
     void listFiltersUseTheIndexesOfTheirColumnsInGenericPlans() throws SQLException {
         // the alert board's query, as GET /api/v1/alerts runs it (default order: severity, then newest)
         Filters.Query alerts = AlertStore.pageQuery(
-                new AlertStore.AlertFilter("resolved", null, "hq-1", null, null, null, null, null, null),
+                new AlertStore.AlertFilter(
+                        "resolved", null, "hq-1", null, null, null, null, null, null, null, java.util.List.of()),
                 "severity",
                 false,
                 100,
@@ -123,6 +124,22 @@ class HotQueryPlansTest {
         Filters.Query indicator = ReadingStore.listQuery(new ReadingStore.Filter("PM10", null, null, null, 100, true));
         assertThat(genericPlan(indicator.sql(), "int, text", "100, 'PM10'"))
                 .contains("Index Cond: (series = s.id)")
+                .doesNotContain("Seq Scan on readings");
+        // the next page after a cursor starts at the cursor's instant in the series' key, in the months from there
+        Filters.Query next = ReadingStore.listQuery(new ReadingStore.Filter(
+                null,
+                "hq-1",
+                null,
+                java.time.Instant.parse("2024-01-03T00:00:00Z"),
+                100,
+                false,
+                new ReadingStore.After(java.time.Instant.parse("2024-01-02T00:00:00Z"), "hq-1", "PM10", 1)));
+        assertThat(genericPlan(
+                        next.sql(),
+                        "timestamptz, timestamptz, text, text, int, int, text",
+                        "'2024-01-03T00:00:00Z', '2024-01-02T00:00:00Z', 'hq-1', 'PM10', 1, 100, 'hq-1'"))
+                .contains("Subplans Removed")
+                .contains("Index Cond: ((series = s.id) AND (observed_at < $1) AND (observed_at >= $2)")
                 .doesNotContain("Seq Scan on readings");
         assertThat(ReadingStore.listQuery(new ReadingStore.Filter(null, null, null, null, 100, true))
                         .sql())

@@ -142,13 +142,17 @@ class DashboardBrowserTest {
         assertThat(status.getDomAttribute("data-status")).isEqualTo("open");
         WebElement row = driver.findElement(testId("alert-row-" + alertId));
         assertThat(row.getText())
-                .contains("air.daily-mean-over-grade-ii")
+                .contains("24小时平均浓度超过二级浓度限值")
                 .contains("空气质量")
                 .contains("警告")
                 .contains("东城站")
                 .doesNotContain("warning");
         assertThat(row.findElement(By.cssSelector("span[title='db-st']")).getText())
                 .isEqualTo("东城站");
+        // the rule by its Chinese title, its id on hover
+        assertThat(row.findElement(By.cssSelector("span[title='air.daily-mean-over-grade-ii']"))
+                        .getText())
+                .isEqualTo("24小时平均浓度超过二级浓度限值");
         assertThat(driver.findElement(testId("ack-" + alertId)).getText())
                 .as("the acknowledge button and the confirmed verdict never read the same")
                 .isEqualTo("认领");

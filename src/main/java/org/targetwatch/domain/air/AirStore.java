@@ -231,6 +231,15 @@ public final class AirStore {
                 });
     }
 
+    static final String LATEST_DAY = "SELECT max(day) AS day FROM air_daily WHERE subject = $1";
+
+    /** The subject's latest day with stored statistics, or null. */
+    public Future<LocalDate> latestDay(SqlClient client, String subject) {
+        return client.preparedQuery(LATEST_DAY)
+                .execute(Tuple.of(subject))
+                .map(rows -> rows.iterator().next().getLocalDate("day"));
+    }
+
     /** The stored statistics of one subject-day (as {@link AirDay#toJson()}), if any. */
     public Future<Optional<JsonObject>> day(SqlClient client, String subject, LocalDate day) {
         return client.preparedQuery(ONE).execute(Tuple.of(subject, day)).map(rows -> {
