@@ -717,13 +717,16 @@ async function indicatorDefault() {
 }
 
 async function indicatorView() {
+  const gen = routeGen;
   let q = new URLSearchParams(location.hash.split('?')[1] || '');
   if (!q.get('subject')) {
     const d = await indicatorDefault();
+    if (stale(gen)) return;
     if (d) { q = new URLSearchParams(d); history.replaceState(null, '', '#/indicator?' + q.toString()); }
   }
   const indicators = (await api('/indicators')).indicators;
   await loadSubjectNames();
+  if (stale(gen)) return;
   const ind = q.get('indicator') || 'PM2_5';
   const range = q.get('range') || 'day';
   // a date from the address bar is used only if it is one (it goes into the page and into API queries)
@@ -760,11 +763,13 @@ async function indicatorView() {
   const unit = meta ? meta.unit : '';
   const name = meta ? (lang === 'zh' ? meta.nameZh : meta.nameEn) : ind;
   const thresholds = (await api('/rules')).thresholds.filter((th) => th.indicator === ind);
+  if (stale(gen)) return;
   Chart.getChart('chart')?.destroy();
   Chart.getChart('aqi-chart')?.destroy();
   const canvas = $('#chart');
   if (meta && meta.frequency === 'hourly' && range !== 'day' && DAILY[ind]) {
     const days = (await api('/air/days?' + new URLSearchParams({ subject, from: start, to: shift(to, -1) }))).days;
+    if (stale(gen)) return;
     const labels = days.map((d) => d.date);
     const invalid = (d) => !d.valid;
     $('#aqi-box').style.display = '';
@@ -795,7 +800,8 @@ async function indicatorView() {
       const page = await api('/readings?' + new URLSearchParams({ ...readingsQuery, limit: '10000', ...(cursor ? { cursor } : {}) }));
       readings.push(...page.readings);
       cursor = page.nextCursor;
-    } while (cursor && readings.length < 200000);
+    } while (cursor && readings.length < 200000 && !stale(gen));
+    if (stale(gen)) return;
     const local = readings.map((r) => fmtTime(r.observedAt));
     const dates = local.map((l) => l.slice(0, 10));
     const statistics = meta && meta.frequency === 'hourly' ? [HOURLY_LIMIT[ind] || '24h-mean'] : ['sample', 'period-value', 'tap-sample'];
@@ -1449,7 +1455,12 @@ async function subjectsView(note) {
 
 // ---- routing ----
 
+// Each route() is one navigation; a view still loading when the next begins must not draw over it (stale()).
+let routeGen = 0;
+const stale = (gen) => gen !== routeGen;
+
 async function route() {
+  const gen = ++routeGen;
   renderNav();
   const token = sessionStorage.getItem('tw.token');
   const [, name, arg] = location.hash.split('?')[0].split('/');
@@ -1464,6 +1475,7 @@ async function route() {
     if (target !== name) { location.hash = '#/' + target; return; }
     await ({ alerts: alertsView, indicator: indicatorView, compliance: complianceView, rules: rulesView, rulesets: rulesetsView, imports: importsView, receivers: receiversView, audit: auditView, tokens: tokensView, subjects: subjectsView, glance: glanceView, reports: reportsView, silences: silencesView })[target]();
   } catch (e) {
+    if (stale(gen)) return;
     if (e.status === 401) { sessionStorage.clear(); return loginView(); }
     view().innerHTML = '';
     showError(e);

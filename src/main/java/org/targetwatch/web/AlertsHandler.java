@@ -129,8 +129,8 @@ final class AlertsHandler {
             Exports.Column.of("解决时间", "resolvedAt"),
             Exports.Column.of("解决方式", "resolution"),
             Exports.Column.of("解决说明", "resolveReason"),
-            new Exports.Column("历史数据", "historical", a -> String.valueOf(a.getBoolean("historical"))),
-            new Exports.Column("静默中", "silenced", a -> String.valueOf(a.getBoolean("silenced"))));
+            Exports.Column.flag("历史数据", "historical"),
+            Exports.Column.flag("静默中", "silenced"));
 
     /** The filter with the silences in force now, which {@code silenced} filters by and each alert is marked by. */
     private Future<AlertStore.AlertFilter> withSilences(AlertStore.AlertFilter f) {

@@ -47,6 +47,7 @@ final class Exports {
 
     static final Map<String, String> STATUS =
             Map.of("pending", "待确认触发", "open", "未处理", "acknowledged", "处理中", "resolved", "已解决");
+    static final Map<String, String> YES_NO = Map.of("true", "是", "false", "否");
     static final Map<String, String> CATEGORY =
             Map.of("air", "空气质量", "water", "水环境", "debt", "政府债务", "safety", "安全生产", "target", "目标任务");
 
@@ -67,6 +68,11 @@ final class Exports {
         /** A column of a code of the row's field {@code en}, labelled in Chinese by {@code labels}. */
         static Column coded(String zh, String en, Map<String, String> labels) {
             return new Column(zh, en, r -> r.getValue(en), labels);
+        }
+
+        /** A yes/no column of the row's boolean field {@code en}: 是/否 in the Chinese file, true/false in English. */
+        static Column flag(String zh, String en) {
+            return new Column(zh, en, r -> String.valueOf(Boolean.TRUE.equals(r.getBoolean(en))), YES_NO);
         }
 
         Object cell(JsonObject row, boolean chinese) {

@@ -125,6 +125,18 @@ class DashboardBrowserTest {
         await(By.id("nav"));
     }
 
+    /** Clicks the button {@code testId}, waits for the browser's download {@code name} and returns its lines. */
+    private static List<String> downloadLines(String testId, String name) throws Exception {
+        Path file = downloads.resolve(name);
+        Files.deleteIfExists(file);
+        driver.findElement(testId(testId)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> Files.exists(file) && file.toFile().length() > 0);
+        List<String> lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        Files.delete(file);
+        return lines;
+    }
+
     private static void screenshot(String name) throws Exception {
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Path dir = Path.of("target/screenshots");
@@ -780,7 +792,7 @@ class DashboardBrowserTest {
                 "officer", List.of("indicator", "imports", "glance", "compliance", "rules"),
                 "risk-office", List.of("alerts", "glance", "reports", "silences", "receivers"),
                 "supervisor", List.of("rulesets"),
-                "admin", List.of("tokens", "audit"));
+                "admin", List.of("tokens", "subjects", "audit"));
         for (String lang : List.of("zh", "en")) {
             for (var e : pages.entrySet()) {
                 signOut();
@@ -812,6 +824,162 @@ class DashboardBrowserTest {
             }
         }
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+    }
+
+    /**
+     * The board's silenced filter shows only the alerts a silence in force covers, each marked 静默中; the board's
+     * CSV export holds every alert of the filter, in Chinese, under the file name the server gives.
+     */
+    @Test
+    void riskOfficeFiltersTheSilencedAlertsAndExportsThem() throws Exception {
+        server.register("air-station", "db-sil");
+        long silencedAlert = server.ingest(server.token("officer"), hourlyPm25("db-sil", "2023-02-10", 24, 80))
+                .array("alerts")
+                .getJsonObject(0)
+                .getLong("id");
+        String end = java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(8))
+                .plusDays(1)
+                .withNano(0)
+                .toString();
+        JsonObject silence = server.post(
+                        "/api/v1/silences",
+                        server.token("supervisor"),
+                        new JsonObject()
+                                .put(
+                                        "matchers",
+                                        new JsonObject()
+                                                .put("subject", new io.vertx.core.json.JsonArray().add("db-sil")))
+                                .put("endsAt", end)
+                                .put("reason", "db-sil 设备检修")
+                                .encode())
+                .json();
+        try {
+            signIn("risk-office");
+            driver.get(server.uri("/#/alerts").toString());
+            await(testId("alerts-table"));
+            assertThat(driver.findElements(testId("silenced-" + alertId))).isEmpty();
+            new org.openqa.selenium.support.ui.Select(driver.findElement(testId("f-silenced"))).selectByValue("true");
+            driver.findElement(By.id("f-go")).click();
+            new WebDriverWait(driver, Duration.ofSeconds(10))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> d.getCurrentUrl().contains("silenced=true")
+                            && d.findElement(testId("count-total")).getText().equals("1"));
+            assertThat(await(testId("silenced-" + silencedAlert)).getText()).isEqualTo("静默中");
+            assertThat(driver.findElements(testId("alert-row-" + alertId))).isEmpty();
+            screenshot("alerts-silenced-zh");
+
+            List<String> lines = downloadLines("alerts-csv", "alerts.csv");
+            assertThat(driver.findElement(testId("alerts-note")).getText()).isEqualTo("已下载 alerts.csv");
+            assertThat(lines.get(0)).startsWith("\uFEFF告警编号,级别,状态,");
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(1))
+                    .startsWith(silencedAlert + ",")
+                    .contains("db-sil")
+                    .endsWith(",是");
+        } finally {
+            server.post("/api/v1/silences/" + silence.getLong("id") + "/expire", server.token("supervisor"), "{}");
+        }
+    }
+
+    /**
+     * Without a subject the indicator page opens on the district's latest data: a month of daily values up to the
+     * last day with data, the AQI bars over the HJ 633 category bands with their legend, and the limits in force
+     * stepping over the range; its export is the readings of what is shown.
+     */
+    @Test
+    void theIndicatorPageOpensOnTheDistrictsLatestDataAndExportsIt() throws Exception {
+        String latest = server.get("/api/v1/air/days?subject=db-zd", server.token("officer"))
+                .json()
+                .getString("to");
+        assertThat(latest).isNotNull();
+        signIn("officer");
+        driver.get(server.uri("/#/indicator").toString());
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> "true".equals(d.findElement(testId("aqi-chart")).getDomAttribute("data-rendered")));
+        assertThat(driver.getCurrentUrl())
+                .contains("subject=db-zd")
+                .contains("indicator=PM2_5")
+                .contains("range=month")
+                .contains("date=" + latest);
+        assertThat(driver.findElement(testId("aqi-legend")).getText())
+                .contains("优")
+                .contains("良")
+                .contains("轻度污染")
+                .contains("中度污染")
+                .contains("重度污染")
+                .contains("严重污染");
+        WebElement chart = driver.findElement(testId("chart"));
+        // the PM2.5 24-hour limits (Grade II of GB 3095-2012) drawn as one stepped line with its threshold id
+        assertThat(chart.getDomAttribute("data-limits")).contains("PM2_5");
+        // 29 of the 30 days have no data: each marked, none drawn as clean air
+        assertThat(Integer.parseInt(chart.getDomAttribute("data-invalid-days"))).isPositive();
+        screenshot("indicator-default-zh");
+
+        List<String> lines = downloadLines("readings-csv", "readings.csv");
+        assertThat(lines.get(0)).isEqualTo("\uFEFF指标,监测对象,观测时间,数值,单位,来源,数据标记");
+    }
+
+    /**
+     * An admin registers a station with the form (its kind's settings listed), edits its name, and uploads a CSV
+     * of stations: a file with a bad row is refused whole, the row named by its line in the file, and nothing is
+     * registered; the corrected file registers every row.
+     */
+    @Test
+    void adminRegistersEditsAndUploadsSubjects(@TempDir Path dir) throws Exception {
+        signIn("admin");
+        driver.get(server.uri("/#/subjects").toString());
+        await(testId("subjects-table"));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(testId("s-kind2"))).selectByValue("air-station");
+        assertThat(driver.findElement(testId("s-hint")).getText()).contains("district");
+        driver.findElement(testId("s-id")).sendKeys("db-new");
+        driver.findElement(testId("s-name")).sendKeys("新城站");
+        WebElement settings = driver.findElement(testId("s-settings"));
+        settings.clear();
+        settings.sendKeys("{\"district\": \"db-zd\"}");
+        driver.findElement(testId("s-save")).click();
+        assertThat(await(testId("subjects-note")).getText()).isEqualTo("已保存 db-new");
+        assertThat(await(testId("subject-row-db-new")).getText())
+                .contains("新城站")
+                .contains("district=db-zd");
+
+        await(testId("edit-db-new")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> "true".equals(d.findElement(testId("s-id")).getDomProperty("readOnly")));
+        WebElement name = driver.findElement(testId("s-name"));
+        name.clear();
+        name.sendKeys("新城站（迁建）");
+        driver.findElement(testId("s-save")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d ->
+                        d.findElement(testId("subject-row-db-new")).getText().contains("新城站（迁建）"));
+        assertThat(server.get("/api/v1/subjects/db-new", server.token("admin"))
+                        .json()
+                        .getString("name"))
+                .isEqualTo("新城站（迁建）");
+
+        long before = server.count("subjects");
+        Path bad = dir.resolve("stations.csv");
+        Files.writeString(bad, "编号,类型,名称,district\ndb-csv-1,air-station,一号站,db-zd\ndb-csv-2,no-such-kind,二号站,db-zd\n");
+        driver.findElement(testId("s-file")).sendKeys(bad.toString());
+        driver.findElement(testId("s-upload")).click();
+        WebElement errors = await(testId("s-errors"));
+        // the bad row is line 3 of the file (line 1 is the header)
+        assertThat(errors.findElements(By.cssSelector("tr")).get(1).getText()).startsWith("3 kind");
+        assertThat(server.count("subjects")).isEqualTo(before);
+        screenshot("subjects-refused-zh");
+
+        Path good = dir.resolve("stations-fixed.csv");
+        Files.writeString(good, "编号,类型,名称,district\ndb-csv-1,air-station,一号站,db-zd\ndb-csv-2,air-station,二号站,db-zd\n");
+        driver.findElement(testId("s-file")).sendKeys(good.toString());
+        driver.findElement(testId("s-upload")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(testId("subjects-note")).getText().equals("已登记 2"));
+        assertThat(await(testId("subject-row-db-csv-2")).getText())
+                .contains("二号站")
+                .contains("空气");
+        assertThat(server.count("subjects")).isEqualTo(before + 2);
     }
 
     /** The rules page filters its hundreds of rows by words, by a rule's category and by a threshold's status. */

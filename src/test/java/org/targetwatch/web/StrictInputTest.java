@@ -322,8 +322,20 @@ class StrictInputTest {
                 "unsupported_media_type",
                 null,
                 "Content-Type");
+        // POST /api/v1/subjects reads CSV too (SubjectsCsvTest); the other content types and PUT's CSV stay refused.
         assertRefused(
-                send("/api/v1/subjects", TestServer.ADMIN_TOKEN, "text/csv", "id,kind\nx,district\n"),
+                send("/api/v1/subjects", TestServer.ADMIN_TOKEN, "text/plain", "id,kind\nx,district\n"),
+                415,
+                "unsupported_media_type",
+                null,
+                "Content-Type");
+        assertRefused(
+                send(
+                        "PUT",
+                        "/api/v1/subjects/x",
+                        TestServer.ADMIN_TOKEN,
+                        "text/csv",
+                        "id,kind,name\nx,district,X\n".getBytes(StandardCharsets.UTF_8)),
                 415,
                 "unsupported_media_type",
                 null,
