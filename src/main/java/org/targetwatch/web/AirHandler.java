@@ -81,7 +81,6 @@ final class AirHandler {
         }));
     }
 
-    /** Daily air statistics of a subject from {@code from} to {@code to} (dates, inclusive). */
     /**
      * {@code GET /api/v1/air/days?subject&from&to}: the stored days in [from, to] (at most 400 days); without from
      * and to, the subject's latest 30 days ending on its latest day with data (what a page opens on).
