@@ -337,6 +337,7 @@ function liveRedraw() {
 }
 
 async function alertsView() {
+  const gen = routeGen;
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const kinds = { status: 'status', severity: 'severity', category: 'category' };
   const option = (name, values) => values.map((s) =>
@@ -377,6 +378,7 @@ async function alertsView() {
   if (!query.get('limit')) query.set('limit', '100');
   const data = await api('/alerts?' + query.toString());
   await loadSubjectNames();
+  if (stale(gen)) return;
   const pages = Math.max(1, Math.ceil(data.total / data.limit));
   $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(data.total)}</b></div>
     <div class="card">${t('page')}<b data-testid="page-of">${esc(data.page)} / ${esc(pages)}</b></div>`;
@@ -457,8 +459,10 @@ async function groupsView(q) {
   const by = q.get('group');
   const filters = new URLSearchParams(q);
   ['group', 'sort', 'order', 'page', 'limit'].forEach((k) => filters.delete(k));
+  const gen = routeGen;
   const g = await api(`/alerts/groups?${new URLSearchParams({ ...Object.fromEntries(filters), by })}`);
   await loadSubjectNames();
+  if (stale(gen)) return;
   const name = (k) => (!k ? t('noKey') : by === 'subject' ? subj(k) : by === 'rule' ? ruleName(k) : esc(k));
   const note = bulkNote;
   $('#counts').innerHTML = `<div class="card">${t('total')}<b data-testid="count-total">${esc(g.total ?? '—')}</b></div>`;

@@ -1,7 +1,6 @@
 package org.targetwatch.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.targetwatch.support.Readings.hourlyPm25;
 
 import io.vertx.core.json.JsonObject;
@@ -22,11 +21,9 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.targetwatch.support.Browser;
 import org.targetwatch.support.TestServer;
 
 /**
@@ -35,8 +32,6 @@ import org.targetwatch.support.TestServer;
  * target/screenshots/. In CI (CI=true) their absence fails the suite instead.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static TestServer server;
     private static WebDriver driver;
     private static long alertId;
@@ -44,12 +39,7 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        String missing = "browser tests need /usr/bin/chromium and /usr/bin/chromedriver"
-                + " (apt-get install chromium chromium-driver)";
-        // in CI a skipped browser test is a failure: .ci/run installs both
-        assertThat(present || !"true".equals(System.getenv("CI"))).as(missing).isTrue();
-        assumeTrue(present, missing);
+        Browser.require();
         server = new TestServer();
         // a district name that would run script if any template put it into the page unescaped
         server.post(
@@ -68,29 +58,8 @@ class DashboardBrowserTest {
                 .array("alerts")
                 .getJsonObject(0)
                 .getLong("id");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
         downloads = Files.createTempDirectory("downloads");
-        options.setExperimentalOption(
-                "prefs",
-                java.util.Map.of(
-                        "download.default_directory", downloads.toString(), "download.prompt_for_download", false));
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-                "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createTempDirectory("chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
+        driver = Browser.start(downloads);
     }
 
     @AfterAll
@@ -116,7 +85,7 @@ class DashboardBrowserTest {
     }
 
     private static By testId(String id) {
-        return By.cssSelector("[data-testid='" + id + "']");
+        return Browser.testId(id);
     }
 
     private void signIn(String role) {
