@@ -57,6 +57,7 @@ import java.util.Optional;
  * @param publicUrl         the dashboard's address, for links in notifications (no trailing slash)
  * @param deliveryThrottleMillis how long a receiver that answered "throttled" is left alone
  * @param auditRetentionDays     how long audit log entries are kept
+ * @param maxExportRows     most rows one export file (format=csv|xlsx of a list) holds; more is refused with 400
  */
 public record AppConfig(
         String httpHost,
@@ -88,7 +89,8 @@ public record AppConfig(
         Path templatesDir,
         String publicUrl,
         int deliveryThrottleMillis,
-        int auditRetentionDays) {
+        int auditRetentionDays,
+        int maxExportRows) {
 
     /** The table families {@link #retentionMonths} may name. */
     public static final java.util.List<String> RETENTION_FAMILIES =
@@ -131,7 +133,9 @@ public record AppConfig(
         /** How long a receiver that answered "too many messages" is left alone (the services' window: 1 minute). */
         DELIVERY_THROTTLE_MILLIS("deliveryThrottleMillis", "TARGETWATCH_DELIVERY_THROTTLE_MILLIS", "60000"),
         /** How long audit log entries are kept (Zabbix keeps its audit log 365 days by default too). */
-        AUDIT_RETENTION_DAYS("auditRetentionDays", "TARGETWATCH_AUDIT_RETENTION_DAYS", "365");
+        AUDIT_RETENTION_DAYS("auditRetentionDays", "TARGETWATCH_AUDIT_RETENTION_DAYS", "365"),
+        /** Most rows of one export; an xlsx sheet holds 1,048,576 rows, the header included. */
+        MAX_EXPORT_ROWS("maxExportRows", "TARGETWATCH_MAX_EXPORT_ROWS", "1000000");
 
         public final String jsonKey;
         public final String envVar;
@@ -265,7 +269,8 @@ public record AppConfig(
                 Path.of(nonEmpty(raw, Key.TEMPLATES_DIR)),
                 publicUrl(nonEmpty(raw, Key.PUBLIC_URL)),
                 intIn(raw, Key.DELIVERY_THROTTLE_MILLIS, 1, 3_600_000),
-                intIn(raw, Key.AUDIT_RETENTION_DAYS, 1, 36_500));
+                intIn(raw, Key.AUDIT_RETENTION_DAYS, 1, 36_500),
+                intIn(raw, Key.MAX_EXPORT_ROWS, 1, 1_048_575));
     }
 
     private static String publicUrl(String v) {
@@ -396,6 +401,7 @@ public record AppConfig(
                 templatesDir,
                 publicUrl,
                 deliveryThrottleMillis,
-                auditRetentionDays);
+                auditRetentionDays,
+                maxExportRows);
     }
 }

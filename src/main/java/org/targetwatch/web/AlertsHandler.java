@@ -18,17 +18,17 @@ final class AlertsHandler {
     private final OutboxStore outbox;
     private final AlertActions actions;
     private final org.targetwatch.store.SilenceStore silences;
-    private final io.vertx.core.Vertx vertx;
+    private final Exports exports;
     private final java.time.Clock clock;
 
     AlertsHandler(
-            io.vertx.core.Vertx vertx,
+            Exports exports,
             AlertStore alerts,
             OutboxStore outbox,
             AlertActions actions,
             org.targetwatch.store.SilenceStore silences,
             java.time.Clock clock) {
-        this.vertx = vertx;
+        this.exports = exports;
         this.alerts = alerts;
         this.outbox = outbox;
         this.actions = actions;
@@ -81,7 +81,7 @@ final class AlertsHandler {
                     ctx.fail(ar.cause());
                     return;
                 }
-                Exports.send(ctx, vertx, format, "alerts", "告警", COLUMNS, next -> {
+                exports.send(ctx, format, "alerts", "告警", COLUMNS, next -> {
                     int n = next == null ? 1 : (Integer) next;
                     return alerts.page(ar.result(), by, ascending, Exports.PAGE, n)
                             .map(json -> {

@@ -171,6 +171,7 @@ public final class ApiVerticle extends VerticleBase {
         vertx.setPeriodic(3_600_000, id -> purge.run());
 
         Router router = Router.router(vertx);
+        Exports exports = new Exports(vertx, config.maxExportRows());
         router.route().handler(this::track);
         router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, health));
         router.errorHandler(404, ErrorMapper::handle);
@@ -192,12 +193,12 @@ public final class ApiVerticle extends VerticleBase {
                                         pool, subjects, air, compliance, targetsOverview, engine),
                                 subjects,
                                 clock),
-                        new ReadingsHandler(vertx, parser, ingestQueue, readings, clock),
-                        new AlertsHandler(vertx, alerts, outbox, actions, silences, clock),
+                        new ReadingsHandler(exports, parser, ingestQueue, readings, clock),
+                        new AlertsHandler(exports, alerts, outbox, actions, silences, clock),
                         ctx -> AlertStream.open(ctx, vertx, pool, tokens),
                         new SilencesHandler(silences, clock),
                         new TokensHandler(vertx, tokens),
-                        new RuleHitsHandler(vertx, ruleHits, alerts, clock),
+                        new RuleHitsHandler(exports, ruleHits, alerts, clock),
                         new RulesetsHandler(vertx, engine, rulesets, config.rulesDir(), clock, jobs),
                         new JobsHandler(jobs),
                         new Hj212Handler(hj212),

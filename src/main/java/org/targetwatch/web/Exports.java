@@ -29,7 +29,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
  * filter matches, in the list's order, never one page. Pages are read one after the other and written to a
  * temporary file off the event loop (CSV in UTF-8 with a byte-order mark, which Excel needs to read Chinese; xlsx
  * streamed by POI's SXSSF, 100 rows in memory), so memory stays bounded whatever the size; the file is sent, then
- * deleted. More than {@link #MAX_ROWS} rows are refused with {@code 400} naming {@code format} before anything is
+ * deleted. More than {@code maxExportRows} rows are refused with {@code 400} naming {@code format} before anything is
  * sent: an export is never cut short silently.
  *
  * <p>{@code lang=zh} (the default) writes Chinese headers and Chinese labels of severities, statuses and categories,
@@ -37,8 +37,9 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
  * CSV that {@code POST /api/v1/readings} and the imports read back).
  */
 final class Exports {
-    /** The most rows an export holds (an xlsx sheet holds 1,048,576 rows). */
-    static final int MAX_ROWS = 1_000_000;
+    private final Vertx vertx;
+    /** The most rows an export holds ({@code maxExportRows}). */
+    private final int maxRows;
     /** Rows read from the database at a time. */
     static final int PAGE = 10_000;
 
@@ -92,7 +93,10 @@ final class Exports {
         Future<Page> page(Object cursor);
     }
 
-    private Exports() {}
+    Exports(Vertx vertx, int maxRows) {
+        this.vertx = vertx;
+        this.maxRows = maxRows;
+    }
 
     /** The {@code format} parameter: null for JSON, else csv or xlsx; 400 naming it otherwise. */
     static String format(RoutingContext ctx) {
@@ -114,17 +118,10 @@ final class Exports {
 
     /**
      * Answers the request with the file of every row of {@code source}: {@code name.csv} or {@code name.xlsx}, the
-     * sheet named {@code sheet}. Fails the request (nothing sent) if the rows exceed {@link #MAX_ROWS} or a page
+     * sheet named {@code sheet}. Fails the request (nothing sent) if the rows exceed {@code maxExportRows} or a page
      * fails.
      */
-    static void send(
-            RoutingContext ctx,
-            Vertx vertx,
-            String format,
-            String name,
-            String sheet,
-            List<Column> columns,
-            Source source) {
+    void send(RoutingContext ctx, String format, String name, String sheet, List<Column> columns, Source source) {
         boolean chinese = chinese(ctx);
         vertx.<Sink>executeBlocking(() -> format.equals("csv") ? new CsvSink() : new XlsxSink(sheet), false)
                 .onComplete(opened -> {
@@ -141,7 +138,7 @@ final class Exports {
                                         return null;
                                     },
                                     false)
-                            .compose(v -> pages(vertx, source, null, sink, columns, chinese, 0))
+                            .compose(v -> pages(source, null, sink, columns, chinese, 0))
                             .compose(v -> vertx.executeBlocking(
                                     () -> {
                                         sink.finish();
@@ -174,14 +171,14 @@ final class Exports {
                 });
     }
 
-    private static Future<Void> pages(
-            Vertx vertx, Source source, Object cursor, Sink sink, List<Column> columns, boolean chinese, long written) {
+    private Future<Void> pages(
+            Source source, Object cursor, Sink sink, List<Column> columns, boolean chinese, long written) {
         return source.page(cursor).compose(page -> {
             long total = written + page.rows().size();
-            if (total > MAX_ROWS) {
+            if (total > maxRows) {
                 return Future.failedFuture(new InvalidParameterException(
                         "format",
-                        "more than " + MAX_ROWS + " rows match this filter, more than one export holds;"
+                        "more than " + maxRows + " rows match this filter, more than one export holds;"
                                 + " narrow the filter (a shorter period, one subject or indicator)"));
             }
             return vertx.<Void>executeBlocking(
@@ -196,7 +193,7 @@ final class Exports {
                             false)
                     .compose(v -> page.next() == null
                             ? Future.succeededFuture()
-                            : pages(vertx, source, page.next(), sink, columns, chinese, total));
+                            : pages(source, page.next(), sink, columns, chinese, total));
         });
     }
 

@@ -20,15 +20,11 @@ final class ReadingsHandler {
     private final IngestQueue ingestQueue;
     private final ReadingStore readings;
     private final Clock clock;
-    private final io.vertx.core.Vertx vertx;
+    private final Exports exports;
 
     ReadingsHandler(
-            io.vertx.core.Vertx vertx,
-            ReadingParser parser,
-            IngestQueue ingestQueue,
-            ReadingStore readings,
-            Clock clock) {
-        this.vertx = vertx;
+            Exports exports, ReadingParser parser, IngestQueue ingestQueue, ReadingStore readings, Clock clock) {
+        this.exports = exports;
         this.parser = parser;
         this.ingestQueue = ingestQueue;
         this.readings = readings;
@@ -114,9 +110,8 @@ final class ReadingsHandler {
                 cursor(param(ctx, "cursor")));
         if (format != null) {
             Exports.chinese(ctx); // refused before the file is begun
-            Exports.send(
+            exports.send(
                     ctx,
-                    vertx,
                     format,
                     "readings",
                     "读数",

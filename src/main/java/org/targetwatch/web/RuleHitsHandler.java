@@ -15,10 +15,10 @@ final class RuleHitsHandler {
     private final RuleHitStore hits;
     private final AlertStore alerts;
     private final Clock clock;
-    private final io.vertx.core.Vertx vertx;
+    private final Exports exports;
 
-    RuleHitsHandler(io.vertx.core.Vertx vertx, RuleHitStore hits, AlertStore alerts, Clock clock) {
-        this.vertx = vertx;
+    RuleHitsHandler(Exports exports, RuleHitStore hits, AlertStore alerts, Clock clock) {
+        this.exports = exports;
         this.hits = hits;
         this.alerts = alerts;
         this.clock = clock;
@@ -43,9 +43,8 @@ final class RuleHitsHandler {
         }
         if (format != null) {
             Exports.chinese(ctx);
-            Exports.send(
+            exports.send(
                     ctx,
-                    vertx,
                     format,
                     "rule-hits",
                     "规则命中",
