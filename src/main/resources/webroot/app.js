@@ -51,7 +51,7 @@ const T = {
     needEnd: '请填写结束时间', created: '已创建',
     groupBy: '分组', noGroup: '不分组', expand: '展开', collapse: '收起', ackGroup: '认领全组', resolveGroup: '解决全组',
     groupsTruncated: '分组过多，只显示前 500 组，请缩小筛选范围', noKey: '（未填写）', groupCount: '告警数',
-    selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', subjects: '监测对象', kind: '类型', settings: '设置', edit: '编辑', register: '登记新对象', save: '保存', cancel: '取消', csvUpload: '批量导入 (CSV)', csvHint: 'CSV 第一行为列名：id,kind,name,region（或 编号,类型,名称,区域），其余列为设置，如 district、targetClass、samplesPerYear、hj212.mn、hj212.password；整份文件全部登记或全部拒收。', uploadSubjects: '上传并登记', allowed: '取值要求', noSettings: '此类型没有设置项', notJson: '不是有效的 JSON 对象', saved: '已保存', registeredN: '已登记', firstThousand: '只显示前 1000 个，请用筛选缩小范围', invalidDay: '无效日（数据不足）', limitOf: '限值', dailyValue: '日均值', flagged: '带标记的数据', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', silenced: '静默', silencedYes: '静默中', silencedNo: '未静默', liveUpdates: '告警有新变化', refresh: '刷新',
+    selected: '已选', succeeded: '成功', conflicted: '冲突（已被他人更新）', failedN: '失败', newCritical: '新的紧急告警', subjects: '监测对象', kind: '类型', settings: '设置', edit: '编辑', register: '登记新对象', save: '保存', cancel: '取消', csvUpload: '批量导入 (CSV)', csvHint: 'CSV 第一行为列名：id,kind,name,region（或 编号,类型,名称,区域），其余列为设置，如 district、targetClass、samplesPerYear、hj212.mn、hj212.password；整份文件全部登记或全部拒收。', uploadSubjects: '上传并登记', allowed: '取值要求', noSettings: '此类型没有设置项', notJson: '不是有效的 JSON 对象', saved: '已保存', registeredN: '已登记', firstThousand: '只显示前 1000 个，请用筛选缩小范围', chartCapped: '只画出前 200000 个读数，请缩小范围（导出含全部读数）', invalidDay: '无效日（数据不足）', limitOf: '限值', dailyValue: '日均值', flagged: '带标记的数据', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', silenced: '静默', silencedYes: '静默中', silencedNo: '未静默', liveUpdates: '告警有新变化', refresh: '刷新',
   },
   en: {
     subtitle: 'Zengdu targets and bottom lines', logout: 'Sign out', login: 'Sign in', token: 'Access token (Bearer)',
@@ -101,7 +101,7 @@ const T = {
     needEnd: 'Give the end', created: 'Created',
     groupBy: 'Group by', noGroup: 'none', expand: 'Expand', collapse: 'Collapse', ackGroup: 'Acknowledge group', resolveGroup: 'Resolve group',
     groupsTruncated: 'Too many groups: the first 500 are shown; narrow the filters', noKey: '(none)', groupCount: 'Alerts',
-    selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', subjects: 'Subjects', kind: 'Kind', settings: 'Settings', edit: 'Edit', register: 'Register a subject', save: 'Save', cancel: 'Cancel', csvUpload: 'Register from CSV', csvHint: 'The first row names the columns: id,kind,name,region and settings such as district, targetClass, samplesPerYear, hj212.mn, hj212.password; the whole file is registered or none of it.', uploadSubjects: 'Upload and register', allowed: 'Allowed', noSettings: 'This kind has no settings', notJson: 'not a JSON object', saved: 'Saved', registeredN: 'Registered', firstThousand: 'The first 1,000 are shown; narrow the filter', invalidDay: 'Invalid day (too few data)', limitOf: 'Limit', dailyValue: 'daily value', flagged: 'flagged data', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', silenced: 'Silenced', silencedYes: 'silenced', silencedNo: 'not silenced', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
+    selected: 'selected', succeeded: 'succeeded', conflicted: 'conflicted (changed by someone else)', failedN: 'failed', newCritical: 'New critical alert', subjects: 'Subjects', kind: 'Kind', settings: 'Settings', edit: 'Edit', register: 'Register a subject', save: 'Save', cancel: 'Cancel', csvUpload: 'Register from CSV', csvHint: 'The first row names the columns: id,kind,name,region and settings such as district, targetClass, samplesPerYear, hj212.mn, hj212.password; the whole file is registered or none of it.', uploadSubjects: 'Upload and register', allowed: 'Allowed', noSettings: 'This kind has no settings', notJson: 'not a JSON object', saved: 'Saved', registeredN: 'Registered', firstThousand: 'The first 1,000 are shown; narrow the filter', chartCapped: 'Only the first 200,000 readings are drawn; narrow the range (the export holds them all)', invalidDay: 'Invalid day (too few data)', limitOf: 'Limit', dailyValue: 'daily value', flagged: 'flagged data', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', silenced: 'Silenced', silencedYes: 'silenced', silencedNo: 'not silenced', liveUpdates: 'Alerts have changed', refresh: 'Refresh',
   },
 };
 // What values read as, in each language: categories, severities, statuses, events, deliveries. No two labels of one
@@ -821,7 +821,8 @@ async function indicatorView() {
     canvas.dataset.invalidDays = String(flagged.length);
     canvas.dataset.limits = JSON.stringify(lines.map((l) => l.used.map((th) => th.id)));
     $('#chart-note').textContent = lines.flatMap((l) => l.used).map((th) => `${th.id}: ${th.source}`).join(' | ')
-      + (flagged.length ? ` · ${t('flagged')}: ${flagged.length}` : '');
+      + (flagged.length ? ` · ${t('flagged')}: ${flagged.length}` : '')
+      + (cursor ? ` · ${t('chartCapped')}` : ''); // the chart's cap, said where it applies
   }
   canvas.dataset.rendered = 'true';
 }
