@@ -127,6 +127,7 @@ public final class TargetWatch implements AutoCloseable {
             ApiVerticle api = new ApiVerticle(
                     config,
                     database.pool(),
+                    database.readPool(),
                     catalog,
                     engine,
                     ingest,

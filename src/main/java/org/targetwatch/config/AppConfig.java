@@ -90,7 +90,8 @@ public record AppConfig(
         String publicUrl,
         int deliveryThrottleMillis,
         int auditRetentionDays,
-        int maxExportRows) {
+        int maxExportRows,
+        Optional<String> dbReadUrl) {
 
     /** The table families {@link #retentionMonths} may name. */
     public static final java.util.List<String> RETENTION_FAMILIES =
@@ -135,7 +136,9 @@ public record AppConfig(
         /** How long audit log entries are kept (Zabbix keeps its audit log 365 days by default too). */
         AUDIT_RETENTION_DAYS("auditRetentionDays", "TARGETWATCH_AUDIT_RETENTION_DAYS", "365"),
         /** Most rows of one export; an xlsx sheet holds 1,048,576 rows, the header included. */
-        MAX_EXPORT_ROWS("maxExportRows", "TARGETWATCH_MAX_EXPORT_ROWS", "1000000");
+        MAX_EXPORT_ROWS("maxExportRows", "TARGETWATCH_MAX_EXPORT_ROWS", "1000000"),
+        /** A streaming read replica for reports, the air pages and exports; empty: they read the primary. */
+        DB_READ_URL("dbReadUrl", "TARGETWATCH_DB_READ_URL", "");
 
         public final String jsonKey;
         public final String envVar;
@@ -179,7 +182,8 @@ public record AppConfig(
     }
 
     /** Settings that may come from a file named by {@code <variable>_FILE} (a Kubernetes or Docker secret). */
-    private static final java.util.Set<Key> SECRET_KEYS = java.util.Set.of(Key.ADMIN_TOKEN, Key.DB_URL);
+    private static final java.util.Set<Key> SECRET_KEYS =
+            java.util.Set.of(Key.ADMIN_TOKEN, Key.DB_URL, Key.DB_READ_URL);
 
     /**
      * The content of the file named by {@code <variable>_FILE}, without trailing line breaks and spaces, or null
@@ -233,7 +237,11 @@ public record AppConfig(
         }
         String dbUrl = raw.get(Key.DB_URL);
         if (!dbUrl.isEmpty()) {
-            validateDbUrl(dbUrl);
+            validateDbUrl(Key.DB_URL, dbUrl);
+        }
+        String dbReadUrl = raw.get(Key.DB_READ_URL);
+        if (!dbReadUrl.isEmpty()) {
+            validateDbUrl(Key.DB_READ_URL, dbReadUrl);
         }
         String adminToken = raw.get(Key.ADMIN_TOKEN);
         if (!adminToken.isEmpty() && adminToken.length() < 16) {
@@ -270,7 +278,8 @@ public record AppConfig(
                 publicUrl(nonEmpty(raw, Key.PUBLIC_URL)),
                 intIn(raw, Key.DELIVERY_THROTTLE_MILLIS, 1, 3_600_000),
                 intIn(raw, Key.AUDIT_RETENTION_DAYS, 1, 36_500),
-                intIn(raw, Key.MAX_EXPORT_ROWS, 1, 1_048_575));
+                intIn(raw, Key.MAX_EXPORT_ROWS, 1, 1_048_575),
+                dbReadUrl.isEmpty() ? Optional.empty() : Optional.of(dbReadUrl));
     }
 
     private static String publicUrl(String v) {
@@ -344,21 +353,20 @@ public record AppConfig(
         return (int) longIn(raw, key, min, max);
     }
 
-    private static void validateDbUrl(String url) {
+    private static void validateDbUrl(Key key, String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (Exception e) {
-            throw new InvalidConfigException(
-                    Key.DB_URL.envVar, "not a URL; expected postgresql://user:pass@host:port/db");
+            throw new InvalidConfigException(key.envVar, "not a URL; expected postgresql://user:pass@host:port/db");
         }
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
             throw new InvalidConfigException(
-                    Key.DB_URL.envVar, "scheme must be postgresql://, expected postgresql://user:pass@host:port/db");
+                    key.envVar, "scheme must be postgresql://, expected postgresql://user:pass@host:port/db");
         }
         if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
             throw new InvalidConfigException(
-                    Key.DB_URL.envVar, "host and database are required, expected postgresql://user:pass@host:port/db");
+                    key.envVar, "host and database are required, expected postgresql://user:pass@host:port/db");
         }
     }
 
@@ -402,6 +410,7 @@ public record AppConfig(
                 publicUrl,
                 deliveryThrottleMillis,
                 auditRetentionDays,
-                maxExportRows);
+                maxExportRows,
+                dbReadUrl);
     }
 }

@@ -33,16 +33,18 @@ public final class Database implements AutoCloseable {
     private final Optional<EmbeddedServer> embedded;
     private final PgConnectOptions connectOptions;
     private final Pool pool;
+    private final ReadPool readPool;
     private final DatabaseHealth health = new DatabaseHealth();
     private volatile boolean closed;
     private long supervisorTimer = -1;
     private Vertx vertx;
     private int failedRestarts;
 
-    private Database(Optional<EmbeddedServer> embedded, PgConnectOptions connectOptions, Pool pool) {
+    private Database(Optional<EmbeddedServer> embedded, PgConnectOptions connectOptions, Pool pool, ReadPool readPool) {
         this.embedded = embedded;
         this.connectOptions = connectOptions;
         this.pool = pool;
+        this.readPool = readPool;
     }
 
     /**
@@ -79,21 +81,35 @@ public final class Database implements AutoCloseable {
         }
         // a request waits at most 5 s for a pooled connection (a refused connection fails at once): while the
         // database is away, requests fail fast with 503
-        Pool pool = PgBuilder.pool()
-                .with(new PoolOptions()
-                        .setMaxSize(config.dbPoolSize())
-                        .setConnectionTimeout(5)
-                        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
-                .connectingTo(options.setPipeliningLimit(256).setCachePreparedStatements(true))
-                .using(vertx)
-                .build();
+        Pool pool = pool(config, vertx, options, io.vertx.core.net.NetClientOptions.DEFAULT_CONNECT_TIMEOUT);
+        ReadPool readPool = ReadPool.primaryOnly(pool);
+        if (config.dbReadUrl().isPresent()) {
+            // not migrated (a standby replays the primary's schema) and not probed here: reads go to the primary
+            // until the supervisor's first probe finds the replica a standby that answers; a replica that does
+            // not answer is given up within 2 s
+            PgConnectOptions replica = external(config.dbReadUrl().get());
+            readPool = ReadPool.withReplica(pool, pool(config, vertx, replica, 2000), describe(replica));
+            LOG.info("read replica: {} (reports, air pages and exports)", describe(replica));
+        }
         LOG.info(
                 "database ready: {}",
                 embedded.isPresent()
                         ? "embedded PostgreSQL on port " + options.getPort() + ", data in "
                                 + config.dataDir().resolve("postgres").toAbsolutePath()
                         : "external " + describe(options));
-        return new Database(embedded, options, pool);
+        return new Database(embedded, options, pool, readPool);
+    }
+
+    private static Pool pool(AppConfig config, Vertx vertx, PgConnectOptions options, int connectTimeoutMillis) {
+        return PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(config.dbPoolSize())
+                        .setConnectionTimeout(5)
+                        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+                .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(connectTimeoutMillis))
+                .connectingTo(options.setPipeliningLimit(256).setCachePreparedStatements(true))
+                .using(vertx)
+                .build();
     }
 
     private static EmbeddedServer startEmbedded(Path dir) {
@@ -125,6 +141,7 @@ public final class Database implements AutoCloseable {
     }
 
     private boolean checking;
+    private boolean probingReplica;
 
     private void check() {
         if (checking || closed) {
@@ -167,6 +184,10 @@ public final class Database implements AutoCloseable {
     private void probe() {
         pool.query("SELECT 1").execute().onComplete(ar -> {
             checking = false;
+            if (readPool.hasReplica() && !probingReplica && !closed) {
+                probingReplica = true;
+                readPool.probe().onComplete(x -> probingReplica = false);
+            }
             if (ar.succeeded()) {
                 health.up();
             } else if (DatabaseHealth.isUnavailable(ar.cause())) {
@@ -245,6 +266,11 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /** Where read-only work goes: the replica of {@code dbReadUrl} while it serves, else {@link #pool()}. */
+    public ReadPool readPool() {
+        return readPool;
+    }
+
     public PgConnectOptions connectOptions() {
         return connectOptions;
     }
@@ -255,6 +281,11 @@ public final class Database implements AutoCloseable {
         closed = true;
         if (supervisorTimer >= 0) {
             vertx.cancelTimer(supervisorTimer);
+        }
+        try {
+            readPool.close().await();
+        } catch (RuntimeException e) {
+            LOG.warn("read replica pool did not close cleanly: {}", e.getMessage());
         }
         try {
             pool.close().await();

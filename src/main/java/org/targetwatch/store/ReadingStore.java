@@ -204,6 +204,14 @@ public final class ReadingStore {
     }
 
     /**
+     * A store that only reads ({@link #list}, {@link #overdue}) from {@code pool}, e.g. the {@link ReadPool}: it has
+     * no partitions to create, so it must never be asked to store a reading.
+     */
+    public static ReadingStore forReads(Pool pool) {
+        return new ReadingStore(pool, null);
+    }
+
+    /**
      * Takes the transaction-scoped advisory lock of every subject, in sorted order (so two transactions never
      * deadlock on each other). Held until commit or rollback.
      */

@@ -15,6 +15,9 @@ import org.targetwatch.store.TokenStore;
 /** Alerts: /api/v1/alerts, one alert, its history, its deliveries and its actions. */
 final class AlertsHandler {
     private final AlertStore alerts;
+    /** The same store on the read pool (a replica when configured): exports read from it. */
+    private final AlertStore exportAlerts;
+
     private final OutboxStore outbox;
     private final AlertActions actions;
     private final org.targetwatch.store.SilenceStore silences;
@@ -24,12 +27,14 @@ final class AlertsHandler {
     AlertsHandler(
             Exports exports,
             AlertStore alerts,
+            AlertStore exportAlerts,
             OutboxStore outbox,
             AlertActions actions,
             org.targetwatch.store.SilenceStore silences,
             java.time.Clock clock) {
         this.exports = exports;
         this.alerts = alerts;
+        this.exportAlerts = exportAlerts;
         this.outbox = outbox;
         this.actions = actions;
         this.silences = silences;
@@ -83,7 +88,8 @@ final class AlertsHandler {
                 }
                 exports.send(ctx, format, "alerts", "告警", COLUMNS, next -> {
                     int n = next == null ? 1 : (Integer) next;
-                    return alerts.page(ar.result(), by, ascending, Exports.PAGE, n)
+                    return exportAlerts
+                            .page(ar.result(), by, ascending, Exports.PAGE, n)
                             .map(json -> {
                                 JsonArray rows = json.getJsonArray("alerts");
                                 java.util.List<JsonObject> list = new java.util.ArrayList<>();

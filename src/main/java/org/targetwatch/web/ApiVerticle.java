@@ -47,6 +47,9 @@ public final class ApiVerticle extends VerticleBase {
 
     private final AppConfig config;
     private final Pool pool;
+    /** Where reports, the air pages and exports read (see {@link org.targetwatch.store.ReadPool}). */
+    private final org.targetwatch.store.ReadPool readPool;
+
     private final IndicatorCatalog catalog;
     private final RuleEngine engine;
     private final IngestService ingest;
@@ -77,6 +80,7 @@ public final class ApiVerticle extends VerticleBase {
     public ApiVerticle(
             AppConfig config,
             Pool pool,
+            org.targetwatch.store.ReadPool readPool,
             IndicatorCatalog catalog,
             RuleEngine engine,
             IngestService ingest,
@@ -98,6 +102,7 @@ public final class ApiVerticle extends VerticleBase {
         this.hj212Codes = hj212Codes;
         this.config = config;
         this.pool = pool;
+        this.readPool = readPool;
         this.catalog = catalog;
         this.engine = engine;
         this.ingest = ingest;
@@ -127,9 +132,9 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         AirStore air = new AirStore();
-        Compliance compliance = new Compliance(pool, subjects, air, new WaterStore(), engine);
+        Compliance compliance = new Compliance(readPool, subjects, air, new WaterStore(), engine);
         org.targetwatch.review.TargetsOverview targetsOverview =
-                new org.targetwatch.review.TargetsOverview(pool, subjects, engine);
+                new org.targetwatch.review.TargetsOverview(readPool, subjects, engine);
         jobs = new Jobs(vertx, new JobStore(pool));
         org.targetwatch.store.ImportStore imports = new org.targetwatch.store.ImportStore(pool);
         org.targetwatch.ingest.Importer importer = new org.targetwatch.ingest.Importer(
@@ -180,25 +185,26 @@ public final class ApiVerticle extends VerticleBase {
                 router,
                 new Api.Handlers(
                         new Access(config, tokens),
-                        new HealthHandler(pool, engine, health),
+                        new HealthHandler(pool, readPool, engine, health),
                         PrometheusScrapingHandler.create(telemetry.registry()),
                         new RulesHandler(engine, catalog, ruleHits),
                         new SubjectsHandler(subjects),
-                        new AirHandler(pool, subjects, air, engine),
+                        new AirHandler(readPool, subjects, air, engine),
                         compliance,
                         new TargetsHandler(targetsOverview, subjects),
                         new ReportsHandler(
                                 vertx,
                                 new org.targetwatch.review.Briefing(
-                                        pool, subjects, air, compliance, targetsOverview, engine),
+                                        readPool, subjects, air, compliance, targetsOverview, engine),
                                 subjects,
                                 clock),
-                        new ReadingsHandler(exports, parser, ingestQueue, readings, clock),
-                        new AlertsHandler(exports, alerts, outbox, actions, silences, clock),
+                        new ReadingsHandler(
+                                exports, parser, ingestQueue, readings, ReadingStore.forReads(readPool), clock),
+                        new AlertsHandler(exports, alerts, new AlertStore(readPool), outbox, actions, silences, clock),
                         ctx -> AlertStream.open(ctx, vertx, pool, tokens),
                         new SilencesHandler(silences, clock),
                         new TokensHandler(vertx, tokens),
-                        new RuleHitsHandler(exports, ruleHits, alerts, clock),
+                        new RuleHitsHandler(exports, ruleHits, new RuleHitStore(readPool), alerts, clock),
                         new RulesetsHandler(vertx, engine, rulesets, config.rulesDir(), clock, jobs),
                         new JobsHandler(jobs),
                         new Hj212Handler(hj212),

@@ -12,11 +12,13 @@ import org.targetwatch.store.DatabaseHealth;
 /** Liveness and readiness: /health/live, /health/ready. */
 final class HealthHandler {
     private final Pool pool;
+    private final org.targetwatch.store.ReadPool readPool;
     private final RuleEngine engine;
     private final DatabaseHealth health;
 
-    HealthHandler(Pool pool, RuleEngine engine, DatabaseHealth health) {
+    HealthHandler(Pool pool, org.targetwatch.store.ReadPool readPool, RuleEngine engine, DatabaseHealth health) {
         this.pool = pool;
+        this.readPool = readPool;
         this.engine = engine;
         this.health = health;
     }
@@ -36,6 +38,10 @@ final class HealthHandler {
                     .put("database", ar.succeeded() ? "UP" : "DOWN")
                     .put("rulesetVersion", engine.current().version());
             body.put("status", ar.succeeded() ? "UP" : "DOWN");
+            // a replica that is down does not make the server unready: its reads go to the primary
+            if (readPool.hasReplica()) {
+                body.put("readReplica", readPool.state());
+            }
             ErrorMapper.write(ctx, ar.succeeded() ? 200 : 503, body);
         });
     }

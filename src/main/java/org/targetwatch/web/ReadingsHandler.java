@@ -19,15 +19,24 @@ final class ReadingsHandler {
     private final ReadingParser parser;
     private final IngestQueue ingestQueue;
     private final ReadingStore readings;
+    /** The same store on the read pool (a replica when configured): exports read from it. */
+    private final ReadingStore exportReadings;
+
     private final Clock clock;
     private final Exports exports;
 
     ReadingsHandler(
-            Exports exports, ReadingParser parser, IngestQueue ingestQueue, ReadingStore readings, Clock clock) {
+            Exports exports,
+            ReadingParser parser,
+            IngestQueue ingestQueue,
+            ReadingStore readings,
+            ReadingStore exportReadings,
+            Clock clock) {
         this.exports = exports;
         this.parser = parser;
         this.ingestQueue = ingestQueue;
         this.readings = readings;
+        this.exportReadings = exportReadings;
         this.clock = clock;
     }
 
@@ -116,7 +125,8 @@ final class ReadingsHandler {
                     "readings",
                     "读数",
                     filter.allRevisions() ? REVISION_COLUMNS : COLUMNS,
-                    after -> readings.list(withAfter(filter, (ReadingStore.After) after))
+                    after -> exportReadings
+                            .list(withAfter(filter, (ReadingStore.After) after))
                             .map(rows -> new Exports.Page(
                                     rows, rows.size() < filter.limit() ? null : afterOf(rows.get(rows.size() - 1)))));
             return;

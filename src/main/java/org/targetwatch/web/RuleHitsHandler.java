@@ -13,13 +13,17 @@ import org.targetwatch.store.TokenStore;
 /** The rule-hit audit: rule hits, their counts, one hit with its facts, and annotations of hits and alerts. */
 final class RuleHitsHandler {
     private final RuleHitStore hits;
+    /** The same store on the read pool (a replica when configured): exports read from it. */
+    private final RuleHitStore exportHits;
+
     private final AlertStore alerts;
     private final Clock clock;
     private final Exports exports;
 
-    RuleHitsHandler(Exports exports, RuleHitStore hits, AlertStore alerts, Clock clock) {
+    RuleHitsHandler(Exports exports, RuleHitStore hits, RuleHitStore exportHits, AlertStore alerts, Clock clock) {
         this.exports = exports;
         this.hits = hits;
+        this.exportHits = exportHits;
         this.alerts = alerts;
         this.clock = clock;
     }
@@ -49,7 +53,8 @@ final class RuleHitsHandler {
                     "rule-hits",
                     "规则命中",
                     COLUMNS,
-                    next -> hits.list(rule, subject, from, to, next == null ? before : (Long) next, Exports.PAGE)
+                    next -> exportHits
+                            .list(rule, subject, from, to, next == null ? before : (Long) next, Exports.PAGE)
                             .map(list -> new Exports.Page(
                                     list,
                                     list.size() < Exports.PAGE

@@ -42,6 +42,19 @@ class ConfigTest {
         assertThat(c.httpPort()).isEqualTo(9100);
         assertThat(c.rulesDir()).isEqualTo(Path.of("/etc/rules"));
         assertThat(c.dbUrl()).contains("postgresql://tw:secret@db.example:5432/targetwatch");
+        assertThat(c.dbReadUrl()).isEmpty();
+    }
+
+    @Test
+    void aReadReplicaIsOneSettingAndMayComeFromASecretFile() throws Exception {
+        AppConfig c = AppConfig.fromSources(
+                new JsonObject().put("dbReadUrl", "postgresql://tw@replica.example:5432/targetwatch"), Map.of());
+        assertThat(c.dbReadUrl()).contains("postgresql://tw@replica.example:5432/targetwatch");
+        Path secret = java.nio.file.Files.createTempFile("db-read-url", ".txt");
+        java.nio.file.Files.writeString(secret, "postgresql://tw:s3cret@replica.example:5432/targetwatch\n");
+        AppConfig fromFile =
+                AppConfig.fromSources(new JsonObject(), Map.of("TARGETWATCH_DB_READ_URL_FILE", secret.toString()));
+        assertThat(fromFile.dbReadUrl()).contains("postgresql://tw:s3cret@replica.example:5432/targetwatch");
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -52,6 +65,8 @@ class ConfigTest {
         "TARGETWATCH_HJ212_PORT, 65536",
         "TARGETWATCH_DB_URL, mysql://x@y/z",
         "TARGETWATCH_DB_URL, postgresql://host-without-db",
+        "TARGETWATCH_DB_READ_URL, mysql://x@y/z",
+        "TARGETWATCH_DB_READ_URL, postgresql://host-without-db",
         "TARGETWATCH_ADMIN_TOKEN, short",
         "TARGETWATCH_DB_POOL_SIZE, 0",
         "TARGETWATCH_MAX_BATCH_READINGS, -5",
