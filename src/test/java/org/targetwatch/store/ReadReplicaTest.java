@@ -23,6 +23,7 @@ import org.targetwatch.support.TestServer;
  */
 class ReadReplicaTest {
     private static final String STATION = "rr-1";
+    private static final String DISTRICT = "rr-d";
     private static final String DAYS = "/api/v1/air/days?subject=" + STATION + "&from=2023-07-01&to=2023-07-02";
     private static final String LIST = "/api/v1/readings?subject=" + STATION + "&indicator=PM2_5&limit=1000";
     private static final String EXPORT = "/api/v1/readings?subject=" + STATION + "&indicator=PM2_5&format=csv";
@@ -43,7 +44,21 @@ class ReadReplicaTest {
                 String officer = server.token("officer");
                 awaitReady(server, s -> "replica".equals(s.getString("servingReads")), "the replica to serve reads");
 
-                server.register("air-station", STATION);
+                TestServer.Response registered = server.post(
+                        "/api/v1/subjects",
+                        TestServer.ADMIN_TOKEN,
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("id", DISTRICT)
+                                        .put("kind", "district")
+                                        .put("name", "副本区"))
+                                .add(new JsonObject()
+                                        .put("id", STATION)
+                                        .put("kind", "air-station")
+                                        .put("name", "副本站")
+                                        .put("settings", new JsonObject().put("district", DISTRICT)))
+                                .encode());
+                assertEquals(201, registered.status(), registered.body());
                 server.ingest(officer, Readings.hourlyPm25(STATION, "2023-07-01", 24, 40));
                 // the standby replays the primary's commits within moments: the routed pages show them then
                 awaitDays(server, officer, 1);
@@ -58,6 +73,25 @@ class ReadReplicaTest {
                 Thread.sleep(1500); // time the replica would need, were it replaying
                 assertEquals(1, days(server, officer).size(), "air days read the paused replica");
                 assertEquals(24, exportRows(server, officer), "the export reads the paused replica");
+                // the reports are answered by the standby, which refuses any write: none of them writes
+                String supervisor = server.token("supervisor");
+                for (String report : new String[] {
+                    "/api/v1/compliance?year=2023",
+                    "/api/v1/targets?year=2023&district=" + DISTRICT,
+                    "/api/v1/air/summary?subject=" + DISTRICT + "&year=2023",
+                    "/api/v1/air/daily?subject=" + STATION + "&date=2023-07-01",
+                    "/api/v1/reports/monthly?month=2023-07&district=" + DISTRICT,
+                    "/api/v1/reports/monthly?month=2023-07&district=" + DISTRICT + "&format=xlsx",
+                    "/api/v1/alerts?format=csv",
+                    "/api/v1/rule-hits?format=csv"
+                }) {
+                    TestServer.Response r = server.get(report, supervisor);
+                    assertEquals(200, r.status(), report + ": " + r.body());
+                }
+                String july = server.get("/api/v1/reports/monthly?month=2023-07&district=" + DISTRICT, supervisor)
+                        .body();
+                assertTrue(july.contains("{\"date\":\"2023-07-01\""), july);
+                assertFalse(july.contains("2023-07-02"), "the monthly report reads the paused replica: " + july);
                 JsonObject lagging = awaitReady(
                         server, s -> s.getLong("lagBytes", 0L) > 0, "the paused replica's lag to be reported");
                 assertEquals("UP", lagging.getString("status"));
@@ -65,6 +99,9 @@ class ReadReplicaTest {
                 replica.execute("SELECT pg_wal_replay_resume()");
                 awaitDays(server, officer, 2);
                 assertEquals(48, exportRows(server, officer));
+                assertTrue(server.get("/api/v1/reports/monthly?month=2023-07&district=" + DISTRICT, supervisor)
+                        .body()
+                        .contains("{\"date\":\"2023-07-02\""));
 
                 // the replica stops: its reads go to the primary, the server stays ready
                 replica.close();
