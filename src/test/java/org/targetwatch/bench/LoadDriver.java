@@ -307,6 +307,7 @@ public final class LoadDriver {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         AtomicLong failed = new AtomicLong();
         RssSampler rss = new RssSampler(server.pid());
+        long[] cpuBefore = cpuMillis();
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
@@ -331,9 +332,13 @@ public final class LoadDriver {
             f.get();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long[] cpuAfter = cpuMillis();
         pool.shutdown();
         rss.stop();
         double rate = total / seconds;
+        // CPU per reading (µs) of the server and of PostgreSQL: where the path's cost lies, steadier than the rate
+        double serverCpu = (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) * 1000.0 / total;
+        double postgresCpu = (cpuAfter[2] + cpuAfter[3] - cpuBefore[2] - cpuBefore[3]) * 1000.0 / total;
         if (!report) {
             return;
         }
@@ -362,11 +367,19 @@ public final class LoadDriver {
                         .put("insertOnlyRatioToCopy", Math.round(insertRate / copyRate * 1000) / 1000.0)
                         .put("copyIntoReadingsShapeRowsPerSecond", round(copyShapeRate))
                         .put("copyIntoReadingsShapeRatioToCopy", Math.round(copyShapeRate / copyRate * 1000) / 1000.0)
-                        .put("serverPeakRssMB", rss.peakMb()));
+                        .put("serverPeakRssMB", rss.peakMb())
+                        .put("serverCpuMicrosPerReading", round(serverCpu))
+                        .put("postgresCpuMicrosPerReading", round(postgresCpu)));
         say(String.format(
                 "bulk ingest: %d readings in %d requests of %d over %d connections: %.0f readings/s,"
                         + " p50 %.0f ms, p99 %.0f ms, %d failed",
                 total, requests, batch, connections, rate, pct(sorted, 50), pct(sorted, 99), failed.get()));
+        say(String.format(
+                "bulk ingest: CPU per reading: server %.1f µs, PostgreSQL %.1f µs (%.0f %% of the %d cores busy)",
+                serverCpu,
+                postgresCpu,
+                (serverCpu + postgresCpu) * rate / 1e6 / Runtime.getRuntime().availableProcessors() * 100,
+                Runtime.getRuntime().availableProcessors()));
         say(String.format(
                 "bulk ingest: PostgreSQL COPY of the same rows into a bare table: %.0f rows/s;"
                         + " ratio %.3f (goal ≥ 0.25)",
