@@ -42,7 +42,8 @@ import org.targetwatch.rules.RuleSet;
  * {@code target/bench/results.json}. Options: {@code --bulk-readings N} (200000), {@code --single-seconds S} (60),
  * {@code --single-rate R} (1000 requests/s), {@code --single-warmup-seconds W} (40, not measured),
  * {@code --single-settle-seconds S} (10: the last seconds of the warm-up, after its ANALYZE),
- * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --jmh true|false},
+ * {@code --size-readings N} (10000000), {@code --size-hits N} (1000000), {@code --backtest-from D}, {@code
+ * --backtest-to D} (2023-11-01, 2023-12-31), {@code --jmh true|false},
  * {@code --bulk-warmup-readings N} (50000, not measured),
  * {@code --only start,reload,bulk,single,size,jmh} (a subset of the phases; default all), {@code --server-jvm
  * "ARGS"} (extra JVM options of the server, e.g. a flight recording), {@code --server-env NAME=VALUE,...}
@@ -929,26 +930,44 @@ public final class LoadDriver {
 
     // ---- 5. size ----
 
+    /** Series the size phase fills: the 100 stations' six pollutants. */
+    private static final int SIZE_SERIES = 600;
+
     /** Fills the database to the given sizes directly in SQL, then times filtered list queries over HTTP. */
     private void size(String jdbc) throws Exception {
         long readings = opt("size-readings", 10_000_000);
         long hits = opt("size-hits", 1_000_000);
+        long hours = (readings + SIZE_SERIES - 1) / SIZE_SERIES;
         long t0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
                 Statement s = c.createStatement()) {
-            // hourly PM10 of the 100 stations from 2019 on, in the monthly partitions the server would create
-            s.execute("INSERT INTO series (subject, indicator, unit) SELECT 'bs-' || g, 'PM10', 'ug/m3'"
-                    + " FROM generate_series(0, 99) g ON CONFLICT DO NOTHING");
+            // hourly values of the 100 stations' six pollutants (600 series), ending on 2023-12-31 and reaching as
+            // far back as the size asks (50 M readings: about 9.5 years), in the monthly partitions the server
+            // would create (the rule hits below are of 2019 on); and the daily statistics of every station and district
+            // over the same days
+            String first = "timestamptz '2024-01-01 00:00+08' - " + hours + " * interval '1 hour'";
+            s.execute("INSERT INTO series (subject, indicator, unit) SELECT 'bs-' || g, p,"
+                    + " CASE WHEN p = 'CO' THEN 'mg/m3' ELSE 'ug/m3' END FROM generate_series(0, 99) g,"
+                    + " unnest(ARRAY['PM2_5', 'PM10', 'SO2', 'NO2', 'CO', 'O3']) p ON CONFLICT DO NOTHING");
             s.execute("INSERT INTO ingest_batches (received_at) VALUES ('2019-01-01 00:00+08') ON CONFLICT DO NOTHING");
             s.execute("SELECT tw_ensure_partition(t, m::date) FROM unnest(ARRAY['readings', 'rule_hits']) t,"
-                    + " generate_series(date '2019-01-01', date '2019-01-01' + " + (readings / 100 / 24 + 62)
-                    + ", interval '1 month') m");
+                    + " generate_series(least(date_trunc('month', (" + first + ") AT TIME ZONE 'Asia/Shanghai'),"
+                    + " date '2019-01-01'),"
+                    + " date '2024-01-01', interval '1 month') m");
             s.execute("INSERT INTO readings (observed_at, value, batch, series, revision)"
-                    + " SELECT timestamptz '2019-01-01 00:00+08' + ((g / 100) * interval '1 hour'), 40 + g % 50,"
-                    + " (SELECT id FROM ingest_batches WHERE received_at = '2019-01-01 00:00+08'), se.id, 1"
-                    + " FROM generate_series(1, " + readings + ") g"
-                    + " JOIN series se ON se.subject = 'bs-' || (g % 100) AND se.indicator = 'PM10'"
+                    + " SELECT " + first + " + ((g / " + SIZE_SERIES + ") * interval '1 hour'), 40 + g % 50,"
+                    + " (SELECT id FROM ingest_batches WHERE received_at = '2019-01-01 00:00+08'),"
+                    + " ids[1 + g % " + SIZE_SERIES + "], 1"
+                    + " FROM generate_series(0, " + (readings - 1) + ") g,"
+                    + " (SELECT array_agg(id ORDER BY id) ids FROM series WHERE subject LIKE 'bs-%') se"
                     + " ON CONFLICT DO NOTHING");
+            s.execute("INSERT INTO air_daily (subject, day, kind, valid, aqi, so2, no2, pm10, co, o3_1h, o3_8h, pm25,"
+                    + " details) SELECT sub, d::date, kind, true, 30 + (h + extract(doy FROM d)::int) % 90,"
+                    + " 10, 30, 60 + h % 50, 0.8, 100, 90, 30 + (h + extract(doy FROM d)::int) % 60, '{}'::jsonb"
+                    + " FROM (SELECT 'bs-' || g sub, 'air-station' kind, g h FROM generate_series(0, 99) g"
+                    + " UNION ALL SELECT 'bd-' || g, 'district', g FROM generate_series(0, 9) g) x,"
+                    + " generate_series((" + first + ") AT TIME ZONE 'Asia/Shanghai', timestamp '2023-12-31',"
+                    + " interval '1 day') d ON CONFLICT DO NOTHING");
             s.execute("INSERT INTO alerts (fingerprint, rule, category, severity, subject, indicator, period, status,"
                     + " observed_value, threshold_id, threshold_op, threshold_value, threshold_unit, threshold_status,"
                     + " source, reading_ids, ruleset_version, resolved_at, resolution)"
@@ -972,12 +991,16 @@ public final class LoadDriver {
                         + "&from=2019-06-01&to=2019-07-01&limit=100",
                 supervisor);
         List<Double> month = timeQueries(
-                "/api/v1/readings?subject=bs-%d&indicator=PM10&from=2019-06-01&to=2019-07-01&limit=1000", supervisor);
+                "/api/v1/readings?subject=bs-%d&indicator=PM10&from=2023-06-01&to=2023-07-01&limit=1000", supervisor);
+        List<Double> summary = timeQueries("/api/v1/air/summary?subject=bd-%d&year=2023", supervisor, 10);
         results.put(
                 "size",
                 new JsonObject()
                         .put("stationMonthReadingsP99Millis", round(pct(month, 99)))
+                        .put("districtYearSummaryP99Millis", round(pct(summary, 99)))
                         .put("readings", readings)
+                        .put("readingsSeries", SIZE_SERIES)
+                        .put("readingsFrom", "2024-01-01T00:00+08:00 less " + hours + " h")
                         .put("ruleHits", hits)
                         .put("alerts", hits / 10)
                         .put("fillSeconds", round(fill))
@@ -993,17 +1016,26 @@ public final class LoadDriver {
                 "size: GET /api/v1/readings?subject=&indicator=&from=&to= (a station's month, 720 readings) p99 %.1f ms"
                         + " (goal ≤ 50 ms)",
                 pct(month, 99)));
+        say(String.format(
+                "size: GET /api/v1/air/summary?subject=&year= (a district's year: its days, the year before, the"
+                        + " annual statistics) p99 %.1f ms (goal ≤ 50 ms)",
+                pct(summary, 99)));
     }
 
     // ---- 6. backtest ----
 
     /**
-     * A backtest of the current ruleset against itself over 2019, a year of the size phase's hourly PM10 of 100
-     * stations (876,000 readings; fills it when the size phase did not run), through the job API.
+     * A backtest of the current ruleset against itself, through the job API, over {@code --backtest-from} to
+     * {@code --backtest-to} (default 2023-11-01 to 2023-12-31: the size phase's last 61 days of 600 series, 878,400
+     * readings, about the count of the year of one pollutant it backtested before; the size phase's data is filled
+     * when that phase did not run). A year of the 600 series (5.3 M readings) takes about 9 minutes here.
      */
     private void backtest(String jdbc) throws Exception {
+        String from = options.getOrDefault("backtest-from", "2023-11-01");
+        String to = options.getOrDefault("backtest-to", "2023-12-31");
         if (!phase("size")) {
-            options.put("size-readings", String.valueOf(100 * 24 * 366));
+            // the size phase's last 61 days (Asia/Shanghai) of the 600 series: 878,400 readings
+            options.put("size-readings", String.valueOf(SIZE_SERIES * 24 * 61));
             options.put("size-hits", "1000");
             size(jdbc);
         }
@@ -1011,10 +1043,7 @@ public final class LoadDriver {
         HttpResponse<String> started = post(
                 "/api/v1/rulesets/backtest",
                 supervisor,
-                new JsonObject()
-                        .put("from", "2019-01-01")
-                        .put("to", "2019-12-31")
-                        .encode());
+                new JsonObject().put("from", from).put("to", to).encode());
         check(started, 202);
         String id = new JsonObject(started.body()).getString("id");
         JsonObject job;
@@ -1038,6 +1067,8 @@ public final class LoadDriver {
         results.put(
                 "backtest",
                 new JsonObject()
+                        .put("from", from)
+                        .put("to", to)
                         .put("readingsEvaluated", result.getLong("readingsEvaluated"))
                         .put("seconds", result.getDouble("seconds"))
                         .put("readingsPerSecond", result.getLong("readingsPerSecond")));
@@ -1049,8 +1080,10 @@ public final class LoadDriver {
                                 + " exist)",
                         result.getLong("readingsPerSecond") / bulk.getDouble("readingsPerSecond"));
         say(String.format(
-                "backtest: a year (2019) of %d stored readings, each evaluated under both rulesets, in %.1f s:"
+                "backtest: %s to %s, %d stored readings, each evaluated under both rulesets, in %.1f s:"
                         + " %d readings/s%s",
+                from,
+                to,
                 result.getLong("readingsEvaluated"),
                 result.getDouble("seconds"),
                 result.getLong("readingsPerSecond"),
@@ -1058,10 +1091,15 @@ public final class LoadDriver {
     }
 
     private List<Double> timeQueries(String pathFormat, String token) throws Exception {
+        return timeQueries(pathFormat, token, 100);
+    }
+
+    /** 300 requests, the {@code %d} of the path going round {@code 0 .. subjects - 1}; the first 50 not counted. */
+    private List<Double> timeQueries(String pathFormat, String token, int subjects) throws Exception {
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             long t0 = System.nanoTime();
-            check(get(String.format(pathFormat, i % 100), token), 200);
+            check(get(String.format(pathFormat, i % subjects), token), 200);
             if (i >= 50) {
                 out.add((System.nanoTime() - t0) / 1e6);
             }
