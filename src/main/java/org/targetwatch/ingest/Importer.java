@@ -41,7 +41,7 @@ import org.targetwatch.store.SubjectStore;
  *       An interrupted reading starts over.</li>
  *   <li><b>applying</b>: the staged readings go through the ingest path ({@link IngestQueue}: validation, group
  *       commit, derivation, rules, alerts) whole station-days at a time, about {@value #GROUP_READINGS} readings per
- *       transaction, in (station, day) order. The cursor (last station-day applied) is recorded after each commit,
+ *       transaction, in (station, day) order, {@value #GROUPS_IN_FLIGHT} transactions at a time. The cursor (last station-day applied) is recorded after each commit,
  *       so an interrupted import continues after it and never leaves a station-day half applied.</li>
  * </ol>
  * Alerts of readings older than {@code liveWindowHours} are historical and notify no one
@@ -477,48 +477,123 @@ public final class Importer {
         }
     }
 
-    /** The applying phase (see the class comment). */
+    /**
+     * The applying phase (see the class comment). Up to {@value #GROUPS_IN_FLIGHT} groups are in the ingest path at
+     * once (the next one's staged rows are read, and its transaction runs, while the previous one commits), so that
+     * PostgreSQL and the evaluation use both cores; groups about the same station or district are serialised by
+     * their locks there as any concurrent requests are. Their results are recorded strictly in order: the cursor
+     * only ever moves past a group once it and every group before it have committed, so an interruption continues
+     * after a prefix of whole station-days (a group that committed beyond the cursor is applied again on resumption,
+     * and its readings are then repeats).
+     */
     private void apply(Context ctx, UUID id, Row row, Progress progress) {
         String subject = row.getString("cursor_subject");
         java.time.LocalDate day = row.getLocalDate("cursor_day");
         long total = row.getLong("readings");
-        long applied = row.getLong("applied");
+        long[] applied = {row.getLong("applied")};
         Long submittedBy = row.getLong("submitted_by");
-        while (true) {
-            if (progress.stopping()) {
-                throw new Stopped(
-                        "the server is stopping; the import continues after station-day " + subject + " " + day);
-            }
-            String afterSubject = subject;
-            java.time.LocalDate afterDay = day;
-            List<ImportStore.Day> days = await(ctx, () -> store.days(id, afterSubject, afterDay, 1000));
-            if (days.isEmpty()) {
-                return;
-            }
-            ImportStore.Day last = days.get(0);
-            long n = 0;
-            for (ImportStore.Day d : days) {
-                if (n > 0 && n + d.readings() > GROUP_READINGS) {
-                    break;
+        java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+        java.util.concurrent.ExecutorService groups =
+                java.util.concurrent.Executors.newFixedThreadPool(GROUPS_IN_FLIGHT, r -> {
+                    Thread t = new Thread(r, Thread.currentThread().getName() + "-group");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            while (true) {
+                if (progress.stopping()) {
+                    drain(ctx, id, inFlight, applied, total, progress);
+                    throw new Stopped(
+                            "the server is stopping; the import continues after station-day " + subject + " " + day);
                 }
-                n += d.readings();
-                last = d;
+                String afterSubject = subject;
+                java.time.LocalDate afterDay = day;
+                List<ImportStore.Day> days = await(ctx, () -> store.days(id, afterSubject, afterDay, 1000));
+                if (days.isEmpty()) {
+                    drain(ctx, id, inFlight, applied, total, progress);
+                    return;
+                }
+                ImportStore.Day last = days.get(0);
+                long n = 0;
+                for (ImportStore.Day d : days) {
+                    if (n > 0 && n + d.readings() > GROUP_READINGS) {
+                        break;
+                    }
+                    n += d.readings();
+                    last = d;
+                }
+                ImportStore.Day upTo = last;
+                List<ImportStore.Staged> rows = await(ctx, () -> store.rows(id, afterSubject, afterDay, upTo));
+                // the next group is fetched only once this one has arrived in the ingest queue, which keeps one
+                // subject's requests in arrival order: a station's days are evaluated in order as without overlap
+                java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+                inFlight.add(new InFlight(
+                        upTo, rows.size(), groups.submit(() -> applyGroup(ctx, rows, submittedBy, arrived))));
+                try {
+                    arrived.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while applying an import", e);
+                }
+                if (inFlight.size() >= GROUPS_IN_FLIGHT) {
+                    record(ctx, id, inFlight, applied, total, progress);
+                }
+                subject = upTo.subject();
+                day = upTo.day();
             }
-            ImportStore.Day upTo = last;
-            List<ImportStore.Staged> rows = await(ctx, () -> store.rows(id, afterSubject, afterDay, upTo));
-            Group g = applyGroup(ctx, rows, submittedBy);
-            await(
-                    ctx,
-                    () -> store.applied(
-                            id, upTo, rows.size(), g.stored, g.corrections, g.unchanged, g.refused.size(), g.alerts));
-            if (!g.refused.isEmpty()) {
-                await(ctx, () -> store.refuse(id, g.refused));
+        } catch (RuntimeException e) {
+            // no transaction of this import may still run once it fails or stops: wait for the groups in flight
+            for (InFlight f : inFlight) {
+                try {
+                    f.group().get();
+                } catch (Exception ignored) {
+                    // the first failure is the one reported
+                }
             }
-            applied += rows.size();
-            progress.progress(applied, total);
-            subject = upTo.subject();
-            day = upTo.day();
+            throw e;
+        } finally {
+            groups.shutdown();
         }
+    }
+
+    /** A group in the ingest path: the station-day it ends with, its staged rows, its transaction. */
+    private record InFlight(ImportStore.Day upTo, int rows, java.util.concurrent.Future<Group> group) {}
+
+    static final int GROUPS_IN_FLIGHT = 2;
+
+    private void drain(
+            Context ctx, UUID id, java.util.ArrayDeque<InFlight> inFlight, long[] applied, long total, Progress p) {
+        while (!inFlight.isEmpty()) {
+            record(ctx, id, inFlight, applied, total, p);
+        }
+    }
+
+    /** Waits for the oldest group in flight and records it: cursor, counts, refused rows, progress. */
+    private void record(
+            Context ctx, UUID id, java.util.ArrayDeque<InFlight> inFlight, long[] applied, long total, Progress p) {
+        InFlight f = inFlight.peekFirst();
+        Group g;
+        try {
+            g = f.group().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while applying an import", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        inFlight.removeFirst();
+        await(
+                ctx,
+                () -> store.applied(
+                        id, f.upTo(), f.rows(), g.stored, g.corrections, g.unchanged, g.refused.size(), g.alerts));
+        if (!g.refused.isEmpty()) {
+            await(ctx, () -> store.refuse(id, g.refused));
+        }
+        applied[0] += f.rows();
+        p.progress(applied[0], total);
     }
 
     /** What one group's transaction did. */
@@ -534,7 +609,20 @@ public final class Importer {
      * Submits one group of whole station-days; readings the ingest path refuses (a subject deleted or changed since
      * they were staged) are refused and the rest submitted again; a failed transaction is retried.
      */
-    private Group applyGroup(Context ctx, List<ImportStore.Staged> staged, Long submittedBy) {
+    private Group applyGroup(
+            Context ctx,
+            List<ImportStore.Staged> staged,
+            Long submittedBy,
+            java.util.concurrent.CountDownLatch arrived) {
+        try {
+            return applyGroup(ctx, staged, submittedBy, arrived::countDown);
+        } finally {
+            arrived.countDown();
+        }
+    }
+
+    /** {@code arrived} runs once the group's first request is in the ingest queue. */
+    private Group applyGroup(Context ctx, List<ImportStore.Staged> staged, Long submittedBy, Runnable arrived) {
         Group g = new Group();
         List<ImportStore.Staged> left = new ArrayList<>(staged);
         int attempt = 0;
@@ -566,7 +654,11 @@ public final class Importer {
             ReadingParser.ParsedBatch batch =
                     new ReadingParser.ParsedBatch(inputs.size(), true, inputs).withHourLabel("start");
             try {
-                IngestService.Result r = await(ctx, () -> queue.submit(batch, submittedBy));
+                IngestService.Result r = await(ctx, () -> {
+                    Future<IngestService.Result> f = queue.submit(batch, submittedBy);
+                    arrived.run();
+                    return f;
+                });
                 g.stored += r.stored() - r.corrections();
                 g.corrections += r.corrections();
                 g.unchanged += r.accepted() - r.stored();

@@ -70,7 +70,7 @@ public final class LoadDriver {
         d.run();
     }
 
-    /** {@code --only bulk,single} runs only the named phases (start, reload, bulk, single, size, backtest, jmh); default all. */
+    /** {@code --only bulk,single} runs only the named phases (start, reload, bulk, import, single, size, backtest, jmh); default all. */
     private boolean phase(String name) {
         String only = options.get("only");
         return only == null || java.util.Arrays.asList(only.split(",")).contains(name);
@@ -137,6 +137,9 @@ public final class LoadDriver {
                 }
                 if (phase("bulk")) {
                     bulk(jdbc);
+                }
+                if (phase("import")) {
+                    importPhase(jdbc);
                 }
                 if (phase("single")) {
                     single(jdbc);
@@ -270,32 +273,19 @@ public final class LoadDriver {
             lanes.add(new ArrayList<>());
             current.add(new JsonArray());
         }
-        List<String[]> rows = new ArrayList<>();
-        long n = 0;
-        for (int hour = 0; n < total; hour++) {
-            String at = start.plusHours(hour).toString();
-            for (int s = 0; s < STATIONS && n < total; s++) {
-                int lane = s % connections;
-                for (String p : POLLUTANTS) {
-                    if (n >= total) {
-                        break;
-                    }
-                    double v = p.equals("CO") ? 0.5 + (s % 7) * 0.3 : 20 + ((s * 13 + hour * 7) % 90);
-                    String unit = p.equals("CO") ? "mg/m3" : "ug/m3";
-                    current.get(lane)
-                            .add(new JsonObject()
-                                    .put("indicator", p)
-                                    .put("subject", "bs-" + s)
-                                    .put("observedAt", at)
-                                    .put("value", v)
-                                    .put("unit", unit));
-                    rows.add(new String[] {p, "bs-" + s, at, String.valueOf(v), unit});
-                    n++;
-                    if (current.get(lane).size() == batch) {
-                        lanes.get(lane).add(current.get(lane).encode());
-                        current.set(lane, new JsonArray());
-                    }
-                }
+        List<String[]> rows = hourlyRows(start, total);
+        for (String[] r : rows) {
+            int lane = Integer.parseInt(r[1].substring(3)) % connections;
+            current.get(lane)
+                    .add(new JsonObject()
+                            .put("indicator", r[0])
+                            .put("subject", r[1])
+                            .put("observedAt", r[2])
+                            .put("value", Double.parseDouble(r[3]))
+                            .put("unit", r[4]));
+            if (current.get(lane).size() == batch) {
+                lanes.get(lane).add(current.get(lane).encode());
+                current.set(lane, new JsonArray());
             }
         }
         for (int c = 0; c < connections; c++) {
@@ -406,6 +396,98 @@ public final class LoadDriver {
                             + " ratio %.2f (goal ≥ 3)",
                     peer.getString("peer"), rate, zabbix, rate / zabbix));
         }
+    }
+
+    /**
+     * {@code total} hourly readings (indicator, subject, observedAt, value, unit) of all stations and pollutants, hour
+     * by hour from {@code start}: the shape of bulk ingest and of the import phase.
+     */
+    private static List<String[]> hourlyRows(OffsetDateTime start, long total) {
+        List<String[]> rows = new ArrayList<>();
+        long n = 0;
+        for (int hour = 0; n < total; hour++) {
+            String at = start.plusHours(hour).toString();
+            for (int s = 0; s < STATIONS && n < total; s++) {
+                for (String p : POLLUTANTS) {
+                    if (n >= total) {
+                        break;
+                    }
+                    double v = p.equals("CO") ? 0.5 + (s % 7) * 0.3 : 20 + ((s * 13 + hour * 7) % 90);
+                    rows.add(new String[] {p, "bs-" + s, at, String.valueOf(v), p.equals("CO") ? "mg/m3" : "ug/m3"});
+                    n++;
+                }
+            }
+        }
+        return rows;
+    }
+
+    // ---- 1b. import ----
+
+    /**
+     * An import job ({@code POST /api/v1/imports}) of {@code import-readings} (200,000) hourly readings of the bulk
+     * shape from 2021-01-01, as one CSV, timed from the upload to {@code done} (staged, applied, evaluated,
+     * committed); then the same rows by one {@code COPY} into a table with the key and indexes of {@code readings},
+     * the yardstick of the import goal (≥ 0.5 ×).
+     */
+    private void importPhase(String jdbc) throws Exception {
+        long total = opt("import-readings", 200_000);
+        List<String[]> rows = hourlyRows(OffsetDateTime.parse("2021-01-01T00:00:00+08:00"), total);
+        StringBuilder csv = new StringBuilder("indicator,subject,observedAt,value,unit\n");
+        for (String[] r : rows) {
+            csv.append(String.join(",", r)).append('\n');
+        }
+        long t0 = System.nanoTime();
+        HttpResponse<String> started = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/imports?name=bench.csv"))
+                        .header("Content-Type", "text/csv; charset=UTF-8")
+                        .header("Authorization", "Bearer " + officer)
+                        .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        check(started, 202);
+        String id = new JsonObject(started.body()).getString("id");
+        JsonObject imp;
+        long applying = 0;
+        while (true) {
+            imp = new JsonObject(get("/api/v1/imports/" + id, officer).body());
+            if (applying == 0
+                    && (imp.getString("status").equals("applying")
+                            || imp.getString("status").equals("done"))) {
+                applying = System.nanoTime();
+            }
+            if (imp.getString("status").equals("done")
+                    || imp.getString("status").equals("failed")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double reading = (applying - t0) / 1e9;
+        if (!imp.getString("status").equals("done") || imp.getLong("stored") != total) {
+            throw new IllegalStateException("import did not store every reading: " + imp.encode());
+        }
+        double rate = total / seconds;
+        double copyShapeRate = copy(jdbc, rows, true);
+        JsonObject out = new JsonObject()
+                .put("readings", total)
+                .put("seconds", round(seconds))
+                .put("readingSeconds", round(reading))
+                .put("applyingSeconds", round(seconds - reading))
+                .put("readingsPerSecond", round(rate))
+                .put("copyIntoReadingsShapeRowsPerSecond", round(copyShapeRate))
+                .put("ratioToCopyIntoReadingsShape", Math.round(rate / copyShapeRate * 1000) / 1000.0);
+        say(String.format(
+                "import: %d readings as one CSV job, upload to done (staged, applied, evaluated, committed) in %.1f s:"
+                        + " %.0f readings/s; one COPY of the same rows into a table like readings %.0f rows/s:"
+                        + " ratio %.3f (goal ≥ 0.5); upload and staging %.1f s, applying %.1f s",
+                total, seconds, rate, copyShapeRate, rate / copyShapeRate, reading, seconds - reading));
+        if (options.containsKey("peer-result")) {
+            double zabbix = new JsonObject(Files.readString(Path.of(options.get("peer-result"))))
+                    .getDouble("sustainedValuesPerSecond");
+            out.put("ratioToPeer", zabbix > 0 ? Math.round(rate / zabbix * 100) / 100.0 : null);
+            say(String.format("import vs the peer: ratio %.2f (goal ≥ 5)", rate / zabbix));
+        }
+        results.put("import", out);
     }
 
     /**
