@@ -41,8 +41,9 @@ import org.targetwatch.store.SubjectStore;
  *       An interrupted reading starts over.</li>
  *   <li><b>applying</b>: the staged readings go through the ingest path ({@link IngestQueue}: validation, group
  *       commit, derivation, rules, alerts) whole station-days at a time, about {@value #GROUP_READINGS} readings per
- *       transaction, in (station, day) order, {@value #GROUPS_IN_FLIGHT} transactions at a time. The cursor (last station-day applied) is recorded after each commit,
- *       so an interrupted import continues after it and never leaves a station-day half applied.</li>
+ *       transaction, in (station, day) order, {@value #GROUPS_IN_FLIGHT} transactions at a time. The cursor (last
+ *       station-day applied) is recorded after each commit, in order, so an interrupted import continues after it
+ *       and never leaves a station-day half applied.</li>
  * </ol>
  * Alerts of readings older than {@code liveWindowHours} are historical and notify no one
  * ({@link org.targetwatch.alerts.LiveWindow}); at the end each office gets one summary
