@@ -53,6 +53,8 @@ public final class Importer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Importer.class);
     static final int CHUNK_ROWS = 5000;
     static final int GROUP_READINGS = 5000;
+    /** Station-days fetched at a time (see {@link #apply}). */
+    static final int DAYS_PAGE = 1000;
     /** Attempts of one station-day group whose transaction failed (the database away, a deadlock) before giving up. */
     static final int APPLY_ATTEMPTS = 10;
 
@@ -493,6 +495,8 @@ public final class Importer {
         long total = row.getLong("readings");
         long[] applied = {row.getLong("applied")};
         Long submittedBy = row.getLong("submitted_by");
+        await(ctx, store::analyze);
+        java.util.ArrayDeque<ImportStore.Day> pending = new java.util.ArrayDeque<>();
         java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
         java.util.concurrent.ExecutorService groups =
                 java.util.concurrent.Executors.newFixedThreadPool(GROUPS_IN_FLIGHT, r -> {
@@ -509,19 +513,20 @@ public final class Importer {
                 }
                 String afterSubject = subject;
                 java.time.LocalDate afterDay = day;
-                List<ImportStore.Day> days = await(ctx, () -> store.days(id, afterSubject, afterDay, 1000));
-                if (days.isEmpty()) {
+                if (pending.isEmpty()) {
+                    // a page of station-days serves the groups until it is used up (a page costs a scan of its
+                    // days' rows: fetching one for each group read ~30 times the rows the group used)
+                    pending.addAll(await(ctx, () -> store.days(id, afterSubject, afterDay, DAYS_PAGE)));
+                }
+                if (pending.isEmpty()) {
                     drain(ctx, id, inFlight, applied, total, progress);
                     return;
                 }
-                ImportStore.Day last = days.get(0);
-                long n = 0;
-                for (ImportStore.Day d : days) {
-                    if (n > 0 && n + d.readings() > GROUP_READINGS) {
-                        break;
-                    }
-                    n += d.readings();
-                    last = d;
+                ImportStore.Day last = pending.removeFirst();
+                long n = last.readings();
+                while (!pending.isEmpty() && n + pending.peekFirst().readings() <= GROUP_READINGS) {
+                    last = pending.removeFirst();
+                    n += last.readings();
                 }
                 ImportStore.Day upTo = last;
                 List<ImportStore.Staged> rows = await(ctx, () -> store.rows(id, afterSubject, afterDay, upTo));
